@@ -1,0 +1,25 @@
+#include <iostream>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "storage/atlas.h"
+
+namespace gridatlas::cli {
+
+int runInfo(const ArgList& argv) {
+    const Args args("info", argv, {"atlas"}, {});
+    auto atlas = storage::Atlas::open(args.required("atlas"), storage::OpenMode::ReadOnly);
+    auto& c = atlas->connection();
+    std::cout << "atlas: " << atlas->info().name << "\n"
+              << "file: " << atlas->path() << "\n"
+              << "crs: EPSG:" << atlas->srid() << "\n"
+              << "schema_version: " << atlas->info().schemaVersion << "\n";
+    for (const char* table : {"communities", "grids", "grid_staff", "buildings", "units", "households", "residents",
+                              "service_posts", "streets", "rooms", "assignments"}) {
+        std::cout << table << ": " << c.queryInt(std::string("SELECT COUNT(*) FROM ") + table).value_or(0) << "\n";
+    }
+    std::cout << "members: " << c.queryInt("SELECT COUNT(*) FROM residents WHERE is_member = 1").value_or(0) << "\n";
+    return 0;
+}
+
+} // namespace gridatlas::cli

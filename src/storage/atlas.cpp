@@ -1,0 +1,402 @@
+#include "storage/atlas.h"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "model/support/error.h"
+#include "storage/schema.h"
+#include "storage/spatialite_blob.h"
+
+namespace gridatlas::storage {
+
+namespace fs = std::filesystem;
+using model::Feature;
+using model::FeatureRequest;
+using model::GeomType;
+
+namespace {
+
+struct LayerDef {
+    const char* layer;
+    const char* relation;   // table or view read
+    const char* indexTable; // R*Tree of the base table
+    GeomType type;
+};
+// Layers read the summary views where they exist, so counts are always current.
+constexpr std::array<LayerDef, 7> kLayers{{
+    {"communities", "communities", "idx_communities_geom", GeomType::MultiPolygon},
+    {"grids", "grid_summary", "idx_grids_geom", GeomType::Polygon},
+    {"buildings", "building_summary", "idx_buildings_geom", GeomType::Polygon},
+    {"units", "units", "idx_units_geom", GeomType::Point},
+    {"households", "household_summary", "idx_households_geom", GeomType::Point},
+    {"service_posts", "post_summary", "idx_service_posts_geom", GeomType::Point},
+    {"streets", "streets", "idx_streets_geom", GeomType::LineString},
+}};
+
+const LayerDef* findLayer(const std::string& name) {
+    for (const auto& l : kLayers)
+        if (name == l.layer) return &l;
+    return nullptr;
+}
+
+constexpr int kGeoPackageId = 0x47504B47; // 'GPKG'
+
+std::string quoted(const std::string& path) { return "'" + path + "'"; }
+
+void checkIsSqliteFile(const std::string& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw StorageError("atlas " + quoted(path) + " does not exist");
+    if (fs::is_directory(path, ec)) throw StorageError("atlas " + quoted(path) + " is a folder, not an atlas file");
+    const auto size = fs::file_size(path, ec);
+    if (ec) throw StorageError("atlas " + quoted(path) + " cannot be read: " + ec.message());
+    if (size == 0) throw StorageError("atlas " + quoted(path) + " is empty (0 bytes): not an atlas");
+    std::ifstream in(path, std::ios::binary);
+    std::array<char, 16> head{};
+    in.read(head.data(), head.size());
+    if (in.gcount() < 16 || std::memcmp(head.data(), "SQLite format 3", 16) != 0)
+        throw StorageError("atlas " + quoted(path) + " is not a SQLite/SpatiaLite database (wrong file header)");
+}
+
+class TableCursor : public model::FeatureCursor {
+public:
+    TableCursor(Connection& conn, const std::string& sql, const FeatureRequest& req, std::size_t nfields)
+        : m_st(conn, sql), m_nfields(nfields), m_withGeometry(req.withGeometry) {
+        if (req.bbox) {
+            m_st.bind(1, req.bbox->xmax).bind(2, req.bbox->xmin).bind(3, req.bbox->ymax).bind(4, req.bbox->ymin);
+        }
+    }
+    bool next(Feature& out) override {
+        if (!m_st.step()) return false;
+        out.id = m_st.columnInt(0);
+        if (m_withGeometry) {
+            if (m_st.isNull(1)) {
+                out.geometry = model::Geometry{};
+            } else {
+                decodeSpatialiteBlob(m_st.columnBlob(1), out.geometry);
+            }
+        }
+        out.values.resize(m_nfields);
+        for (std::size_t i = 0; i < m_nfields; ++i) out.values[i] = m_st.columnValue(static_cast<int>(i) + 2);
+        return true;
+    }
+
+private:
+    Statement m_st;
+    std::size_t m_nfields;
+    bool m_withGeometry;
+};
+
+class TableSource : public model::FeatureSource {
+public:
+    TableSource(Connection& conn, const LayerDef& def) : m_conn(conn), m_def(def) {
+        Statement st(conn, "SELECT name, type FROM pragma_table_info(?)");
+        st.bind(1, def.relation);
+        while (st.step()) {
+            const std::string name = st.columnText(0);
+            if (name == "geom" || name == "rowid") continue;
+            std::string type = st.columnText(1);
+            model::Field f;
+            f.name = name;
+            f.type = type.find("INT") != std::string::npos ? model::FieldType::Integer
+                     : (type.find("REAL") != std::string::npos ? model::FieldType::Real : model::FieldType::Text);
+            f.sensitive = name == "manager" || name == "supervisor" || name == "assistant";
+            m_fields.push_back(std::move(f));
+        }
+    }
+    std::string name() const override { return m_def.layer; }
+    GeomType geometryType() const override { return m_def.type; }
+    std::vector<model::Field> fields() const override { return m_fields; }
+    model::Rect extent() const override {
+        Statement st(m_conn, std::string("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM ") + m_def.indexTable);
+        if (!st.step() || st.isNull(0)) return {};
+        return model::Rect{st.columnDouble(0), st.columnDouble(1), st.columnDouble(2), st.columnDouble(3)};
+    }
+    std::unique_ptr<model::FeatureCursor> features(const FeatureRequest& req) override {
+        std::string sql = "SELECT id, ";
+        sql += req.withGeometry ? "geom" : "NULL";
+        for (const auto& f : req.fields) {
+            bool known = false;
+            for (const auto& k : m_fields) known = known || k.name == f;
+            if (!known) {
+                std::string list;
+                for (const auto& k : m_fields) list += (list.empty() ? "" : ", ") + k.name;
+                throw InputError("layer '" + std::string(m_def.layer) + "' has no field '" + f + "' (fields: " + list + ")");
+            }
+            sql += ", " + quoteIdentifier(f);
+        }
+        sql += std::string(" FROM ") + m_def.relation;
+        if (req.bbox) {
+            sql += std::string(" WHERE rowid IN (SELECT pkid FROM ") + m_def.indexTable +
+                   " WHERE xmin <= ?1 AND xmax >= ?2 AND ymin <= ?3 AND ymax >= ?4)";
+        }
+        return std::make_unique<TableCursor>(m_conn, sql, req, req.fields.size());
+    }
+
+private:
+    Connection& m_conn;
+    const LayerDef& m_def;
+    std::vector<model::Field> m_fields;
+};
+
+} // namespace
+
+Atlas::Atlas(std::unique_ptr<Connection> conn) : m_conn(std::move(conn)) {}
+Atlas::~Atlas() = default;
+
+std::unique_ptr<Atlas> Atlas::create(const std::string& path, int srid, const std::string& name) {
+    std::error_code ec;
+    if (fs::exists(path, ec)) throw StorageError("cannot create atlas " + quoted(path) + ": the file already exists");
+    auto conn = std::make_unique<Connection>(path, OpenMode::Create);
+    conn->exec("PRAGMA journal_mode = WAL");
+    createSchema(*conn, srid);
+    std::unique_ptr<Atlas> atlas(new Atlas(std::move(conn)));
+    {
+        Statement st(atlas->connection(), "INSERT INTO atlas_meta (key, value) VALUES ('name', ?)");
+        st.bind(1, name);
+        st.run();
+    }
+    atlas->m_info = AtlasInfo{name, srid, kSchemaVersion};
+    return atlas;
+}
+
+std::unique_ptr<Atlas> Atlas::open(const std::string& path, OpenMode mode) {
+    checkIsSqliteFile(path);
+    auto conn = std::make_unique<Connection>(path, mode == OpenMode::Create ? OpenMode::ReadWrite : mode);
+    std::int64_t appId = 0;
+    bool hasMeta = false;
+    try {
+        appId = conn->queryInt("PRAGMA application_id").value_or(0);
+        hasMeta = conn->tableExists("atlas_meta");
+    } catch (const StorageError& e) {
+        throw StorageError("atlas " + quoted(path) + " is corrupt or not a database: " + e.what());
+    }
+    if (appId == kGeoPackageId)
+        throw StorageError("'" + path + "' is a GeoPackage, not a GridAtlas atlas: import its layers with 'gridatlas-cli import'");
+    if (!hasMeta || appId != kAtlasApplicationId) {
+        if (conn->tableExists("geometry_columns"))
+            throw StorageError("'" + path + "' is a SpatiaLite database but not a GridAtlas atlas (no atlas_meta table): import its layers with 'gridatlas-cli import'");
+        throw StorageError("'" + path + "' is a SQLite database but not a GridAtlas atlas (no atlas_meta table)");
+    }
+    std::unique_ptr<Atlas> atlas(new Atlas(std::move(conn)));
+    auto& c = atlas->connection();
+    const auto version = c.queryText("SELECT value FROM atlas_meta WHERE key = 'schema_version'");
+    const auto sridText = c.queryText("SELECT value FROM atlas_meta WHERE key = 'srid'");
+    if (!version || !sridText) throw StorageError("atlas " + quoted(path) + " lacks its schema version or CRS in atlas_meta");
+    atlas->m_info.schemaVersion = std::stoi(*version);
+    atlas->m_info.srid = std::stoi(*sridText);
+    atlas->m_info.name = c.queryText("SELECT value FROM atlas_meta WHERE key = 'name'").value_or(fs::path(path).stem().string());
+    if (atlas->m_info.schemaVersion > kSchemaVersion)
+        throw StorageError("atlas " + quoted(path) + " has schema version " + *version +
+                           ", newer than this GridAtlas understands (" + std::to_string(kSchemaVersion) +
+                           "): update GridAtlas to open it");
+    if (atlas->m_info.schemaVersion < kSchemaVersion) {
+        if (mode == OpenMode::ReadOnly)
+            throw StorageError("atlas " + quoted(path) + " has the older schema version " + *version +
+                               " and is opened read-only: open it writable once to migrate it");
+        migrateSchema(c, atlas->m_info.schemaVersion);
+        atlas->m_info.schemaVersion = kSchemaVersion;
+    }
+    return atlas;
+}
+
+std::vector<std::string> Atlas::layerNames() {
+    std::vector<std::string> out;
+    for (const auto& l : kLayers) out.emplace_back(l.layer);
+    return out;
+}
+
+std::unique_ptr<model::FeatureSource> Atlas::openLayer(const std::string& layer) {
+    const LayerDef* def = findLayer(layer);
+    if (!def) {
+        std::string list;
+        for (const auto& l : kLayers) list += (list.empty() ? "" : ", ") + std::string(l.layer);
+        throw InputError("unknown layer '" + layer + "' (the atlas has: " + list + ")");
+    }
+    return std::make_unique<TableSource>(*m_conn, *def);
+}
+
+void Atlas::updateStatistics() {
+    m_conn->exec("SELECT UpdateLayerStatistics()");
+    m_conn->exec("ANALYZE");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct AtlasWriter::Statements {
+    explicit Statements(Connection& c)
+        : community(c, "INSERT INTO communities (id, code, name, street_office, geom) VALUES (?1, ?2, ?3, ?4, ?5)"),
+          grid(c, "INSERT INTO grids (id, code, name, community_id, target_households, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+          staff(c, "INSERT INTO grid_staff (id, grid_id, role, name, phone) VALUES (?1, ?2, ?3, ?4, ?5)"),
+          building(c, "INSERT INTO buildings (id, community_id, grid_id, number, name, compound, address, floors, unit_count, "
+                      "flats_per_floor, use, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+          unit(c, "INSERT INTO units (id, building_id, number, geom) VALUES (?1, ?2, ?3, ?4)"),
+          household(c, "INSERT INTO households (id, unit_id, floor, room, hardship, minimum_income, elderly_alone, "
+                       "left_behind_children, vacant, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+          resident(c, "INSERT INTO residents (id, household_id, name, relation, gender, birth_year, phone, id_number, "
+                      "disability, is_member, member_type, branch, joined_year) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+          post(c, "INSERT INTO service_posts (id, community_id, building_id, name, type, hours, radius_m, walk_minutes, geom) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+          street(c, "INSERT INTO streets (id, name, class, width_m, geom) VALUES (?1, ?2, ?3, ?4, ?5)"),
+          assignment(c, "INSERT INTO assignments (member_id, kind, household_id, building_id) VALUES (?1, ?2, ?3, ?4)"),
+          meta(c, "INSERT OR REPLACE INTO atlas_meta (key, value) VALUES (?1, ?2)") {}
+    Statement community, grid, staff, building, unit, household, resident, post, street, assignment, meta;
+};
+
+AtlasWriter::AtlasWriter(Atlas& atlas) : m_atlas(atlas), m_st(std::make_unique<Statements>(atlas.connection())) {}
+AtlasWriter::~AtlasWriter() = default;
+
+namespace {
+template <class Bind>
+std::int64_t insert(Connection& conn, Statement& st, std::int64_t id, const std::string& what, Bind&& bind) {
+    if (id > 0) st.bind(1, id);
+    else st.bindNull(1);
+    bind(st);
+    try {
+        st.run();
+    } catch (const ConstraintError& e) {
+        st.reset();
+        throw ConstraintError(what + ": " + describeRule(e.what()));
+    }
+    return id > 0 ? id : conn.lastInsertId();
+}
+
+void bindOptText(Statement& st, int i, const std::string& s) {
+    if (s.empty()) st.bindNull(i);
+    else st.bind(i, s);
+}
+void bindGeom(Statement& st, int i, const model::Geometry& g, int srid) {
+    if (g.isEmpty()) {
+        st.bindNull(i);
+        return;
+    }
+    const std::string blob = encodeSpatialiteBlob(g, srid);
+    st.bindBlob(i, blob.data(), blob.size());
+}
+} // namespace
+
+std::int64_t AtlasWriter::add(const model::Community& c) {
+    model::Geometry g = c.boundary;
+    if (g.type == GeomType::Polygon) g.type = GeomType::MultiPolygon;
+    return insert(m_atlas.connection(), m_st->community, c.id, "communities row '" + c.name + "'", [&](Statement& st) {
+        st.bind(2, c.code).bind(3, c.name).bind(4, c.streetOffice);
+        bindGeom(st, 5, g, m_atlas.srid());
+    });
+}
+
+std::int64_t AtlasWriter::add(const model::Grid& g) {
+    return insert(m_atlas.connection(), m_st->grid, g.id, "grids row '" + g.code + "'", [&](Statement& st) {
+        st.bind(2, g.code).bind(3, g.name).bind(4, g.communityId).bind(5, g.targetHouseholds);
+        bindGeom(st, 6, g.boundary, m_atlas.srid());
+    });
+}
+
+std::int64_t AtlasWriter::add(const model::GridStaff& s) {
+    return insert(m_atlas.connection(), m_st->staff, 0, "grid_staff row (grid " + std::to_string(s.gridId) + ", " + s.role + ")",
+                  [&](Statement& st) {
+                      st.bind(2, s.gridId).bind(3, s.role).bind(4, s.name);
+                      bindOptText(st, 5, s.phone);
+                  });
+}
+
+std::int64_t AtlasWriter::add(const model::Building& b) {
+    return insert(m_atlas.connection(), m_st->building, b.id, "buildings row '" + b.number + "'", [&](Statement& st) {
+        st.bind(2, b.communityId).bind(3, b.gridId).bind(4, b.number);
+        bindOptText(st, 5, b.name);
+        bindOptText(st, 6, b.compound);
+        bindOptText(st, 7, b.address);
+        st.bind(8, b.floors).bind(9, b.unitCount).bind(10, b.flatsPerFloor).bind(11, b.use);
+        bindGeom(st, 12, b.footprint, m_atlas.srid());
+    });
+}
+
+std::int64_t AtlasWriter::add(const model::Unit& u) {
+    return insert(m_atlas.connection(), m_st->unit, u.id,
+                  "units row (building " + std::to_string(u.buildingId) + ", unit " + std::to_string(u.number) + ")",
+                  [&](Statement& st) {
+                      st.bind(2, u.buildingId).bind(3, u.number);
+                      if (u.entrance) bindGeom(st, 4, model::Geometry::point(*u.entrance), m_atlas.srid());
+                      else st.bindNull(4);
+                  });
+}
+
+std::int64_t AtlasWriter::add(const model::Household& h) {
+    return insert(m_atlas.connection(), m_st->household, h.id,
+                  "households row (unit " + std::to_string(h.unitId) + ", floor " + std::to_string(h.floor) + ", room " + h.room + ")",
+                  [&](Statement& st) {
+                      st.bind(2, h.unitId).bind(3, h.floor).bind(4, h.room);
+                      st.bind(5, h.hardship ? 1 : 0).bind(6, h.minimumIncome ? 1 : 0).bind(7, h.elderlyAlone ? 1 : 0);
+                      st.bind(8, h.leftBehindChildren ? 1 : 0).bind(9, h.vacant ? 1 : 0);
+                      if (h.location) bindGeom(st, 10, model::Geometry::point(*h.location), m_atlas.srid());
+                      else st.bindNull(10);
+                  });
+}
+
+std::int64_t AtlasWriter::add(const model::Resident& r) {
+    return insert(m_atlas.connection(), m_st->resident, r.id,
+                  "residents row (household " + std::to_string(r.householdId) + ", id " + std::to_string(r.id) + ")",
+                  [&](Statement& st) {
+                      st.bind(2, r.householdId).bind(3, r.name);
+                      bindOptText(st, 4, r.relation);
+                      bindOptText(st, 5, r.gender);
+                      st.bind(6, r.birthYear);
+                      bindOptText(st, 7, r.phone);
+                      bindOptText(st, 8, r.idNumber);
+                      st.bind(9, r.disability ? 1 : 0).bind(10, r.isMember ? 1 : 0);
+                      bindOptText(st, 11, r.memberType);
+                      bindOptText(st, 12, r.branch);
+                      st.bind(13, r.joinedYear);
+                  });
+}
+
+std::int64_t AtlasWriter::add(const model::ServicePost& p) {
+    return insert(m_atlas.connection(), m_st->post, p.id, "service_posts row '" + p.name + "'", [&](Statement& st) {
+        st.bind(2, p.communityId).bind(3, p.buildingId).bind(4, p.name).bind(5, p.type);
+        bindOptText(st, 6, p.hours);
+        st.bind(7, p.radiusM).bind(8, p.walkMinutes);
+        bindGeom(st, 9, model::Geometry::point(p.location), m_atlas.srid());
+    });
+}
+
+std::int64_t AtlasWriter::add(const model::Street& s) {
+    return insert(m_atlas.connection(), m_st->street, s.id, "streets row '" + s.name + "'", [&](Statement& st) {
+        bindOptText(st, 2, s.name);
+        st.bind(3, s.streetClass).bind(4, s.widthM);
+        bindGeom(st, 5, s.line, m_atlas.srid());
+    });
+}
+
+std::int64_t AtlasWriter::add(const model::Assignment& a) {
+    auto& st = m_st->assignment;
+    st.bind(1, a.memberId).bind(2, a.kind).bind(3, a.householdId).bind(4, a.buildingId);
+    try {
+        st.run();
+    } catch (const ConstraintError& e) {
+        st.reset();
+        throw ConstraintError("assignments row (member " + std::to_string(a.memberId) + "): " + describeRule(e.what()));
+    }
+    return m_atlas.connection().lastInsertId();
+}
+
+void AtlasWriter::setMeta(const std::string& key, const std::string& value) {
+    m_st->meta.bind(1, key).bind(2, value);
+    m_st->meta.run();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+AtlasProvider::AtlasProvider(const std::string& path) : m_atlas(Atlas::open(path, OpenMode::ReadOnly)) {}
+std::vector<std::string> AtlasProvider::layerNames() const { return Atlas::layerNames(); }
+std::unique_ptr<model::FeatureSource> AtlasProvider::open(const std::string& layer) { return m_atlas->openLayer(layer); }
+std::string AtlasProvider::datasetName() const { return m_atlas->info().name; }
+int AtlasProvider::srid() const { return m_atlas->srid(); }
+
+std::unique_ptr<model::SourceProvider> makeAtlasProvider(const std::string& location) {
+    return std::make_unique<AtlasProvider>(location);
+}
+
+} // namespace gridatlas::storage

@@ -1,0 +1,100 @@
+#pragma once
+// The atlas: one SpatiaLite file holding a street office's communities, grids, buildings,
+// households, residents, posts and streets in one projected metric CRS.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/entities.h"
+#include "model/feature.h"
+#include "storage/connection.h"
+
+namespace gridatlas::storage {
+
+struct AtlasInfo {
+    std::string name;
+    int srid = 0;
+    int schemaVersion = 0;
+};
+
+class Atlas {
+public:
+    /// Creates a new atlas at `path` (which must not exist) in EPSG:`srid`.
+    static std::unique_ptr<Atlas> create(const std::string& path, int srid, const std::string& name);
+    /// Opens an existing atlas. Refuses, with a message that says what the file is, anything that
+    /// is not an atlas (missing, not SQLite, a GeoPackage, a plain SpatiaLite database) or is newer.
+    static std::unique_ptr<Atlas> open(const std::string& path, OpenMode mode = OpenMode::ReadWrite);
+
+    Atlas(const Atlas&) = delete;
+    Atlas& operator=(const Atlas&) = delete;
+    Atlas(Atlas&&) = delete;
+    Atlas& operator=(Atlas&&) = delete;
+    ~Atlas();
+
+    [[nodiscard]] Connection& connection() { return *m_conn; }
+    [[nodiscard]] const AtlasInfo& info() const { return m_info; }
+    [[nodiscard]] int srid() const { return m_info.srid; }
+    [[nodiscard]] const std::string& path() const { return m_conn->path(); }
+
+    /// Layer names the renderer may ask for (communities, grids, buildings, ...).
+    [[nodiscard]] static std::vector<std::string> layerNames();
+    /// Opens a layer as a feature source on this atlas's connection.
+    [[nodiscard]] std::unique_ptr<model::FeatureSource> openLayer(const std::string& layer);
+
+    /// Refreshes layer statistics (extents, row counts) that QGIS and ogrinfo read.
+    void updateStatistics();
+
+private:
+    explicit Atlas(std::unique_ptr<Connection> conn);
+    std::unique_ptr<Connection> m_conn;
+    AtlasInfo m_info;
+};
+
+/// Inserts domain records; each failure names the table, the record and the broken rule.
+/// The caller holds the transaction.
+class AtlasWriter {
+public:
+    explicit AtlasWriter(Atlas& atlas);
+    AtlasWriter(const AtlasWriter&) = delete;
+    AtlasWriter& operator=(const AtlasWriter&) = delete;
+    AtlasWriter(AtlasWriter&&) = delete;
+    AtlasWriter& operator=(AtlasWriter&&) = delete;
+    ~AtlasWriter();
+
+    std::int64_t add(const model::Community& c);
+    std::int64_t add(const model::Grid& g);
+    std::int64_t add(const model::GridStaff& s);
+    std::int64_t add(const model::Building& b);
+    std::int64_t add(const model::Unit& u);
+    std::int64_t add(const model::Household& h);
+    std::int64_t add(const model::Resident& r);
+    std::int64_t add(const model::ServicePost& p);
+    std::int64_t add(const model::Street& s);
+    std::int64_t add(const model::Assignment& a);
+    void setMeta(const std::string& key, const std::string& value);
+
+private:
+    struct Statements;
+    Atlas& m_atlas;
+    std::unique_ptr<Statements> m_st;
+};
+
+/// A SourceProvider over an atlas file; each instance owns its own read-only connection, so
+/// render workers each make their own.
+class AtlasProvider : public model::SourceProvider {
+public:
+    explicit AtlasProvider(const std::string& path);
+    [[nodiscard]] std::vector<std::string> layerNames() const override;
+    [[nodiscard]] std::unique_ptr<model::FeatureSource> open(const std::string& layer) override;
+    [[nodiscard]] std::string datasetName() const override;
+    [[nodiscard]] int srid() const override;
+    [[nodiscard]] Atlas& atlas() { return *m_atlas; }
+
+private:
+    std::unique_ptr<Atlas> m_atlas;
+};
+
+/// A factory for render workers: opens an AtlasProvider on `location` (an atlas path).
+std::unique_ptr<model::SourceProvider> makeAtlasProvider(const std::string& location);
+
+} // namespace gridatlas::storage

@@ -1,0 +1,188 @@
+#include "storage/connection.h"
+
+#include <sqlite3.h>
+#include <spatialite.h>
+
+#include "model/support/error.h"
+
+namespace gridatlas::storage {
+
+namespace {
+std::string errorText(sqlite3* db, int rc) {
+    const char* msg = db ? sqlite3_errmsg(db) : nullptr;
+    return msg ? msg : sqlite3_errstr(rc);
+}
+bool isConstraint(int rc) { return (rc & 0xFF) == SQLITE_CONSTRAINT; }
+} // namespace
+
+Connection::Connection(const std::string& path, OpenMode mode) : m_path(path), m_readOnly(mode == OpenMode::ReadOnly) {
+    int flags = SQLITE_OPEN_NOMUTEX;
+    switch (mode) {
+    case OpenMode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case OpenMode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
+    case OpenMode::Create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    }
+    const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        const std::string msg = errorText(m_db, rc);
+        sqlite3_close(m_db); // sqlite3_open_v2 may hand back a handle even when it fails
+        m_db = nullptr;
+        throw StorageError("cannot open '" + path + "': " + msg);
+    }
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, 5000);
+    m_spatialiteCache = spatialite_alloc_connection();
+    spatialite_init_ex(m_db, m_spatialiteCache, 0);
+    exec("PRAGMA foreign_keys = ON");
+}
+
+Connection::~Connection() {
+    if (m_db) sqlite3_close_v2(m_db);
+    if (m_spatialiteCache) spatialite_cleanup_ex(m_spatialiteCache);
+}
+
+void Connection::exec(std::string_view sql) {
+    char* err = nullptr;
+    const std::string s(sql);
+    const int rc = sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        const std::string full = "'" + m_path + "': " + msg + " [SQL: " + s.substr(0, 300) + "]";
+        if (isConstraint(rc)) throw ConstraintError(full);
+        throw StorageError(full);
+    }
+}
+
+std::optional<std::int64_t> Connection::queryInt(std::string_view sql) {
+    Statement st(*this, sql);
+    if (!st.step() || st.isNull(0)) return std::nullopt;
+    return st.columnInt(0);
+}
+
+std::optional<std::string> Connection::queryText(std::string_view sql) {
+    Statement st(*this, sql);
+    if (!st.step() || st.isNull(0)) return std::nullopt;
+    return st.columnText(0);
+}
+
+std::int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
+
+bool Connection::tableExists(std::string_view name) {
+    Statement st(*this, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?");
+    st.bind(1, name);
+    return st.step();
+}
+
+Statement::Statement(Connection& conn, std::string_view sql) : m_conn(conn), m_sql(sql) {
+    const int rc = sqlite3_prepare_v2(conn.handle(), m_sql.data(), static_cast<int>(m_sql.size()), &m_stmt, nullptr);
+    if (rc != SQLITE_OK) fail(rc);
+}
+
+Statement::~Statement() { sqlite3_finalize(m_stmt); }
+
+void Statement::fail(int rc) const {
+    const std::string msg = "'" + m_conn.path() + "': " + errorText(m_conn.handle(), rc) + " [SQL: " + m_sql.substr(0, 300) + "]";
+    if (isConstraint(rc)) throw ConstraintError(msg);
+    throw StorageError(msg);
+}
+
+Statement& Statement::bind(int index, std::int64_t v) {
+    if (const int rc = sqlite3_bind_int64(m_stmt, index, v); rc != SQLITE_OK) fail(rc);
+    return *this;
+}
+Statement& Statement::bind(int index, double v) {
+    if (const int rc = sqlite3_bind_double(m_stmt, index, v); rc != SQLITE_OK) fail(rc);
+    return *this;
+}
+Statement& Statement::bind(int index, std::string_view text) {
+    if (const int rc = sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        rc != SQLITE_OK)
+        fail(rc);
+    return *this;
+}
+Statement& Statement::bindBlob(int index, const void* data, std::size_t size) {
+    if (const int rc = sqlite3_bind_blob(m_stmt, index, data, static_cast<int>(size), SQLITE_TRANSIENT); rc != SQLITE_OK)
+        fail(rc);
+    return *this;
+}
+Statement& Statement::bindNull(int index) {
+    if (const int rc = sqlite3_bind_null(m_stmt, index); rc != SQLITE_OK) fail(rc);
+    return *this;
+}
+Statement& Statement::bind(int index, const model::Value& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return bind(index, *i);
+    if (const auto* d = std::get_if<double>(&v)) return bind(index, *d);
+    if (const auto* s = std::get_if<std::string>(&v)) return bind(index, std::string_view(*s));
+    return bindNull(index);
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    const int code = sqlite3_reset(m_stmt);
+    fail(code != SQLITE_OK ? code : rc);
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+int Statement::columnCount() const { return sqlite3_column_count(m_stmt); }
+std::string Statement::columnName(int i) const {
+    const char* n = sqlite3_column_name(m_stmt, i);
+    return n ? n : "";
+}
+bool Statement::isNull(int i) const { return sqlite3_column_type(m_stmt, i) == SQLITE_NULL; }
+std::int64_t Statement::columnInt(int i) const { return sqlite3_column_int64(m_stmt, i); }
+double Statement::columnDouble(int i) const { return sqlite3_column_double(m_stmt, i); }
+std::string Statement::columnText(int i) const {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
+    return t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i))) : std::string();
+}
+std::string_view Statement::columnBlob(int i) const {
+    const void* p = sqlite3_column_blob(m_stmt, i);
+    const int n = sqlite3_column_bytes(m_stmt, i);
+    return p ? std::string_view(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string_view();
+}
+model::Value Statement::columnValue(int i) const {
+    switch (sqlite3_column_type(m_stmt, i)) {
+    case SQLITE_INTEGER: return columnInt(i);
+    case SQLITE_FLOAT: return columnDouble(i);
+    case SQLITE_TEXT: return columnText(i);
+    case SQLITE_BLOB: return std::string(columnBlob(i));
+    default: return std::monostate{};
+    }
+}
+
+Transaction::Transaction(Connection& conn, bool immediate) : m_conn(conn) {
+    conn.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+    if (!m_done) sqlite3_exec(m_conn.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    m_conn.exec("COMMIT");
+    m_done = true;
+}
+
+std::string quoteIdentifier(std::string_view name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+} // namespace gridatlas::storage

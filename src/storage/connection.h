@@ -1,0 +1,116 @@
+#pragma once
+// RAII wrappers over sqlite3 + SpatiaLite. One Connection owns the sqlite3* and the SpatiaLite
+// cache; Statements finalize in their destructors; Transactions roll back unless committed.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/feature.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace gridatlas::storage {
+
+enum class OpenMode { ReadOnly, ReadWrite, Create };
+
+class Connection {
+public:
+    /// Opens `path`. ReadOnly/ReadWrite never create a file: a mistyped path is an error, not an
+    /// empty atlas. Loads SpatiaLite into the connection, turns foreign keys on.
+    Connection(const std::string& path, OpenMode mode);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    Connection(Connection&&) = delete;
+    Connection& operator=(Connection&&) = delete;
+    ~Connection();
+
+    [[nodiscard]] sqlite3* handle() const { return m_db; }
+    [[nodiscard]] const std::string& path() const { return m_path; }
+    [[nodiscard]] bool isReadOnly() const { return m_readOnly; }
+
+    /// Runs one or more statements without results; throws StorageError with the SQL.
+    void exec(std::string_view sql);
+    /// First column of the first row as integer / text (nullopt when no row or NULL).
+    std::optional<std::int64_t> queryInt(std::string_view sql);
+    std::optional<std::string> queryText(std::string_view sql);
+    [[nodiscard]] std::int64_t lastInsertId() const;
+    [[nodiscard]] bool tableExists(std::string_view name);
+
+private:
+    sqlite3* m_db = nullptr;
+    void* m_spatialiteCache = nullptr;
+    std::string m_path;
+    bool m_readOnly = false;
+};
+
+class Statement {
+public:
+    Statement(Connection& conn, std::string_view sql);
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    Statement(Statement&&) = delete;
+    Statement& operator=(Statement&&) = delete;
+    ~Statement();
+
+    /// Binds by 1-based index.
+    Statement& bind(int index, std::int64_t v);
+    Statement& bind(int index, int v) { return bind(index, static_cast<std::int64_t>(v)); }
+    Statement& bind(int index, double v);
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+    Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+    Statement& bindBlob(int index, const void* data, std::size_t size);
+    Statement& bindNull(int index);
+    Statement& bind(int index, const model::Value& v);
+    template <class T>
+    Statement& bind(int index, const std::optional<T>& v) {
+        return v ? bind(index, *v) : bindNull(index);
+    }
+
+    /// true for a row, false when done; throws on error with the SQL and file name.
+    bool step();
+    /// Runs a statement that returns no rows, then resets it for reuse.
+    void run();
+    void reset();
+
+    [[nodiscard]] int columnCount() const;
+    [[nodiscard]] std::string columnName(int i) const;
+    [[nodiscard]] bool isNull(int i) const;
+    [[nodiscard]] std::int64_t columnInt(int i) const;
+    [[nodiscard]] double columnDouble(int i) const;
+    [[nodiscard]] std::string columnText(int i) const;
+    [[nodiscard]] std::string_view columnBlob(int i) const;
+    [[nodiscard]] model::Value columnValue(int i) const;
+    [[nodiscard]] sqlite3_stmt* handle() const { return m_stmt; }
+
+private:
+    Connection& m_conn;
+    sqlite3_stmt* m_stmt = nullptr;
+    std::string m_sql;
+    [[noreturn]] void fail(int rc) const;
+};
+
+/// BEGIN in the constructor, ROLLBACK in the destructor unless commit() ran.
+class Transaction {
+public:
+    explicit Transaction(Connection& conn, bool immediate = true);
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    Transaction(Transaction&&) = delete;
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction();
+    void commit();
+
+private:
+    Connection& m_conn;
+    bool m_done = false;
+};
+
+/// Quotes an identifier for SQL ("name" with doubled quotes).
+std::string quoteIdentifier(std::string_view name);
+
+} // namespace gridatlas::storage
