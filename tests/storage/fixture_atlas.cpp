@@ -1,0 +1,142 @@
+#include "storage/fixture_atlas.h"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+#include <sys/wait.h>
+
+#include "model/entities.h"
+
+namespace gridatlas::testing {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+    std::random_device rd;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        auto candidate = fs::temp_directory_path() / ("gridatlas-test-" + std::to_string(rd()));
+        if (fs::create_directory(candidate)) {
+            m_path = candidate;
+            return;
+        }
+    }
+    throw std::runtime_error("cannot create a temporary folder");
+}
+
+TempDir::~TempDir() {
+    if (std::getenv("GRIDATLAS_KEEP_TEMP")) return;
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+}
+
+FixtureAtlas::FixtureAtlas(int srid) : path(dir.file("fixture.sqlite")), atlas(storage::Atlas::create(path, srid, "测试社区")) {}
+
+SmallWorld::SmallWorld() {
+    using namespace model;
+    storage::Transaction tx(atlas->connection());
+    storage::AtlasWriter w(*atlas);
+    const double x0 = kX0, y0 = kY0;
+    auto rect = [](double xa, double ya, double xb, double yb) {
+        return Geometry::polygon({{{xa, ya}, {xb, ya}, {xb, yb}, {xa, yb}}});
+    };
+    w.add(Community{1, "150781001001", "湖西社区", "兴华街道", rect(x0, y0, x0 + 400, y0 + 300)});
+    w.add(Grid{1, "150781001001-01", "湖西一网格", 1, 400, rect(x0, y0, x0 + 400, y0 + 300)});
+    w.add(GridStaff{1, "manager", "王建国", "13812345678"});
+    w.add(GridStaff{1, "supervisor", "李秀英", "13912345678"});
+    w.add(GridStaff{1, "assistant", "张伟", "13712345678"});
+    Building b1;
+    b1.id = 1;
+    b1.communityId = 1;
+    b1.gridId = 1;
+    b1.number = "1栋";
+    b1.floors = 6;
+    b1.unitCount = 2;
+    b1.flatsPerFloor = 2;
+    b1.footprint = rect(x0 + 50, y0 + 50, x0 + 110, y0 + 62);
+    w.add(b1);
+    Building b2 = b1;
+    b2.id = 2;
+    b2.number = "2栋";
+    b2.floors = 18;
+    b2.unitCount = 1;
+    b2.footprint = rect(x0 + 200, y0 + 150, x0 + 225, y0 + 170);
+    w.add(b2);
+    w.add(Unit{1, 1, 1, Vec2{x0 + 65, y0 + 50}});
+    w.add(Unit{2, 1, 2, Vec2{x0 + 95, y0 + 50}});
+    w.add(Unit{3, 2, 1, Vec2{x0 + 212, y0 + 150}});
+    std::int64_t hid = 0, rid = 0;
+    auto addHouseholds = [&](std::int64_t unitId, int floors, double cx, double cy) {
+        for (int f = 1; f <= floors; ++f)
+            for (int flat = 1; flat <= 2; ++flat) {
+                Household h;
+                h.id = ++hid;
+                h.unitId = unitId;
+                h.floor = f;
+                h.room = std::to_string(f * 100 + flat);
+                h.elderlyAlone = (hid % 7 == 0);
+                h.location = Vec2{cx + (flat == 1 ? -3 : 3), cy + 0.3 * f};
+                w.add(h);
+                Resident r;
+                r.id = ++rid;
+                r.householdId = h.id;
+                r.name = "住户" + std::to_string(hid);
+                r.relation = "户主";
+                r.gender = (hid % 2) ? "M" : "F";
+                r.birthYear = 1950 + static_cast<int>(hid % 50);
+                if (hid == 3) {
+                    r.name = "刘党员";
+                    r.isMember = true;
+                    r.memberType = "full";
+                    r.branch = "湖西社区第一支部";
+                    r.phone = "13600001111";
+                    r.idNumber = "150781195001011234";
+                }
+                w.add(r);
+            }
+    };
+    addHouseholds(1, 6, x0 + 65, y0 + 55);
+    addHouseholds(2, 6, x0 + 95, y0 + 55);
+    addHouseholds(3, 18, x0 + 212, y0 + 158);
+    ServicePost p;
+    p.id = 1;
+    p.communityId = 1;
+    p.name = "湖西社区卫生服务站";
+    p.type = "health_station";
+    p.location = Vec2{x0 + 150, y0 + 120};
+    w.add(p);
+    Street s;
+    s.id = 1;
+    s.name = "湖西路";
+    s.streetClass = "local";
+    s.widthM = 20;
+    s.line = Geometry::lineString({{x0, y0 + 130}, {x0 + 400, y0 + 130}});
+    w.add(s);
+    tx.commit();
+}
+
+std::string sourcePath(const std::string& relative) {
+    const char* root = std::getenv("GRIDATLAS_SOURCE_DIR");
+    return (fs::path(root ? root : ".") / relative).string();
+}
+
+std::string cliPath() {
+    const char* cli = std::getenv("GRIDATLAS_CLI");
+    return cli ? cli : "gridatlas-cli";
+}
+
+int runCommand(const std::string& command, std::string* output) {
+    const std::string full = command + " 2>&1";
+    FILE* pipe = popen(full.c_str(), "r");
+    if (!pipe) return -1;
+    std::array<char, 4096> buf{};
+    std::string out;
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+    const int status = pclose(pipe);
+    if (output) *output = out;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+} // namespace gridatlas::testing

@@ -1,0 +1,54 @@
+#pragma once
+// Test fixtures built by code: temporary atlases with exactly the rows a test describes.
+// Set GRIDATLAS_KEEP_TEMP=1 to keep the files for debugging.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "storage/atlas.h"
+
+namespace gridatlas::testing {
+
+/// A temporary folder removed at destruction (unless GRIDATLAS_KEEP_TEMP is set).
+class TempDir {
+public:
+    TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    TempDir(TempDir&&) = delete;
+    TempDir& operator=(TempDir&&) = delete;
+    ~TempDir();
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+    [[nodiscard]] std::string file(const std::string& name) const { return (m_path / name).string(); }
+
+private:
+    std::filesystem::path m_path;
+};
+
+/// An empty atlas in EPSG:4548 in a temp folder.
+struct FixtureAtlas {
+    explicit FixtureAtlas(int srid = 4548);
+    TempDir dir;
+    std::string path;
+    std::unique_ptr<storage::Atlas> atlas;
+};
+
+/// The small world most tests want: one community, one grid with three staff, two buildings
+/// (a 6-floor walk-up with 2 units x 2 flats, and an 18-floor tower with 1 unit x 2 flats),
+/// households on every floor, one member household, one health station, one street.
+/// Ids: community 1, grid 1, buildings 1 ("1栋") and 2 ("2栋"), units 1-2 (building 1), 3 (building 2).
+struct SmallWorld : FixtureAtlas {
+    SmallWorld();
+    static constexpr double kX0 = 560000.0; ///< south-west corner of the community
+    static constexpr double kY0 = 5495000.0;
+};
+
+/// Path of a file in the source tree (GRIDATLAS_SOURCE_DIR), e.g. "maps/demo.json".
+std::string sourcePath(const std::string& relative);
+/// Path of gridatlas-cli (GRIDATLAS_CLI).
+std::string cliPath();
+
+/// Runs a command through /bin/sh; returns the exit code and fills stdout+stderr.
+int runCommand(const std::string& command, std::string* output = nullptr);
+
+} // namespace gridatlas::testing
