@@ -1,1 +1,128 @@
+// Opening: anything that is not an atlas is refused with a message that says what it is.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "model/support/error.h"
+#include "storage/fixture_atlas.h"
+#include "storage/schema.h"
+
+using namespace gridatlas;
+using gridatlas::testing::TempDir;
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string openError(const std::string& path, storage::OpenMode mode = storage::OpenMode::ReadOnly) {
+    try {
+        storage::Atlas::open(path, mode);
+    } catch (const StorageError& e) {
+        return e.what();
+    }
+    return "opened";
+}
+void writeFile(const std::string& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out << bytes;
+}
+} // namespace
+
+TEST(AtlasOpen, MissingFileIsAnErrorAndIsNotCreated) {
+    TempDir dir;
+    const std::string path = dir.file("nope.sqlite");
+    EXPECT_NE(openError(path, storage::OpenMode::ReadWrite).find("does not exist"), std::string::npos);
+    EXPECT_FALSE(fs::exists(path));
+}
+
+TEST(AtlasOpen, EmptyAndRandomFilesAreRefused) {
+    TempDir dir;
+    writeFile(dir.file("zero.sqlite"), "");
+    EXPECT_NE(openError(dir.file("zero.sqlite")).find("empty (0 bytes)"), std::string::npos);
+    writeFile(dir.file("random.sqlite"), std::string(4096, '\x5a'));
+    EXPECT_NE(openError(dir.file("random.sqlite")).find("not a SQLite/SpatiaLite database"), std::string::npos);
+    EXPECT_NE(openError(dir.path().string()).find("folder"), std::string::npos);
+}
+
+TEST(AtlasOpen, TruncatedAtlasIsReportedCorrupt) {
+    gridatlas::testing::SmallWorld world;
+    world.atlas->connection().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const std::string copy = world.dir.file("truncated.sqlite");
+    {
+        std::ifstream in(world.path, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        writeFile(copy, bytes.substr(0, 1024));
+    }
+    const std::string err = openError(copy);
+    EXPECT_NE(err.find("truncated.sqlite"), std::string::npos) << err;
+    EXPECT_NE(err, "opened");
+}
+
+TEST(AtlasOpen, PlainSpatialiteAndGeoPackageAreNotAtlases) {
+    TempDir dir;
+    const std::string legacy = gridatlas::testing::sourcePath("../shared/realdata/spatialite4_test_geos.sqlite");
+    if (fs::exists(legacy)) {
+        fs::copy_file(legacy, dir.file("legacy.sqlite"));
+        EXPECT_NE(openError(dir.file("legacy.sqlite")).find("SpatiaLite database but not a GridAtlas atlas"), std::string::npos);
+    }
+    const std::string gpkg = gridatlas::testing::sourcePath("../shared/realdata/gpkg_buildings_soho_rcransf.gpkg");
+    if (fs::exists(gpkg)) {
+        fs::copy_file(gpkg, dir.file("b.gpkg"));
+        EXPECT_NE(openError(dir.file("b.gpkg")).find("GeoPackage"), std::string::npos);
+    }
+    {
+        storage::Connection plain(dir.file("plain.sqlite"), storage::OpenMode::Create);
+        plain.exec("CREATE TABLE t (a)");
+    }
+    EXPECT_NE(openError(dir.file("plain.sqlite")).find("SQLite database but not a GridAtlas atlas"), std::string::npos);
+}
+
+TEST(AtlasOpen, NewerSchemaIsRefusedWithTheVersions) {
+    gridatlas::testing::FixtureAtlas fx;
+    fx.atlas->connection().exec("UPDATE atlas_meta SET value = '99' WHERE key = 'schema_version'");
+    fx.atlas.reset();
+    const std::string err = openError(fx.path);
+    EXPECT_NE(err.find("schema version 99"), std::string::npos) << err;
+    EXPECT_NE(err.find("newer"), std::string::npos) << err;
+}
+
+TEST(AtlasOpen, ReopensWithNameCrsAndLayers) {
+    gridatlas::testing::SmallWorld world;
+    world.atlas.reset();
+    auto atlas = storage::Atlas::open(world.path, storage::OpenMode::ReadOnly);
+    EXPECT_EQ(atlas->info().name, "测试社区");
+    EXPECT_EQ(atlas->srid(), 4548);
+    EXPECT_EQ(atlas->info().schemaVersion, storage::kSchemaVersion);
+    EXPECT_THROW(atlas->connection().exec("DELETE FROM residents"), StorageError); // read-only means read-only
+    EXPECT_THROW(atlas->openLayer("bulidings"), InputError);
+}
+
+TEST(AtlasOpen, LayerSourcesFilterByBoundingBoxThroughTheIndex) {
+    gridatlas::testing::SmallWorld world;
+    auto src = world.atlas->openLayer("households");
+    model::FeatureRequest all;
+    all.fields = {"room", "has_member"};
+    auto cursor = src->features(all);
+    model::Feature f;
+    int n = 0, members = 0;
+    while (cursor->next(f)) {
+        ++n;
+        EXPECT_EQ(f.geometry.type, model::GeomType::Point);
+        members += static_cast<int>(std::get<std::int64_t>(f.values[1]));
+    }
+    EXPECT_EQ(n, 60);
+    EXPECT_EQ(members, 1);
+    // Only building 1's households lie west of x0 + 150.
+    model::FeatureRequest west;
+    west.bbox = model::Rect{gridatlas::testing::SmallWorld::kX0, gridatlas::testing::SmallWorld::kY0, gridatlas::testing::SmallWorld::kX0 + 150,
+                            gridatlas::testing::SmallWorld::kY0 + 300};
+    auto c2 = src->features(west);
+    n = 0;
+    while (c2->next(f)) ++n;
+    EXPECT_EQ(n, 24);
+    const model::Rect ext = src->extent();
+    EXPECT_NEAR(ext.xmin, gridatlas::testing::SmallWorld::kX0 + 62, 1e-3);
+    model::FeatureRequest bad;
+    bad.fields = {"secret"};
+    EXPECT_THROW(src->features(bad), InputError);
+}
