@@ -1,0 +1,80 @@
+#pragma once
+// The viewer's main window: menus, the map canvas, a layer panel and the status bar.
+#include <QMainWindow>
+
+#include <memory>
+#include <string>
+
+#include "render/map_document.h"
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QListWidgetItem;
+class QMenu;
+class QProgressBar;
+
+namespace gridatlas::storage {
+class CoordinateTransform;
+}
+
+namespace gridatlas::app {
+
+class MapCanvas;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    MainWindow(const MainWindow&) = delete;
+    MainWindow& operator=(const MainWindow&) = delete;
+    MainWindow(MainWindow&&) = delete;
+    MainWindow& operator=(MainWindow&&) = delete;
+    ~MainWindow() override;
+
+    /// Opens an atlas with a map document (the default map when `mapPath` is empty).
+    /// Errors are shown to the user and returned as false.
+    bool openAtlas(const QString& atlasPath, const QString& mapPath = {});
+    bool openMap(const QString& mapPath);
+    [[nodiscard]] MapCanvas* canvas() const { return m_canvas; }
+    [[nodiscard]] QString atlasPath() const { return m_atlasPath; }
+    /// The message area's current text (errors and warnings land there).
+    [[nodiscard]] QString lastMessage() const { return m_lastMessage; }
+
+protected:
+    void closeEvent(QCloseEvent* e) override;
+    void dragEnterEvent(QDragEnterEvent* e) override;
+    void dropEvent(QDropEvent* e) override;
+
+private:
+    void buildMenus();
+    void buildLayerPanel();
+    void buildStatusBar();
+    void refreshLayerPanel();
+    void onLayerItemChanged(QListWidgetItem* item);
+    void onCursorMoved(double x, double y);
+    void updateScaleField();
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void showMessage(const QString& text, bool error);
+    void chooseAtlas();
+    void chooseMap();
+    void setLanguage(const QString& code);
+    [[nodiscard]] QString defaultMapPath() const;
+
+    MapCanvas* m_canvas = nullptr;
+    QListWidget* m_layers = nullptr;
+    QLabel* m_coords = nullptr;
+    QLineEdit* m_scale = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_renderTime = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QString m_atlasPath;
+    QString m_mapPath;
+    QString m_lastMessage;
+    int m_srid = 0;
+    std::unique_ptr<storage::CoordinateTransform> m_toLonLat;
+    bool m_updatingLayers = false;
+};
+
+} // namespace gridatlas::app

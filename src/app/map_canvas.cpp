@@ -1,0 +1,330 @@
+#include "app/map_canvas.h"
+
+#include <QElapsedTimer>
+#include <QKeyEvent>
+#include <QPainter>
+#include <QWheelEvent>
+
+#include <cmath>
+#include <map>
+
+#include "model/support/error.h"
+#include "render/map_renderer.h"
+#include "render/map_settings.h"
+#include "storage/atlas.h"
+
+namespace gridatlas::app {
+
+namespace {
+
+// One read-only atlas connection per worker thread, reused across renders of the same atlas
+// (opening costs more than a neighbourhood render). Keyed by path and epoch so a reopened
+// atlas gets a fresh connection.
+model::SourceProvider& threadProvider(const std::string& path, int epoch) {
+    thread_local std::string key;
+    thread_local std::unique_ptr<model::SourceProvider> provider;
+    const std::string wanted = path + "#" + std::to_string(epoch);
+    if (!provider || key != wanted) {
+        provider.reset();
+        provider = storage::makeAtlasProvider(path);
+        key = wanted;
+    }
+    return *provider;
+}
+
+constexpr double kMinMetresPerPixel = 0.005;
+constexpr double kMaxMetresPerPixel = 5000.0;
+
+} // namespace
+
+MapCanvas::MapCanvas(QWidget* parent) : QWidget(parent) {
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMinimumSize(200, 150);
+    // One worker: a new render cancels the old one, so more threads would only contend.
+    m_pool.setMaxThreadCount(1);
+    m_pool.setExpiryTimeout(-1);
+    m_renderTimer.setSingleShot(true);
+    m_renderTimer.setInterval(0);
+    connect(&m_renderTimer, &QTimer::timeout, this, &MapCanvas::startRender);
+}
+
+MapCanvas::~MapCanvas() {
+    if (m_feedback) m_feedback->cancel();
+    m_pool.waitForDone();
+}
+
+void MapCanvas::setMap(const std::string& atlasPath, std::shared_ptr<const render::MapDocument> doc,
+                       const model::Rect& fullExtent) {
+    m_atlasPath = atlasPath;
+    ++m_atlasEpoch;
+    m_doc = std::move(doc);
+    m_fullExtent = fullExtent;
+    m_back.clear();
+    m_forward.clear();
+    m_frame = QImage();
+    zoomToRect(fullExtent);
+}
+
+void MapCanvas::setDocument(std::shared_ptr<const render::MapDocument> doc) {
+    m_doc = std::move(doc);
+    scheduleRender();
+}
+
+model::Rect MapCanvas::visibleExtent() const {
+    const double hw = width() * m_view.metresPerPixel / 2, hh = height() * m_view.metresPerPixel / 2;
+    return model::Rect{m_view.center.x - hw, m_view.center.y - hh, m_view.center.x + hw, m_view.center.y + hh};
+}
+
+model::Vec2 MapCanvas::toMap(QPointF px) const {
+    return {m_view.center.x + (px.x() - width() / 2.0) * m_view.metresPerPixel,
+            m_view.center.y - (px.y() - height() / 2.0) * m_view.metresPerPixel};
+}
+
+QPointF MapCanvas::toPixel(model::Vec2 p) const {
+    return {width() / 2.0 + (p.x - m_view.center.x) / m_view.metresPerPixel,
+            height() / 2.0 - (p.y - m_view.center.y) / m_view.metresPerPixel};
+}
+
+void MapCanvas::setView(const View& v, bool recordHistory) {
+    View clamped = v;
+    clamped.metresPerPixel = std::clamp(v.metresPerPixel, kMinMetresPerPixel, kMaxMetresPerPixel);
+    if (clamped == m_view) return;
+    if (recordHistory) {
+        m_back.push_back(m_view);
+        if (m_back.size() > 100) m_back.erase(m_back.begin());
+        m_forward.clear();
+    }
+    m_view = clamped;
+    emit viewChanged();
+    update();
+    scheduleRender();
+}
+
+void MapCanvas::zoomToRect(const model::Rect& r) {
+    if (r.isEmpty() || width() <= 0 || height() <= 0) return;
+    const double mpp = std::max(r.width() / std::max(1, width()), r.height() / std::max(1, height()));
+    setView(View{r.center(), mpp > 0 ? mpp : 1.0});
+}
+
+void MapCanvas::zoomFull() { zoomToRect(m_fullExtent); }
+
+void MapCanvas::zoomBy(double factor, QPointF anchor) {
+    // Keep the map point under the anchor fixed.
+    const model::Vec2 at = toMap(anchor);
+    View v = m_view;
+    v.metresPerPixel = std::clamp(m_view.metresPerPixel * factor, kMinMetresPerPixel, kMaxMetresPerPixel);
+    const double k = v.metresPerPixel / m_view.metresPerPixel;
+    v.center = {at.x + (m_view.center.x - at.x) * k, at.y + (m_view.center.y - at.y) * k};
+    setView(v);
+}
+
+void MapCanvas::panByPixels(QPointF delta) {
+    View v = m_view;
+    v.center.x -= delta.x() * m_view.metresPerPixel;
+    v.center.y += delta.y() * m_view.metresPerPixel;
+    setView(v);
+}
+
+bool MapCanvas::previousView() {
+    if (m_back.empty()) return false;
+    m_forward.push_back(m_view);
+    const View v = m_back.back();
+    m_back.pop_back();
+    setView(v, false);
+    return true;
+}
+
+bool MapCanvas::nextView() {
+    if (m_forward.empty()) return false;
+    m_back.push_back(m_view);
+    const View v = m_forward.back();
+    m_forward.pop_back();
+    setView(v, false);
+    return true;
+}
+
+double MapCanvas::scaleDenominator() const {
+    const double dpi = logicalDpiX() > 0 ? logicalDpiX() : 96.0;
+    return m_view.metresPerPixel * dpi / 0.0254;
+}
+
+void MapCanvas::setScaleDenominator(double n) {
+    if (!(n > 0)) return;
+    const double dpi = logicalDpiX() > 0 ? logicalDpiX() : 96.0;
+    View v = m_view;
+    v.metresPerPixel = n * 0.0254 / dpi;
+    setView(v);
+}
+
+void MapCanvas::scheduleRender() {
+    if (!m_doc || m_atlasPath.empty()) return;
+    // A new view supersedes the running render at once.
+    if (m_feedback) m_feedback->cancel();
+    m_renderTimer.start();
+}
+
+void MapCanvas::startRender() {
+    if (!m_doc || width() <= 0 || height() <= 0) return;
+    if (m_feedback) m_feedback->cancel();
+    auto feedback = std::make_shared<Feedback>();
+    m_feedback = feedback;
+    const quint64 generation = ++m_generation;
+    const double dpr = devicePixelRatioF();
+    const QSize pixels(static_cast<int>(width() * dpr), static_cast<int>(height() * dpr));
+    const double dpi = (logicalDpiX() > 0 ? logicalDpiX() : 96.0) * dpr;
+    auto settings = std::make_shared<const render::MapSettings>(
+        render::makeMapSettings(*m_doc, visibleExtent(), pixels, dpi, /*reveal=*/false));
+    const View view = m_view;
+    const QSize size = this->size();
+    const std::string path = m_atlasPath;
+    const int epoch = m_atlasEpoch;
+    QPointer<MapCanvas> self(this);
+    ++m_running;
+    emit renderStarted();
+    m_pool.start([this, settings, feedback, generation, view, size, path, epoch, dpr]() {
+        QElapsedTimer timer;
+        timer.start();
+        QImage image(settings->outputSize, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(dpr);
+        QStringList errors;
+        bool cancelled = false;
+        try {
+            if (feedback->isCancelled()) throw CancelledError();
+            image.fill(Qt::white);
+            QPainter painter(&image);
+            painter.scale(1.0 / dpr, 1.0 / dpr); // the renderer works in device pixels
+            const render::RenderResult result =
+                render::renderMap(*settings, threadProvider(path, epoch), painter, feedback.get());
+            for (const auto& e : result.errors) errors << QString::fromStdString(e.layer + ": " + e.message);
+        } catch (const CancelledError&) {
+            cancelled = true;
+        } catch (const std::exception& e) {
+            // Exceptions never die in a worker: the message goes to the status bar.
+            errors << QString::fromUtf8(e.what());
+        }
+        const int ms = static_cast<int>(timer.elapsed());
+        // The canvas waits for its pool in its destructor, so `this` outlives this call.
+        QMetaObject::invokeMethod(
+            this, [this, generation, image, view, size, ms, errors, cancelled]() {
+                onRenderDone(generation, image, view, size, ms, errors, cancelled);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MapCanvas::onRenderDone(quint64 generation, QImage image, View view, QSize size, int ms, QStringList errors,
+                             bool cancelled) {
+    --m_running;
+    if (cancelled) {
+        ++m_cancelledRenders;
+        emit renderCancelled();
+        return;
+    }
+    if (generation < m_shownGeneration) return; // an older frame than the one shown
+    m_frame = std::move(image);
+    m_frameView = view;
+    m_frameSize = size;
+    m_shownGeneration = generation;
+    update();
+    emit renderFinished(ms, errors);
+}
+
+void MapCanvas::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.fillRect(rect(), m_doc ? QColor(m_doc->background) : palette().window().color());
+    if (!m_frame.isNull()) {
+        // Place the last frame where its view lies in the current one (pan shift and zoom scale).
+        const double k = m_frameView.metresPerPixel / m_view.metresPerPixel;
+        const model::Vec2 frameTopLeft{m_frameView.center.x - m_frameSize.width() / 2.0 * m_frameView.metresPerPixel,
+                                       m_frameView.center.y + m_frameSize.height() / 2.0 * m_frameView.metresPerPixel};
+        const QPointF topLeft = toPixel(frameTopLeft);
+        const QRectF target(topLeft, QSizeF(m_frameSize.width() * k, m_frameSize.height() * k));
+        p.setRenderHint(QPainter::SmoothPixmapTransform, k != 1.0);
+        p.drawImage(target, m_frame);
+    } else if (!m_doc) {
+        p.setPen(palette().text().color());
+        p.drawText(rect(), Qt::AlignCenter, tr("Open an atlas (File > Open Atlas) or drop a .sqlite file here"));
+    }
+    if (m_drag == Drag::RubberBand) {
+        p.setPen(QPen(QColor(0, 90, 200), 1, Qt::DashLine));
+        p.setBrush(QColor(0, 90, 200, 40));
+        p.drawRect(m_rubberBand);
+    }
+}
+
+void MapCanvas::resizeEvent(QResizeEvent*) { scheduleRender(); }
+
+void MapCanvas::wheelEvent(QWheelEvent* e) {
+    const double steps = e->angleDelta().y() / 120.0;
+    if (steps == 0) return;
+    zoomBy(std::pow(0.8, steps), e->position());
+    e->accept();
+}
+
+void MapCanvas::mousePressEvent(QMouseEvent* e) {
+    if (e->button() != Qt::LeftButton) return;
+    m_pressPos = m_lastPos = e->position();
+    m_pressView = m_view;
+    m_drag = (e->modifiers() & Qt::ShiftModifier) ? Drag::RubberBand : Drag::Pan;
+    m_rubberBand = QRectF(m_pressPos, m_pressPos);
+    if (m_drag == Drag::Pan) setCursor(Qt::ClosedHandCursor);
+}
+
+void MapCanvas::mouseMoveEvent(QMouseEvent* e) {
+    const model::Vec2 at = toMap(e->position());
+    emit cursorMoved(at.x, at.y);
+    if (m_drag == Drag::Pan) {
+        // Move the view without history; the release records one step.
+        View v = m_view;
+        const QPointF d = e->position() - m_lastPos;
+        v.center.x -= d.x() * m_view.metresPerPixel;
+        v.center.y += d.y() * m_view.metresPerPixel;
+        m_lastPos = e->position();
+        m_view = v;
+        emit viewChanged();
+        update();
+        scheduleRender();
+    } else if (m_drag == Drag::RubberBand) {
+        m_rubberBand = QRectF(m_pressPos, e->position()).normalized();
+        update();
+    }
+}
+
+void MapCanvas::mouseReleaseEvent(QMouseEvent* e) {
+    if (e->button() != Qt::LeftButton) return;
+    const Drag drag = m_drag;
+    m_drag = Drag::None;
+    unsetCursor();
+    if (drag == Drag::Pan && !(m_pressView == m_view)) {
+        m_back.push_back(m_pressView);
+        m_forward.clear();
+    } else if (drag == Drag::RubberBand) {
+        update();
+        if (m_rubberBand.width() > 4 && m_rubberBand.height() > 4) {
+            model::Rect r;
+            r.expand(toMap(m_rubberBand.topLeft()));
+            r.expand(toMap(m_rubberBand.bottomRight()));
+            zoomToRect(r);
+        }
+    }
+}
+
+void MapCanvas::mouseDoubleClickEvent(QMouseEvent* e) { zoomBy(0.5, e->position()); }
+
+void MapCanvas::keyPressEvent(QKeyEvent* e) {
+    const double step = std::min(width(), height()) / 4.0;
+    switch (e->key()) {
+    case Qt::Key_Left: panByPixels({step, 0}); break;
+    case Qt::Key_Right: panByPixels({-step, 0}); break;
+    case Qt::Key_Up: panByPixels({0, step}); break;
+    case Qt::Key_Down: panByPixels({0, -step}); break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: zoomIn(); break;
+    case Qt::Key_Minus: zoomOut(); break;
+    default: QWidget::keyPressEvent(e);
+    }
+}
+
+} // namespace gridatlas::app

@@ -1,0 +1,124 @@
+#pragma once
+// The map canvas: pan, zoom and render off the GUI thread.
+//
+// Rendering is "snapshot, then work": on the GUI thread a MapSettings snapshot is built from the
+// map document and the view; a worker of this canvas's own pool renders it onto a QImage with
+// its own atlas connection; the result returns by queued call and stale generations are
+// dropped. Meanwhile the last good frame is drawn shifted/scaled to the current view, so the
+// window never waits for a render.
+#include <QImage>
+#include <QPointer>
+#include <QThreadPool>
+#include <QTimer>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/geometry.h"
+#include "model/support/feedback.h"
+#include "render/map_document.h"
+
+namespace gridatlas::app {
+
+/// A view: centre and ground metres per (logical) pixel.
+struct View {
+    model::Vec2 center;
+    double metresPerPixel = 1.0;
+    friend bool operator==(const View&, const View&) = default;
+};
+
+class MapCanvas : public QWidget {
+    Q_OBJECT
+public:
+    explicit MapCanvas(QWidget* parent = nullptr);
+    MapCanvas(const MapCanvas&) = delete;
+    MapCanvas& operator=(const MapCanvas&) = delete;
+    MapCanvas(MapCanvas&&) = delete;
+    MapCanvas& operator=(MapCanvas&&) = delete;
+    ~MapCanvas() override;
+
+    /// Shows `doc` over the atlas at `atlasPath`; zooms to the document's extent.
+    void setMap(const std::string& atlasPath, std::shared_ptr<const render::MapDocument> doc, const model::Rect& fullExtent);
+    /// Replaces the document (e.g. a layer toggled) keeping the view.
+    void setDocument(std::shared_ptr<const render::MapDocument> doc);
+    [[nodiscard]] std::shared_ptr<const render::MapDocument> document() const { return m_doc; }
+    [[nodiscard]] bool hasMap() const { return m_doc != nullptr; }
+
+    [[nodiscard]] View view() const { return m_view; }
+    void setView(const View& v, bool recordHistory = true);
+    [[nodiscard]] model::Rect visibleExtent() const;
+    void zoomToRect(const model::Rect& r);
+    void zoomFull();
+    void zoomBy(double factor, QPointF anchor);
+    void zoomIn() { zoomBy(0.5, rect().center()); }
+    void zoomOut() { zoomBy(2.0, rect().center()); }
+    void panByPixels(QPointF delta);
+    bool previousView();
+    bool nextView();
+    /// 1:N on screen, assuming the screen's logical DPI.
+    [[nodiscard]] double scaleDenominator() const;
+    void setScaleDenominator(double n);
+
+    [[nodiscard]] model::Vec2 toMap(QPointF px) const;
+    [[nodiscard]] QPointF toPixel(model::Vec2 p) const;
+
+    /// The generation of the frame shown and of the newest render started (tests wait on them).
+    [[nodiscard]] quint64 shownGeneration() const { return m_shownGeneration; }
+    [[nodiscard]] quint64 requestedGeneration() const { return m_generation; }
+    [[nodiscard]] int cancelledRenders() const { return m_cancelledRenders; }
+    [[nodiscard]] const QImage& frame() const { return m_frame; }
+    [[nodiscard]] bool isRendering() const { return m_running > 0; }
+
+signals:
+    void viewChanged();
+    void cursorMoved(double x, double y);
+    void renderStarted();
+    void renderFinished(int milliseconds, QStringList errors);
+    void renderCancelled();
+
+protected:
+    void paintEvent(QPaintEvent* e) override;
+    void resizeEvent(QResizeEvent* e) override;
+    void wheelEvent(QWheelEvent* e) override;
+    void mousePressEvent(QMouseEvent* e) override;
+    void mouseMoveEvent(QMouseEvent* e) override;
+    void mouseReleaseEvent(QMouseEvent* e) override;
+    void mouseDoubleClickEvent(QMouseEvent* e) override;
+    void keyPressEvent(QKeyEvent* e) override;
+
+private:
+    void scheduleRender();
+    void startRender();
+    void onRenderDone(quint64 generation, QImage image, View view, QSize size, int ms, QStringList errors, bool cancelled);
+
+    std::string m_atlasPath;
+    std::shared_ptr<const render::MapDocument> m_doc;
+    model::Rect m_fullExtent;
+    View m_view;
+    std::vector<View> m_back;
+    std::vector<View> m_forward;
+
+    QImage m_frame;        ///< last good frame
+    View m_frameView;      ///< the view it shows
+    QSize m_frameSize;     ///< in logical pixels
+    QThreadPool m_pool;
+    QTimer m_renderTimer;
+    std::shared_ptr<Feedback> m_feedback; ///< of the running render
+    quint64 m_generation = 0;
+    quint64 m_shownGeneration = 0;
+    int m_running = 0;
+    int m_cancelledRenders = 0;
+    int m_atlasEpoch = 0;
+
+    enum class Drag { None, Pan, RubberBand };
+    Drag m_drag = Drag::None;
+    QPointF m_pressPos;
+    QPointF m_lastPos;
+    View m_pressView;
+    QRectF m_rubberBand;
+};
+
+} // namespace gridatlas::app
