@@ -21,11 +21,13 @@
 #include <QStatusBar>
 #include <QToolBar>
 
+#include "app/identify_panel.h"
 #include "app/map_canvas.h"
 #include "model/support/error.h"
 #include "render/map_settings.h"
 #include "storage/atlas.h"
 #include "storage/crs.h"
+#include "storage/identify.h"
 
 namespace gridatlas::app {
 
@@ -45,6 +47,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildLayerPanel();
     buildStatusBar();
     connect(m_canvas, &MapCanvas::cursorMoved, this, &MainWindow::onCursorMoved);
+    connect(m_canvas, &MapCanvas::clicked, this, &MainWindow::identifyAt);
     connect(m_canvas, &MapCanvas::viewChanged, this, &MainWindow::updateScaleField);
     connect(m_canvas, &MapCanvas::renderStarted, this, [this] { m_progress->setVisible(true); });
     connect(m_canvas, &MapCanvas::renderFinished, this, [this](int ms, const QStringList& errors) {
@@ -115,6 +118,29 @@ void MainWindow::buildLayerPanel() {
     dock->setWidget(m_layers);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     connect(m_layers, &QListWidget::itemChanged, this, &MainWindow::onLayerItemChanged);
+
+    auto* identifyDock = new QDockWidget(tr("Identify"), this);
+    identifyDock->setObjectName("IdentifyDock");
+    m_identify = new IdentifyPanel(identifyDock);
+    identifyDock->setWidget(m_identify);
+    addDockWidget(Qt::RightDockWidgetArea, identifyDock);
+    connect(m_identify, &IdentifyPanel::featureSelected, this,
+            [this](const QString&, qint64, double x0, double y0, double x1, double y1) {
+                m_canvas->setHighlight(model::Rect{x0, y0, x1, y1});
+            });
+}
+
+void MainWindow::identifyAt(double x, double y) {
+    if (!m_atlas) return;
+    try {
+        // Five pixels of slack around the click, in metres.
+        const double tolerance = 5.0 * m_canvas->view().metresPerPixel;
+        auto results = storage::identifyAt(*m_atlas, {x, y}, tolerance);
+        if (results.empty()) m_canvas->setHighlight({});
+        m_identify->setResults(std::move(results));
+    } catch (const std::exception& e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+    }
 }
 
 void MainWindow::buildStatusBar() {
@@ -166,6 +192,7 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
         render::validateMapDocument(*doc, provider);
         const model::Rect extent = render::resolveExtent(*doc, provider);
         m_srid = provider.srid();
+        m_atlas = storage::Atlas::open(atlasPath.toStdString(), storage::OpenMode::ReadOnly);
         m_toLonLat = std::make_unique<storage::CoordinateTransform>("EPSG:" + std::to_string(m_srid), "EPSG:4490");
         m_atlasPath = atlasPath;
         m_mapPath = map;

@@ -15,11 +15,13 @@ class QMenu;
 class QProgressBar;
 
 namespace gridatlas::storage {
+class Atlas;
 class CoordinateTransform;
-}
+} // namespace gridatlas::storage
 
 namespace gridatlas::app {
 
+class IdentifyPanel;
 class MapCanvas;
 
 class MainWindow : public QMainWindow {
@@ -40,6 +42,9 @@ public:
     [[nodiscard]] QString atlasPath() const { return m_atlasPath; }
     /// The message area's current text (errors and warnings land there).
     [[nodiscard]] QString lastMessage() const { return m_lastMessage; }
+    [[nodiscard]] IdentifyPanel* identifyPanel() const { return m_identify; }
+    /// Identifies what is at map point (x, y) and shows it in the identify panel.
+    void identifyAt(double x, double y);
 
 protected:
     void closeEvent(QCloseEvent* e) override;
@@ -63,6 +68,8 @@ private:
     [[nodiscard]] QString defaultMapPath() const;
 
     MapCanvas* m_canvas = nullptr;
+    IdentifyPanel* m_identify = nullptr;
+    std::unique_ptr<storage::Atlas> m_atlas; ///< GUI-thread connection for identify (read-only)
     QListWidget* m_layers = nullptr;
     QLabel* m_coords = nullptr;
     QLineEdit* m_scale = nullptr;

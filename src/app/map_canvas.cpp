@@ -247,6 +247,14 @@ void MapCanvas::paintEvent(QPaintEvent*) {
         p.setPen(palette().text().color());
         p.drawText(rect(), Qt::AlignCenter, tr("Open an atlas (File > Open Atlas) or drop a .sqlite file here"));
     }
+    if (!m_highlight.isEmpty()) {
+        const QRectF box = QRectF(toPixel({m_highlight.xmin, m_highlight.ymax}), toPixel({m_highlight.xmax, m_highlight.ymin}))
+                               .adjusted(-4, -4, 4, 4);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(QPen(QColor(0, 200, 255), 3));
+        p.setBrush(QColor(0, 200, 255, 40));
+        p.drawRoundedRect(box, 3, 3);
+    }
     if (m_drag == Drag::RubberBand) {
         p.setPen(QPen(QColor(0, 90, 200), 1, Qt::DashLine));
         p.setBrush(QColor(0, 90, 200, 40));
@@ -297,7 +305,12 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* e) {
     const Drag drag = m_drag;
     m_drag = Drag::None;
     unsetCursor();
-    if (drag == Drag::Pan && !(m_pressView == m_view)) {
+    if (drag == Drag::Pan && (e->position() - m_pressPos).manhattanLength() < 4) {
+        // A click, not a pan: undo the sub-threshold shift and report it.
+        m_view = m_pressView;
+        const model::Vec2 at = toMap(e->position());
+        emit clicked(at.x, at.y);
+    } else if (drag == Drag::Pan && !(m_pressView == m_view)) {
         m_back.push_back(m_pressView);
         m_forward.clear();
     } else if (drag == Drag::RubberBand) {
@@ -309,6 +322,11 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* e) {
             zoomToRect(r);
         }
     }
+}
+
+void MapCanvas::setHighlight(const model::Rect& r) {
+    m_highlight = r;
+    update();
 }
 
 void MapCanvas::mouseDoubleClickEvent(QMouseEvent* e) { zoomBy(0.5, e->position()); }

@@ -71,6 +71,8 @@ public:
     [[nodiscard]] int cancelledRenders() const { return m_cancelledRenders; }
     [[nodiscard]] const QImage& frame() const { return m_frame; }
     [[nodiscard]] bool isRendering() const { return m_running > 0; }
+    /// Outlines a selected feature's box over the map (an empty rect clears it).
+    void setHighlight(const model::Rect& r);
 
 signals:
     void viewChanged();
@@ -78,6 +80,8 @@ signals:
     void renderStarted();
     void renderFinished(int milliseconds, QStringList errors);
     void renderCancelled();
+    /// A click without a drag, in map coordinates.
+    void clicked(double x, double y);
 
 protected:
     void paintEvent(QPaintEvent* e) override;
@@ -119,6 +123,7 @@ private:
     QPointF m_lastPos;
     View m_pressView;
     QRectF m_rubberBand;
+    model::Rect m_highlight;
 };
 
 } // namespace gridatlas::app

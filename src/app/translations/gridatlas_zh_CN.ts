@@ -2,164 +2,440 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>IdentifyPanel</name>
+    <message>
+        <location filename="../identify_panel.cpp" line="15"/>
+        <location filename="../identify_panel.cpp" line="47"/>
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="16"/>
+        <source>Household</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="17"/>
+        <location filename="../identify_panel.cpp" line="32"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="18"/>
+        <source>Service post</source>
+        <translation>服务站点</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="19"/>
+        <source>Resident</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="26"/>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="27"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="28"/>
+        <source>Compound</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="29"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="30"/>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="31"/>
+        <source>Grid code</source>
+        <translation>网格编码</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="33"/>
+        <source>Floors</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="34"/>
+        <source>Units</source>
+        <translation>单元数</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="35"/>
+        <source>Use</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="36"/>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="37"/>
+        <source>Residents</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="38"/>
+        <source>Party members</source>
+        <translation>党员数</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="39"/>
+        <source>Vulnerable households</source>
+        <translation>重点关注户</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="40"/>
+        <source>Nearby service post</source>
+        <translation>附近服务站点</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="41"/>
+        <source>Unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="42"/>
+        <source>Room</source>
+        <translation>房号</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="43"/>
+        <source>Floor</source>
+        <translation>楼层</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="44"/>
+        <source>Member type</source>
+        <translation>党员类别</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="45"/>
+        <source>Branch</source>
+        <translation>所在支部</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="46"/>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="48"/>
+        <source>Needs attention</source>
+        <translation>关注事项</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="49"/>
+        <source>Relation</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="50"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="51"/>
+        <source>Birth year</source>
+        <translation>出生年份</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="52"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="53"/>
+        <source>Party member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="54"/>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="55"/>
+        <source>Target households</source>
+        <translation>目标户数</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="56"/>
+        <source>Grid manager</source>
+        <translation>网格管理员</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="57"/>
+        <source>Grid supervisor</source>
+        <translation>网格监督员</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="58"/>
+        <source>Grid assistant</source>
+        <translation>网格协管员</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="59"/>
+        <source>Manager phone</source>
+        <translation>管理员电话</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="60"/>
+        <source>Supervisor phone</source>
+        <translation>监督员电话</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="61"/>
+        <source>Assistant phone</source>
+        <translation>协管员电话</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="62"/>
+        <source>Type code</source>
+        <translation>类型代码</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="63"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="64"/>
+        <source>Opening hours</source>
+        <translation>服务时间</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="65"/>
+        <source>Service radius (m)</source>
+        <translation>服务半径（米）</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="66"/>
+        <source>Walk minutes</source>
+        <translation>步行分钟</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="76"/>
+        <location filename="../identify_panel.cpp" line="86"/>
+        <source>Show personal data</source>
+        <translation>显示个人信息</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="81"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="81"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="87"/>
+        <source>Names, phones and ID numbers will be shown in full. Continue?</source>
+        <translation>将完整显示姓名、电话和身份证号。是否继续？</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="117"/>
+        <source>Hardship</source>
+        <translation>困难户</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="117"/>
+        <source>Minimum income</source>
+        <translation>低保户</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="118"/>
+        <source>Elderly living alone</source>
+        <translation>独居老人</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="118"/>
+        <source>Left-behind children</source>
+        <translation>留守儿童</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="119"/>
+        <source>Disability</source>
+        <translation>残疾人</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.cpp" line="38"/>
+        <location filename="../main_window.cpp" line="40"/>
         <source>GridAtlas</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="52"/>
+        <location filename="../main_window.cpp" line="55"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="66"/>
+        <location filename="../main_window.cpp" line="69"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="67"/>
+        <location filename="../main_window.cpp" line="70"/>
         <source>&amp;Open Atlas...</source>
         <translation>打开地图集(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="69"/>
+        <location filename="../main_window.cpp" line="72"/>
         <source>Open &amp;Map Document...</source>
         <translation>打开地图文档(&amp;M)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="70"/>
+        <location filename="../main_window.cpp" line="73"/>
         <source>Recent Atlases</source>
         <translation>最近打开的地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="73"/>
+        <location filename="../main_window.cpp" line="76"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="76"/>
+        <location filename="../main_window.cpp" line="79"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="77"/>
+        <location filename="../main_window.cpp" line="80"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="85"/>
+        <location filename="../main_window.cpp" line="88"/>
         <source>Zoom to Full Extent</source>
         <translation>全图显示</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="86"/>
+        <location filename="../main_window.cpp" line="89"/>
         <source>Zoom In</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="87"/>
+        <location filename="../main_window.cpp" line="90"/>
         <source>Zoom Out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="88"/>
+        <location filename="../main_window.cpp" line="91"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="89"/>
+        <location filename="../main_window.cpp" line="92"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="91"/>
+        <location filename="../main_window.cpp" line="94"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="101"/>
+        <location filename="../main_window.cpp" line="104"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="102"/>
+        <location filename="../main_window.cpp" line="105"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="103"/>
+        <location filename="../main_window.cpp" line="106"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="104"/>
+        <location filename="../main_window.cpp" line="107"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="111"/>
+        <location filename="../main_window.cpp" line="114"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="126"/>
+        <location filename="../main_window.cpp" line="122"/>
+        <source>Identify</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="152"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="141"/>
+        <location filename="../main_window.cpp" line="167"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="173"/>
+        <location filename="../main_window.cpp" line="200"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="181"/>
+        <location filename="../main_window.cpp" line="208"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="186"/>
+        <location filename="../main_window.cpp" line="213"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="263"/>
+        <location filename="../main_window.cpp" line="290"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="267"/>
+        <location filename="../main_window.cpp" line="294"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="267"/>
+        <location filename="../main_window.cpp" line="294"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="272"/>
+        <location filename="../main_window.cpp" line="299"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="273"/>
+        <location filename="../main_window.cpp" line="300"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="279"/>
+        <location filename="../main_window.cpp" line="306"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="279"/>
+        <location filename="../main_window.cpp" line="306"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
