@@ -1,6 +1,7 @@
 #include "app/map_canvas.h"
 
 #include <QElapsedTimer>
+#include <QThread>
 #include <QKeyEvent>
 #include <QPainter>
 #include <QWheelEvent>
@@ -183,9 +184,11 @@ void MapCanvas::startRender() {
     QPointer<MapCanvas> self(this);
     ++m_running;
     emit renderStarted();
-    m_pool.start([this, settings, feedback, generation, view, size, path, epoch, dpr]() {
+    const int delayMs = m_testDelayMs.load();
+    m_pool.start([this, settings, feedback, generation, view, size, path, epoch, dpr, delayMs]() {
         QElapsedTimer timer;
         timer.start();
+        while (timer.elapsed() < delayMs && !feedback->isCancelled()) QThread::msleep(5);
         QImage image(settings->outputSize, QImage::Format_ARGB32_Premultiplied);
         image.setDevicePixelRatio(dpr);
         QStringList errors;

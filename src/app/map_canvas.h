@@ -71,6 +71,9 @@ public:
     [[nodiscard]] int cancelledRenders() const { return m_cancelledRenders; }
     [[nodiscard]] const QImage& frame() const { return m_frame; }
     [[nodiscard]] bool isRendering() const { return m_running > 0; }
+    /// Makes every render wait this long (polling its cancel flag) before drawing: lets tests
+    /// change the view while a render is surely running.
+    void setRenderDelayForTesting(int ms) { m_testDelayMs = ms; }
     /// Outlines a selected feature's box over the map (an empty rect clears it).
     void setHighlight(const model::Rect& r);
 
@@ -116,6 +119,7 @@ private:
     int m_running = 0;
     int m_cancelledRenders = 0;
     int m_atlasEpoch = 0;
+    std::atomic<int> m_testDelayMs{0};
 
     enum class Drag { None, Pan, RubberBand };
     Drag m_drag = Drag::None;

@@ -1,0 +1,167 @@
+// The viewer driven as a user drives it: zoom, pan, history, render cancel, identify.
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTreeWidget>
+
+#include "app/identify_panel.h"
+#include "app/main_window.h"
+#include "app/map_canvas.h"
+#include "render/fonts.h"
+#include "storage/fixture_atlas.h"
+
+using namespace gridatlas;
+using gridatlas::app::MainWindow;
+using gridatlas::app::MapCanvas;
+using gridatlas::app::View;
+using gridatlas::testing::SmallWorld;
+
+class CanvasTest : public QObject {
+    Q_OBJECT
+private:
+    std::unique_ptr<SmallWorld> m_world;
+    std::unique_ptr<MainWindow> m_window;
+
+    MapCanvas* canvas() { return m_window->canvas(); }
+    // Waits until the newest requested frame is on screen.
+    bool waitForFrame(int timeoutMs = 10000) {
+        return QTest::qWaitFor([this] { return !canvas()->isRendering() && canvas()->shownGeneration() == canvas()->requestedGeneration() &&
+                                               canvas()->requestedGeneration() > 0; },
+                               timeoutMs);
+    }
+
+private slots:
+    void initTestCase() {
+        // Keep QSettings (recent files, window state) out of the user's real configuration.
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+    void init() {
+        m_world = std::make_unique<SmallWorld>();
+        m_world->atlas.reset();
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1000, 700);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        const QString map = QString::fromStdString(testing::sourcePath("maps/member-residence.json"));
+        QVERIFY2(m_window->openAtlas(QString::fromStdString(m_world->path), map), qPrintable(m_window->lastMessage()));
+        QVERIFY(waitForFrame());
+    }
+    void cleanup() {
+        m_window.reset();
+        m_world.reset();
+    }
+
+    void opensAtFullExtentAndDrawsTheMap() {
+        const model::Rect vis = canvas()->visibleExtent();
+        // The community (400 x 300 m at kX0, kY0) is in view.
+        QVERIFY(vis.xmin <= SmallWorld::kX0 + 50 && vis.xmax >= SmallWorld::kX0 + 225);
+        const QImage frame = canvas()->frame().convertToFormat(QImage::Format_RGB32);
+        int nonWhite = 0;
+        for (int y = 0; y < frame.height(); y += 2)
+            for (int x = 0; x < frame.width(); x += 2)
+                if (frame.pixel(x, y) != qRgb(255, 255, 255)) ++nonWhite;
+        QVERIFY2(nonWhite > 1000, qPrintable(QString("only %1 drawn pixels").arg(nonWhite)));
+    }
+
+    void wheelZoomKeepsThePointUnderTheCursorFixed() {
+        const QPointF anchor(300, 200);
+        const model::Vec2 before = canvas()->toMap(anchor);
+        const double mpp = canvas()->view().metresPerPixel;
+        canvas()->zoomBy(0.5, anchor);
+        const model::Vec2 after = canvas()->toMap(anchor);
+        QCOMPARE(canvas()->view().metresPerPixel, mpp * 0.5);
+        QVERIFY(std::abs(after.x - before.x) < 1e-6 && std::abs(after.y - before.y) < 1e-6);
+        // A real wheel event does the same, one notch = 0.8x.
+        QWheelEvent wheel(anchor, canvas()->mapToGlobal(anchor), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(canvas(), &wheel);
+        QVERIFY(std::abs(canvas()->view().metresPerPixel - mpp * 0.5 * 0.8) < 1e-9);
+        const model::Vec2 after2 = canvas()->toMap(anchor);
+        QVERIFY(std::abs(after2.x - before.x) < 1e-6);
+    }
+
+    void dragAndArrowKeysPanByTheRightDistance() {
+        const View v0 = canvas()->view();
+        QTest::mousePress(canvas(), Qt::LeftButton, Qt::NoModifier, QPoint(400, 300));
+        QTest::mouseMove(canvas(), QPoint(450, 320));
+        QTest::mouseRelease(canvas(), Qt::LeftButton, Qt::NoModifier, QPoint(450, 320));
+        const View v1 = canvas()->view();
+        QVERIFY(std::abs((v0.center.x - v1.center.x) - 50 * v0.metresPerPixel) < 1e-6);
+        QVERIFY(std::abs((v1.center.y - v0.center.y) - 20 * v0.metresPerPixel) < 1e-6);
+        QTest::keyClick(canvas(), Qt::Key_Right);
+        QVERIFY(canvas()->view().center.x > v1.center.x);
+        // Previous view goes back through the key pan, then the drag.
+        QVERIFY(canvas()->previousView());
+        QCOMPARE(canvas()->view().center.x, v1.center.x);
+        QVERIFY(canvas()->previousView());
+        QCOMPARE(canvas()->view().center.x, v0.center.x);
+        QVERIFY(canvas()->nextView());
+        QCOMPARE(canvas()->view().center.x, v1.center.x);
+    }
+
+    void rubberBandZoomsToTheBox() {
+        QTest::mousePress(canvas(), Qt::LeftButton, Qt::ShiftModifier, QPoint(100, 100));
+        QTest::mouseMove(canvas(), QPoint(300, 250));
+        const model::Vec2 a = canvas()->toMap(QPointF(100, 100));
+        const model::Vec2 b = canvas()->toMap(QPointF(300, 250));
+        QTest::mouseRelease(canvas(), Qt::LeftButton, Qt::ShiftModifier, QPoint(300, 250));
+        const model::Rect vis = canvas()->visibleExtent();
+        QVERIFY(vis.xmin <= a.x + 1e-6 && vis.xmax >= b.x - 1e-6);
+        QVERIFY(vis.ymin <= b.y + 1e-6 && vis.ymax >= a.y - 1e-6);
+        QVERIFY(vis.width() < 1.2 * (b.x - a.x) || vis.height() < 1.2 * (a.y - b.y));
+    }
+
+    void scaleFieldSetsTheScale() {
+        canvas()->setScaleDenominator(2000);
+        QVERIFY(std::abs(canvas()->scaleDenominator() - 2000) < 1e-6);
+    }
+
+    void aNewViewCancelsTheRunningRender() {
+        QVERIFY(waitForFrame());
+        const int cancelledBefore = canvas()->cancelledRenders();
+        const quint64 genBefore = canvas()->requestedGeneration();
+        // Slow every render down so the first one is surely still running when the view changes.
+        canvas()->setRenderDelayForTesting(3000);
+        canvas()->zoomBy(0.5, QPointF(500, 350));
+        QVERIFY(QTest::qWaitFor([this, genBefore] { return canvas()->requestedGeneration() > genBefore && canvas()->isRendering(); }, 5000));
+        const quint64 firstGen = canvas()->requestedGeneration();
+        canvas()->setRenderDelayForTesting(0);
+        canvas()->panByPixels(QPointF(40, 0));
+        QVERIFY(waitForFrame());
+        QVERIFY(canvas()->cancelledRenders() > cancelledBefore);
+        QVERIFY(canvas()->shownGeneration() > firstGen);
+    }
+
+    void clickOnABuildingIdentifiesItsMembersMasked() {
+        const QPointF px = canvas()->toPixel({SmallWorld::kX0 + 52, SmallWorld::kY0 + 51});
+        QTest::mouseClick(canvas(), Qt::LeftButton, Qt::NoModifier, px.toPoint());
+        const auto& results = m_window->identifyPanel()->results();
+        const storage::IdentifyResult* building = nullptr;
+        for (const auto& r : results)
+            if (r.layer == "buildings") building = &r;
+        QVERIFY(building != nullptr);
+        QCOMPARE(building->id, 1);
+        // The member's name shows masked in the tree.
+        QTreeWidget* tree = m_window->identifyPanel()->tree();
+        const QList<QTreeWidgetItem*> found = tree->findItems(QString::fromUtf8("刘**"), Qt::MatchRecursive, 1);
+        QVERIFY(!found.isEmpty());
+        QVERIFY(tree->findItems(QString::fromUtf8("刘党员"), Qt::MatchRecursive, 1).isEmpty());
+    }
+
+    void aForeignFileOpensWithAClearMessage() {
+        testing::TempDir dir;
+        const QString bad = QString::fromStdString(dir.file("bad.sqlite"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a database at all");
+        f.close();
+        m_window->hide(); // no modal message box while hidden
+        QVERIFY(!m_window->openAtlas(bad));
+        QVERIFY2(m_window->lastMessage().contains("not a SQLite/SpatiaLite database"), qPrintable(m_window->lastMessage()));
+    }
+};
+
+QTEST_MAIN(CanvasTest)
+#include "canvas_test.moc"
