@@ -1,0 +1,117 @@
+#include "render/label_engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace gridatlas::render {
+
+namespace {
+
+/// Uniform grid over the map: each cell lists the boxes that touch it, so a test looks at a
+/// handful of boxes instead of all placed ones.
+class BoxIndex {
+public:
+    explicit BoxIndex(const QRectF& bounds) : m_origin(bounds.topLeft()) {
+        m_cell = std::max(32.0, std::max(bounds.width(), bounds.height()) / 128.0);
+        m_cols = std::max(1, static_cast<int>(std::ceil(bounds.width() / m_cell)));
+        m_rows = std::max(1, static_cast<int>(std::ceil(bounds.height() / m_cell)));
+        m_cells.resize(static_cast<std::size_t>(m_cols) * static_cast<std::size_t>(m_rows));
+    }
+    [[nodiscard]] bool overlaps(const QRectF& box) const {
+        bool hit = false;
+        forCells(box, [&](std::vector<std::size_t>& cell) {
+            for (auto i : cell)
+                if (m_boxes[i].intersects(box)) hit = true;
+        });
+        return hit;
+    }
+    void insert(const QRectF& box) {
+        const std::size_t id = m_boxes.size();
+        m_boxes.push_back(box);
+        forCells(box, [&](std::vector<std::size_t>& cell) { cell.push_back(id); });
+    }
+
+private:
+    template <class F>
+    void forCells(const QRectF& box, F&& f) const {
+        auto clampCol = [&](double x) { return std::clamp(static_cast<int>(std::floor((x - m_origin.x()) / m_cell)), 0, m_cols - 1); };
+        auto clampRow = [&](double y) { return std::clamp(static_cast<int>(std::floor((y - m_origin.y()) / m_cell)), 0, m_rows - 1); };
+        const int c0 = clampCol(box.left()), c1 = clampCol(box.right());
+        const int r0 = clampRow(box.top()), r1 = clampRow(box.bottom());
+        for (int r = r0; r <= r1; ++r)
+            for (int c = c0; c <= c1; ++c) f(m_cells[static_cast<std::size_t>(r) * static_cast<std::size_t>(m_cols) + static_cast<std::size_t>(c)]);
+    }
+    QPointF m_origin;
+    double m_cell = 64.0;
+    int m_cols = 1;
+    int m_rows = 1;
+    mutable std::vector<std::vector<std::size_t>> m_cells;
+    std::vector<QRectF> m_boxes;
+};
+
+} // namespace
+
+LabelEngine::LabelEngine(const QRectF& bounds) : m_bounds(bounds) {}
+
+void LabelEngine::addObstacle(const QRectF& box) { m_obstacles.push_back(box); }
+
+std::size_t LabelEngine::add(const LabelRequest& request) {
+    m_requests.push_back(request);
+    return m_requests.size() - 1;
+}
+
+QRectF LabelEngine::boxAt(QPointF centre, QSizeF size, double angleDeg) {
+    const double w = size.width(), h = size.height();
+    if (angleDeg == 0.0) return QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h);
+    const double a = angleDeg * M_PI / 180.0;
+    const double c = std::fabs(std::cos(a)), s = std::fabs(std::sin(a));
+    const double bw = w * c + h * s, bh = w * s + h * c;
+    return QRectF(centre.x() - bw / 2, centre.y() - bh / 2, bw, bh);
+}
+
+std::vector<QPointF> LabelEngine::candidateCentres(const LabelRequest& r) {
+    const double w = r.size.width(), h = r.size.height(), d = r.offset;
+    const QPointF a = r.anchor;
+    switch (r.placement) {
+    case LabelPlacement::Center:
+    case LabelPlacement::Line: return {a};
+    case LabelPlacement::Below: return {a + QPointF(0, d + h / 2), a - QPointF(0, d + h / 2)};
+    case LabelPlacement::Above: return {a - QPointF(0, d + h / 2), a + QPointF(0, d + h / 2)};
+    case LabelPlacement::Around: {
+        // The box keeps at least `d` from the anchor on the axis it is offset along, so it never
+        // covers a marker of radius < d. Cartographic order: right first, then the diagonals.
+        const double dx = d + w / 2, dy = d + h / 2, dyHalf = h / 2;
+        return {a + QPointF(dx, 0),   a + QPointF(dx, -dyHalf - d * 0.5), a + QPointF(dx, dyHalf + d * 0.5),
+                a + QPointF(-dx, 0),  a + QPointF(-dx, -dyHalf - d * 0.5), a + QPointF(-dx, dyHalf + d * 0.5),
+                a + QPointF(0, -dy),  a + QPointF(0, dy)};
+    }
+    }
+    return {a};
+}
+
+std::vector<PlacedLabel> LabelEngine::run() const {
+    std::vector<std::size_t> order(m_requests.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return m_requests[a].priority > m_requests[b].priority; });
+    BoxIndex index(m_bounds);
+    for (const auto& o : m_obstacles) index.insert(o);
+    std::vector<PlacedLabel> placed;
+    for (auto i : order) {
+        const auto& r = m_requests[i];
+        if (r.size.isEmpty()) continue;
+        for (const auto& c : candidateCentres(r)) {
+            const QRectF box = boxAt(c, r.size, r.angleDeg);
+            if (!m_bounds.contains(box)) continue;
+            if (r.within && !r.within->contains(box)) continue;
+            if (index.overlaps(box)) continue;
+            index.insert(box);
+            placed.push_back(PlacedLabel{i, box, c, r.angleDeg});
+            break;
+        }
+    }
+    return placed;
+}
+
+} // namespace gridatlas::render

@@ -1,0 +1,61 @@
+#pragma once
+// Greedy label placement with collision avoidance. Labels are taken by priority (higher first,
+// then in the order they were added); each takes its first candidate position whose box lies
+// inside the map, overlaps no placed label and no obstacle, and else is dropped.
+// Pure geometry in device pixels: the caller measures text and draws the result.
+#include <QPointF>
+#include <QRectF>
+#include <QSizeF>
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "render/style.h"
+
+namespace gridatlas::render {
+
+struct LabelRequest {
+    QPointF anchor;      ///< feature point (px): polygon interior point, marker centre, point on a line
+    QSizeF size;         ///< the label's box before rotation, padding included (px)
+    LabelPlacement placement = LabelPlacement::Center;
+    double offset = 0.0; ///< gap between anchor and box for around/below/above (px)
+    double angleDeg = 0.0; ///< rotation about the box centre (line labels), clockwise on screen
+    int priority = 50;
+    std::optional<QRectF> within; ///< the box must lie inside this too (fit_inside)
+};
+
+struct PlacedLabel {
+    std::size_t request = 0; ///< index returned by LabelEngine::add
+    QRectF box;              ///< collision box: axis-aligned bounds of the (rotated) label
+    QPointF center;          ///< where the label's centre goes
+    double angleDeg = 0.0;
+};
+
+class LabelEngine {
+public:
+    /// Labels must lie fully inside `bounds` (the map's pixels).
+    explicit LabelEngine(const QRectF& bounds);
+
+    /// A box no label may overlap (a marker that must stay readable).
+    void addObstacle(const QRectF& box);
+    /// Returns the request's index, which PlacedLabel::request refers to.
+    std::size_t add(const LabelRequest& request);
+    [[nodiscard]] std::size_t size() const { return m_requests.size(); }
+
+    /// Places the labels; the boxes returned never overlap each other or an obstacle.
+    [[nodiscard]] std::vector<PlacedLabel> run() const;
+
+    /// Candidate centres in order of preference (right, upper right, lower right, left, ...
+    /// for "around"; the anchor for "center" and "line").
+    [[nodiscard]] static std::vector<QPointF> candidateCentres(const LabelRequest& r);
+    /// The axis-aligned box of a label of `size` rotated by `angleDeg` about `centre`.
+    [[nodiscard]] static QRectF boxAt(QPointF centre, QSizeF size, double angleDeg);
+
+private:
+    QRectF m_bounds;
+    std::vector<QRectF> m_obstacles;
+    std::vector<LabelRequest> m_requests;
+};
+
+} // namespace gridatlas::render

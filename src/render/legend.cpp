@@ -1,0 +1,250 @@
+#include "render/legend.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+
+#include <algorithm>
+
+#include "render/fonts.h"
+#include "render/symbols.h"
+#include "render/units.h"
+
+namespace gridatlas::render {
+
+namespace {
+
+struct LegendFonts {
+    QFont heading, group, row;
+};
+
+LegendFonts fontsFor(double dpi, const QPaintDevice* device, double ts) {
+    return {makeFont(13.0 * ts, true, dpi, device), makeFont(9.0 * ts, true, dpi, device), makeFont(9.0 * ts, false, dpi, device)};
+}
+
+QSizeF badgeSize(const LabelStyle& l, const QString& text, double dpi, const QPaintDevice* device) {
+    const QFont f = makeFont(l.sizePt, l.bold, dpi, device);
+    const QFontMetricsF fm(f, device);
+    const double pad = mmToPx(l.paddingMm, dpi);
+    return {fm.horizontalAdvance(text) + 2 * pad, fm.height() + 2 * pad};
+}
+
+void drawBadge(QPainter& p, const LabelStyle& l, const QString& text, QPointF centre, double dpi) {
+    const QFont f = makeFont(l.sizePt, l.bold, dpi, p.device());
+    const QFontMetricsF fm(f, p.device());
+    const double pad = mmToPx(l.paddingMm, dpi);
+    const double w = fm.horizontalAdvance(text), h = fm.height();
+    if (l.background.alpha() > 0) {
+        const QRectF box(centre.x() - w / 2 - pad, centre.y() - h / 2 - pad, w + 2 * pad, h + 2 * pad);
+        p.setBrush(l.background);
+        p.setPen(l.backgroundStroke.alpha() > 0 ? QPen(l.backgroundStroke, mmToPx(0.2, dpi)) : QPen(Qt::NoPen));
+        const double r = std::min(box.height() / 2, mmToPx(1.2, dpi));
+        p.drawRoundedRect(box, r, r);
+    }
+    const QPointF origin(centre.x() - w / 2, centre.y() - h / 2 + fm.ascent());
+    if (l.halo.alpha() > 0 && l.haloWidthMm > 0) {
+        QPainterPath path;
+        path.addText(origin, f, text);
+        QPen halo(l.halo, 2 * mmToPx(l.haloWidthMm, dpi));
+        halo.setJoinStyle(Qt::RoundJoin);
+        p.strokePath(path, halo);
+    }
+    p.setFont(f);
+    p.setPen(l.color);
+    p.drawText(origin, text);
+}
+
+} // namespace
+
+std::vector<LegendGroup> buildLegend(const MapSettings& settings, const std::vector<LayerStats>& layers) {
+    std::vector<LegendGroup> groups;
+    for (std::size_t i = settings.layers.size(); i-- > 0;) {
+        const auto& layer = settings.layers[i];
+        if (!layer.legend || !layer.style || i >= layers.size()) continue;
+        const auto& stats = layers[i];
+        if (!stats.inScale || stats.drawn == 0) continue;
+        const Style& style = *layer.style;
+        const ClassMatcher matcher(style.renderer);
+        const QString title = QString::fromStdString(layer.title);
+        LegendGroup g;
+        g.title = title;
+        auto count = [&](std::size_t n) {
+            return style.legendCounts ? QStringLiteral("（%1）").arg(static_cast<qulonglong>(n)) : QString();
+        };
+        auto row = [&](const std::string& text, const Symbol& sym, std::size_t n) {
+            LegendRow r;
+            r.text = (text.empty() ? title : QString::fromStdString(text)) + count(n);
+            r.geometry = style.geometry;
+            r.symbol = sym;
+            g.rows.push_back(std::move(r));
+        };
+        const auto& counts = stats.slotCounts;
+        auto slotCount = [&](int slot) { return slot >= 0 && static_cast<std::size_t>(slot) < counts.size() ? counts[static_cast<std::size_t>(slot)] : 0; };
+        switch (style.renderer.type) {
+        case RendererType::Single: row(style.renderer.classes.front().label, style.renderer.classes.front().symbol, stats.drawn); break;
+        case RendererType::Graduated:
+            for (std::size_t c = 0; c < style.renderer.classes.size(); ++c)
+                row(style.renderer.classes[c].label, style.renderer.classes[c].symbol, slotCount(static_cast<int>(c)));
+            break;
+        case RendererType::Categorized: {
+            for (std::size_t c = 0; c < style.renderer.classes.size(); ++c)
+                if (slotCount(static_cast<int>(c)) > 0)
+                    row(style.renderer.classes[c].label, style.renderer.classes[c].symbol, slotCount(static_cast<int>(c)));
+            std::size_t paletteFeatures = 0;
+            for (int s = 0; s < matcher.slotCount(); ++s)
+                if (matcher.isPaletteSlot(s)) paletteFeatures += slotCount(s);
+            if (paletteFeatures > 0) row("", matcher.symbol(matcher.slotCount() - static_cast<int>(style.renderer.palette.size())), paletteFeatures);
+            break;
+        }
+        }
+        if (style.renderer.other && slotCount(matcher.otherSlot()) > 0)
+            row(style.renderer.other->label.empty() ? "其他" : style.renderer.other->label, style.renderer.other->symbol,
+                slotCount(matcher.otherSlot()));
+        for (const auto& l : style.labels) {
+            if (l.legendLabel.empty()) continue;
+            LegendRow r;
+            r.text = QString::fromStdString(l.legendLabel);
+            r.label = &l;
+            r.sample = QString::fromStdString(l.legendSample);
+            g.rows.push_back(std::move(r));
+        }
+        if (g.rows.empty()) continue;
+        // A layer with one row needs no heading of its own: the row says it.
+        if (style.renderer.type == RendererType::Single && g.rows.size() == 1 && !g.rows.front().label) {
+            g.rows.front().text = title + count(stats.drawn);
+            g.title.clear();
+        }
+        groups.push_back(std::move(g));
+    }
+    return groups;
+}
+
+LegendLayout::LegendLayout(const std::vector<LegendGroup>& groups, double maxHeightPx, double dpi, const QPaintDevice* device,
+                           double textScale)
+    : m_dpi(dpi), m_textScale(textScale) {
+    const LegendFonts fonts = fontsFor(dpi, device, textScale);
+    const QFontMetricsF fh(fonts.heading, device), fg(fonts.group, device), fr(fonts.row, device);
+    const double ts = textScale;
+    m_swatchW = mmToPx(8.0 * ts, dpi);
+    m_swatchH = mmToPx(4.6 * ts, dpi);
+    const double gap = mmToPx(2.5 * ts, dpi);
+    const double rowSpacing = mmToPx(1.6 * ts, dpi);
+    const double groupSpacing = mmToPx(2.2 * ts, dpi);
+    const double columnGap = mmToPx(6.0 * ts, dpi);
+
+    double swatchColumn = m_swatchW, textColumn = 0;
+    for (const auto& g : groups) {
+        textColumn = std::max(textColumn, fg.horizontalAdvance(g.title));
+        for (const auto& r : g.rows) {
+            if (r.label) swatchColumn = std::max(swatchColumn, badgeSize(*r.label, r.sample, dpi, device).width());
+            textColumn = std::max(textColumn, fr.horizontalAdvance(r.text));
+        }
+    }
+    m_swatchW = swatchColumn;
+    m_columnWidth = std::max(swatchColumn + gap + textColumn, fh.horizontalAdvance(QStringLiteral("图例")));
+
+    const double headingH = fh.height() + mmToPx(2.0 * ts, dpi);
+    m_items.push_back(Item{Item::Kind::Heading, nullptr, nullptr, QPointF(0, 0), fh.height()});
+    double x = 0, y = headingH, bottom = headingH;
+    const double top = headingH;
+    const double limit = std::max(maxHeightPx, headingH + 4 * m_swatchH);
+    auto rowHeight = [&](const LegendRow& r) {
+        double h = std::max(m_swatchH, fr.height());
+        if (r.label) h = std::max(h, badgeSize(*r.label, r.sample, dpi, device).height());
+        return h;
+    };
+    for (const auto& g : groups) {
+        if (y > top) y += groupSpacing;
+        const double titleH = g.title.isEmpty() ? 0.0 : fg.height() + rowSpacing * 0.5;
+        const double firstRow = g.rows.empty() ? 0.0 : rowHeight(g.rows.front());
+        if (y + titleH + firstRow > limit && y > top) { // keep a title with its first row
+            x += m_columnWidth + columnGap;
+            y = top;
+        }
+        if (titleH > 0) {
+            m_items.push_back(Item{Item::Kind::GroupTitle, &g, nullptr, QPointF(x, y), fg.height()});
+            y += titleH;
+        }
+        for (const auto& r : g.rows) {
+            const double h = rowHeight(r);
+            if (y + h > limit && y > top) {
+                x += m_columnWidth + columnGap;
+                y = top;
+            }
+            m_items.push_back(Item{Item::Kind::Row, &g, &r, QPointF(x, y), h});
+            y += h + rowSpacing;
+            bottom = std::max(bottom, y - rowSpacing);
+        }
+    }
+    m_size = QSizeF(x + m_columnWidth, bottom);
+}
+
+void LegendLayout::draw(QPainter& p, QPointF topLeft) const {
+    const LegendFonts fonts = fontsFor(m_dpi, p.device(), m_textScale);
+    const QFontMetricsF fh(fonts.heading, p.device()), fg(fonts.group, p.device()), fr(fonts.row, p.device());
+    const double gap = mmToPx(2.5 * m_textScale, m_dpi);
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const auto& it : m_items) {
+        const QPointF at = topLeft + it.pos;
+        switch (it.kind) {
+        case Item::Kind::Heading:
+            p.setFont(fonts.heading);
+            p.setPen(QColor(0x22, 0x22, 0x22));
+            p.drawText(QPointF(at.x(), at.y() + fh.ascent()), QStringLiteral("图例"));
+            break;
+        case Item::Kind::GroupTitle:
+            p.setFont(fonts.group);
+            p.setPen(QColor(0x44, 0x44, 0x44));
+            p.drawText(QPointF(at.x(), at.y() + fg.ascent()), it.group->title);
+            break;
+        case Item::Kind::Row: {
+            const LegendRow& r = *it.row;
+            const QRectF sw(at.x(), at.y() + (it.height - m_swatchH) / 2, m_swatchW, m_swatchH);
+            if (r.label) {
+                drawBadge(p, *r.label, r.sample, sw.center(), m_dpi);
+            } else {
+                Symbol s = r.symbol;
+                switch (r.geometry) {
+                case GeometryKind::Polygon: {
+                    s.strokeWidthMm = std::min(s.strokeWidthMm, 0.5);
+                    QPen pen = strokePen(s, m_dpi, false);
+                    p.setPen(pen);
+                    p.setBrush(fillBrush(s));
+                    const double inset = pen.style() == Qt::NoPen ? 0.0 : pen.widthF() / 2;
+                    p.drawRect(sw.adjusted(inset, inset, -inset, -inset));
+                    break;
+                }
+                case GeometryKind::Line: {
+                    const QPointF a(sw.left() + mmToPx(0.6, m_dpi), sw.center().y()), b(sw.right() - mmToPx(0.6, m_dpi), sw.center().y());
+                    p.setBrush(Qt::NoBrush);
+                    if (QPen c = casingPen(s, m_dpi); c.style() != Qt::NoPen) {
+                        c.setCapStyle(Qt::FlatCap);
+                        p.setPen(c);
+                        p.drawLine(a, b);
+                    }
+                    QPen pen = strokePen(s, m_dpi, true);
+                    if (pen.style() != Qt::NoPen) pen.setCapStyle(Qt::FlatCap);
+                    p.setPen(pen);
+                    p.drawLine(a, b);
+                    break;
+                }
+                case GeometryKind::Point: {
+                    s.sizeMm = std::min(s.sizeMm, pxToMm(m_swatchH * 1.15, m_dpi));
+                    const QRectF b = markerBounds(s, m_dpi);
+                    drawMarker(p, s, sw.center() - b.center(), m_dpi);
+                    break;
+                }
+                }
+            }
+            p.setFont(fonts.row);
+            p.setPen(QColor(0x22, 0x22, 0x22));
+            const double baseline = at.y() + (it.height - fr.height()) / 2 + fr.ascent();
+            p.drawText(QPointF(at.x() + m_swatchW + gap, baseline), r.text);
+            break;
+        }
+        }
+    }
+    p.restore();
+}
+
+} // namespace gridatlas::render

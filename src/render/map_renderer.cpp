@@ -1,0 +1,515 @@
+#include "render/map_renderer.h"
+
+#include <QFontMetricsF>
+#include <QPaintEngine>
+#include <QPainter>
+#include <QPainterPath>
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <optional>
+
+#include "model/masking.h"
+#include "model/support/error.h"
+#include "render/feature_filter.h"
+#include "render/fonts.h"
+#include "render/symbols.h"
+#include "render/units.h"
+
+namespace gridatlas::render {
+
+namespace {
+
+constexpr unsigned kCancelPollMask = 255; // poll the feedback every 256 features
+
+/// Restores the painter however the render ends.
+class PainterState {
+public:
+    explicit PainterState(QPainter& p) : m_p(p) { m_p.save(); }
+    PainterState(const PainterState&) = delete;
+    PainterState& operator=(const PainterState&) = delete;
+    PainterState(PainterState&&) = delete;
+    PainterState& operator=(PainterState&&) = delete;
+    ~PainterState() { m_p.restore(); }
+
+private:
+    QPainter& m_p;
+};
+
+/// A label waiting for placement: its text and how to draw it.
+struct PendingLabel {
+    QStringList lines;
+    const LabelStyle* style = nullptr;
+    QFont font;
+    double ascent = 0.0;
+    double lineHeight = 0.0;
+    double padding = 0.0;
+    std::vector<double> lineWidths;
+};
+
+/// Measures and draws label text for one label style on one device.
+struct LabelFace {
+    QFont font;
+    std::unique_ptr<QFontMetricsF> metrics;
+    double padding = 0.0;
+};
+
+/// Appends the device-pixel points of coords[b, e) to `out`, dropping vertices that move less
+/// than a quarter pixel (they cannot show, and large layers at small scales have many).
+void toPixels(const model::Geometry& g, std::uint32_t b, std::uint32_t e, const MapToPixel& xf, std::vector<QPointF>& out) {
+    out.clear();
+    for (std::uint32_t i = b; i < e; ++i) {
+        const QPointF p = xf(g.coords[i]);
+        if (!out.empty() && i + 1 < e && std::fabs(p.x() - out.back().x()) < 0.25 && std::fabs(p.y() - out.back().y()) < 0.25) continue;
+        out.push_back(p);
+    }
+}
+
+double polylineLength(const std::vector<QPointF>& pts) {
+    double len = 0;
+    for (std::size_t i = 1; i < pts.size(); ++i) len += std::hypot(pts[i].x() - pts[i - 1].x(), pts[i].y() - pts[i - 1].y());
+    return len;
+}
+
+/// The point at distance `at` along the polyline and the direction (degrees) there.
+std::pair<QPointF, double> pointAlong(const std::vector<QPointF>& pts, double at) {
+    for (std::size_t i = 1; i < pts.size(); ++i) {
+        const QPointF d = pts[i] - pts[i - 1];
+        const double seg = std::hypot(d.x(), d.y());
+        if (seg > 0 && (at <= seg || i + 1 == pts.size())) {
+            const double t = std::clamp(at / seg, 0.0, 1.0);
+            return {pts[i - 1] + d * t, std::atan2(d.y(), d.x()) * 180.0 / M_PI};
+        }
+        at -= seg;
+    }
+    return {pts.empty() ? QPointF() : pts.front(), 0.0};
+}
+
+bool isEmptyValue(const model::Value& v) {
+    if (model::isNull(v)) return true;
+    if (const auto* s = std::get_if<std::string>(&v)) return s->empty();
+    if (auto n = model::toNumber(v)) return *n == 0.0;
+    return false;
+}
+
+class LayerRenderer {
+public:
+    LayerRenderer(const MapSettings& s, const MapLayer& layer, QPainter& painter, LabelEngine& labels,
+                  std::vector<PendingLabel>& pending, Feedback* feedback, bool raster)
+        : m_s(s), m_layer(layer), m_painter(painter), m_labels(labels), m_pending(pending), m_feedback(feedback),
+          m_raster(raster), m_xf(s) {}
+
+    void render(model::SourceProvider& provider, LayerStats& stats) {
+        auto source = provider.open(m_layer.source);
+        const auto kind = geometryKindOf(source->geometryType());
+        if (!kind) throw RenderError("source '" + m_layer.source + "' has no geometry to draw");
+        const std::shared_ptr<const Style> style = m_layer.style ? m_layer.style : fallbackStyle(*kind);
+        if (style->geometry != *kind)
+            throw RenderError("style '" + style->origin + "' draws " + geometryKindName(style->geometry) + "s but source '" +
+                              m_layer.source + "' holds " + geometryKindName(*kind) + "s");
+        if (!inScaleRange(m_scale, style->minScale, style->maxScale)) {
+            stats.inScale = false;
+            return;
+        }
+        const ClassMatcher matcher(style->renderer);
+        stats.slotCounts.assign(static_cast<std::size_t>(matcher.slotCount()), 0);
+        const FeatureFilter filter(m_layer.filter);
+
+        // The request: renderer field, label fields, filter fields; each read once.
+        model::FeatureRequest req;
+        auto indexOf = [&](const std::string& f) {
+            auto it = std::find(req.fields.begin(), req.fields.end(), f);
+            if (it != req.fields.end()) return static_cast<std::size_t>(it - req.fields.begin());
+            req.fields.push_back(f);
+            return req.fields.size() - 1;
+        };
+        const bool classified = style->renderer.type != RendererType::Single;
+        const std::size_t classField = classified ? indexOf(style->renderer.field) : 0;
+        std::vector<const LabelStyle*> activeLabels;
+        if (m_s.labels)
+            for (const auto& l : style->labels)
+                if (inScaleRange(m_scale, l.minScale, l.maxScale)) activeLabels.push_back(&l);
+        std::vector<std::vector<std::size_t>> labelFieldIdx;
+        for (const auto* l : activeLabels) {
+            std::vector<std::size_t> idx;
+            for (const auto& part : l->text.parts) idx.push_back(part.field.empty() ? 0 : indexOf(part.field));
+            labelFieldIdx.push_back(std::move(idx));
+        }
+        // Filter fields go last and contiguous, as FeatureFilter expects.
+        const std::size_t filterOffset = req.fields.size();
+        for (const auto& f : filter.fields()) req.fields.push_back(f);
+
+        const auto sourceFields = source->fields();
+        std::vector<model::Sensitivity> sensitivity(req.fields.size(), model::Sensitivity::None);
+        // The source marks personal fields (grid staff names, ...); a grid's or a post's "name"
+        // is not personal, so the field's own flag decides, and its name only picks the mask.
+        for (std::size_t i = 0; i < req.fields.size(); ++i)
+            for (const auto& f : sourceFields)
+                if (f.name == req.fields[i] && f.sensitive) {
+                    const auto k = model::sensitivityOfField(f.name);
+                    sensitivity[i] = k == model::Sensitivity::None ? model::Sensitivity::Name : k;
+                }
+
+        // Only what is in view, plus a margin so symbols and labels at the edges still show.
+        const double marginPx = mmToPx(15.0, m_s.dpi);
+        req.bbox = m_s.visibleExtent().buffered(marginPx * m_s.metresPerPixel());
+        req.withGeometry = true;
+
+        // Per-slot drawing state, built once.
+        const int slotTotal = matcher.slotCount();
+        std::vector<QPen> pens, casings;
+        std::vector<QBrush> brushes;
+        std::vector<QPainterPath> markers;
+        std::vector<MarkerSprite> sprites(static_cast<std::size_t>(slotTotal));
+        std::vector<QRectF> markerBoxes;
+        bool anyCasing = false;
+        for (int i = 0; i < slotTotal; ++i) {
+            const Symbol& sym = matcher.symbol(i);
+            pens.push_back(strokePen(sym, m_s.dpi, *kind == GeometryKind::Line));
+            casings.push_back(casingPen(sym, m_s.dpi));
+            anyCasing = anyCasing || casings.back().style() != Qt::NoPen;
+            brushes.push_back(*kind == GeometryKind::Line ? QBrush(Qt::NoBrush) : fillBrush(sym));
+            markers.push_back(markerPath(sym.marker, mmToPx(sym.sizeMm, m_s.dpi)));
+            markerBoxes.push_back(markerBounds(sym, m_s.dpi));
+        }
+
+        // Label faces: one font and metrics per active label.
+        std::vector<LabelFace> faces;
+        for (const auto* l : activeLabels) {
+            LabelFace f;
+            f.font = makeFont(l->sizePt, l->bold, m_s.dpi, m_painter.device());
+            f.metrics = std::make_unique<QFontMetricsF>(f.font, m_painter.device());
+            f.padding = (l->background.alpha() > 0 ? mmToPx(l->paddingMm, m_s.dpi) : 0.0) +
+                        (l->halo.alpha() > 0 ? mmToPx(l->haloWidthMm, m_s.dpi) : 0.0);
+            faces.push_back(std::move(f));
+        }
+
+        m_painter.setOpacity(m_layer.opacity);
+        auto cursor = source->features(req);
+        model::Feature feature;
+        std::vector<QPointF> pts;
+        std::vector<std::pair<int, std::vector<QPointF>>> casedLines; // lines wait for all casings
+        int currentSlot = -1;
+        unsigned n = 0;
+        while (cursor->next(feature)) {
+            if ((++n & kCancelPollMask) == 0 && m_feedback) m_feedback->throwIfCancelled();
+            if (!filter.isEmpty() && !filter.accepts(feature.values, filterOffset)) continue;
+            const int slot = classified ? matcher.classify(feature.values[classField]) : 0;
+            if (slot < 0 || feature.geometry.isEmpty()) continue;
+            ++stats.slotCounts[static_cast<std::size_t>(slot)];
+            ++stats.drawn;
+            const auto& g = feature.geometry;
+            if (slot != currentSlot) {
+                m_painter.setPen(pens[static_cast<std::size_t>(slot)]);
+                m_painter.setBrush(brushes[static_cast<std::size_t>(slot)]);
+                currentSlot = slot;
+            }
+            switch (*kind) {
+            case GeometryKind::Polygon: drawPolygon(g, pts); break;
+            case GeometryKind::Line:
+                for (std::size_t r = 0; r < g.ringEnds.size(); ++r) {
+                    toPixels(g, g.ringBegin(r), g.ringEnds[r], m_xf, pts);
+                    if (pts.size() < 2) continue;
+                    if (anyCasing)
+                        casedLines.emplace_back(slot, pts);
+                    else
+                        m_painter.drawPolyline(pts.data(), static_cast<int>(pts.size()));
+                }
+                break;
+            case GeometryKind::Point:
+                for (const auto& c : g.coords) {
+                    const QPointF p = m_xf(c);
+                    if (m_raster) {
+                        auto& sprite = sprites[static_cast<std::size_t>(slot)];
+                        if (sprite.isNull()) sprite = MarkerSprite(matcher.symbol(slot), m_s.dpi, m_s.antialiasing);
+                        sprite.draw(m_painter, p);
+                    } else {
+                        m_painter.translate(p);
+                        m_painter.drawPath(markers[static_cast<std::size_t>(slot)]);
+                        m_painter.translate(-p);
+                    }
+                    if (style->obstacle) m_labels.addObstacle(markerBoxes[static_cast<std::size_t>(slot)].translated(p));
+                }
+                break;
+            }
+            for (std::size_t li = 0; li < activeLabels.size(); ++li)
+                addLabel(*activeLabels[li], faces[li], labelFieldIdx[li], sensitivity, feature, *kind,
+                         markerBoxes[static_cast<std::size_t>(slot)]);
+        }
+        if (!casedLines.empty()) {
+            m_painter.setBrush(Qt::NoBrush);
+            for (const auto& [slot, line] : casedLines) {
+                if (casings[static_cast<std::size_t>(slot)].style() == Qt::NoPen) continue;
+                m_painter.setPen(casings[static_cast<std::size_t>(slot)]);
+                m_painter.drawPolyline(line.data(), static_cast<int>(line.size()));
+            }
+            for (const auto& [slot, line] : casedLines) {
+                m_painter.setPen(pens[static_cast<std::size_t>(slot)]);
+                m_painter.drawPolyline(line.data(), static_cast<int>(line.size()));
+            }
+        }
+        m_painter.setOpacity(1.0);
+    }
+
+private:
+    void drawPolygon(const model::Geometry& g, std::vector<QPointF>& pts) {
+        if (g.ringEnds.size() == 1) {
+            toPixels(g, 0, g.ringEnds[0], m_xf, pts);
+            if (pts.size() >= 3) m_painter.drawPolygon(pts.data(), static_cast<int>(pts.size()), Qt::OddEvenFill);
+            return;
+        }
+        // Holes or several parts: one path, even-odd, so holes stay open.
+        QPainterPath path;
+        path.setFillRule(Qt::OddEvenFill);
+        for (std::size_t r = 0; r < g.ringEnds.size(); ++r) {
+            toPixels(g, g.ringBegin(r), g.ringEnds[r], m_xf, pts);
+            if (pts.size() < 3) continue;
+            path.moveTo(pts[0]);
+            for (std::size_t i = 1; i < pts.size(); ++i) path.lineTo(pts[i]);
+            path.closeSubpath();
+        }
+        m_painter.drawPath(path);
+    }
+
+    void addLabel(const LabelStyle& l, const LabelFace& face, const std::vector<std::size_t>& fieldIdx,
+                  const std::vector<model::Sensitivity>& sensitivity, const model::Feature& f, GeometryKind kind,
+                  const QRectF& markerBox) {
+        std::string text;
+        for (std::size_t i = 0; i < l.text.parts.size(); ++i) {
+            const auto& part = l.text.parts[i];
+            if (part.field.empty()) {
+                text += part.literal;
+                continue;
+            }
+            const auto& v = f.values[fieldIdx[i]];
+            if (l.skipEmpty && isEmptyValue(v)) return;
+            const auto kindOfField = sensitivity[fieldIdx[i]];
+            // Masked here, before any text is drawn: PDF text stays selectable under anything.
+            text += kindOfField == model::Sensitivity::None ? model::toText(v) : model::mask(model::toText(v), kindOfField, m_s.reveal);
+        }
+        const QString qtext = QString::fromStdString(text).trimmed();
+        if (qtext.isEmpty()) return;
+
+        PendingLabel pl;
+        pl.lines = qtext.split(QLatin1Char('\n'));
+        pl.style = &l;
+        pl.font = face.font;
+        pl.ascent = face.metrics->ascent();
+        pl.lineHeight = face.metrics->height();
+        pl.padding = face.padding;
+        double w = 0;
+        for (const auto& line : pl.lines) {
+            pl.lineWidths.push_back(face.metrics->horizontalAdvance(line));
+            w = std::max(w, pl.lineWidths.back());
+        }
+        const QSizeF size(w + 2 * pl.padding, pl.lineHeight * pl.lines.size() + 2 * pl.padding);
+
+        LabelRequest req;
+        req.size = size;
+        req.placement = l.placement;
+        req.priority = l.priority;
+        req.offset = mmToPx(l.offsetMm, m_s.dpi);
+        const auto& g = f.geometry;
+        std::vector<LabelRequest> requests;
+        switch (kind) {
+        case GeometryKind::Polygon: {
+            req.anchor = m_xf(model::interiorPoint(g));
+            if (l.fitInside) {
+                const auto b = g.bounds();
+                req.within = QRectF(m_xf({b.xmin, b.ymax}), m_xf({b.xmax, b.ymin}));
+            }
+            requests.push_back(req);
+            break;
+        }
+        case GeometryKind::Point:
+            req.anchor = m_xf(g.coords.front());
+            if (l.placement != LabelPlacement::Center) {
+                // Clear of the marker: its half size on the offset axis plus the style's gap.
+                req.offset += std::max({markerBox.right(), -markerBox.left(), markerBox.bottom(), -markerBox.top()});
+            }
+            requests.push_back(req);
+            break;
+        case GeometryKind::Line: {
+            std::vector<QPointF> pts;
+            for (std::size_t r = 0; r < g.ringEnds.size(); ++r) {
+                toPixels(g, g.ringBegin(r), g.ringEnds[r], m_xf, pts);
+                const double len = polylineLength(pts);
+                if (len < size.width() * 1.2) continue;
+                std::vector<double> positions;
+                const double repeat = mmToPx(l.repeatMm, m_s.dpi);
+                if (repeat > 0 && len > repeat)
+                    for (double at = repeat / 2; at < len; at += repeat) positions.push_back(at);
+                else
+                    positions.push_back(len / 2);
+                for (double at : positions) {
+                    auto [p, angle] = pointAlong(pts, at);
+                    if (l.placement == LabelPlacement::Line) {
+                        while (angle > 90.0) angle -= 180.0;
+                        while (angle <= -90.0) angle += 180.0;
+                        req.angleDeg = angle;
+                    }
+                    req.anchor = p;
+                    requests.push_back(req);
+                }
+            }
+            break;
+        }
+        }
+        for (const auto& r : requests) {
+            const auto idx = m_labels.add(r);
+            if (idx >= m_pending.size()) m_pending.resize(idx + 1);
+            m_pending[idx] = pl;
+        }
+    }
+
+    const MapSettings& m_s;
+    const MapLayer& m_layer;
+    QPainter& m_painter;
+    LabelEngine& m_labels;
+    std::vector<PendingLabel>& m_pending;
+    Feedback* m_feedback;
+    bool m_raster;
+    MapToPixel m_xf;
+    double m_scale = m_s.scaleDenominator();
+};
+
+void drawLabel(QPainter& painter, const PendingLabel& pl, const PlacedLabel& placed, double dpi) {
+    const LabelStyle& l = *pl.style;
+    painter.save();
+    painter.translate(placed.center);
+    if (placed.angleDeg != 0.0) painter.rotate(placed.angleDeg);
+    double w = 0;
+    for (double lw : pl.lineWidths) w = std::max(w, lw);
+    const double textH = pl.lineHeight * pl.lines.size();
+    if (l.background.alpha() > 0) {
+        const double pad = mmToPx(l.paddingMm, dpi);
+        const QRectF box(-w / 2 - pad, -textH / 2 - pad, w + 2 * pad, textH + 2 * pad);
+        painter.setBrush(l.background);
+        QPen pen(Qt::NoPen);
+        if (l.backgroundStroke.alpha() > 0) pen = QPen(l.backgroundStroke, mmToPx(0.2, dpi));
+        painter.setPen(pen);
+        const double radius = std::min(box.height() / 2, mmToPx(1.2, dpi));
+        painter.drawRoundedRect(box, radius, radius);
+    }
+    painter.setFont(pl.font);
+    for (int i = 0; i < pl.lines.size(); ++i) {
+        const QPointF origin(-pl.lineWidths[static_cast<std::size_t>(i)] / 2, -textH / 2 + pl.ascent + i * pl.lineHeight);
+        if (l.halo.alpha() > 0 && l.haloWidthMm > 0) {
+            // The halo is an outline path; the text itself stays real (selectable) text.
+            QPainterPath path;
+            path.addText(origin, pl.font, pl.lines[i]);
+            QPen halo(l.halo, 2 * mmToPx(l.haloWidthMm, dpi));
+            halo.setJoinStyle(Qt::RoundJoin);
+            painter.strokePath(path, halo);
+        }
+        painter.setPen(l.color);
+        painter.drawText(origin, pl.lines[i]);
+    }
+    painter.restore();
+}
+
+} // namespace
+
+RenderResult renderMap(const MapSettings& settings, model::SourceProvider& provider, QPainter& painter, Feedback* feedback) {
+    ensureFontsLoaded();
+    RenderResult result;
+    result.scaleDenominator = settings.scaleDenominator();
+    const QRectF frame(0, 0, settings.outputSize.width(), settings.outputSize.height());
+    const PainterState state(painter);
+    painter.setClipRect(frame, Qt::IntersectClip);
+    painter.setRenderHint(QPainter::Antialiasing, settings.antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    if (settings.background.alpha() > 0) painter.fillRect(frame, settings.background);
+    const bool raster = painter.paintEngine() && painter.paintEngine()->type() == QPaintEngine::Raster;
+
+    LabelEngine labels(frame);
+    std::vector<PendingLabel> pending;
+    const std::size_t n = settings.layers.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& layer = settings.layers[i];
+        LayerStats stats;
+        stats.layer = layer.name;
+        if (feedback) {
+            feedback->throwIfCancelled();
+            feedback->setProgress(100.0 * static_cast<double>(i) / static_cast<double>(n + 1), layer.name);
+        }
+        if (!inScaleRange(result.scaleDenominator, layer.minScale, layer.maxScale)) {
+            stats.inScale = false;
+        } else {
+            try {
+                LayerRenderer(settings, layer, painter, labels, pending, feedback, raster).render(provider, stats);
+            } catch (const CancelledError&) {
+                throw;
+            } catch (const std::exception& e) {
+                // One bad layer does not blank the map: report it and go on.
+                painter.setOpacity(1.0);
+                result.errors.push_back(LayerError{layer.name, e.what()});
+            }
+        }
+        result.layers.push_back(std::move(stats));
+    }
+    if (feedback) {
+        feedback->throwIfCancelled();
+        feedback->setProgress(100.0 * static_cast<double>(n) / static_cast<double>(n + 1), "labels");
+    }
+    if (settings.labels) {
+        result.labels = labels.run();
+        for (const auto& placed : result.labels) {
+            const auto& pl = pending[placed.request];
+            drawLabel(painter, pl, placed, settings.dpi);
+            result.labelTexts.push_back(pl.lines.join(QLatin1Char('\n')));
+        }
+    }
+    if (feedback) feedback->setProgress(100.0, "done");
+    return result;
+}
+
+std::vector<LayerStats> countFeatures(const MapSettings& settings, model::SourceProvider& provider, std::vector<LayerError>* errors,
+                                      Feedback* feedback) {
+    std::vector<LayerStats> out;
+    const double scale = settings.scaleDenominator();
+    for (const auto& layer : settings.layers) {
+        LayerStats stats;
+        stats.layer = layer.name;
+        try {
+            if (feedback) feedback->throwIfCancelled();
+            auto source = provider.open(layer.source);
+            const auto kind = geometryKindOf(source->geometryType());
+            const auto style = layer.style ? layer.style : fallbackStyle(kind.value_or(GeometryKind::Polygon));
+            stats.inScale = inScaleRange(scale, layer.minScale, layer.maxScale) && inScaleRange(scale, style->minScale, style->maxScale);
+            if (stats.inScale) {
+                const ClassMatcher matcher(style->renderer);
+                stats.slotCounts.assign(static_cast<std::size_t>(matcher.slotCount()), 0);
+                const FeatureFilter filter(layer.filter);
+                const bool classified = style->renderer.type != RendererType::Single;
+                model::FeatureRequest req;
+                req.withGeometry = false;
+                req.bbox = settings.visibleExtent();
+                if (classified) req.fields.push_back(style->renderer.field);
+                const std::size_t filterOffset = req.fields.size();
+                for (const auto& f : filter.fields()) req.fields.push_back(f);
+                auto cursor = source->features(req);
+                model::Feature feature;
+                unsigned n = 0;
+                while (cursor->next(feature)) {
+                    if ((++n & kCancelPollMask) == 0 && feedback) feedback->throwIfCancelled();
+                    if (!filter.isEmpty() && !filter.accepts(feature.values, filterOffset)) continue;
+                    const int slot = classified ? matcher.classify(feature.values[0]) : 0;
+                    if (slot < 0) continue;
+                    ++stats.slotCounts[static_cast<std::size_t>(slot)];
+                    ++stats.drawn;
+                }
+            }
+        } catch (const CancelledError&) {
+            throw;
+        } catch (const std::exception& e) {
+            if (errors) errors->push_back(LayerError{layer.name, e.what()});
+        }
+        out.push_back(std::move(stats));
+    }
+    return out;
+}
+
+} // namespace gridatlas::render

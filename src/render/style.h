@@ -1,0 +1,155 @@
+#pragma once
+// Styles (styles/*.json): how one layer looks. Sizes are millimetres and points on paper, so the
+// same style gives the same look at any dpi. The format is documented in
+// docs/map-and-style-format.md. A Style is immutable once parsed and shared between threads.
+#include <QColor>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/feature.h"
+#include "model/json.h"
+
+namespace gridatlas::render {
+
+enum class GeometryKind : std::uint8_t { Point, Line, Polygon };
+enum class MarkerShape : std::uint8_t { Circle, Square, Triangle, Diamond, Star, Cross, Pin, Heart };
+enum class StrokeStyle : std::uint8_t { Solid, Dash, Dot, DashDot };
+
+const char* geometryKindName(GeometryKind k);
+/// The style geometry kind that draws a source geometry type (MultiPolygon -> Polygon, ...).
+std::optional<GeometryKind> geometryKindOf(model::GeomType t);
+
+/// How one class of features is drawn.
+struct Symbol {
+    QColor fill{0, 0, 0, 0};    ///< polygons and markers; transparent = no fill
+    QColor stroke{0, 0, 0};     ///< outlines, lines, marker outlines
+    double strokeWidthMm = 0.26; ///< 0 = no outline
+    StrokeStyle strokeStyle = StrokeStyle::Solid;
+    MarkerShape marker = MarkerShape::Circle;
+    double sizeMm = 2.0;          ///< marker size (diameter or side)
+    double opacity = 1.0;         ///< multiplies fill and stroke alpha
+    QColor casing{0, 0, 0, 0};    ///< lines: an outline drawn under every line of the layer
+    double casingWidthMm = 0.0;   ///< total casing width (wider than strokeWidthMm to show)
+};
+
+/// A class of the renderer: its symbol and legend label, plus what it matches.
+struct SymbolClass {
+    std::string label;
+    Symbol symbol;
+    std::string value;   ///< categorized: the value, as text
+    double min = 0.0;    ///< graduated: min <= v <= max
+    double max = 0.0;
+};
+
+enum class RendererType : std::uint8_t { Single, Categorized, Graduated };
+
+/// Chooses the symbol class of a feature from one field.
+struct Renderer {
+    RendererType type = RendererType::Single;
+    std::string field;                ///< categorized / graduated
+    std::vector<SymbolClass> classes; ///< single: exactly one
+    std::optional<SymbolClass> other; ///< features no class matches ("default"); else not drawn
+    std::vector<QColor> palette;      ///< categorized: fills for values without a class
+    Symbol base;                      ///< the style's "symbol"; palette slots use it with their fill
+};
+
+enum class LabelPlacement : std::uint8_t { Center, Around, Below, Above, Line };
+
+/// A label text: literals and {field} references. Fields marked sensitive are masked unless the
+/// map is revealed.
+struct LabelTemplate {
+    struct Part {
+        std::string literal;
+        std::string field; ///< empty for a literal
+    };
+    std::vector<Part> parts;
+    [[nodiscard]] std::vector<std::string> fields() const;
+    /// Parses "{number}" / "党员 {members}"; throws InputError (without a place) on bad braces.
+    static LabelTemplate parse(const std::string& text);
+};
+
+struct LabelStyle {
+    LabelTemplate text;
+    double sizePt = 9.0;
+    QColor color{0x22, 0x22, 0x22};
+    bool bold = false;
+    QColor halo{255, 255, 255, 0};  ///< transparent = no halo
+    double haloWidthMm = 0.5;
+    QColor background{0, 0, 0, 0};  ///< a badge behind the text; transparent = none
+    QColor backgroundStroke{0, 0, 0, 0};
+    double paddingMm = 0.6;
+    LabelPlacement placement = LabelPlacement::Center;
+    double offsetMm = 1.0;          ///< distance from the anchor (around/below/above)
+    int priority = 50;              ///< higher is placed first
+    double minScale = 0.0;          ///< scale denominators; 0 = unbounded
+    double maxScale = 0.0;
+    bool skipEmpty = false;         ///< no label when a field it uses is NULL, "" or 0
+    bool fitInside = false;         ///< polygons: only where the text fits the feature's box
+    double repeatMm = 0.0;          ///< lines: one label per this much line (0 = one per line)
+    std::string legendLabel;        ///< when set, the legend shows a sample of this label
+    std::string legendSample;
+};
+
+/// A field a style reads, with the line that names it (for messages).
+struct FieldRef {
+    std::string name;
+    int line = 0;
+};
+
+/// A parsed style file.
+struct Style {
+    std::string origin; ///< the file it came from
+    std::vector<FieldRef> fieldRefs; ///< every field named, with its line
+    GeometryKind geometry = GeometryKind::Polygon;
+    std::string title;  ///< legend heading (the layer title wins when set)
+    Renderer renderer;
+    std::vector<LabelStyle> labels;
+    double minScale = 0.0; ///< scale denominators; 0 = unbounded
+    double maxScale = 0.0;
+    bool obstacle = false;     ///< symbols of this layer keep labels off them
+    bool legendCounts = false; ///< the legend shows feature counts per class
+
+    /// Fields the renderer and labels read (no duplicates, in first-use order).
+    [[nodiscard]] std::vector<std::string> fields() const;
+};
+
+/// True when `denominator` is inside [min, max] (0 = unbounded).
+bool inScaleRange(double denominator, double min, double max);
+
+/// Parses a style from JSON. `origin` names the file in messages. Throws InputError with line.
+Style parseStyle(const model::JsonValue& json, const std::string& origin);
+/// Reads and parses a style file.
+std::shared_ptr<const Style> loadStyle(const std::string& path);
+/// The plain look used when a viewer falls back for a missing style.
+std::shared_ptr<const Style> fallbackStyle(GeometryKind kind);
+
+/// Finds the symbol slot of a feature quickly (no allocation for integer and text values).
+/// Slots are the renderer's classes, then "other" (when set), then the palette colours.
+class ClassMatcher {
+public:
+    explicit ClassMatcher(const Renderer& renderer);
+    /// The slot of a value, or -1 when the feature is not drawn.
+    [[nodiscard]] int classify(const model::Value& v) const;
+    [[nodiscard]] int slotCount() const { return static_cast<int>(m_symbols.size()); }
+    [[nodiscard]] const Symbol& symbol(int slot) const { return m_symbols[static_cast<std::size_t>(slot)]; }
+    /// Index into Renderer::classes, or -1 for "other" and palette slots.
+    [[nodiscard]] int classIndex(int slot) const { return slot < m_classCount ? slot : -1; }
+    [[nodiscard]] int otherSlot() const { return m_otherSlot; }
+    [[nodiscard]] bool isPaletteSlot(int slot) const { return slot >= m_paletteStart; }
+
+private:
+    const Renderer& m_renderer;
+    std::vector<Symbol> m_symbols;
+    int m_classCount = 0;
+    int m_otherSlot = -1;
+    int m_paletteStart = 0;
+    std::unordered_map<std::string, int> m_byText;
+    std::unordered_map<std::int64_t, int> m_byInt;
+};
+
+} // namespace gridatlas::render
