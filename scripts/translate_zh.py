@@ -99,6 +99,10 @@ ZH = {
     "Left-behind children": "留守儿童",
     "Disability": "残疾人",
     "Identify": "查询",
+    "Search: building (3栋), address, name, post, grid code": "搜索：楼栋（3栋）、地址、姓名、站点、网格编码",
+    "Search": "搜索",
+    "Search results": "搜索结果",
+    "Nothing found for \"%1\"": "未找到“%1”",
 }
 
 path = Path(__file__).resolve().parent.parent / "src/app/translations/gridatlas_zh_CN.ts"

@@ -28,6 +28,8 @@
 #include "storage/atlas.h"
 #include "storage/crs.h"
 #include "storage/identify.h"
+#include "storage/search.h"
+#include "model/masking.h"
 
 namespace gridatlas::app {
 
@@ -91,6 +93,17 @@ void MainWindow::buildMenus() {
     add(tr("Previous View"), QKeySequence(Qt::ALT | Qt::Key_Left), [this] { m_canvas->previousView(); });
     add(tr("Next View"), QKeySequence(Qt::ALT | Qt::Key_Right), [this] { m_canvas->nextView(); });
 
+    tools->addSeparator();
+    m_searchBox = new QLineEdit(this);
+    m_searchBox->setObjectName("SearchBox");
+    m_searchBox->setPlaceholderText(tr("Search: building (3栋), address, name, post, grid code"));
+    m_searchBox->setClearButtonEnabled(true);
+    m_searchBox->setMinimumWidth(320);
+    tools->addWidget(m_searchBox);
+    connect(m_searchBox, &QLineEdit::returnPressed, this, [this] { search(m_searchBox->text()); });
+    QAction* find = view->addAction(tr("Search"), this, [this] { m_searchBox->setFocus(); m_searchBox->selectAll(); });
+    find->setShortcut(QKeySequence::Find);
+
     QMenu* lang = menuBar()->addMenu(tr("&Language"));
     auto* group = new QActionGroup(this);
     const QString current = QSettings().value("ui/language", "zh_CN").toString();
@@ -119,6 +132,22 @@ void MainWindow::buildLayerPanel() {
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     connect(m_layers, &QListWidget::itemChanged, this, &MainWindow::onLayerItemChanged);
 
+    auto* searchDock = new QDockWidget(tr("Search results"), this);
+    searchDock->setObjectName("SearchDock");
+    m_searchResults = new QListWidget(searchDock);
+    m_searchResults->setObjectName("SearchResults");
+    searchDock->setWidget(m_searchResults);
+    addDockWidget(Qt::LeftDockWidgetArea, searchDock);
+    connect(m_searchResults, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+        const QRectF r = item->data(Qt::UserRole + 1).toRectF();
+        zoomToFeature(model::Rect{r.left(), r.top(), r.right(), r.bottom()});
+    });
+    connect(m_searchResults, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
+        if (!item) return;
+        const QRectF r = item->data(Qt::UserRole + 1).toRectF();
+        m_canvas->setHighlight(model::Rect{r.left(), r.top(), r.right(), r.bottom()});
+    });
+
     auto* identifyDock = new QDockWidget(tr("Identify"), this);
     identifyDock->setObjectName("IdentifyDock");
     m_identify = new IdentifyPanel(identifyDock);
@@ -128,6 +157,40 @@ void MainWindow::buildLayerPanel() {
             [this](const QString&, qint64, double x0, double y0, double x1, double y1) {
                 m_canvas->setHighlight(model::Rect{x0, y0, x1, y1});
             });
+}
+
+int MainWindow::search(const QString& text) {
+    m_searchResults->clear();
+    if (!m_atlas) return 0;
+    try {
+        const auto hits = storage::search(*m_atlas, text.toStdString());
+        for (const auto& h : hits) {
+            // Names of people are masked in the list like everywhere else.
+            const std::string title = h.titleIsPersonName ? model::maskName(h.title) : h.title;
+            auto* item = new QListWidgetItem(QString::fromStdString(title + "  " + h.detail), m_searchResults);
+            item->setData(Qt::UserRole, QString::fromStdString(h.layer));
+            item->setData(Qt::UserRole + 1, QRectF(QPointF(h.bounds.xmin, h.bounds.ymin), QPointF(h.bounds.xmax, h.bounds.ymax)));
+        }
+        if (hits.empty()) {
+            showMessage(tr("Nothing found for \"%1\"").arg(text), false);
+        } else {
+            m_searchResults->setCurrentRow(0);
+            zoomToFeature(hits.front().bounds);
+        }
+        return static_cast<int>(hits.size());
+    } catch (const std::exception& e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+        return 0;
+    }
+}
+
+void MainWindow::zoomToFeature(const model::Rect& bounds) {
+    if (bounds.isEmpty()) return;
+    // At least 150 m across, so a point or a single building shows its surroundings.
+    const double side = std::max({bounds.width(), bounds.height(), 150.0}) * 1.5;
+    const model::Vec2 c = bounds.center();
+    m_canvas->zoomToRect(model::Rect{c.x - side / 2, c.y - side / 2, c.x + side / 2, c.y + side / 2});
+    m_canvas->setHighlight(bounds);
 }
 
 void MainWindow::identifyAt(double x, double y) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "model/geometry.h"
 #include "render/map_document.h"
 
 class QLabel;
@@ -45,6 +46,12 @@ public:
     [[nodiscard]] IdentifyPanel* identifyPanel() const { return m_identify; }
     /// Identifies what is at map point (x, y) and shows it in the identify panel.
     void identifyAt(double x, double y);
+    /// Runs the search box's query; fills the result list and zooms to the first hit.
+    /// Returns the number of hits.
+    int search(const QString& text);
+    [[nodiscard]] QListWidget* searchResults() const { return m_searchResults; }
+    /// Zooms to a feature's box with some context around it.
+    void zoomToFeature(const model::Rect& bounds);
 
 protected:
     void closeEvent(QCloseEvent* e) override;
@@ -71,6 +78,8 @@ private:
     IdentifyPanel* m_identify = nullptr;
     std::unique_ptr<storage::Atlas> m_atlas; ///< GUI-thread connection for identify (read-only)
     QListWidget* m_layers = nullptr;
+    QLineEdit* m_searchBox = nullptr;
+    QListWidget* m_searchResults = nullptr;
     QLabel* m_coords = nullptr;
     QLineEdit* m_scale = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -3,6 +3,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QListWidget>
 #include <QTreeWidget>
 
 #include "app/identify_panel.h"
@@ -148,6 +149,19 @@ private slots:
         const QList<QTreeWidgetItem*> found = tree->findItems(QString::fromUtf8("刘**"), Qt::MatchRecursive, 1);
         QVERIFY(!found.isEmpty());
         QVERIFY(tree->findItems(QString::fromUtf8("刘党员"), Qt::MatchRecursive, 1).isEmpty());
+    }
+
+    void searchFindsABuildingAndZoomsToIt() {
+        QVERIFY(m_window->search(QString::fromUtf8("2号楼")) >= 1);
+        const model::Rect vis = canvas()->visibleExtent();
+        // Building 2 is at x0+200..225, y0+150..170; the view is a close-up around it.
+        QVERIFY(vis.contains({SmallWorld::kX0 + 212, SmallWorld::kY0 + 160}));
+        QVERIFY(vis.width() < 400);
+        QCOMPARE(m_window->searchResults()->count() >= 1, true);
+        // A person's name is masked in the result list.
+        QVERIFY(m_window->search(QString::fromUtf8("刘党员")) >= 1);
+        QVERIFY(m_window->searchResults()->item(0)->text().startsWith(QString::fromUtf8("刘**")));
+        QCOMPARE(m_window->search("' OR 1=1 --"), 0);
     }
 
     void aForeignFileOpensWithAClearMessage() {
