@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fills src/app/translations/gridatlas_zh_CN.ts from the glossary below (after lupdate).
 
-Usage: /usr/lib/qt6/bin/lupdate src/app -ts src/app/translations/gridatlas_zh_CN.ts -no-obsolete
+Usage: /usr/lib/qt6/bin/lupdate -I src src/app -ts src/app/translations/gridatlas_zh_CN.ts -no-obsolete
        python3 scripts/translate_zh.py
 Sources without an entry stay 'unfinished' and are listed, so nothing is silently left English.
 """

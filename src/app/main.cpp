@@ -3,7 +3,10 @@
 #include <QCommandLineParser>
 #include <QLocale>
 #include <QSettings>
+#include <QTimer>
 #include <QTranslator>
+
+#include "app/map_canvas.h"
 
 #include "app/main_window.h"
 #include "render/fonts.h"
@@ -21,6 +24,16 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     QCommandLineOption langOption("lang", "User interface language (zh_CN or en).", "code");
     parser.addOption(langOption);
+    // For documentation and checks: after the first complete frame (and the optional search or
+    // identify), save a picture of the window and quit.
+    QCommandLineOption shotOption("screenshot", "Save a PNG of the window after the map has rendered, then quit.", "file");
+    QCommandLineOption searchOption("search", "Search for this text and zoom to the first hit.", "text");
+    QCommandLineOption identifyOption("identify", "Identify at map coordinates x,y.", "x,y");
+    QCommandLineOption sizeOption("size", "Window size WIDTHxHEIGHT.", "size");
+    parser.addOption(shotOption);
+    parser.addOption(searchOption);
+    parser.addOption(identifyOption);
+    parser.addOption(sizeOption);
     parser.addPositionalArgument("atlas", "Atlas (.sqlite) to open.");
     parser.addPositionalArgument("map", "Map document (.json) to show.");
     parser.process(app);
@@ -33,8 +46,29 @@ int main(int argc, char** argv) {
     QApplication::setFont(uiFont);
 
     gridatlas::app::MainWindow window;
+    if (parser.isSet(sizeOption)) {
+        const QStringList wh = parser.value(sizeOption).split('x');
+        if (wh.size() == 2) window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     window.show();
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty()) window.openAtlas(args.value(0), args.value(1));
+    if (parser.isSet(searchOption)) window.search(parser.value(searchOption));
+    if (parser.isSet(identifyOption)) {
+        const QStringList xy = parser.value(identifyOption).split(',');
+        if (xy.size() == 2) window.identifyAt(xy[0].toDouble(), xy[1].toDouble());
+    }
+    if (parser.isSet(shotOption)) {
+        const QString file = parser.value(shotOption);
+        auto* poll = new QTimer(&window);
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll] {
+            auto* canvas = window.canvas();
+            if (canvas->isRendering() || canvas->shownGeneration() != canvas->requestedGeneration()) return;
+            poll->stop();
+            const bool ok = window.grab().save(file);
+            QApplication::exit(ok ? 0 : 1);
+        });
+        poll->start(200);
+    }
     return QApplication::exec();
 }

@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>IdentifyPanel</name>
+    <name>gridatlas::app::IdentifyPanel</name>
     <message>
         <location filename="../identify_panel.cpp" line="15"/>
         <location filename="../identify_panel.cpp" line="47"/>
@@ -273,7 +273,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>gridatlas::app::MainWindow</name>
     <message>
         <location filename="../main_window.cpp" line="42"/>
         <source>GridAtlas</source>
@@ -461,7 +461,7 @@
     </message>
 </context>
 <context>
-    <name>MapCanvas</name>
+    <name>gridatlas::app::MapCanvas</name>
     <message>
         <location filename="../map_canvas.cpp" line="251"/>
         <source>Open an atlas (File &gt; Open Atlas) or drop a .sqlite file here</source>
