@@ -1,6 +1,5 @@
 #include "render/chart.h"
 
-#include <QFontMetricsF>
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
@@ -11,6 +10,8 @@
 
 #include "model/support/error.h"
 #include "render/fonts.h"
+#include "render/painter_state.h"
+#include "render/text_face.h"
 #include "render/units.h"
 
 namespace gridatlas::render {
@@ -28,15 +29,13 @@ QString numberText(double v) {
 /// Draws a north arrow (split arrowhead, "北" above) centred horizontally at `top`.
 QRectF drawNorthArrow(QPainter& p, QPointF topCentre, double dpi, double ts) {
     const double h = mmToPx(13.0 * ts, dpi), w = mmToPx(6.0 * ts, dpi);
-    const QFont font = makeFont(10.0 * ts, true, dpi, p.device());
-    const QFontMetricsF fm(font, p.device());
+    const TextFace fm(10.0 * ts, true, dpi, p.device());
     const QString north = QStringLiteral("北");
-    const double textW = fm.horizontalAdvance(north);
+    const double textW = fm.advance(north);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
-    p.setFont(font);
     p.setPen(kInk);
-    p.drawText(QPointF(topCentre.x() - textW / 2, topCentre.y() + fm.ascent()), north);
+    fm.draw(p, QPointF(topCentre.x() - textW / 2, topCentre.y() + fm.ascent()), north);
     const double y0 = topCentre.y() + fm.height() + mmToPx(0.6 * ts, dpi);
     const QPointF tip(topCentre.x(), y0), left(topCentre.x() - w / 2, y0 + h), right(topCentre.x() + w / 2, y0 + h),
         notch(topCentre.x(), y0 + h * 0.72);
@@ -139,7 +138,7 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
     auto px = [&](double mm) { return mmToPx(mm, dpi); };
     auto mm = [&](double p) { return pxToMm(p, dpi); };
 
-    painter.save();
+    const PainterState state(painter);
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.setRenderHint(QPainter::TextAntialiasing, true);
     painter.fillRect(QRectF(0, 0, px(pageMm.width()), px(pageMm.height())), Qt::white);
@@ -152,10 +151,7 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
 
     // Chrome: title block, footer, body in between (millimetres).
     const double margin = 12.0 * ts;
-    const QFont titleFont = makeFont(24.0 * ts, true, dpi, device);
-    const QFont subtitleFont = makeFont(12.0 * ts, false, dpi, device);
-    const QFont footerFont = makeFont(8.5 * ts, false, dpi, device);
-    const QFontMetricsF ftitle(titleFont, device), fsub(subtitleFont, device), ffoot(footerFont, device);
+    const TextFace ftitle(24.0 * ts, true, dpi, device), fsub(12.0 * ts, false, dpi, device), ffoot(8.5 * ts, false, dpi, device);
     const double titleTop = margin;
     const double titleH = mm(ftitle.height());
     const double subH = result.subtitle.isEmpty() ? 0.0 : mm(fsub.height()) + 1.0 * ts;
@@ -218,10 +214,11 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
     result.mapFrameMm = QRectF(mm(framePx.left()), mm(framePx.top()), mm(framePx.width()), mm(framePx.height()));
 
     // The map.
-    painter.save();
-    painter.translate(framePx.topLeft());
-    result.map = renderMap(settings, provider, painter, feedback);
-    painter.restore();
+    {
+        const PainterState mapState(painter);
+        painter.translate(framePx.topLeft());
+        result.map = renderMap(settings, provider, painter, feedback);
+    }
     for (auto& e : countErrors)
         if (std::none_of(result.map.errors.begin(), result.map.errors.end(), [&](const LayerError& m) { return m.layer == e.layer; }))
             result.map.errors.push_back(e);
@@ -238,13 +235,12 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
     const QColor backing(255, 255, 255, 225);
     {
         result.scaleBar = niceScaleBar(result.scaleDenominator, 45.0 * ts);
-        const QFont scaleFont = makeFont(8.0 * ts, false, dpi, device);
-        const QFontMetricsF fs(scaleFont, device);
+        const TextFace fs(8.0 * ts, false, dpi, device);
         const QString scaleText = QStringLiteral("比例尺 ") + formatScale(result.scaleDenominator);
         const double inset = px(5.0 * ts), boxPad = px(2.5 * ts);
         const double textH = fs.height();
         const double barTotalH = px(1.6 * ts) + px(0.8 * ts) + fs.height() * 0.95; // bar + its numbers (7.5pt)
-        const double boxW = std::max(px(result.scaleBar.lengthMm) + px(10.0 * ts), fs.horizontalAdvance(scaleText)) + 2 * boxPad;
+        const double boxW = std::max(px(result.scaleBar.lengthMm) + px(10.0 * ts), fs.advance(scaleText)) + 2 * boxPad;
         const double boxH = barTotalH + px(1.5 * ts) + textH + 2 * boxPad;
         const QRectF box(frame.left() + inset, frame.bottom() - inset - boxH, boxW, boxH);
         painter.setPen(Qt::NoPen);
@@ -253,9 +249,8 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
         const QPointF barBottomLeft(box.left() + boxPad + px(1.0 * ts), box.top() + boxPad + barTotalH);
         drawScaleBar(painter, result.scaleBar, barBottomLeft, dpi, ts);
         result.scaleBarMm = QRectF(mm(barBottomLeft.x()), mm(barBottomLeft.y() - px(1.6 * ts)), result.scaleBar.lengthMm, 1.6 * ts);
-        painter.setFont(scaleFont);
         painter.setPen(kInk);
-        painter.drawText(QPointF(box.left() + boxPad, box.bottom() - boxPad - fs.descent()), scaleText);
+        fs.draw(painter, QPointF(box.left() + boxPad, box.bottom() - boxPad - fs.descent()), scaleText);
     }
     {
         const double inset = px(5.0 * ts);
@@ -279,14 +274,12 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
 
     // Title block.
     painter.setPen(kInk);
-    painter.setFont(titleFont);
     const double pageW = px(pageMm.width());
-    painter.drawText(QPointF((pageW - ftitle.horizontalAdvance(result.title)) / 2, px(titleTop) + ftitle.ascent()), result.title);
+    ftitle.draw(painter, QPointF((pageW - ftitle.advance(result.title)) / 2, px(titleTop) + ftitle.ascent()), result.title);
     if (!result.subtitle.isEmpty()) {
-        painter.setFont(subtitleFont);
         painter.setPen(QColor(0x44, 0x44, 0x44));
-        painter.drawText(QPointF((pageW - fsub.horizontalAdvance(result.subtitle)) / 2, px(titleTop + titleH + 1.0 * ts) + fsub.ascent()),
-                         result.subtitle);
+        fsub.draw(painter, QPointF((pageW - fsub.advance(result.subtitle)) / 2, px(titleTop + titleH + 1.0 * ts) + fsub.ascent()),
+                  result.subtitle);
     }
 
     // Footer: atlas, date, masking note.
@@ -295,14 +288,12 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
     const QString centre = QStringLiteral("制图日期：%1年%2月%3日 · GridAtlas").arg(date.year()).arg(date.month()).arg(date.day());
     const QString right = options.reveal ? QStringLiteral("含未脱敏个人信息 · 仅限内部使用，注意保密") : QStringLiteral("个人信息已脱敏");
     const double footY = px(body.bottom() + 2.0 * ts) + ffoot.ascent();
-    painter.setFont(footerFont);
     painter.setPen(kMuted);
-    painter.drawText(QPointF(px(body.left()), footY), left);
-    painter.drawText(QPointF((pageW - ffoot.horizontalAdvance(centre)) / 2, footY), centre);
+    ffoot.draw(painter, QPointF(px(body.left()), footY), left);
+    ffoot.draw(painter, QPointF((pageW - ffoot.advance(centre)) / 2, footY), centre);
     if (options.reveal) painter.setPen(QColor(0xc0, 0x1b, 0x1b));
-    painter.drawText(QPointF(px(body.right()) - ffoot.horizontalAdvance(right), footY), right);
+    ffoot.draw(painter, QPointF(px(body.right()) - ffoot.advance(right), footY), right);
 
-    painter.restore();
     if (feedback) feedback->setProgress(100, "done");
     return result;
 }

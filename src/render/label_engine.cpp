@@ -54,7 +54,7 @@ private:
 
 LabelEngine::LabelEngine(const QRectF& bounds) : m_bounds(bounds) {}
 
-void LabelEngine::addObstacle(const QRectF& box) { m_obstacles.push_back(box); }
+void LabelEngine::addObstacle(const QRectF& box, bool soft) { (soft ? m_softObstacles : m_obstacles).push_back(box); }
 
 std::size_t LabelEngine::add(const LabelRequest& request) {
     m_requests.push_back(request);
@@ -70,24 +70,40 @@ QRectF LabelEngine::boxAt(QPointF centre, QSizeF size, double angleDeg) {
     return QRectF(centre.x() - bw / 2, centre.y() - bh / 2, bw, bh);
 }
 
-std::vector<QPointF> LabelEngine::candidateCentres(const LabelRequest& r) {
+namespace {
+
+void appendCandidates(const LabelRequest& r, QPointF a, double angle, std::vector<LabelCandidate>& out) {
     const double w = r.size.width(), h = r.size.height(), d = r.offset;
-    const QPointF a = r.anchor;
     switch (r.placement) {
     case LabelPlacement::Center:
-    case LabelPlacement::Line: return {a};
-    case LabelPlacement::Below: return {a + QPointF(0, d + h / 2), a - QPointF(0, d + h / 2)};
-    case LabelPlacement::Above: return {a - QPointF(0, d + h / 2), a + QPointF(0, d + h / 2)};
+    case LabelPlacement::Line: out.push_back({a, angle}); return;
+    case LabelPlacement::Below:
+        out.push_back({a + QPointF(0, d + h / 2), angle});
+        out.push_back({a - QPointF(0, d + h / 2), angle});
+        return;
+    case LabelPlacement::Above:
+        out.push_back({a - QPointF(0, d + h / 2), angle});
+        out.push_back({a + QPointF(0, d + h / 2), angle});
+        return;
     case LabelPlacement::Around: {
         // The box keeps at least `d` from the anchor on the axis it is offset along, so it never
         // covers a marker of radius < d. Cartographic order: right first, then the diagonals.
         const double dx = d + w / 2, dy = d + h / 2, dyHalf = h / 2;
-        return {a + QPointF(dx, 0),   a + QPointF(dx, -dyHalf - d * 0.5), a + QPointF(dx, dyHalf + d * 0.5),
-                a + QPointF(-dx, 0),  a + QPointF(-dx, -dyHalf - d * 0.5), a + QPointF(-dx, dyHalf + d * 0.5),
-                a + QPointF(0, -dy),  a + QPointF(0, dy)};
+        for (const QPointF off : {QPointF(dx, 0), QPointF(dx, -dyHalf - d * 0.5), QPointF(dx, dyHalf + d * 0.5), QPointF(-dx, 0),
+                                  QPointF(-dx, -dyHalf - d * 0.5), QPointF(-dx, dyHalf + d * 0.5), QPointF(0, -dy), QPointF(0, dy)})
+            out.push_back({a + off, angle});
+        return;
     }
     }
-    return {a};
+}
+
+} // namespace
+
+std::vector<LabelCandidate> LabelEngine::candidates(const LabelRequest& r) {
+    std::vector<LabelCandidate> out;
+    appendCandidates(r, r.anchor, r.angleDeg, out);
+    for (const auto& a : r.alternatives) appendCandidates(r, a.point, a.angleDeg, out);
+    return out;
 }
 
 std::vector<PlacedLabel> LabelEngine::run() const {
@@ -95,20 +111,32 @@ std::vector<PlacedLabel> LabelEngine::run() const {
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return m_requests[a].priority > m_requests[b].priority; });
-    BoxIndex index(m_bounds);
-    for (const auto& o : m_obstacles) index.insert(o);
+    BoxIndex placedIndex(m_bounds);
+    for (const auto& o : m_obstacles) placedIndex.insert(o);
+    BoxIndex softIndex(m_bounds);
+    for (const auto& o : m_softObstacles) softIndex.insert(o);
     std::vector<PlacedLabel> placed;
+    std::vector<LabelCandidate> centres;
     for (auto i : order) {
         const auto& r = m_requests[i];
         if (r.size.isEmpty()) continue;
-        for (const auto& c : candidateCentres(r)) {
-            const QRectF box = boxAt(c, r.size, r.angleDeg);
-            if (!m_bounds.contains(box)) continue;
-            if (r.within && !r.within->contains(box)) continue;
-            if (index.overlaps(box)) continue;
-            index.insert(box);
-            placed.push_back(PlacedLabel{i, box, c, r.angleDeg});
-            break;
+        centres = candidates(r);
+        // First keep off soft obstacles too; if no candidate allows that, only off hard ones.
+        for (const bool avoidSoft : {true, false}) {
+            if (avoidSoft && (!r.avoidSoftObstacles || m_softObstacles.empty())) continue;
+            bool done = false;
+            for (const auto& c : centres) {
+                const QRectF box = boxAt(c.centre, r.size, c.angleDeg);
+                if (!m_bounds.contains(box)) continue;
+                if (r.within && !r.within->contains(box)) continue;
+                if (placedIndex.overlaps(box)) continue;
+                if (avoidSoft && softIndex.overlaps(box)) continue;
+                placedIndex.insert(box);
+                placed.push_back(PlacedLabel{i, box, c.centre, c.angleDeg});
+                done = true;
+                break;
+            }
+            if (done) break;
         }
     }
     return placed;

@@ -1,7 +1,9 @@
 #pragma once
 // Greedy label placement with collision avoidance. Labels are taken by priority (higher first,
 // then in the order they were added); each takes its first candidate position whose box lies
-// inside the map, overlaps no placed label and no obstacle, and else is dropped.
+// inside the map and overlaps no placed label and no obstacle, and else is dropped.
+// Obstacles are hard (markers: never covered) or soft (building footprints: avoided when any
+// candidate allows, covered otherwise, so a building's own number still goes on it).
 // Pure geometry in device pixels: the caller measures text and draws the result.
 #include <QPointF>
 #include <QRectF>
@@ -15,6 +17,18 @@
 
 namespace gridatlas::render {
 
+/// A place a label may go: a point and the text's rotation there.
+struct LabelAnchor {
+    QPointF point;
+    double angleDeg = 0.0;
+};
+
+/// A candidate box centre with its rotation.
+struct LabelCandidate {
+    QPointF centre;
+    double angleDeg = 0.0;
+};
+
 struct LabelRequest {
     QPointF anchor;      ///< feature point (px): polygon interior point, marker centre, point on a line
     QSizeF size;         ///< the label's box before rotation, padding included (px)
@@ -23,6 +37,8 @@ struct LabelRequest {
     double angleDeg = 0.0; ///< rotation about the box centre (line labels), clockwise on screen
     int priority = 50;
     std::optional<QRectF> within; ///< the box must lie inside this too (fit_inside)
+    std::vector<LabelAnchor> alternatives; ///< further anchors, tried in order after `anchor`
+    bool avoidSoftObstacles = true; ///< false for labels of the soft obstacles' own layer
 };
 
 struct PlacedLabel {
@@ -37,8 +53,8 @@ public:
     /// Labels must lie fully inside `bounds` (the map's pixels).
     explicit LabelEngine(const QRectF& bounds);
 
-    /// A box no label may overlap (a marker that must stay readable).
-    void addObstacle(const QRectF& box);
+    /// A box labels keep off: always when hard (a marker), when they can when soft (a footprint).
+    void addObstacle(const QRectF& box, bool soft = false);
     /// Returns the request's index, which PlacedLabel::request refers to.
     std::size_t add(const LabelRequest& request);
     [[nodiscard]] std::size_t size() const { return m_requests.size(); }
@@ -47,14 +63,15 @@ public:
     [[nodiscard]] std::vector<PlacedLabel> run() const;
 
     /// Candidate centres in order of preference (right, upper right, lower right, left, ...
-    /// for "around"; the anchor for "center" and "line").
-    [[nodiscard]] static std::vector<QPointF> candidateCentres(const LabelRequest& r);
+    /// for "around"; the anchor for "center" and "line"), for the anchor, then each alternative.
+    [[nodiscard]] static std::vector<LabelCandidate> candidates(const LabelRequest& r);
     /// The axis-aligned box of a label of `size` rotated by `angleDeg` about `centre`.
     [[nodiscard]] static QRectF boxAt(QPointF centre, QSizeF size, double angleDeg);
 
 private:
     QRectF m_bounds;
     std::vector<QRectF> m_obstacles;
+    std::vector<QRectF> m_softObstacles;
     std::vector<LabelRequest> m_requests;
 };
 

@@ -1,11 +1,10 @@
 #include "render/legend.h"
 
-#include <QFontMetricsF>
 #include <QPainter>
 
 #include <algorithm>
 
-#include "render/fonts.h"
+#include "render/text_face.h"
 #include "render/symbols.h"
 #include "render/units.h"
 
@@ -13,26 +12,22 @@ namespace gridatlas::render {
 
 namespace {
 
-struct LegendFonts {
-    QFont heading, group, row;
+struct LegendFaces {
+    TextFace heading, group, row;
+    LegendFaces(double dpi, const QPaintDevice* device, double ts)
+        : heading(13.0 * ts, true, dpi, device), group(9.0 * ts, true, dpi, device), row(9.0 * ts, false, dpi, device) {}
 };
 
-LegendFonts fontsFor(double dpi, const QPaintDevice* device, double ts) {
-    return {makeFont(13.0 * ts, true, dpi, device), makeFont(9.0 * ts, true, dpi, device), makeFont(9.0 * ts, false, dpi, device)};
-}
-
 QSizeF badgeSize(const LabelStyle& l, const QString& text, double dpi, const QPaintDevice* device) {
-    const QFont f = makeFont(l.sizePt, l.bold, dpi, device);
-    const QFontMetricsF fm(f, device);
+    const TextFace f(l.sizePt, l.bold, dpi, device);
     const double pad = mmToPx(l.paddingMm, dpi);
-    return {fm.horizontalAdvance(text) + 2 * pad, fm.height() + 2 * pad};
+    return {f.advance(text) + 2 * pad, f.height() + 2 * pad};
 }
 
 void drawBadge(QPainter& p, const LabelStyle& l, const QString& text, QPointF centre, double dpi) {
-    const QFont f = makeFont(l.sizePt, l.bold, dpi, p.device());
-    const QFontMetricsF fm(f, p.device());
+    const TextFace f(l.sizePt, l.bold, dpi, p.device());
     const double pad = mmToPx(l.paddingMm, dpi);
-    const double w = fm.horizontalAdvance(text), h = fm.height();
+    const double w = f.advance(text), h = f.height();
     if (l.background.alpha() > 0) {
         const QRectF box(centre.x() - w / 2 - pad, centre.y() - h / 2 - pad, w + 2 * pad, h + 2 * pad);
         p.setBrush(l.background);
@@ -40,17 +35,14 @@ void drawBadge(QPainter& p, const LabelStyle& l, const QString& text, QPointF ce
         const double r = std::min(box.height() / 2, mmToPx(1.2, dpi));
         p.drawRoundedRect(box, r, r);
     }
-    const QPointF origin(centre.x() - w / 2, centre.y() - h / 2 + fm.ascent());
+    const QPointF origin(centre.x() - w / 2, centre.y() - h / 2 + f.ascent());
     if (l.halo.alpha() > 0 && l.haloWidthMm > 0) {
-        QPainterPath path;
-        path.addText(origin, f, text);
         QPen halo(l.halo, 2 * mmToPx(l.haloWidthMm, dpi));
         halo.setJoinStyle(Qt::RoundJoin);
-        p.strokePath(path, halo);
+        f.drawHalo(p, origin, text, halo);
     }
-    p.setFont(f);
     p.setPen(l.color);
-    p.drawText(origin, text);
+    f.draw(p, origin, text);
 }
 
 } // namespace
@@ -121,8 +113,8 @@ std::vector<LegendGroup> buildLegend(const MapSettings& settings, const std::vec
 LegendLayout::LegendLayout(const std::vector<LegendGroup>& groups, double maxHeightPx, double dpi, const QPaintDevice* device,
                            double textScale)
     : m_dpi(dpi), m_textScale(textScale) {
-    const LegendFonts fonts = fontsFor(dpi, device, textScale);
-    const QFontMetricsF fh(fonts.heading, device), fg(fonts.group, device), fr(fonts.row, device);
+    const LegendFaces faces(dpi, device, textScale);
+    const TextFace &fh = faces.heading, &fg = faces.group, &fr = faces.row;
     const double ts = textScale;
     m_swatchW = mmToPx(8.0 * ts, dpi);
     m_swatchH = mmToPx(4.6 * ts, dpi);
@@ -133,14 +125,14 @@ LegendLayout::LegendLayout(const std::vector<LegendGroup>& groups, double maxHei
 
     double swatchColumn = m_swatchW, textColumn = 0;
     for (const auto& g : groups) {
-        textColumn = std::max(textColumn, fg.horizontalAdvance(g.title));
+        textColumn = std::max(textColumn, fg.advance(g.title));
         for (const auto& r : g.rows) {
             if (r.label) swatchColumn = std::max(swatchColumn, badgeSize(*r.label, r.sample, dpi, device).width());
-            textColumn = std::max(textColumn, fr.horizontalAdvance(r.text));
+            textColumn = std::max(textColumn, fr.advance(r.text));
         }
     }
     m_swatchW = swatchColumn;
-    m_columnWidth = std::max(swatchColumn + gap + textColumn, fh.horizontalAdvance(QStringLiteral("图例")));
+    m_columnWidth = std::max(swatchColumn + gap + textColumn, fh.advance(QStringLiteral("图例")));
 
     const double headingH = fh.height() + mmToPx(2.0 * ts, dpi);
     m_items.push_back(Item{Item::Kind::Heading, nullptr, nullptr, QPointF(0, 0), fh.height()});
@@ -179,8 +171,8 @@ LegendLayout::LegendLayout(const std::vector<LegendGroup>& groups, double maxHei
 }
 
 void LegendLayout::draw(QPainter& p, QPointF topLeft) const {
-    const LegendFonts fonts = fontsFor(m_dpi, p.device(), m_textScale);
-    const QFontMetricsF fh(fonts.heading, p.device()), fg(fonts.group, p.device()), fr(fonts.row, p.device());
+    const LegendFaces faces(m_dpi, p.device(), m_textScale);
+    const TextFace &fh = faces.heading, &fg = faces.group, &fr = faces.row;
     const double gap = mmToPx(2.5 * m_textScale, m_dpi);
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -188,14 +180,12 @@ void LegendLayout::draw(QPainter& p, QPointF topLeft) const {
         const QPointF at = topLeft + it.pos;
         switch (it.kind) {
         case Item::Kind::Heading:
-            p.setFont(fonts.heading);
             p.setPen(QColor(0x22, 0x22, 0x22));
-            p.drawText(QPointF(at.x(), at.y() + fh.ascent()), QStringLiteral("图例"));
+            fh.draw(p, QPointF(at.x(), at.y() + fh.ascent()), QStringLiteral("图例"));
             break;
         case Item::Kind::GroupTitle:
-            p.setFont(fonts.group);
             p.setPen(QColor(0x44, 0x44, 0x44));
-            p.drawText(QPointF(at.x(), at.y() + fg.ascent()), it.group->title);
+            fg.draw(p, QPointF(at.x(), at.y() + fg.ascent()), it.group->title);
             break;
         case Item::Kind::Row: {
             const LegendRow& r = *it.row;
@@ -236,10 +226,9 @@ void LegendLayout::draw(QPainter& p, QPointF topLeft) const {
                 }
                 }
             }
-            p.setFont(fonts.row);
             p.setPen(QColor(0x22, 0x22, 0x22));
             const double baseline = at.y() + (it.height - fr.height()) / 2 + fr.ascent();
-            p.drawText(QPointF(at.x() + m_swatchW + gap, baseline), r.text);
+            fr.draw(p, QPointF(at.x() + m_swatchW + gap, baseline), r.text);
             break;
         }
         }

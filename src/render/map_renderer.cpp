@@ -1,6 +1,5 @@
 #include "render/map_renderer.h"
 
-#include <QFontMetricsF>
 #include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
@@ -15,7 +14,9 @@
 #include "model/support/error.h"
 #include "render/feature_filter.h"
 #include "render/fonts.h"
+#include "render/painter_state.h"
 #include "render/symbols.h"
+#include "render/text_face.h"
 #include "render/units.h"
 
 namespace gridatlas::render {
@@ -24,35 +25,18 @@ namespace {
 
 constexpr unsigned kCancelPollMask = 255; // poll the feedback every 256 features
 
-/// Restores the painter however the render ends.
-class PainterState {
-public:
-    explicit PainterState(QPainter& p) : m_p(p) { m_p.save(); }
-    PainterState(const PainterState&) = delete;
-    PainterState& operator=(const PainterState&) = delete;
-    PainterState(PainterState&&) = delete;
-    PainterState& operator=(PainterState&&) = delete;
-    ~PainterState() { m_p.restore(); }
-
-private:
-    QPainter& m_p;
-};
-
 /// A label waiting for placement: its text and how to draw it.
 struct PendingLabel {
     QStringList lines;
     const LabelStyle* style = nullptr;
-    QFont font;
-    double ascent = 0.0;
-    double lineHeight = 0.0;
+    std::shared_ptr<const TextFace> face;
     double padding = 0.0;
     std::vector<double> lineWidths;
 };
 
 /// Measures and draws label text for one label style on one device.
 struct LabelFace {
-    QFont font;
-    std::unique_ptr<QFontMetricsF> metrics;
+    std::shared_ptr<const TextFace> text;
     double padding = 0.0;
 };
 
@@ -179,8 +163,7 @@ public:
         std::vector<LabelFace> faces;
         for (const auto* l : activeLabels) {
             LabelFace f;
-            f.font = makeFont(l->sizePt, l->bold, m_s.dpi, m_painter.device());
-            f.metrics = std::make_unique<QFontMetricsF>(f.font, m_painter.device());
+            f.text = std::make_shared<const TextFace>(l->sizePt, l->bold, m_s.dpi, m_painter.device());
             f.padding = (l->background.alpha() > 0 ? mmToPx(l->paddingMm, m_s.dpi) : 0.0) +
                         (l->halo.alpha() > 0 ? mmToPx(l->haloWidthMm, m_s.dpi) : 0.0);
             faces.push_back(std::move(f));
@@ -234,9 +217,13 @@ public:
                 }
                 break;
             }
+            if (style->obstacle && *kind != GeometryKind::Point) {
+                const auto b = g.bounds();
+                m_labels.addObstacle(QRectF(m_xf({b.xmin, b.ymax}), m_xf({b.xmax, b.ymin})), /*soft=*/true);
+            }
             for (std::size_t li = 0; li < activeLabels.size(); ++li)
                 addLabel(*activeLabels[li], faces[li], labelFieldIdx[li], sensitivity, feature, *kind,
-                         markerBoxes[static_cast<std::size_t>(slot)]);
+                         markerBoxes[static_cast<std::size_t>(slot)], !style->obstacle);
         }
         if (!casedLines.empty()) {
             m_painter.setBrush(Qt::NoBrush);
@@ -273,9 +260,29 @@ private:
         m_painter.drawPath(path);
     }
 
+    /// Other places for a large area's label, nearest the interior point first: a 7 x 7 grid
+    /// over its bounds, kept where the whole label box lies inside the area's bounds and the
+    /// point inside the area, so a grid name can step aside from what covers its centre.
+    std::vector<LabelAnchor> alternativeAnchors(const model::Geometry& g, model::Vec2 inside, const QRectF& bounds, QSizeF size) const {
+        std::vector<std::pair<double, QPointF>> found;
+        const QPointF centre = m_xf(inside);
+        const QRectF usable = bounds.adjusted(size.width() / 2, size.height() / 2, -size.width() / 2, -size.height() / 2);
+        for (int i = 0; i < 7; ++i)
+            for (int j = 0; j < 7; ++j) {
+                const QPointF p(usable.left() + usable.width() * (i + 0.5) / 7, usable.top() + usable.height() * (j + 0.5) / 7);
+                if (!model::contains(g, m_xf.toMap(p))) continue;
+                const QPointF d = p - centre;
+                found.emplace_back(d.x() * d.x() + d.y() * d.y(), p);
+            }
+        std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::vector<LabelAnchor> out;
+        for (const auto& f : found) out.push_back({f.second, 0.0});
+        return out;
+    }
+
     void addLabel(const LabelStyle& l, const LabelFace& face, const std::vector<std::size_t>& fieldIdx,
                   const std::vector<model::Sensitivity>& sensitivity, const model::Feature& f, GeometryKind kind,
-                  const QRectF& markerBox) {
+                  const QRectF& markerBox, bool avoidSoftObstacles) {
         std::string text;
         for (std::size_t i = 0; i < l.text.parts.size(); ++i) {
             const auto& part = l.text.parts[i];
@@ -295,31 +302,32 @@ private:
         PendingLabel pl;
         pl.lines = qtext.split(QLatin1Char('\n'));
         pl.style = &l;
-        pl.font = face.font;
-        pl.ascent = face.metrics->ascent();
-        pl.lineHeight = face.metrics->height();
+        pl.face = face.text;
         pl.padding = face.padding;
         double w = 0;
         for (const auto& line : pl.lines) {
-            pl.lineWidths.push_back(face.metrics->horizontalAdvance(line));
+            pl.lineWidths.push_back(face.text->advance(line));
             w = std::max(w, pl.lineWidths.back());
         }
-        const QSizeF size(w + 2 * pl.padding, pl.lineHeight * pl.lines.size() + 2 * pl.padding);
+        const QSizeF size(w + 2 * pl.padding, face.text->height() * pl.lines.size() + 2 * pl.padding);
 
         LabelRequest req;
         req.size = size;
         req.placement = l.placement;
         req.priority = l.priority;
         req.offset = mmToPx(l.offsetMm, m_s.dpi);
+        req.avoidSoftObstacles = avoidSoftObstacles;
         const auto& g = f.geometry;
         std::vector<LabelRequest> requests;
         switch (kind) {
         case GeometryKind::Polygon: {
-            req.anchor = m_xf(model::interiorPoint(g));
-            if (l.fitInside) {
-                const auto b = g.bounds();
-                req.within = QRectF(m_xf({b.xmin, b.ymax}), m_xf({b.xmax, b.ymin}));
-            }
+            const model::Vec2 inside = model::interiorPoint(g);
+            req.anchor = m_xf(inside);
+            const auto b = g.bounds();
+            const QRectF bounds(m_xf({b.xmin, b.ymax}), m_xf({b.xmax, b.ymin}));
+            if (l.fitInside) req.within = bounds;
+            if (l.placement == LabelPlacement::Center && bounds.width() > 3 * size.width() && bounds.height() > 3 * size.height())
+                req.alternatives = alternativeAnchors(g, inside, bounds, size);
             requests.push_back(req);
             break;
         }
@@ -332,25 +340,30 @@ private:
             requests.push_back(req);
             break;
         case GeometryKind::Line: {
+            // Along the line at its middle (or every repeat_mm), else a little up or down it.
             std::vector<QPointF> pts;
+            auto anchorAt = [&](double at) {
+                auto [p, angle] = pointAlong(pts, at);
+                if (l.placement != LabelPlacement::Line) return LabelAnchor{p, 0.0};
+                while (angle > 90.0) angle -= 180.0;
+                while (angle <= -90.0) angle += 180.0;
+                return LabelAnchor{p, angle};
+            };
             for (std::size_t r = 0; r < g.ringEnds.size(); ++r) {
                 toPixels(g, g.ringBegin(r), g.ringEnds[r], m_xf, pts);
                 const double len = polylineLength(pts);
                 if (len < size.width() * 1.2) continue;
-                std::vector<double> positions;
                 const double repeat = mmToPx(l.repeatMm, m_s.dpi);
-                if (repeat > 0 && len > repeat)
-                    for (double at = repeat / 2; at < len; at += repeat) positions.push_back(at);
-                else
-                    positions.push_back(len / 2);
-                for (double at : positions) {
-                    auto [p, angle] = pointAlong(pts, at);
-                    if (l.placement == LabelPlacement::Line) {
-                        while (angle > 90.0) angle -= 180.0;
-                        while (angle <= -90.0) angle += 180.0;
-                        req.angleDeg = angle;
+                const double step = repeat > 0 && len > repeat ? repeat : len;
+                for (double start = 0; start + step <= len + 1e-6; start += step) {
+                    const LabelAnchor main = anchorAt(start + step / 2);
+                    req.anchor = main.point;
+                    req.angleDeg = main.angleDeg;
+                    req.alternatives.clear();
+                    for (double f : {0.35, 0.65, 0.2, 0.8}) {
+                        const double at = start + step * f;
+                        if (at > size.width() / 2 && at < len - size.width() / 2) req.alternatives.push_back(anchorAt(at));
                     }
-                    req.anchor = p;
                     requests.push_back(req);
                 }
             }
@@ -377,12 +390,14 @@ private:
 
 void drawLabel(QPainter& painter, const PendingLabel& pl, const PlacedLabel& placed, double dpi) {
     const LabelStyle& l = *pl.style;
+    const TextFace& face = *pl.face;
     painter.save();
     painter.translate(placed.center);
     if (placed.angleDeg != 0.0) painter.rotate(placed.angleDeg);
     double w = 0;
     for (double lw : pl.lineWidths) w = std::max(w, lw);
-    const double textH = pl.lineHeight * pl.lines.size();
+    const double lineHeight = face.height();
+    const double textH = lineHeight * pl.lines.size();
     if (l.background.alpha() > 0) {
         const double pad = mmToPx(l.paddingMm, dpi);
         const QRectF box(-w / 2 - pad, -textH / 2 - pad, w + 2 * pad, textH + 2 * pad);
@@ -393,19 +408,16 @@ void drawLabel(QPainter& painter, const PendingLabel& pl, const PlacedLabel& pla
         const double radius = std::min(box.height() / 2, mmToPx(1.2, dpi));
         painter.drawRoundedRect(box, radius, radius);
     }
-    painter.setFont(pl.font);
     for (int i = 0; i < pl.lines.size(); ++i) {
-        const QPointF origin(-pl.lineWidths[static_cast<std::size_t>(i)] / 2, -textH / 2 + pl.ascent + i * pl.lineHeight);
+        const QPointF origin(-pl.lineWidths[static_cast<std::size_t>(i)] / 2, -textH / 2 + face.ascent() + i * lineHeight);
         if (l.halo.alpha() > 0 && l.haloWidthMm > 0) {
             // The halo is an outline path; the text itself stays real (selectable) text.
-            QPainterPath path;
-            path.addText(origin, pl.font, pl.lines[i]);
             QPen halo(l.halo, 2 * mmToPx(l.haloWidthMm, dpi));
             halo.setJoinStyle(Qt::RoundJoin);
-            painter.strokePath(path, halo);
+            face.drawHalo(painter, origin, pl.lines[i], halo);
         }
         painter.setPen(l.color);
-        painter.drawText(origin, pl.lines[i]);
+        face.draw(painter, origin, pl.lines[i]);
     }
     painter.restore();
 }

@@ -1,12 +1,11 @@
 #include "render/scale_bar.h"
 
-#include <QFontMetricsF>
 #include <QLocale>
 #include <QPainter>
 
 #include <cmath>
 
-#include "render/fonts.h"
+#include "render/text_face.h"
 #include "render/units.h"
 
 namespace gridatlas::render {
@@ -49,8 +48,7 @@ QRectF drawScaleBar(QPainter& painter, const ScaleBar& bar, QPointF bottomLeft, 
     const bool km = bar.lengthM >= 2000.0;
     const double unit = km ? 1000.0 : 1.0;
     const QString unitText = km ? QStringLiteral(" 千米") : QStringLiteral(" 米");
-    const QFont font = makeFont(7.5 * textScale, false, dpi, painter.device());
-    const QFontMetricsF fm(font, painter.device());
+    const TextFace fm(7.5 * textScale, false, dpi, painter.device());
     const double barH = mmToPx(1.6 * textScale, dpi);
     const double len = mmToPx(bar.lengthMm, dpi);
     const double gap = mmToPx(0.8 * textScale, dpi);
@@ -65,7 +63,6 @@ QRectF drawScaleBar(QPainter& painter, const ScaleBar& bar, QPointF bottomLeft, 
         painter.setBrush(i % 2 == 0 ? QColor(0x22, 0x22, 0x22) : QColor(255, 255, 255));
         painter.drawRect(QRectF(bottomLeft.x() + i * seg, top, seg, barH));
     }
-    painter.setFont(font);
     painter.setRenderHint(QPainter::Antialiasing, true);
     QRectF covered(bottomLeft.x(), top, len, barH);
     auto number = [&](double metres) {
@@ -76,14 +73,14 @@ QRectF drawScaleBar(QPainter& painter, const ScaleBar& bar, QPointF bottomLeft, 
         // Label the ends and every other division so the numbers never collide.
         if (i != 0 && i != bar.segments && (bar.segments % 2 != 0 || i % 2 != 0)) continue;
         const QString text = number(bar.lengthM * i / bar.segments);
-        const double w = fm.horizontalAdvance(text);
+        const double w = fm.advance(text);
         const QPointF at(bottomLeft.x() + i * seg - w / 2, top - gap - fm.descent());
         painter.setPen(QColor(0x22, 0x22, 0x22));
-        painter.drawText(at, text);
+        fm.draw(painter, at, text);
         covered |= QRectF(at.x(), at.y() - fm.ascent(), w, fm.height());
         if (i == bar.segments) {
-            painter.drawText(QPointF(at.x() + w, at.y()), unitText);
-            covered |= QRectF(at.x() + w, at.y() - fm.ascent(), fm.horizontalAdvance(unitText), fm.height());
+            fm.draw(painter, QPointF(at.x() + w, at.y()), unitText);
+            covered |= QRectF(at.x() + w, at.y() - fm.ascent(), fm.advance(unitText), fm.height());
         }
     }
     painter.restore();

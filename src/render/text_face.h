@@ -1,0 +1,38 @@
+#pragma once
+// Text of a size in points on paper, exact at any dpi. Qt's font engines round pixel sizes to
+// whole pixels (8 pt at 96 dpi becomes 11 px instead of 10.67, 3 % too wide), so a style would
+// look different at each dpi. A TextFace draws with a font of a whole pixel size N and scales
+// the painter by px / N; measurements are scaled the same way, so boxes fit what is drawn.
+// PDF and SVG keep real, selectable text under the scale.
+#include <QFont>
+#include <QFontMetricsF>
+#include <QPen>
+#include <QPointF>
+#include <QString>
+
+class QPainter;
+class QPaintDevice;
+
+namespace gridatlas::render {
+
+class TextFace {
+public:
+    TextFace(double pt, bool bold, double dpi, const QPaintDevice* device);
+
+    [[nodiscard]] double advance(const QString& text) const { return m_fm.horizontalAdvance(text) * m_scale; }
+    [[nodiscard]] double ascent() const { return m_fm.ascent() * m_scale; }
+    [[nodiscard]] double descent() const { return m_fm.descent() * m_scale; }
+    [[nodiscard]] double height() const { return m_fm.height() * m_scale; }
+
+    /// Draws `text` with its baseline starting at `origin`, in the painter's current pen.
+    void draw(QPainter& painter, QPointF origin, const QString& text) const;
+    /// Strokes the outline of `text` with `pen` (a halo under the text; width in device px).
+    void drawHalo(QPainter& painter, QPointF origin, const QString& text, const QPen& pen) const;
+
+private:
+    QFont m_font;
+    double m_scale = 1.0;
+    QFontMetricsF m_fm;
+};
+
+} // namespace gridatlas::render
