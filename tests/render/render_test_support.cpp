@@ -22,6 +22,10 @@ class QtEnvironment : public ::testing::Environment {
 public:
     void SetUp() override {
         if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+        // gtest_discover_tests passes only the first ENVIRONMENT entry of the shared helper
+        // (the list is not escaped), so fall back to the paths this binary was built with.
+        if (!std::getenv("GRIDATLAS_SOURCE_DIR")) setenv("GRIDATLAS_SOURCE_DIR", GRIDATLAS_DEFAULT_SOURCE_DIR, 1);
+        if (!std::getenv("GRIDATLAS_CLI")) setenv("GRIDATLAS_CLI", GRIDATLAS_DEFAULT_CLI, 1);
         static int argc = 1;
         static char name[] = "render_tests";
         static char* argv[] = {name, nullptr};

@@ -24,7 +24,10 @@ struct MemoryLayer {
 /// A SourceProvider over MemoryLayers; features come in insertion order, bbox-filtered.
 class MemoryProvider : public model::SourceProvider {
 public:
-    void add(MemoryLayer layer) { m_layers[layer.name] = std::make_shared<MemoryLayer>(std::move(layer)); }
+    void add(MemoryLayer layer) {
+        const std::string name = layer.name;
+        m_layers[name] = std::make_shared<MemoryLayer>(std::move(layer));
+    }
     [[nodiscard]] std::vector<std::string> layerNames() const override;
     [[nodiscard]] std::unique_ptr<model::FeatureSource> open(const std::string& layer) override;
     [[nodiscard]] std::string datasetName() const override { return "合成测试数据"; }
