@@ -259,7 +259,7 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
         m_toLonLat = std::make_unique<storage::CoordinateTransform>("EPSG:" + std::to_string(m_srid), "EPSG:4490");
         m_atlasPath = atlasPath;
         m_mapPath = map;
-        m_canvas->setMap(atlasPath.toStdString(), doc, extent);
+        m_canvas->setMap(atlasPath.toStdString(), doc, extent, provider.datasetName(), m_srid);
         setWindowTitle(tr("GridAtlas - %1").arg(fromStd(provider.datasetName())));
         refreshLayerPanel();
         addRecent(atlasPath);

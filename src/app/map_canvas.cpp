@@ -7,31 +7,15 @@
 #include <QWheelEvent>
 
 #include <cmath>
-#include <map>
 
 #include "model/support/error.h"
 #include "render/map_renderer.h"
 #include "render/map_settings.h"
-#include "storage/atlas.h"
+#include "storage/layer_cache.h"
 
 namespace gridatlas::app {
 
 namespace {
-
-// One read-only atlas connection per worker thread, reused across renders of the same atlas
-// (opening costs more than a neighbourhood render). Keyed by path and epoch so a reopened
-// atlas gets a fresh connection.
-model::SourceProvider& threadProvider(const std::string& path, int epoch) {
-    thread_local std::string key;
-    thread_local std::unique_ptr<model::SourceProvider> provider;
-    const std::string wanted = path + "#" + std::to_string(epoch);
-    if (!provider || key != wanted) {
-        provider.reset();
-        provider = storage::makeAtlasProvider(path);
-        key = wanted;
-    }
-    return *provider;
-}
 
 constexpr double kMinMetresPerPixel = 0.005;
 constexpr double kMaxMetresPerPixel = 5000.0;
@@ -57,15 +41,23 @@ MapCanvas::~MapCanvas() {
 }
 
 void MapCanvas::setMap(const std::string& atlasPath, std::shared_ptr<const render::MapDocument> doc,
-                       const model::Rect& fullExtent) {
+                       const model::Rect& fullExtent, const std::string& datasetName, int srid) {
     m_atlasPath = atlasPath;
-    ++m_atlasEpoch;
+    m_datasetName = datasetName;
+    m_srid = srid;
+    // Layers are read once into memory, on the worker, and shared by every later frame.
+    m_cache = std::make_shared<storage::LayerCache>(atlasPath);
     m_doc = std::move(doc);
     m_fullExtent = fullExtent;
     m_back.clear();
     m_forward.clear();
     m_frame = QImage();
     zoomToRect(fullExtent);
+}
+
+void MapCanvas::reloadData() {
+    if (m_cache) m_cache->clear();
+    scheduleRender();
 }
 
 void MapCanvas::setDocument(std::shared_ptr<const render::MapDocument> doc) {
@@ -179,13 +171,13 @@ void MapCanvas::startRender() {
         render::makeMapSettings(*m_doc, visibleExtent(), pixels, dpi, /*reveal=*/false));
     const View view = m_view;
     const QSize size = this->size();
-    const std::string path = m_atlasPath;
-    const int epoch = m_atlasEpoch;
-    QPointer<MapCanvas> self(this);
+    const auto cache = m_cache;
+    const std::string name = m_datasetName;
+    const int srid = m_srid;
     ++m_running;
     emit renderStarted();
     const int delayMs = m_testDelayMs.load();
-    m_pool.start([this, settings, feedback, generation, view, size, path, epoch, dpr, delayMs]() {
+    m_pool.start([this, settings, feedback, generation, view, size, cache, name, srid, dpr, delayMs]() {
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < delayMs && !feedback->isCancelled()) QThread::msleep(5);
@@ -198,8 +190,8 @@ void MapCanvas::startRender() {
             image.fill(Qt::white);
             QPainter painter(&image);
             painter.scale(1.0 / dpr, 1.0 / dpr); // the renderer works in device pixels
-            const render::RenderResult result =
-                render::renderMap(*settings, threadProvider(path, epoch), painter, feedback.get());
+            storage::CachedAtlasProvider provider(cache, name, srid);
+            const render::RenderResult result = render::renderMap(*settings, provider, painter, feedback.get());
             for (const auto& e : result.errors) errors << QString::fromStdString(e.layer + ": " + e.message);
         } catch (const CancelledError&) {
             cancelled = true;

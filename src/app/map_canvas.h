@@ -21,6 +21,10 @@
 #include "model/support/feedback.h"
 #include "render/map_document.h"
 
+namespace gridatlas::storage {
+class LayerCache;
+}
+
 namespace gridatlas::app {
 
 /// A view: centre and ground metres per (logical) pixel.
@@ -41,7 +45,10 @@ public:
     ~MapCanvas() override;
 
     /// Shows `doc` over the atlas at `atlasPath`; zooms to the document's extent.
-    void setMap(const std::string& atlasPath, std::shared_ptr<const render::MapDocument> doc, const model::Rect& fullExtent);
+    void setMap(const std::string& atlasPath, std::shared_ptr<const render::MapDocument> doc, const model::Rect& fullExtent,
+                const std::string& datasetName, int srid);
+    /// Drops the in-memory layers (after the atlas changed) and redraws.
+    void reloadData();
     /// Replaces the document (e.g. a layer toggled) keeping the view.
     void setDocument(std::shared_ptr<const render::MapDocument> doc);
     [[nodiscard]] std::shared_ptr<const render::MapDocument> document() const { return m_doc; }
@@ -118,7 +125,9 @@ private:
     quint64 m_shownGeneration = 0;
     int m_running = 0;
     int m_cancelledRenders = 0;
-    int m_atlasEpoch = 0;
+    std::string m_datasetName;
+    int m_srid = 0;
+    std::shared_ptr<storage::LayerCache> m_cache;
     std::atomic<int> m_testDelayMs{0};
 
     enum class Drag { None, Pan, RubberBand };

@@ -234,7 +234,8 @@ SELECT b.ROWID AS rowid, b.id AS id, b.community_id AS community_id, b.grid_id A
        (SELECT COUNT(*) FROM units u JOIN households h ON h.unit_id = u.id JOIN residents r ON r.household_id = h.id
          WHERE u.building_id = b.id AND r.is_member = 1) AS members,
        (SELECT COUNT(*) FROM units u JOIN households h ON h.unit_id = u.id
-         WHERE u.building_id = b.id AND (h.hardship OR h.minimum_income OR h.elderly_alone OR h.left_behind_children)) AS vulnerable_households,
+         WHERE u.building_id = b.id AND (h.hardship OR h.minimum_income OR h.elderly_alone OR h.left_behind_children OR
+               EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.disability = 1))) AS vulnerable_households,
        b.geom AS geom
 FROM buildings b;
 

@@ -1,0 +1,546 @@
+#include "storage/layer_cache.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "model/support/error.h"
+#include "storage/atlas.h"
+#include "storage/spatialite_blob.h"
+
+namespace gridatlas::storage {
+
+using model::FieldType;
+using model::GeomType;
+using model::Rect;
+using model::Vec2;
+
+// --- LayerSnapshot -------------------------------------------------------------------------
+
+LayerSnapshot::LayerSnapshot(std::string name, GeomType type, std::vector<Column> columns, std::vector<std::int64_t> ids,
+                             std::vector<Vec2> points, std::vector<model::Geometry> geometries)
+    : m_name(std::move(name)), m_type(type), m_columns(std::move(columns)), m_ids(std::move(ids)), m_points(std::move(points)),
+      m_geometries(std::move(geometries)) {
+    if (m_points.empty()) {
+        m_bounds.reserve(m_geometries.size());
+        for (const auto& g : m_geometries) {
+            m_bounds.push_back(g.bounds());
+            m_extent.expand(m_bounds.back());
+        }
+    } else {
+        for (const auto& p : m_points) m_extent.expand(p);
+    }
+    buildIndex();
+}
+
+Rect LayerSnapshot::bounds(std::size_t i) const {
+    if (!m_points.empty()) return Rect{m_points[i].x, m_points[i].y, m_points[i].x, m_points[i].y};
+    return m_bounds[i];
+}
+
+void LayerSnapshot::buildIndex() {
+    const std::size_t n = m_ids.size();
+    if (n == 0 || m_extent.isEmpty()) return;
+    // About 16 features per cell, at most 1024 x 1024 cells.
+    const double cells = std::clamp(static_cast<double>(n) / 16.0, 1.0, 1024.0 * 1024.0);
+    const double w = std::max(m_extent.width(), 1e-6), h = std::max(m_extent.height(), 1e-6);
+    m_nx = std::clamp(static_cast<int>(std::sqrt(cells * w / h)), 1, 1024);
+    m_ny = std::clamp(static_cast<int>(cells / m_nx), 1, 1024);
+    m_cellW = w / m_nx;
+    m_cellH = h / m_ny;
+    std::vector<std::uint32_t> cellOf(n);
+    m_cellStart.assign(static_cast<std::size_t>(m_nx) * m_ny + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Rect b = bounds(i);
+        m_maxHalfW = std::max(m_maxHalfW, b.width() / 2);
+        m_maxHalfH = std::max(m_maxHalfH, b.height() / 2);
+        const Vec2 c = b.center();
+        const int cx = std::clamp(static_cast<int>((c.x - m_extent.xmin) / m_cellW), 0, m_nx - 1);
+        const int cy = std::clamp(static_cast<int>((c.y - m_extent.ymin) / m_cellH), 0, m_ny - 1);
+        cellOf[i] = static_cast<std::uint32_t>(cy * m_nx + cx);
+        ++m_cellStart[cellOf[i] + 1];
+    }
+    for (std::size_t c = 1; c < m_cellStart.size(); ++c) m_cellStart[c] += m_cellStart[c - 1];
+    m_order.resize(n);
+    std::vector<std::uint32_t> fill(m_cellStart.begin(), m_cellStart.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) m_order[fill[cellOf[i]]++] = static_cast<std::uint32_t>(i);
+}
+
+void LayerSnapshot::query(const Rect& r, std::vector<std::uint32_t>& out) const {
+    out.clear();
+    if (m_order.empty() || !r.intersects(m_extent.buffered(std::max(m_maxHalfW, m_maxHalfH)))) return;
+    // Features are filed by their centre: widen the search by the largest half-size.
+    const int x0 = std::clamp(static_cast<int>(std::floor((r.xmin - m_maxHalfW - m_extent.xmin) / m_cellW)), 0, m_nx - 1);
+    const int x1 = std::clamp(static_cast<int>(std::floor((r.xmax + m_maxHalfW - m_extent.xmin) / m_cellW)), 0, m_nx - 1);
+    const int y0 = std::clamp(static_cast<int>(std::floor((r.ymin - m_maxHalfH - m_extent.ymin) / m_cellH)), 0, m_ny - 1);
+    const int y1 = std::clamp(static_cast<int>(std::floor((r.ymax + m_maxHalfH - m_extent.ymin) / m_cellH)), 0, m_ny - 1);
+    const bool points = !m_points.empty();
+    for (int cy = y0; cy <= y1; ++cy) {
+        for (int cx = x0; cx <= x1; ++cx) {
+            const std::size_t c = static_cast<std::size_t>(cy) * m_nx + cx;
+            for (auto k = m_cellStart[c]; k < m_cellStart[c + 1]; ++k) {
+                const std::uint32_t i = m_order[k];
+                if (points ? r.contains(m_points[i]) : r.intersects(m_bounds[i])) out.push_back(i);
+            }
+        }
+    }
+}
+
+void LayerSnapshot::geometry(std::size_t i, model::Geometry& out) const {
+    if (!m_points.empty()) {
+        out.type = GeomType::Point;
+        out.coords.assign(1, m_points[i]);
+        out.ringEnds.assign(1, 1);
+        out.partEnds.clear();
+        return;
+    }
+    const auto& g = m_geometries[i];
+    out.type = g.type;
+    out.coords.assign(g.coords.begin(), g.coords.end());
+    out.ringEnds.assign(g.ringEnds.begin(), g.ringEnds.end());
+    out.partEnds.assign(g.partEnds.begin(), g.partEnds.end());
+}
+
+std::vector<model::Field> LayerSnapshot::fields() const {
+    // The feature id is a field too (styles may classify by it), as in the atlas's tables.
+    std::vector<model::Field> out{model::Field{"id", FieldType::Integer, false}};
+    for (const auto& c : m_columns) out.push_back(c.field);
+    return out;
+}
+
+int LayerSnapshot::columnIndex(const std::string& name) const {
+    if (name == "id") return kIdColumn;
+    for (std::size_t i = 0; i < m_columns.size(); ++i)
+        if (m_columns[i].field.name == name) return static_cast<int>(i);
+    return -1;
+}
+
+model::Value LayerSnapshot::value(std::size_t i, int column) const {
+    if (column == kIdColumn) return m_ids[i];
+    const Column& c = m_columns[static_cast<std::size_t>(column)];
+    if (c.isNull[i]) return std::monostate{};
+    switch (c.field.type) {
+    case FieldType::Integer: return c.ints[i];
+    case FieldType::Real: return c.reals[i];
+    case FieldType::Text: return c.texts[i];
+    }
+    return std::monostate{};
+}
+
+std::size_t LayerSnapshot::memoryBytes() const {
+    std::size_t bytes = m_ids.size() * 8 + m_points.size() * 16 + m_bounds.size() * 32 + m_order.size() * 4 + m_cellStart.size() * 4;
+    for (const auto& g : m_geometries) bytes += sizeof g + g.coords.capacity() * 16 + (g.ringEnds.capacity() + g.partEnds.capacity()) * 4;
+    for (const auto& c : m_columns) {
+        bytes += c.ints.capacity() * 8 + c.reals.capacity() * 8 + c.isNull.capacity();
+        for (const auto& t : c.texts) bytes += sizeof t + (t.capacity() > 15 ? t.capacity() : 0);
+    }
+    return bytes;
+}
+
+// --- Source over a snapshot --------------------------------------------------------------------
+
+namespace {
+
+class SnapshotCursor : public model::FeatureCursor {
+public:
+    SnapshotCursor(std::shared_ptr<const LayerSnapshot> s, std::vector<std::uint32_t> rows, std::vector<int> columns, bool withGeometry)
+        : m_s(std::move(s)), m_rows(std::move(rows)), m_columns(std::move(columns)), m_withGeometry(withGeometry) {}
+    bool next(model::Feature& out) override {
+        if (m_pos >= m_rows.size()) return false;
+        const std::uint32_t i = m_rows[m_pos++];
+        out.id = m_s->id(i);
+        if (m_withGeometry) m_s->geometry(i, out.geometry);
+        out.values.resize(m_columns.size());
+        for (std::size_t k = 0; k < m_columns.size(); ++k) out.values[k] = m_s->value(i, m_columns[k]);
+        return true;
+    }
+
+private:
+    std::shared_ptr<const LayerSnapshot> m_s;
+    std::vector<std::uint32_t> m_rows;
+    std::vector<int> m_columns;
+    bool m_withGeometry;
+    std::size_t m_pos = 0;
+};
+
+class SnapshotSource : public model::FeatureSource {
+public:
+    explicit SnapshotSource(std::shared_ptr<const LayerSnapshot> s) : m_s(std::move(s)) {}
+    std::string name() const override { return m_s->name(); }
+    GeomType geometryType() const override { return m_s->geometryType(); }
+    std::vector<model::Field> fields() const override { return m_s->fields(); }
+    Rect extent() const override { return m_s->extent(); }
+    std::unique_ptr<model::FeatureCursor> features(const model::FeatureRequest& req) override {
+        std::vector<int> columns;
+        for (const auto& f : req.fields) {
+            const int c = m_s->columnIndex(f);
+            if (c == -1) {
+                std::string list;
+                for (const auto& k : m_s->fields()) list += (list.empty() ? "" : ", ") + k.name;
+                throw InputError("layer '" + m_s->name() + "' has no field '" + f + "' (fields: " + list + ")");
+            }
+            columns.push_back(c);
+        }
+        std::vector<std::uint32_t> rows;
+        if (req.bbox) {
+            m_s->query(*req.bbox, rows);
+        } else {
+            rows.resize(m_s->size());
+            for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<std::uint32_t>(i);
+        }
+        return std::make_unique<SnapshotCursor>(m_s, std::move(rows), std::move(columns), req.withGeometry);
+    }
+
+private:
+    std::shared_ptr<const LayerSnapshot> m_s;
+};
+
+// --- Loading ------------------------------------------------------------------------------------
+
+/// Maps dense integer ids (the atlas's INTEGER PRIMARY KEYs) to slots; falls back to a hash
+/// map when ids are sparse.
+template <class T>
+class IdMap {
+public:
+    void reserveFor(std::int64_t maxId, std::size_t count) {
+        m_dense = maxId >= 0 && maxId < 16'000'000 && static_cast<std::size_t>(maxId) <= count * 4 + 1024;
+        if (m_dense) m_vec.assign(static_cast<std::size_t>(maxId) + 1, T{});
+    }
+    T& operator[](std::int64_t id) {
+        if (m_dense && id >= 0 && static_cast<std::size_t>(id) < m_vec.size()) return m_vec[static_cast<std::size_t>(id)];
+        return m_map[id];
+    }
+    const T* find(std::int64_t id) const {
+        if (m_dense && id >= 0 && static_cast<std::size_t>(id) < m_vec.size()) return &m_vec[static_cast<std::size_t>(id)];
+        auto it = m_map.find(id);
+        return it == m_map.end() ? nullptr : &it->second;
+    }
+
+private:
+    bool m_dense = false;
+    std::vector<T> m_vec;
+    std::unordered_map<std::int64_t, T> m_map;
+};
+
+struct HouseholdAgg {
+    std::int32_t residents = 0;
+    std::int32_t members = 0;
+    bool disability = false;
+};
+
+struct Census {
+    IdMap<HouseholdAgg> households;
+};
+
+Census computeCensus(Connection& c) {
+    Census census;
+    const auto maxId = c.queryInt("SELECT MAX(id) FROM households").value_or(0);
+    const auto count = c.queryInt("SELECT COUNT(*) FROM households").value_or(0);
+    census.households.reserveFor(maxId, static_cast<std::size_t>(count));
+    Statement st(c, "SELECT household_id, is_member, disability FROM residents");
+    while (st.step()) {
+        HouseholdAgg& a = census.households[st.columnInt(0)];
+        ++a.residents;
+        a.members += static_cast<std::int32_t>(st.columnInt(1));
+        a.disability = a.disability || st.columnInt(2) != 0;
+    }
+    return census;
+}
+
+LayerSnapshot::Column column(const std::string& name, FieldType type, std::size_t reserve, bool sensitive = false) {
+    LayerSnapshot::Column c;
+    c.field = model::Field{name, type, sensitive};
+    if (type == FieldType::Integer) c.ints.reserve(reserve);
+    else if (type == FieldType::Real) c.reals.reserve(reserve);
+    else c.texts.reserve(reserve);
+    c.isNull.reserve(reserve);
+    return c;
+}
+
+void push(LayerSnapshot::Column& c, Statement& st, int col) {
+    const bool null = st.isNull(col);
+    c.isNull.push_back(null ? 1 : 0);
+    switch (c.field.type) {
+    case FieldType::Integer: c.ints.push_back(null ? 0 : st.columnInt(col)); break;
+    case FieldType::Real: c.reals.push_back(null ? 0.0 : st.columnDouble(col)); break;
+    case FieldType::Text: c.texts.push_back(null ? std::string() : st.columnText(col)); break;
+    }
+}
+void pushInt(LayerSnapshot::Column& c, std::int64_t v) {
+    c.isNull.push_back(0);
+    c.ints.push_back(v);
+}
+
+// The households layer = household_summary, computed from two table scans.
+std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const Census& census) {
+    struct UnitInfo {
+        std::int64_t building = 0;
+        std::int64_t number = 0;
+    };
+    IdMap<UnitInfo> units;
+    units.reserveFor(c.queryInt("SELECT MAX(id) FROM units").value_or(0), static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM units").value_or(0)));
+    {
+        Statement st(c, "SELECT id, building_id, number FROM units");
+        while (st.step()) units[st.columnInt(0)] = UnitInfo{st.columnInt(1), st.columnInt(2)};
+    }
+    const auto n = static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM households").value_or(0));
+    enum { UnitId, BuildingId, Unit, Floor, Room, Hardship, MinimumIncome, ElderlyAlone, LeftBehind, Vacant, Residents, Members, HasMember,
+           HasDisability, Vulnerable, ColumnCount };
+    std::vector<LayerSnapshot::Column> cols;
+    for (const auto& [name, type] : std::vector<std::pair<const char*, FieldType>>{
+             {"unit_id", FieldType::Integer}, {"building_id", FieldType::Integer}, {"unit", FieldType::Integer}, {"floor", FieldType::Integer},
+             {"room", FieldType::Text}, {"hardship", FieldType::Integer}, {"minimum_income", FieldType::Integer},
+             {"elderly_alone", FieldType::Integer}, {"left_behind_children", FieldType::Integer}, {"vacant", FieldType::Integer},
+             {"residents", FieldType::Integer}, {"members", FieldType::Integer}, {"has_member", FieldType::Integer},
+             {"has_disability", FieldType::Integer}, {"vulnerable", FieldType::Integer}})
+        cols.push_back(column(name, type, n));
+    std::vector<std::int64_t> ids;
+    std::vector<Vec2> points;
+    ids.reserve(n);
+    points.reserve(n);
+    Statement st(c, "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children, vacant, geom "
+                    "FROM households ORDER BY id");
+    model::Geometry g;
+    while (st.step()) {
+        if (st.isNull(9)) continue; // not placed: the view's layer shows nothing for it either
+        const std::int64_t id = st.columnInt(0);
+        decodeSpatialiteBlob(st.columnBlob(9), g);
+        ids.push_back(id);
+        points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
+        const std::int64_t unitId = st.columnInt(1);
+        const UnitInfo* u = units.find(unitId);
+        pushInt(cols[UnitId], unitId);
+        pushInt(cols[BuildingId], u ? u->building : 0);
+        pushInt(cols[Unit], u ? u->number : 0);
+        push(cols[Floor], st, 2);
+        push(cols[Room], st, 3);
+        bool flagged = false;
+        for (int k = 0; k < 5; ++k) {
+            push(cols[Hardship + k], st, 4 + k);
+            if (k < 4) flagged = flagged || st.columnInt(4 + k) != 0;
+        }
+        const HouseholdAgg* a = census.households.find(id);
+        const HouseholdAgg agg = a ? *a : HouseholdAgg{};
+        pushInt(cols[Residents], agg.residents);
+        pushInt(cols[Members], agg.members);
+        pushInt(cols[HasMember], agg.members > 0 ? 1 : 0);
+        pushInt(cols[HasDisability], agg.disability ? 1 : 0);
+        pushInt(cols[Vulnerable], (flagged || agg.disability) ? 1 : 0);
+    }
+    static_assert(ColumnCount == 15);
+    return std::make_shared<LayerSnapshot>("households", GeomType::Point, std::move(cols), std::move(ids), std::move(points),
+                                           std::vector<model::Geometry>{});
+}
+
+// Per-building and per-grid totals from one scan of households.
+struct BuildingAgg {
+    std::int64_t households = 0, residents = 0, members = 0, vulnerable = 0;
+};
+
+IdMap<BuildingAgg> buildingTotals(Connection& c, const Census& census) {
+    IdMap<BuildingAgg> totals;
+    totals.reserveFor(c.queryInt("SELECT MAX(id) FROM buildings").value_or(0),
+                      static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM buildings").value_or(0)));
+    Statement st(c, "SELECT h.id, u.building_id, (h.hardship OR h.minimum_income OR h.elderly_alone OR h.left_behind_children) "
+                    "FROM households h JOIN units u ON u.id = h.unit_id");
+    while (st.step()) {
+        BuildingAgg& b = totals[st.columnInt(1)];
+        const HouseholdAgg* a = census.households.find(st.columnInt(0));
+        ++b.households;
+        if (a) {
+            b.residents += a->residents;
+            b.members += a->members;
+        }
+        if (st.columnInt(2) != 0 || (a && a->disability)) ++b.vulnerable;
+    }
+    return totals;
+}
+
+// Generic: every column of a table or view, with typed columns from their declared or first value type.
+std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::string& layer, const std::string& relation, GeomType type) {
+    std::vector<LayerSnapshot::Column> cols;
+    std::vector<std::string> names;
+    {
+        Statement info(c, "SELECT name, type FROM pragma_table_info(?)");
+        info.bind(1, relation);
+        while (info.step()) {
+            const std::string name = info.columnText(0);
+            if (name == "geom" || name == "rowid" || name == "id") continue;
+            const std::string t = info.columnText(1);
+            const FieldType ft = t.find("INT") != std::string::npos ? FieldType::Integer
+                                 : (t.find("REAL") != std::string::npos || t.find("DOUBLE") != std::string::npos) ? FieldType::Real
+                                 : t.find("TEXT") != std::string::npos ? FieldType::Text
+                                 : FieldType::Integer; // undeclared (view expressions): decided by the first value below
+            cols.push_back(column(name, ft, 0, name == "manager" || name == "supervisor" || name == "assistant"));
+            cols.back().field.type = ft;
+            names.push_back(name);
+        }
+    }
+    std::string sql = "SELECT id, geom";
+    for (const auto& n : names) sql += ", " + quoteIdentifier(n);
+    sql += " FROM " + quoteIdentifier(relation) + " ORDER BY id";
+    Statement st(c, sql);
+    std::vector<std::int64_t> ids;
+    std::vector<Vec2> points;
+    std::vector<model::Geometry> geoms;
+    model::Geometry g;
+    while (st.step()) {
+        if (st.isNull(1)) continue;
+        ids.push_back(st.columnInt(0));
+        decodeSpatialiteBlob(st.columnBlob(1), g);
+        if (type == GeomType::Point) points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
+        else geoms.push_back(g);
+        for (std::size_t k = 0; k < cols.size(); ++k) push(cols[k], st, static_cast<int>(k) + 2);
+    }
+    return std::make_shared<LayerSnapshot>(layer, type, std::move(cols), std::move(ids), std::move(points), std::move(geoms));
+}
+
+} // namespace
+
+std::unique_ptr<model::FeatureSource> makeSnapshotSource(std::shared_ptr<const LayerSnapshot> snapshot) {
+    return std::make_unique<SnapshotSource>(std::move(snapshot));
+}
+
+std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer) {
+    auto& c = atlas.connection();
+    // A consistent view of all tables while the layer is read in several statements.
+    Transaction tx(c, /*immediate=*/false);
+    if (layer == "households") return loadHouseholds(c, computeCensus(c));
+    if (layer == "buildings" || layer == "grids") {
+        const Census census = computeCensus(c);
+        const IdMap<BuildingAgg> totals = buildingTotals(c, census);
+        if (layer == "buildings") {
+            // Base columns from the table, totals from the scan: the same values as building_summary.
+            auto base = loadGeneric(c, "buildings", "buildings", GeomType::Polygon);
+            std::vector<LayerSnapshot::Column> cols;
+            std::vector<std::int64_t> ids;
+            std::vector<model::Geometry> geoms;
+            for (const auto& f : base->fields()) {
+                if (f.name == "id") continue;
+                LayerSnapshot::Column col = column(f.name, f.type, base->size());
+                const int k = base->columnIndex(f.name);
+                for (std::size_t i = 0; i < base->size(); ++i) {
+                    const model::Value v = base->value(i, k);
+                    col.isNull.push_back(model::isNull(v) ? 1 : 0);
+                    if (f.type == FieldType::Integer) col.ints.push_back(std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0);
+                    else if (f.type == FieldType::Real) col.reals.push_back(model::toNumber(v).value_or(0.0));
+                    else col.texts.push_back(model::toText(v));
+                }
+                cols.push_back(std::move(col));
+            }
+            for (const char* name : {"households", "residents", "members", "vulnerable_households"})
+                cols.push_back(column(name, FieldType::Integer, base->size()));
+            const std::size_t first = cols.size() - 4;
+            for (std::size_t i = 0; i < base->size(); ++i) {
+                ids.push_back(base->id(i));
+                model::Geometry g;
+                base->geometry(i, g);
+                geoms.push_back(std::move(g));
+                const BuildingAgg* t = totals.find(base->id(i));
+                const BuildingAgg b = t ? *t : BuildingAgg{};
+                pushInt(cols[first], b.households);
+                pushInt(cols[first + 1], b.residents);
+                pushInt(cols[first + 2], b.members);
+                pushInt(cols[first + 3], b.vulnerable);
+            }
+            return std::make_shared<LayerSnapshot>("buildings", GeomType::Polygon, std::move(cols), std::move(ids), std::vector<Vec2>{},
+                                                   std::move(geoms));
+        }
+        // Grids: the view's small columns (names, staff) per grid are cheap; its totals come from the scan.
+        IdMap<BuildingAgg> grid;
+        grid.reserveFor(c.queryInt("SELECT MAX(id) FROM grids").value_or(0), static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM grids").value_or(0)));
+        IdMap<std::int64_t> gridBuildings;
+        gridBuildings.reserveFor(c.queryInt("SELECT MAX(id) FROM grids").value_or(0), static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM grids").value_or(0)));
+        {
+            Statement st(c, "SELECT id, grid_id FROM buildings WHERE grid_id IS NOT NULL");
+            while (st.step()) {
+                const BuildingAgg* t = totals.find(st.columnInt(0));
+                BuildingAgg& g = grid[st.columnInt(1)];
+                ++gridBuildings[st.columnInt(1)];
+                if (t) {
+                    g.households += t->households;
+                    g.members += t->members;
+                }
+            }
+        }
+        std::vector<LayerSnapshot::Column> cols;
+        std::vector<std::int64_t> ids;
+        std::vector<model::Geometry> geoms;
+        const std::vector<std::pair<const char*, FieldType>> spec{
+            {"code", FieldType::Text},          {"name", FieldType::Text},         {"community_id", FieldType::Integer},
+            {"community", FieldType::Text},     {"target_households", FieldType::Integer}, {"buildings", FieldType::Integer},
+            {"households", FieldType::Integer}, {"members", FieldType::Integer},   {"manager", FieldType::Text},
+            {"supervisor", FieldType::Text},    {"assistant", FieldType::Text}};
+        for (const auto& [name, type] : spec) {
+            const std::string n = name;
+            cols.push_back(column(n, type, 0, n == "manager" || n == "supervisor" || n == "assistant"));
+        }
+        Statement st(c, "SELECT g.id, g.geom, g.code, g.name, g.community_id, c.name, g.target_households, "
+                        "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'manager'), "
+                        "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'supervisor'), "
+                        "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'assistant') "
+                        "FROM grids g JOIN communities c ON c.id = g.community_id ORDER BY g.id");
+        model::Geometry g;
+        while (st.step()) {
+            if (st.isNull(1)) continue;
+            const std::int64_t id = st.columnInt(0);
+            ids.push_back(id);
+            decodeSpatialiteBlob(st.columnBlob(1), g);
+            geoms.push_back(g);
+            for (int k = 0; k < 5; ++k) push(cols[static_cast<std::size_t>(k)], st, 2 + k);
+            const BuildingAgg* t = grid.find(id);
+            const std::int64_t* nb = gridBuildings.find(id);
+            pushInt(cols[5], nb ? *nb : 0);
+            pushInt(cols[6], t ? t->households : 0);
+            pushInt(cols[7], t ? t->members : 0);
+            for (int k = 0; k < 3; ++k) push(cols[static_cast<std::size_t>(8 + k)], st, 7 + k);
+        }
+        return std::make_shared<LayerSnapshot>("grids", GeomType::Polygon, std::move(cols), std::move(ids), std::vector<Vec2>{}, std::move(geoms));
+    }
+    if (layer == "communities") return loadGeneric(c, layer, "communities", GeomType::MultiPolygon);
+    if (layer == "units") return loadGeneric(c, layer, "units", GeomType::Point);
+    if (layer == "service_posts") return loadGeneric(c, layer, "post_summary", GeomType::Point);
+    if (layer == "streets") return loadGeneric(c, layer, "streets", GeomType::LineString);
+    // Unknown names get the same message as the direct sources.
+    (void)atlas.openLayer(layer);
+    throw InputError("layer '" + layer + "' cannot be cached");
+}
+
+// --- LayerCache -------------------------------------------------------------------------------
+
+LayerCache::LayerCache(std::string atlasPath) : m_path(std::move(atlasPath)) {}
+LayerCache::~LayerCache() = default;
+
+std::shared_ptr<const LayerSnapshot> LayerCache::layer(const std::string& name) {
+    // One loader at a time: two workers asking for the same layer must not both load it.
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_layers.find(name);
+    if (it != m_layers.end()) return it->second;
+    auto atlas = Atlas::open(m_path, OpenMode::ReadOnly);
+    auto snapshot = loadLayerSnapshot(*atlas, name);
+    m_layers.emplace(name, snapshot);
+    return snapshot;
+}
+
+void LayerCache::clear() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_layers.clear();
+}
+
+std::size_t LayerCache::memoryBytes() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::size_t total = 0;
+    for (const auto& [k, v] : m_layers) total += v->memoryBytes();
+    return total;
+}
+
+CachedAtlasProvider::CachedAtlasProvider(std::shared_ptr<LayerCache> cache, std::string datasetName, int srid)
+    : m_cache(std::move(cache)), m_name(std::move(datasetName)), m_srid(srid) {}
+
+std::vector<std::string> CachedAtlasProvider::layerNames() const { return Atlas::layerNames(); }
+
+std::unique_ptr<model::FeatureSource> CachedAtlasProvider::open(const std::string& layer) {
+    return makeSnapshotSource(m_cache->layer(layer));
+}
+
+} // namespace gridatlas::storage

@@ -1,0 +1,114 @@
+#pragma once
+// In-memory layers for the viewer: each layer of an atlas read once, in bulk, into an immutable
+// snapshot with a grid index, then shared by every render worker. A frame then costs no SQL, and
+// the summary layers (households, buildings, grids) are computed with a few table scans instead
+// of the views' per-row subqueries. Values equal the views' (tests compare them row by row).
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/feature.h"
+
+namespace gridatlas::storage {
+
+class Atlas;
+
+/// One layer in memory. Immutable after construction; safe to read from many threads.
+class LayerSnapshot {
+public:
+    struct Column {
+        model::Field field;
+        std::vector<std::int64_t> ints;    ///< FieldType::Integer
+        std::vector<double> reals;         ///< FieldType::Real
+        std::vector<std::string> texts;    ///< FieldType::Text
+        std::vector<std::uint8_t> isNull;  ///< one per feature
+    };
+
+    /// Point layers pass `points` and no geometries; other layers the reverse.
+    LayerSnapshot(std::string name, model::GeomType type, std::vector<Column> columns, std::vector<std::int64_t> ids,
+                  std::vector<model::Vec2> points, std::vector<model::Geometry> geometries);
+
+    [[nodiscard]] const std::string& name() const { return m_name; }
+    [[nodiscard]] model::GeomType geometryType() const { return m_type; }
+    [[nodiscard]] std::size_t size() const { return m_ids.size(); }
+    [[nodiscard]] const model::Rect& extent() const { return m_extent; }
+    [[nodiscard]] std::vector<model::Field> fields() const;
+    /// The column index that stands for the feature id.
+    static constexpr int kIdColumn = -2;
+    /// Column index of a field (kIdColumn for "id"), or -1.
+    [[nodiscard]] int columnIndex(const std::string& name) const;
+    [[nodiscard]] model::Value value(std::size_t feature, int column) const;
+    [[nodiscard]] std::int64_t id(std::size_t feature) const { return m_ids[feature]; }
+    /// Writes feature `i`'s geometry into `out`, reusing its buffers.
+    void geometry(std::size_t feature, model::Geometry& out) const;
+    [[nodiscard]] model::Rect bounds(std::size_t feature) const;
+    /// Indices of features whose bounds intersect `r`, in storage order (grid-cell order).
+    void query(const model::Rect& r, std::vector<std::uint32_t>& out) const;
+    [[nodiscard]] std::size_t memoryBytes() const;
+
+private:
+    void buildIndex();
+    std::string m_name;
+    model::GeomType m_type;
+    std::vector<Column> m_columns;
+    std::vector<std::int64_t> m_ids;
+    std::vector<model::Vec2> m_points;
+    std::vector<model::Geometry> m_geometries;
+    std::vector<model::Rect> m_bounds; ///< empty for point layers (a point is its own box)
+    model::Rect m_extent;
+    // Uniform grid: features sorted by the cell of their bounds' centre; cellStart[c]..[c+1].
+    int m_nx = 1, m_ny = 1;
+    double m_cellW = 1, m_cellH = 1;
+    double m_maxHalfW = 0, m_maxHalfH = 0; ///< how far a feature reaches beyond its cell
+    std::vector<std::uint32_t> m_order;
+    std::vector<std::uint32_t> m_cellStart;
+};
+
+/// A FeatureSource over a snapshot.
+std::unique_ptr<model::FeatureSource> makeSnapshotSource(std::shared_ptr<const LayerSnapshot> snapshot);
+
+/// Loads layers on first use and keeps them. Thread-safe: workers share one cache.
+class LayerCache {
+public:
+    explicit LayerCache(std::string atlasPath);
+    LayerCache(const LayerCache&) = delete;
+    LayerCache& operator=(const LayerCache&) = delete;
+    LayerCache(LayerCache&&) = delete;
+    LayerCache& operator=(LayerCache&&) = delete;
+    ~LayerCache();
+
+    /// The snapshot of `layer`, loading it (with its own read-only connection) when needed.
+    std::shared_ptr<const LayerSnapshot> layer(const std::string& layer);
+    /// Drops everything (after an edit); the next request reloads.
+    void clear();
+    [[nodiscard]] const std::string& atlasPath() const { return m_path; }
+    [[nodiscard]] std::size_t memoryBytes() const;
+
+private:
+    std::string m_path;
+    mutable std::mutex m_mutex;
+    std::unordered_map<std::string, std::shared_ptr<const LayerSnapshot>> m_layers;
+};
+
+/// Loads one layer directly (the cache's loader; exposed for tests and benchmarks).
+std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer);
+
+/// A SourceProvider whose sources come from a shared LayerCache.
+class CachedAtlasProvider : public model::SourceProvider {
+public:
+    CachedAtlasProvider(std::shared_ptr<LayerCache> cache, std::string datasetName, int srid);
+    [[nodiscard]] std::vector<std::string> layerNames() const override;
+    [[nodiscard]] std::unique_ptr<model::FeatureSource> open(const std::string& layer) override;
+    [[nodiscard]] std::string datasetName() const override { return m_name; }
+    [[nodiscard]] int srid() const override { return m_srid; }
+
+private:
+    std::shared_ptr<LayerCache> m_cache;
+    std::string m_name;
+    int m_srid;
+};
+
+} // namespace gridatlas::storage

@@ -1,0 +1,97 @@
+// The in-memory layers hold exactly what the atlas's views say, feature by feature.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "model/support/error.h"
+#include "storage/fixture_atlas.h"
+#include "storage/layer_cache.h"
+
+using namespace gridatlas;
+using namespace gridatlas::testing;
+
+namespace {
+
+// Every feature and field of `layer`, read through the SQL views and through the cache, agree.
+void expectSameAsViews(storage::Atlas& atlas, const std::string& layer) {
+    auto direct = atlas.openLayer(layer);
+    auto cached = storage::makeSnapshotSource(storage::loadLayerSnapshot(atlas, layer));
+    std::vector<std::string> names;
+    for (const auto& f : direct->fields()) names.push_back(f.name);
+    std::vector<std::string> cachedNames;
+    for (const auto& f : cached->fields()) cachedNames.push_back(f.name);
+    ASSERT_EQ(cachedNames, names) << layer;
+    model::FeatureRequest all;
+    all.fields = names;
+    std::map<std::int64_t, model::Feature> byId;
+    auto dc = direct->features(all);
+    model::Feature f;
+    while (dc->next(f)) byId[f.id] = f;
+    auto cc = cached->features(all);
+    std::size_t n = 0;
+    while (cc->next(f)) {
+        ++n;
+        auto it = byId.find(f.id);
+        ASSERT_NE(it, byId.end()) << layer << " id " << f.id;
+        EXPECT_EQ(f.geometry.coords, it->second.geometry.coords) << layer << " id " << f.id;
+        for (std::size_t k = 0; k < names.size(); ++k)
+            EXPECT_EQ(model::toText(f.values[k]), model::toText(it->second.values[k])) << layer << " id " << f.id << " field " << names[k];
+    }
+    EXPECT_EQ(n, byId.size()) << layer;
+    // The R*Tree keeps float32 boxes rounded outwards: the direct extent is only that exact.
+    EXPECT_NEAR(cached->extent().xmin, direct->extent().xmin, 0.5) << layer;
+}
+
+} // namespace
+
+TEST(LayerCache, SmallWorldLayersEqualTheViews) {
+    SmallWorld world;
+    auto& c = world.atlas->connection();
+    c.exec("UPDATE residents SET disability = 1 WHERE id = 10");
+    c.exec("UPDATE households SET hardship = 1 WHERE id = 40");
+    for (const auto& layer : storage::Atlas::layerNames()) expectSameAsViews(*world.atlas, layer);
+}
+
+TEST(LayerCache, DemoDistrictLayersEqualTheViews) {
+    TempDir dir;
+    const std::string path = dir.file("demo.sqlite");
+    std::string out;
+    ASSERT_EQ(runCommand(cliPath() + " demo --scale S --out " + path, &out), 0) << out;
+    auto atlas = storage::Atlas::open(path, storage::OpenMode::ReadOnly);
+    for (const auto& layer : storage::Atlas::layerNames()) expectSameAsViews(*atlas, layer);
+}
+
+TEST(LayerCache, BoundingBoxQueriesMatchABruteForceScan) {
+    SmallWorld world;
+    auto snap = storage::loadLayerSnapshot(*world.atlas, "households");
+    const double x0 = SmallWorld::kX0, y0 = SmallWorld::kY0;
+    for (const model::Rect r : {model::Rect{x0, y0, x0 + 150, y0 + 300}, model::Rect{x0 + 209, y0 + 158, x0 + 216, y0 + 161},
+                                model::Rect{x0 - 100, y0 - 100, x0 - 50, y0 - 50}, model::Rect{x0 - 1e6, y0 - 1e6, x0 + 1e6, y0 + 1e6}}) {
+        std::vector<std::uint32_t> hits;
+        snap->query(r, hits);
+        std::size_t brute = 0;
+        for (std::size_t i = 0; i < snap->size(); ++i) brute += r.intersects(snap->bounds(i)) ? 1 : 0;
+        EXPECT_EQ(hits.size(), brute);
+    }
+    auto buildings = storage::loadLayerSnapshot(*world.atlas, "buildings");
+    std::vector<std::uint32_t> hits;
+    // A box touching only the east edge of building 1 still finds it.
+    buildings->query(model::Rect{x0 + 109, y0 + 55, x0 + 111, y0 + 56}, hits);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(buildings->id(hits[0]), 1);
+}
+
+TEST(LayerCache, SharedCacheLoadsOnceAndServesProviders) {
+    SmallWorld world;
+    world.atlas.reset();
+    auto cache = std::make_shared<storage::LayerCache>(world.path);
+    storage::CachedAtlasProvider a(cache, "x", 4548), b(cache, "x", 4548);
+    auto s1 = a.open("households");
+    auto s2 = b.open("households");
+    EXPECT_EQ(cache->layer("households").get(), cache->layer("households").get());
+    EXPECT_GT(cache->memoryBytes(), 60u * 16);
+    model::FeatureRequest req;
+    req.fields = {"nope"};
+    EXPECT_THROW(s1->features(req), gridatlas::InputError);
+    EXPECT_THROW(a.open("bulidings"), gridatlas::InputError);
+}
