@@ -197,6 +197,9 @@ private:
 
 // --- Loading ------------------------------------------------------------------------------------
 
+} // namespace
+
+namespace detail {
 /// Maps dense integer ids (the atlas's INTEGER PRIMARY KEYs) to slots; falls back to a hash
 /// map when ids are sparse.
 template <class T>
@@ -228,24 +231,70 @@ struct HouseholdAgg {
     bool disability = false;
 };
 
-struct Census {
-    IdMap<HouseholdAgg> households;
+
+
+struct BuildingAgg {
+    std::int64_t households = 0, residents = 0, members = 0, vulnerable = 0;
 };
 
-Census computeCensus(Connection& c) {
-    Census census;
+} // namespace detail
+
+/// Per-household and per-building totals, computed once per cache and shared by the
+/// households, buildings and grids layers.
+struct LayerCensus {
+    detail::IdMap<detail::HouseholdAgg> households;
+    detail::IdMap<detail::BuildingAgg> buildings;
+};
+
+std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
+    using namespace detail;
+    auto& c = atlas.connection();
+    auto census = std::make_shared<LayerCensus>();
     const auto maxId = c.queryInt("SELECT MAX(id) FROM households").value_or(0);
     const auto count = c.queryInt("SELECT COUNT(*) FROM households").value_or(0);
-    census.households.reserveFor(maxId, static_cast<std::size_t>(count));
-    Statement st(c, "SELECT household_id, is_member, disability FROM residents");
+    census->households.reserveFor(maxId, static_cast<std::size_t>(count));
+    // Three index scans instead of a table scan: residents_household covers the counts, the
+    // partial indexes hold only members and only residents with a disability.
+    {
+        Statement st(c, "SELECT household_id, COUNT(*) FROM residents GROUP BY household_id");
+        while (st.step()) census->households[st.columnInt(0)].residents = static_cast<std::int32_t>(st.columnInt(1));
+    }
+    {
+        Statement st(c, "SELECT household_id, COUNT(*) FROM residents WHERE is_member = 1 GROUP BY household_id");
+        while (st.step()) census->households[st.columnInt(0)].members = static_cast<std::int32_t>(st.columnInt(1));
+    }
+    {
+        Statement st(c, "SELECT DISTINCT household_id FROM residents WHERE disability = 1");
+        while (st.step()) census->households[st.columnInt(0)].disability = true;
+    }
+    IdMap<std::int64_t> unitBuilding;
+    unitBuilding.reserveFor(c.queryInt("SELECT MAX(id) FROM units").value_or(0),
+                            static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM units").value_or(0)));
+    {
+        Statement st(c, "SELECT id, building_id FROM units");
+        while (st.step()) unitBuilding[st.columnInt(0)] = st.columnInt(1);
+    }
+    census->buildings.reserveFor(c.queryInt("SELECT MAX(id) FROM buildings").value_or(0),
+                                 static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM buildings").value_or(0)));
+    Statement st(c, "SELECT id, unit_id, (hardship OR minimum_income OR elderly_alone OR left_behind_children) FROM households");
     while (st.step()) {
-        HouseholdAgg& a = census.households[st.columnInt(0)];
-        ++a.residents;
-        a.members += static_cast<std::int32_t>(st.columnInt(1));
-        a.disability = a.disability || st.columnInt(2) != 0;
+        const std::int64_t* building = unitBuilding.find(st.columnInt(1));
+        if (!building) continue;
+        BuildingAgg& b = census->buildings[*building];
+        const HouseholdAgg* a = census->households.find(st.columnInt(0));
+        ++b.households;
+        if (a) {
+            b.residents += a->residents;
+            b.members += a->members;
+        }
+        if (st.columnInt(2) != 0 || (a && a->disability)) ++b.vulnerable;
     }
     return census;
 }
+
+namespace {
+using namespace detail;
+
 
 LayerSnapshot::Column column(const std::string& name, FieldType type, std::size_t reserve, bool sensitive = false) {
     LayerSnapshot::Column c;
@@ -272,7 +321,7 @@ void pushInt(LayerSnapshot::Column& c, std::int64_t v) {
 }
 
 // The households layer = household_summary, computed from two table scans.
-std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const Census& census) {
+std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const LayerCensus& census) {
     struct UnitInfo {
         std::int64_t building = 0;
         std::int64_t number = 0;
@@ -332,30 +381,6 @@ std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const Census&
                                            std::vector<model::Geometry>{});
 }
 
-// Per-building and per-grid totals from one scan of households.
-struct BuildingAgg {
-    std::int64_t households = 0, residents = 0, members = 0, vulnerable = 0;
-};
-
-IdMap<BuildingAgg> buildingTotals(Connection& c, const Census& census) {
-    IdMap<BuildingAgg> totals;
-    totals.reserveFor(c.queryInt("SELECT MAX(id) FROM buildings").value_or(0),
-                      static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM buildings").value_or(0)));
-    Statement st(c, "SELECT h.id, u.building_id, (h.hardship OR h.minimum_income OR h.elderly_alone OR h.left_behind_children) "
-                    "FROM households h JOIN units u ON u.id = h.unit_id");
-    while (st.step()) {
-        BuildingAgg& b = totals[st.columnInt(1)];
-        const HouseholdAgg* a = census.households.find(st.columnInt(0));
-        ++b.households;
-        if (a) {
-            b.residents += a->residents;
-            b.members += a->members;
-        }
-        if (st.columnInt(2) != 0 || (a && a->disability)) ++b.vulnerable;
-    }
-    return totals;
-}
-
 // Generic: every column of a table or view, with typed columns from their declared or first value type.
 std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::string& layer, const std::string& relation, GeomType type) {
     std::vector<LayerSnapshot::Column> cols;
@@ -401,14 +426,16 @@ std::unique_ptr<model::FeatureSource> makeSnapshotSource(std::shared_ptr<const L
     return std::make_unique<SnapshotSource>(std::move(snapshot));
 }
 
-std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer) {
+std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer,
+                                                       std::shared_ptr<const LayerCensus> census) {
     auto& c = atlas.connection();
     // A consistent view of all tables while the layer is read in several statements.
     Transaction tx(c, /*immediate=*/false);
-    if (layer == "households") return loadHouseholds(c, computeCensus(c));
-    if (layer == "buildings" || layer == "grids") {
-        const Census census = computeCensus(c);
-        const IdMap<BuildingAgg> totals = buildingTotals(c, census);
+    const bool needsCensus = layer == "households" || layer == "buildings" || layer == "grids";
+    if (needsCensus && !census) census = computeLayerCensus(atlas);
+    if (layer == "households") return loadHouseholds(c, *census);
+    if (needsCensus) {
+        const IdMap<BuildingAgg>& totals = census->buildings;
         if (layer == "buildings") {
             // Base columns from the table, totals from the scan: the same values as building_summary.
             auto base = loadGeneric(c, "buildings", "buildings", GeomType::Polygon);
@@ -517,7 +544,9 @@ std::shared_ptr<const LayerSnapshot> LayerCache::layer(const std::string& name) 
     auto it = m_layers.find(name);
     if (it != m_layers.end()) return it->second;
     auto atlas = Atlas::open(m_path, OpenMode::ReadOnly);
-    auto snapshot = loadLayerSnapshot(*atlas, name);
+    const bool needsCensus = name == "households" || name == "buildings" || name == "grids";
+    if (needsCensus && !m_census) m_census = computeLayerCensus(*atlas);
+    auto snapshot = loadLayerSnapshot(*atlas, name, needsCensus ? m_census : nullptr);
     m_layers.emplace(name, snapshot);
     return snapshot;
 }
@@ -525,6 +554,7 @@ std::shared_ptr<const LayerSnapshot> LayerCache::layer(const std::string& name) 
 void LayerCache::clear() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_layers.clear();
+    m_census.reset();
 }
 
 std::size_t LayerCache::memoryBytes() const {

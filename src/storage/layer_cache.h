@@ -15,6 +15,7 @@
 namespace gridatlas::storage {
 
 class Atlas;
+struct LayerCensus;
 
 /// One layer in memory. Immutable after construction; safe to read from many threads.
 class LayerSnapshot {
@@ -91,10 +92,17 @@ private:
     std::string m_path;
     mutable std::mutex m_mutex;
     std::unordered_map<std::string, std::shared_ptr<const LayerSnapshot>> m_layers;
+    std::shared_ptr<const LayerCensus> m_census;
 };
 
-/// Loads one layer directly (the cache's loader; exposed for tests and benchmarks).
-std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer);
+/// Per-household and per-building totals (residents, members, vulnerable) the summary layers share.
+struct LayerCensus;
+std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas);
+
+/// Loads one layer directly (the cache's loader; exposed for tests and benchmarks). The census
+/// is computed when needed and not given.
+std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer,
+                                                       std::shared_ptr<const LayerCensus> census = nullptr);
 
 /// A SourceProvider whose sources come from a shared LayerCache.
 class CachedAtlasProvider : public model::SourceProvider {

@@ -202,6 +202,7 @@ CREATE INDEX units_building ON units(building_id);
 CREATE INDEX households_unit ON households(unit_id);
 CREATE INDEX residents_household ON residents(household_id);
 CREATE INDEX residents_members ON residents(household_id) WHERE is_member = 1;
+CREATE INDEX residents_disability ON residents(household_id) WHERE disability = 1;
 CREATE INDEX service_posts_type ON service_posts(type);
 CREATE INDEX rooms_building ON rooms(building_id, floor);
 CREATE INDEX assignments_member ON assignments(member_id);

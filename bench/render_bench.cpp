@@ -1,0 +1,126 @@
+// gridatlas-bench-render: times the viewer's renderer on an atlas as the viewer uses it
+// (in-memory layer cache, one worker, a QImage at screen size). Prints one JSON object.
+//
+//   gridatlas-bench-render ATLAS MAP [--size 1920x1080] [--repeat 5] [--out DIR]
+//
+// open_to_first_frame_s: cache creation, extent, and the first full-extent frame (cold);
+// full_s / km1_s / pan_s: medians over --repeat warm renders of the full extent, a 1 km wide
+// view at the centre, and that view shifted by 10% (a pan step); peak_rss_mib: whole process.
+#include <QGuiApplication>
+#include <QImage>
+#include <QPainter>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "render/map_document.h"
+#include "render/map_renderer.h"
+#include "render/map_settings.h"
+#include "storage/atlas.h"
+#include "storage/layer_cache.h"
+
+using namespace gridatlas;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+double renderOnce(const render::MapDocument& doc, model::SourceProvider& provider, const model::Rect& extent, QSize size,
+                  const std::string& savePng) {
+    const auto t0 = Clock::now();
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        const render::MapSettings settings = render::makeMapSettings(doc, extent, size, 96.0, false);
+        const render::RenderResult r = render::renderMap(settings, provider, painter, nullptr);
+        for (const auto& e : r.errors) std::fprintf(stderr, "layer %s: %s\n", e.layer.c_str(), e.message.c_str());
+    }
+    const double s = seconds(t0, Clock::now());
+    if (!savePng.empty()) image.save(QString::fromStdString(savePng));
+    return s;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: %s ATLAS MAP [--size WxH] [--repeat N] [--out DIR]\n", argv[0]);
+        return 2;
+    }
+    setenv("QT_QPA_PLATFORM", "offscreen", 0);
+    int qargc = 1;
+    QGuiApplication app(qargc, argv);
+    const std::string atlasPath = argv[1], mapPath = argv[2];
+    QSize size(1920, 1080);
+    int repeat = 5;
+    std::string outDir;
+    for (int i = 3; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--size")) std::sscanf(argv[i + 1], "%dx%d", &size.rwidth(), &size.rheight());
+        else if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
+        else if (!std::strcmp(argv[i], "--out")) outDir = argv[i + 1];
+    }
+    try {
+        const render::MapDocument doc = render::loadMapDocument(mapPath);
+        if (std::getenv("GRIDATLAS_BENCH_LAYERS")) {
+            // Diagnostics: each layer's load on its own.
+            auto atlas = storage::Atlas::open(atlasPath, storage::OpenMode::ReadOnly);
+            for (const auto& layer : storage::Atlas::layerNames()) {
+                const auto a = Clock::now();
+                auto snap = storage::loadLayerSnapshot(*atlas, layer);
+                std::fprintf(stderr, "load %-14s %8zu features %7.3f s %7.1f MiB\n", layer.c_str(), snap->size(), seconds(a, Clock::now()),
+                             snap->memoryBytes() / 1048576.0);
+            }
+        }
+        const auto t0 = Clock::now();
+        auto cache = std::make_shared<storage::LayerCache>(atlasPath);
+        int srid = 0;
+        std::string name;
+        model::Rect full;
+        {
+            storage::AtlasProvider direct(atlasPath);
+            srid = direct.srid();
+            name = direct.datasetName();
+            storage::CachedAtlasProvider cached(cache, name, srid);
+            full = render::resolveExtent(doc, cached);
+        }
+        storage::CachedAtlasProvider provider(cache, name, srid);
+        renderOnce(doc, provider, full, size, outDir.empty() ? "" : outDir + "/full.png");
+        const double openToFirst = seconds(t0, Clock::now());
+
+        const model::Vec2 c = full.center();
+        const double halfW = 500.0, halfH = 500.0 * size.height() / size.width();
+        const model::Rect km1{c.x - halfW, c.y - halfH, c.x + halfW, c.y + halfH};
+        const model::Rect panned{km1.xmin + 100, km1.ymin, km1.xmax + 100, km1.ymax};
+        std::vector<double> fullT, kmT, panT;
+        renderOnce(doc, provider, km1, size, outDir.empty() ? "" : outDir + "/km1.png");
+        for (int i = 0; i < repeat; ++i) {
+            fullT.push_back(renderOnce(doc, provider, full, size, ""));
+            kmT.push_back(renderOnce(doc, provider, km1, size, ""));
+            panT.push_back(renderOnce(doc, provider, panned, size, ""));
+        }
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        std::printf("{\"atlas\": \"%s\", \"size\": \"%dx%d\", \"open_to_first_frame_s\": %.3f, \"full_s\": %.4f, \"km1_s\": %.4f, "
+                    "\"pan_s\": %.4f, \"pan_fps\": %.1f, \"cache_mib\": %.1f, \"peak_rss_mib\": %.1f}\n",
+                    atlasPath.c_str(), size.width(), size.height(), openToFirst, median(fullT), median(kmT), median(panT),
+                    1.0 / std::max(1e-9, median(panT)), cache->memoryBytes() / 1048576.0, ru.ru_maxrss / 1024.0);
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "gridatlas-bench-render: %s\n", e.what());
+        return 1;
+    }
+}
