@@ -162,54 +162,89 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
     const double pad = 4.0 * ts;
     const bool landscape = pageMm.width() >= pageMm.height();
 
-    // Settings over a frame and the nicest scale that shows all of `wanted` in it.
-    auto settingsFor = [&](const QRectF& frameMm) {
-        const QRect framePx(QPoint(static_cast<int>(std::lround(px(frameMm.left()))), static_cast<int>(std::lround(px(frameMm.top())))),
-                            QSize(static_cast<int>(std::lround(px(frameMm.width()))), static_cast<int>(std::lround(px(frameMm.height())))));
-        const double paperW = framePx.width() / dpi * kMmPerInch / 1000.0;  // metres of paper
-        const double paperH = framePx.height() / dpi * kMmPerInch / 1000.0;
-        double scale = doc.page.scale.value_or(0.0);
-        if (scale <= 0) scale = niceScaleDenominator(std::max(wanted.width() / paperW, wanted.height() / paperH));
+    auto toPx = [&](const QRectF& r) {
+        return QRect(QPoint(static_cast<int>(std::lround(px(r.left()))), static_cast<int>(std::lround(px(r.top())))),
+                     QSize(static_cast<int>(std::lround(px(r.width()))), static_cast<int>(std::lround(px(r.height())))));
+    };
+    // The nicest scale that shows all of `wanted` in a frame (or the document's fixed scale).
+    auto scaleFor = [&](const QSizeF& frameMm) {
+        if (doc.page.scale) return *doc.page.scale;
+        return niceScaleDenominator(std::max(wanted.width() / (frameMm.width() / 1000.0), wanted.height() / (frameMm.height() / 1000.0)));
+    };
+    // Settings for a frame at a scale, centred on `wanted`; exact: the extent follows the frame's pixels.
+    auto settingsFor = [&](const QRectF& frameMm, double scale) {
+        const QRect framePx = toPx(frameMm);
+        const double w = framePx.width() / dpi * kMmPerInch / 1000.0 * scale;
+        const double h = framePx.height() / dpi * kMmPerInch / 1000.0 * scale;
         const auto c = wanted.center();
-        const double w = paperW * scale, h = paperH * scale;
         MapSettings s = makeMapSettings(doc, model::Rect{c.x - w / 2, c.y - h / 2, c.x + w / 2, c.y + h / 2}, framePx.size(), dpi,
                                         options.reveal);
         s.antialiasing = options.antialiasing;
         return std::pair{s, framePx};
     };
 
+    // Furniture beside the legend: scale block (numbers, bar, "比例尺 1:N") and the north arrow.
+    const TextFace fs(8.0 * ts, false, dpi, device), fbar(7.5 * ts, false, dpi, device);
+    const double barMaxMm = 40.0 * ts;
+    const double barBlockH = mm(fbar.height()) + 0.8 * ts + 1.6 * ts; // numbers, gap, bar
+    const double scaleBlockW = barMaxMm + 10.0 * ts;
+    const double scaleBlockH = barBlockH + 1.5 * ts + mm(fs.height());
+    const double arrowW = 8.0 * ts;
+    const double arrowH = mm(TextFace(10.0 * ts, true, dpi, device).height()) + 0.6 * ts + 13.0 * ts;
+    const QSizeF furniture(scaleBlockW + gap + arrowW, std::max(scaleBlockH, arrowH));
+
     // The legend lists what the map draws, and its size shapes the map frame: count first on a
-    // provisional frame, lay the legend out, then fit the frame beside (or below) it.
+    // provisional frame, lay the legend out, then fit the frame beside (or above) it.
     const QRectF provisional = landscape ? QRectF(body.left(), body.top(), body.width() * 0.78, body.height())
                                          : QRectF(body.left(), body.top(), body.width(), body.height() * 0.78);
     if (feedback) feedback->setProgress(3, "legend");
     std::vector<LayerError> countErrors;
-    const auto counted = countFeatures(settingsFor(provisional).first, provider, &countErrors, feedback);
-    result.legend = buildLegend(settingsFor(provisional).first, counted);
+    {
+        const MapSettings counting = settingsFor(provisional, scaleFor(provisional.size())).first;
+        result.legend = buildLegend(counting, countFeatures(counting, provider, &countErrors, feedback));
+    }
     std::optional<LegendLayout> legend;
-    QRectF legendPanel, frameMm;
-    if (!result.legend.empty()) {
-        if (landscape) {
-            legend.emplace(result.legend, px(body.height() - 2 * pad), dpi, device, ts);
-            const double w = mm(legend->size().width()) + 2 * pad;
-            legendPanel = QRectF(body.right() - w, body.top(), w, body.height());
-            frameMm = QRectF(body.left(), body.top(), body.width() - w - gap, body.height());
-        } else {
-            double maxH = 40.0 * ts;
-            for (;;) {
-                legend.emplace(result.legend, px(maxH), dpi, device, ts);
-                if (mm(legend->size().width()) + 2 * pad <= body.width() || maxH > body.height() * 0.5) break;
-                maxH += 8.0 * ts;
-            }
-            const double h = mm(legend->size().height()) + 2 * pad;
-            legendPanel = QRectF(body.left(), body.bottom() - h, body.width(), h);
-            frameMm = QRectF(body.left(), body.top(), body.width(), body.height() - h - gap);
-        }
+    QSizeF legendMm(0, 0);
+    auto layOut = [&](double maxHeightMm) {
+        legend.emplace(result.legend, px(maxHeightMm), dpi, device, ts);
+        legendMm = result.legend.empty() ? QSizeF(0, 0) : QSizeF(mm(legend->size().width()), mm(legend->size().height()));
+    };
+    QRectF frameMm, panelMm;
+    QPointF legendAt, furnitureAt;
+    double scale = 0;
+    if (landscape) {
+        // [map frame] [panel: legend above, furniture at the bottom], centred as one block.
+        layOut(body.height() - 2 * pad - furniture.height() - gap);
+        const double panelW = std::max(legendMm.width(), furniture.width()) + 2 * pad;
+        const QRectF available(body.left(), body.top(), body.width() - panelW - gap, body.height());
+        scale = scaleFor(available.size());
+        const double needed = wanted.width() / scale * 1000.0 + 1.0;
+        const double frameW = std::clamp(needed, available.width() * 0.4, available.width());
+        const double left = body.left() + (body.width() - (frameW + gap + panelW)) / 2;
+        frameMm = QRectF(left, body.top(), frameW, body.height());
+        panelMm = QRectF(left + frameW + gap, body.top(), panelW, body.height());
+        legendAt = panelMm.topLeft() + QPointF(pad, pad);
+        furnitureAt = QPointF(panelMm.left() + pad, panelMm.bottom() - pad - furniture.height());
     } else {
-        frameMm = body;
+        // [map frame] over [strip: legend columns, furniture at the right], centred as one block.
+        const double legendMaxW = body.width() - 2 * pad - furniture.width() - gap;
+        for (double maxH = 40.0 * ts;; maxH += 8.0 * ts) {
+            layOut(maxH);
+            if (legendMm.width() <= legendMaxW || maxH > body.height() * 0.5) break;
+        }
+        const double stripH = std::max(legendMm.height(), furniture.height()) + 2 * pad;
+        const QRectF available(body.left(), body.top(), body.width(), body.height() - stripH - gap);
+        scale = scaleFor(available.size());
+        const double needed = wanted.height() / scale * 1000.0 + 1.0;
+        const double frameH = std::clamp(needed, available.height() * 0.4, available.height());
+        const double top = body.top() + (body.height() - (frameH + gap + stripH)) / 2;
+        frameMm = QRectF(body.left(), top, body.width(), frameH);
+        panelMm = QRectF(body.left(), top + frameH + gap, body.width(), stripH);
+        legendAt = panelMm.topLeft() + QPointF(pad, pad);
+        furnitureAt = QPointF(panelMm.right() - pad - furniture.width(), panelMm.top() + pad);
     }
 
-    auto [settings, framePx] = settingsFor(frameMm);
+    auto [settings, framePx] = settingsFor(frameMm, scale);
     result.scaleDenominator = settings.scaleDenominator();
     result.mapFrameMm = QRectF(mm(framePx.left()), mm(framePx.top()), mm(framePx.width()), mm(framePx.height()));
 
@@ -224,52 +259,27 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
             result.map.errors.push_back(e);
     result.settings = settings;
 
-    // Frame, scale bar and north arrow over the map.
-    const QRectF frame(framePx);
+    // Frame.
     painter.setBrush(Qt::NoBrush);
     QPen framePen(kInk, px(0.4));
     framePen.setJoinStyle(Qt::MiterJoin);
     painter.setPen(framePen);
-    painter.drawRect(frame);
+    painter.drawRect(QRectF(framePx));
 
-    const QColor backing(255, 255, 255, 225);
+    // Panel: legend, scale bar, north arrow.
+    painter.setPen(QPen(QColor(0x99, 0x99, 0x99), px(0.25)));
+    painter.setBrush(QColor(0xfb, 0xfa, 0xf7));
+    painter.drawRect(QRectF(px(panelMm.left()), px(panelMm.top()), px(panelMm.width()), px(panelMm.height())));
+    if (!result.legend.empty()) legend->draw(painter, QPointF(px(legendAt.x()), px(legendAt.y())));
     {
-        result.scaleBar = niceScaleBar(result.scaleDenominator, 45.0 * ts);
-        const TextFace fs(8.0 * ts, false, dpi, device);
-        const QString scaleText = QStringLiteral("比例尺 ") + formatScale(result.scaleDenominator);
-        const double inset = px(5.0 * ts), boxPad = px(2.5 * ts);
-        const double textH = fs.height();
-        const double barTotalH = px(1.6 * ts) + px(0.8 * ts) + fs.height() * 0.95; // bar + its numbers (7.5pt)
-        const double boxW = std::max(px(result.scaleBar.lengthMm) + px(10.0 * ts), fs.advance(scaleText)) + 2 * boxPad;
-        const double boxH = barTotalH + px(1.5 * ts) + textH + 2 * boxPad;
-        const QRectF box(frame.left() + inset, frame.bottom() - inset - boxH, boxW, boxH);
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(backing);
-        painter.drawRoundedRect(box, px(1.0), px(1.0));
-        const QPointF barBottomLeft(box.left() + boxPad + px(1.0 * ts), box.top() + boxPad + barTotalH);
+        result.scaleBar = niceScaleBar(result.scaleDenominator, barMaxMm);
+        const QPointF barBottomLeft(px(furnitureAt.x()), px(furnitureAt.y() + barBlockH));
         drawScaleBar(painter, result.scaleBar, barBottomLeft, dpi, ts);
-        result.scaleBarMm = QRectF(mm(barBottomLeft.x()), mm(barBottomLeft.y() - px(1.6 * ts)), result.scaleBar.lengthMm, 1.6 * ts);
+        result.scaleBarMm = QRectF(furnitureAt.x(), furnitureAt.y() + barBlockH - 1.6 * ts, result.scaleBar.lengthMm, 1.6 * ts);
         painter.setPen(kInk);
-        fs.draw(painter, QPointF(box.left() + boxPad, box.bottom() - boxPad - fs.descent()), scaleText);
-    }
-    {
-        const double inset = px(5.0 * ts);
-        const double w = px(12.0 * ts), h = px(22.0 * ts);
-        const QRectF box(frame.right() - inset - w, frame.top() + inset, w, h);
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(backing);
-        painter.drawRoundedRect(box, px(1.0), px(1.0));
-        drawNorthArrow(painter, QPointF(box.center().x(), box.top() + px(2.0 * ts)), dpi, ts);
-    }
-
-    // Legend panel.
-    if (legend) {
-        const QRectF panel(px(legendPanel.left()), px(legendPanel.top()), px(legendPanel.width()), px(legendPanel.height()));
-        QPen pen(QColor(0x99, 0x99, 0x99), px(0.25));
-        painter.setPen(pen);
-        painter.setBrush(QColor(0xfb, 0xfa, 0xf7));
-        painter.drawRect(panel);
-        legend->draw(painter, panel.topLeft() + QPointF(px(pad), px(pad)));
+        fs.draw(painter, QPointF(px(furnitureAt.x()), px(furnitureAt.y() + barBlockH + 1.5 * ts) + fs.ascent()),
+                QStringLiteral("比例尺 ") + formatScale(result.scaleDenominator));
+        drawNorthArrow(painter, QPointF(px(furnitureAt.x() + scaleBlockW + gap + arrowW / 2), px(furnitureAt.y())), dpi, ts);
     }
 
     // Title block.

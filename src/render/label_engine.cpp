@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
+#include <unordered_set>
 
 namespace gridatlas::render {
 
@@ -26,6 +28,19 @@ public:
         });
         return hit;
     }
+    /// Total area of the indexed boxes that `box` overlaps.
+    [[nodiscard]] double overlapArea(const QRectF& box) const {
+        double area = 0;
+        m_seen.clear();
+        forCells(box, [&](std::vector<std::size_t>& cell) {
+            for (auto i : cell) {
+                if (!m_boxes[i].intersects(box) || !m_seen.insert(i).second) continue;
+                const QRectF o = m_boxes[i].intersected(box);
+                area += o.width() * o.height();
+            }
+        });
+        return area;
+    }
     void insert(const QRectF& box) {
         const std::size_t id = m_boxes.size();
         m_boxes.push_back(box);
@@ -48,6 +63,7 @@ private:
     int m_rows = 1;
     mutable std::vector<std::vector<std::size_t>> m_cells;
     std::vector<QRectF> m_boxes;
+    mutable std::unordered_set<std::size_t> m_seen; ///< a box spans several cells: count it once
 };
 
 } // namespace
@@ -107,10 +123,31 @@ std::vector<LabelCandidate> LabelEngine::candidates(const LabelRequest& r) {
 }
 
 std::vector<PlacedLabel> LabelEngine::run() const {
-    std::vector<std::size_t> order(m_requests.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
+    // Free labels by priority; each attached label right after the label it follows.
+    std::vector<std::size_t> roots;
+    std::vector<std::vector<std::size_t>> children(m_requests.size());
+    for (std::size_t i = 0; i < m_requests.size(); ++i) {
+        const auto& parent = m_requests[i].attachTo;
+        if (parent && *parent < m_requests.size() && *parent != i)
+            children[*parent].push_back(i);
+        else
+            roots.push_back(i);
+    }
+    std::stable_sort(roots.begin(), roots.end(),
                      [&](std::size_t a, std::size_t b) { return m_requests[a].priority > m_requests[b].priority; });
+    std::vector<std::size_t> order;
+    order.reserve(m_requests.size());
+    std::vector<std::size_t> stack;
+    for (auto root : roots) {
+        stack.assign(1, root);
+        while (!stack.empty()) {
+            const auto i = stack.back();
+            stack.pop_back();
+            order.push_back(i);
+            for (auto it = children[i].rbegin(); it != children[i].rend(); ++it) stack.push_back(*it);
+        }
+    }
+    std::vector<std::size_t> placedIndexOf(m_requests.size(), static_cast<std::size_t>(-1));
     BoxIndex placedIndex(m_bounds);
     for (const auto& o : m_obstacles) placedIndex.insert(o);
     BoxIndex softIndex(m_bounds);
@@ -120,24 +157,42 @@ std::vector<PlacedLabel> LabelEngine::run() const {
     for (auto i : order) {
         const auto& r = m_requests[i];
         if (r.size.isEmpty()) continue;
-        centres = candidates(r);
-        // First keep off soft obstacles too; if no candidate allows that, only off hard ones.
-        for (const bool avoidSoft : {true, false}) {
-            if (avoidSoft && (!r.avoidSoftObstacles || m_softObstacles.empty())) continue;
-            bool done = false;
-            for (const auto& c : centres) {
-                const QRectF box = boxAt(c.centre, r.size, c.angleDeg);
-                if (!m_bounds.contains(box)) continue;
-                if (r.within && !r.within->contains(box)) continue;
-                if (placedIndex.overlaps(box)) continue;
-                if (avoidSoft && softIndex.overlaps(box)) continue;
-                placedIndex.insert(box);
-                placed.push_back(PlacedLabel{i, box, c.centre, c.angleDeg});
-                done = true;
-                break;
-            }
-            if (done) break;
+        if (r.attachTo) {
+            const auto parent = *r.attachTo;
+            if (parent >= m_requests.size() || placedIndexOf[parent] == static_cast<std::size_t>(-1)) continue;
+            const QRectF pb = placed[placedIndexOf[parent]].box;
+            const double h = r.size.height();
+            const QPointF below(pb.center().x(), pb.bottom() + r.offset + h / 2), above(pb.center().x(), pb.top() - r.offset - h / 2);
+            if (r.placement == LabelPlacement::Above)
+                centres = {{above, 0.0}, {below, 0.0}};
+            else
+                centres = {{below, 0.0}, {above, 0.0}};
+        } else {
+            centres = candidates(r);
         }
+        // First keep off soft obstacles too; if no candidate allows that, take the free
+        // candidate that covers the least of them (a grid name settles in a street, not on a block).
+        const LabelCandidate* chosen = nullptr;
+        QRectF chosenBox;
+        double leastCovered = std::numeric_limits<double>::infinity();
+        for (const auto& c : centres) {
+            const QRectF box = boxAt(c.centre, r.size, c.angleDeg);
+            if (!m_bounds.contains(box)) continue;
+            if (r.within && !r.within->contains(box)) continue;
+            if (placedIndex.overlaps(box)) continue;
+            // An attached label keeps its side of what it follows, even over a footprint.
+            const double covered = r.avoidSoftObstacles && !r.attachTo ? softIndex.overlapArea(box) : 0.0;
+            if (covered < leastCovered) {
+                leastCovered = covered;
+                chosen = &c;
+                chosenBox = box;
+                if (covered == 0.0) break;
+            }
+        }
+        if (!chosen) continue;
+        placedIndex.insert(chosenBox);
+        placedIndexOf[i] = placed.size();
+        placed.push_back(PlacedLabel{i, chosenBox, chosen->centre, chosen->angleDeg});
     }
     return placed;
 }

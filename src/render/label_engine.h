@@ -3,7 +3,7 @@
 // then in the order they were added); each takes its first candidate position whose box lies
 // inside the map and overlaps no placed label and no obstacle, and else is dropped.
 // Obstacles are hard (markers: never covered) or soft (building footprints: avoided when any
-// candidate allows, covered otherwise, so a building's own number still goes on it).
+// candidate allows, else the candidate covering the least of them wins).
 // Pure geometry in device pixels: the caller measures text and draws the result.
 #include <QPointF>
 #include <QRectF>
@@ -39,6 +39,9 @@ struct LabelRequest {
     std::optional<QRectF> within; ///< the box must lie inside this too (fit_inside)
     std::vector<LabelAnchor> alternatives; ///< further anchors, tried in order after `anchor`
     bool avoidSoftObstacles = true; ///< false for labels of the soft obstacles' own layer
+    /// Placed relative to another request's placed box (below/above it, by `placement`) right
+    /// after it; left out when that one is. Lets a grid's staff card follow the grid's name.
+    std::optional<std::size_t> attachTo;
 };
 
 struct PlacedLabel {

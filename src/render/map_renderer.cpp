@@ -221,9 +221,16 @@ public:
                 const auto b = g.bounds();
                 m_labels.addObstacle(QRectF(m_xf({b.xmin, b.ymax}), m_xf({b.xmax, b.ymin})), /*soft=*/true);
             }
-            for (std::size_t li = 0; li < activeLabels.size(); ++li)
-                addLabel(*activeLabels[li], faces[li], labelFieldIdx[li], sensitivity, feature, *kind,
-                         markerBoxes[static_cast<std::size_t>(slot)], !style->obstacle);
+            std::optional<std::size_t> previous;
+            for (std::size_t li = 0; li < activeLabels.size(); ++li) {
+                std::optional<std::size_t> attach;
+                if (activeLabels[li]->attachToPrevious) {
+                    if (!previous) continue; // what it follows was left out
+                    attach = previous;
+                }
+                previous = addLabel(*activeLabels[li], faces[li], labelFieldIdx[li], sensitivity, feature, *kind,
+                                    markerBoxes[static_cast<std::size_t>(slot)], !style->obstacle, attach);
+            }
         }
         if (!casedLines.empty()) {
             m_painter.setBrush(Qt::NoBrush);
@@ -280,9 +287,11 @@ private:
         return out;
     }
 
-    void addLabel(const LabelStyle& l, const LabelFace& face, const std::vector<std::size_t>& fieldIdx,
-                  const std::vector<model::Sensitivity>& sensitivity, const model::Feature& f, GeometryKind kind,
-                  const QRectF& markerBox, bool avoidSoftObstacles) {
+    /// Adds the label requests of one label style for a feature; returns the first request's
+    /// index (for labels attached to it), or nothing when the label is left out.
+    std::optional<std::size_t> addLabel(const LabelStyle& l, const LabelFace& face, const std::vector<std::size_t>& fieldIdx,
+                                         const std::vector<model::Sensitivity>& sensitivity, const model::Feature& f, GeometryKind kind,
+                                         const QRectF& markerBox, bool avoidSoftObstacles, std::optional<std::size_t> attachTo) {
         std::string text;
         for (std::size_t i = 0; i < l.text.parts.size(); ++i) {
             const auto& part = l.text.parts[i];
@@ -291,13 +300,13 @@ private:
                 continue;
             }
             const auto& v = f.values[fieldIdx[i]];
-            if (l.skipEmpty && isEmptyValue(v)) return;
+            if (l.skipEmpty && isEmptyValue(v)) return std::nullopt;
             const auto kindOfField = sensitivity[fieldIdx[i]];
             // Masked here, before any text is drawn: PDF text stays selectable under anything.
             text += kindOfField == model::Sensitivity::None ? model::toText(v) : model::mask(model::toText(v), kindOfField, m_s.reveal);
         }
         const QString qtext = QString::fromStdString(text).trimmed();
-        if (qtext.isEmpty()) return;
+        if (qtext.isEmpty()) return std::nullopt;
 
         PendingLabel pl;
         pl.lines = qtext.split(QLatin1Char('\n'));
@@ -317,6 +326,7 @@ private:
         req.priority = l.priority;
         req.offset = mmToPx(l.offsetMm, m_s.dpi);
         req.avoidSoftObstacles = avoidSoftObstacles;
+        req.attachTo = attachTo;
         const auto& g = f.geometry;
         std::vector<LabelRequest> requests;
         switch (kind) {
@@ -370,11 +380,14 @@ private:
             break;
         }
         }
+        std::optional<std::size_t> first;
         for (const auto& r : requests) {
             const auto idx = m_labels.add(r);
+            if (!first) first = idx;
             if (idx >= m_pending.size()) m_pending.resize(idx + 1);
             m_pending[idx] = pl;
         }
+        return first;
     }
 
     const MapSettings& m_s;

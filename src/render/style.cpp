@@ -130,7 +130,7 @@ LabelStyle parseLabel(const JsonValue& json, const std::string& origin, const st
     const JsonObject o(json, origin, context,
                        {"field", "template", "size_pt", "color", "bold", "halo", "halo_width_mm", "background",
                         "background_stroke", "padding_mm", "placement", "offset_mm", "priority", "min_scale", "max_scale",
-                        "skip_empty", "fit_inside", "repeat_mm", "legend"});
+                        "skip_empty", "fit_inside", "repeat_mm", "attach", "legend"});
     LabelStyle l;
     const auto field = o.string("field");
     const auto tmpl = o.string("template");
@@ -169,6 +169,7 @@ LabelStyle parseLabel(const JsonValue& json, const std::string& origin, const st
     if (auto b = o.boolean("skip_empty")) l.skipEmpty = *b;
     if (auto b = o.boolean("fit_inside")) l.fitInside = *b;
     if (auto v = o.number("repeat_mm", 0, 10000)) l.repeatMm = *v;
+    if (auto a = o.choice("attach", {"previous"})) l.attachToPrevious = true;
     if (const auto* lg = o.find("legend")) {
         const JsonObject leg(*lg, origin, "the legend of " + context, {"label", "sample"});
         l.legendLabel = leg.requiredString("label");
@@ -284,9 +285,11 @@ Style parseStyle(const JsonValue& json, const std::string& origin) {
         int i = 0;
         for (const auto& l : ls->array()) s.labels.push_back(parseLabel(l, origin, "label " + std::to_string(++i), s.fieldRefs));
     }
-    for (const auto& l : s.labels)
-        if (l.placement == LabelPlacement::Line && s.geometry != GeometryKind::Line)
+    for (std::size_t i = 0; i < s.labels.size(); ++i) {
+        if (s.labels[i].placement == LabelPlacement::Line && s.geometry != GeometryKind::Line)
             o.fail("placement \"line\" needs a line style");
+        if (s.labels[i].attachToPrevious && i == 0) o.fail("the first label cannot \"attach\": \"previous\"");
+    }
     if (auto v = o.number("min_scale", 0, kMaxScale)) s.minScale = *v;
     if (auto v = o.number("max_scale", 0, kMaxScale)) s.maxScale = *v;
     if (s.minScale > 0 && s.maxScale > 0 && s.minScale > s.maxScale) o.fail("'min_scale' is larger than 'max_scale'");

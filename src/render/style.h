@@ -91,6 +91,7 @@ struct LabelStyle {
     bool skipEmpty = false;         ///< no label when a field it uses is NULL, "" or 0
     bool fitInside = false;         ///< polygons: only where the text fits the feature's box
     double repeatMm = 0.0;          ///< lines: one label per this much line (0 = one per line)
+    bool attachToPrevious = false;  ///< placed below/above the previous label of the feature, or not at all
     std::string legendLabel;        ///< when set, the legend shows a sample of this label
     std::string legendSample;
 };

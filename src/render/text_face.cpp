@@ -27,6 +27,7 @@ QFont pixelFont(double px, bool bold) {
 TextFace::TextFace(double pt, bool bold, double dpi, const QPaintDevice* device)
     : m_font(pixelFont(ptToPx(pt, dpi), bold)),
       m_scale(ptToPx(pt, dpi) / m_font.pixelSize()),
+      m_em(ptToPx(pt, dpi)),
       m_fm(m_font, device) {}
 
 void TextFace::draw(QPainter& painter, QPointF origin, const QString& text) const {
