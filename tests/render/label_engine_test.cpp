@@ -132,5 +132,76 @@ TEST(LabelEngine, RotatedBoxesUseTheirBounds) {
     EXPECT_NEAR(diagonal.width(), 50 / std::sqrt(2.0), 1e-9);
 }
 
+TEST(LabelEngine, SoftObstaclesAreAvoidedWhenAnotherPlaceIsFree) {
+    LabelEngine engine(QRectF(0, 0, 300, 300));
+    engine.addObstacle(QRectF(80, 80, 140, 40), /*soft=*/true); // a building under the area's centre
+    LabelRequest grid;
+    grid.anchor = QPointF(150, 100);
+    grid.size = QSizeF(80, 16);
+    grid.alternatives = {{QPointF(150, 110), 0.0}, {QPointF(150, 160), 0.0}, {QPointF(150, 40), 0.0}};
+    engine.add(grid);
+    const auto placed = engine.run();
+    ASSERT_EQ(placed.size(), 1u);
+    EXPECT_EQ(placed[0].center, QPointF(150, 160)); // the first place clear of the building
+}
+
+TEST(LabelEngine, WhenEveryPlaceIsCoveredTheLeastCoveredWins) {
+    LabelEngine engine(QRectF(0, 0, 300, 300));
+    engine.addObstacle(QRectF(0, 0, 300, 160), true); // two blocks with a 10 px street between
+    engine.addObstacle(QRectF(0, 170, 300, 130), true);
+    LabelRequest r;
+    r.anchor = QPointF(150, 100);                                        // covers 40 x 20
+    r.size = QSizeF(40, 20);
+    r.alternatives = {{QPointF(150, 158), 0.0}, {QPointF(150, 165), 0.0}}; // 40 x 12, 40 x 10
+    engine.add(r);
+    LabelRequest own = r; // a label of the obstacles' own layer ignores them: first place
+    own.anchor = QPointF(50, 50);
+    own.alternatives.clear();
+    own.avoidSoftObstacles = false;
+    engine.add(own);
+    const auto placed = engine.run();
+    ASSERT_EQ(placed.size(), 2u);
+    EXPECT_EQ(placed[0].center, QPointF(150, 165));
+    EXPECT_EQ(placed[1].center, QPointF(50, 50));
+}
+
+TEST(LabelEngine, AttachedLabelsFollowTheirParentOrAreLeftOut) {
+    LabelEngine engine(QRectF(0, 0, 300, 300));
+    LabelRequest name;
+    name.anchor = QPointF(100, 100);
+    name.size = QSizeF(60, 20);
+    name.priority = 10;
+    const auto nameId = engine.add(name);
+    LabelRequest card;
+    card.size = QSizeF(40, 30);
+    card.placement = LabelPlacement::Below;
+    card.offset = 4;
+    card.priority = 99; // still after its parent
+    card.attachTo = nameId;
+    const auto cardId = engine.add(card);
+    LabelRequest blocker;
+    blocker.anchor = QPointF(250, 250);
+    blocker.size = QSizeF(100, 100);
+    blocker.priority = 50;
+    engine.add(blocker);
+    LabelRequest lostName = name; // collides with the blocker: dropped, and its card with it
+    lostName.anchor = QPointF(250, 250);
+    const auto lostId = engine.add(lostName);
+    card.attachTo = lostId;
+    engine.add(card);
+    const auto placed = engine.run();
+    ASSERT_EQ(placed.size(), 3u);
+    const auto find = [&](std::size_t id) -> const PlacedLabel* {
+        for (const auto& p : placed)
+            if (p.request == id) return &p;
+        return nullptr;
+    };
+    ASSERT_NE(find(nameId), nullptr);
+    ASSERT_NE(find(cardId), nullptr);
+    EXPECT_DOUBLE_EQ(find(cardId)->box.top(), find(nameId)->box.bottom() + 4);
+    EXPECT_DOUBLE_EQ(find(cardId)->center.x(), find(nameId)->center.x());
+    EXPECT_EQ(find(lostId), nullptr);
+}
+
 } // namespace
 } // namespace gridatlas::render

@@ -214,16 +214,16 @@ TEST(ControlImages, ADifferenceBeyondTheBudgetFailsAndWritesADiff) {
     if (std::getenv("UPDATE_REFERENCES")) GTEST_SKIP() << "updating references";
     QImage slightly = reference.convertToFormat(QImage::Format_ARGB32);
     for (int x = 0; x < 20; ++x) slightly.setPixel(x, 0, qRgb(qRed(slightly.pixel(x, 0)) ^ 4, qGreen(slightly.pixel(x, 0)), qBlue(slightly.pixel(x, 0))));
-    EXPECT_EQ(compareWithControl(slightly, "synthetic_shapes", kTolerance, 0), "");
+    EXPECT_EQ(compareWithControl(slightly, "synthetic_shapes", kTolerance, 0, "harness_check"), "");
     QImage damaged = reference.convertToFormat(QImage::Format_ARGB32);
     {
         QPainter p(&damaged);
         p.fillRect(QRect(10, 10, 30, 30), Qt::black);
     }
-    const std::string report = compareWithControl(damaged, "synthetic_shapes", kTolerance, 100);
+    const std::string report = compareWithControl(damaged, "synthetic_shapes", kTolerance, 100, "harness_check");
     EXPECT_NE(report.find("pixels differ"), std::string::npos) << report;
     EXPECT_NE(report.find("diff.png"), std::string::npos) << report;
-    EXPECT_EQ(compareWithControl(damaged, "no_such_case", kTolerance, 0).rfind("no reference image", 0), 0u);
+    EXPECT_EQ(compareWithControl(damaged, "no_such_case", kTolerance, 0, "harness_check").rfind("no reference image", 0), 0u);
 }
 
 } // namespace

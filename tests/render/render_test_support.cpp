@@ -118,7 +118,8 @@ std::string readFile(const std::string& path) {
     return ss.str();
 }
 
-std::string compareWithControl(const QImage& actualIn, const std::string& name, int tolerance, int maxMismatched) {
+std::string compareWithControl(const QImage& actualIn, const std::string& name, int tolerance, int maxMismatched,
+                               const std::string& outputName) {
     const QImage actual = actualIn.convertToFormat(QImage::Format_ARGB32);
     const std::string expectedPath = controlImagePath(name);
     const char* update = std::getenv("UPDATE_REFERENCES");
@@ -127,7 +128,7 @@ std::string compareWithControl(const QImage& actualIn, const std::string& name, 
         if (!actual.save(QString::fromStdString(expectedPath), "PNG")) return "cannot write the reference " + expectedPath;
         return {};
     }
-    const std::string outDir = buildDir() + "/" + name;
+    const std::string outDir = buildDir() + "/" + (outputName.empty() ? name : outputName);
     std::filesystem::create_directories(outDir);
     const std::string actualPath = outDir + "/actual.png";
     actual.save(QString::fromStdString(actualPath), "PNG");

@@ -42,7 +42,9 @@ private:
 /// writes actual.png, diff.png and report.txt into <build>/render_check/<name>/ and returns a
 /// one-line report; "" on success. With UPDATE_REFERENCES=1 it writes the reference instead.
 /// A missing reference is a failure that says how to create it.
-std::string compareWithControl(const QImage& actual, const std::string& name, int tolerance, int maxMismatched);
+/// `outputName` names the output folder when it differs from the case (the harness's own test).
+std::string compareWithControl(const QImage& actual, const std::string& name, int tolerance, int maxMismatched,
+                               const std::string& outputName = {});
 
 /// Path of a file in the source tree's tests/render/control_images.
 std::string controlImagePath(const std::string& name);
