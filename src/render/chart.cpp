@@ -116,9 +116,12 @@ QString expandTitle(const TitleTemplate& t, model::SourceProvider& provider, con
                 const std::string v = model::toText(f.values[0]);
                 if (!v.empty() && std::find(seen.begin(), seen.end(), v) == seen.end()) seen.push_back(v);
             }
+            // A street office's forty communities do not fit a title: name three, count the rest.
+            constexpr std::size_t kNamed = 3;
             QStringList list;
-            for (const auto& v : seen) list << QString::fromStdString(v);
+            for (std::size_t i = 0; i < seen.size() && i < kNamed; ++i) list << QString::fromStdString(seen[i]);
             out += list.join(QStringLiteral("、"));
+            if (seen.size() > kNamed) out += QStringLiteral("等%1个").arg(seen.size());
             break;
         }
         }
@@ -151,7 +154,15 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
 
     // Chrome: title block, footer, body in between (millimetres).
     const double margin = 12.0 * ts;
-    const TextFace ftitle(24.0 * ts, true, dpi, device), fsub(12.0 * ts, false, dpi, device), ffoot(8.5 * ts, false, dpi, device);
+    // Title and subtitle shrink (to 60 %) rather than run off the page.
+    const double textWidthMm = pageMm.width() - 2 * margin;
+    auto fitted = [&](const QString& text, double pt, bool bold) {
+        const double w = mm(TextFace(pt, bold, dpi, device).advance(text));
+        return w > textWidthMm ? std::max(pt * 0.6, pt * textWidthMm / w) : pt;
+    };
+    const TextFace ftitle(fitted(result.title, 24.0 * ts, true), true, dpi, device);
+    const TextFace fsub(fitted(result.subtitle, 12.0 * ts, false), false, dpi, device);
+    const TextFace ffoot(8.5 * ts, false, dpi, device);
     const double titleTop = margin;
     const double titleH = mm(ftitle.height());
     const double subH = result.subtitle.isEmpty() ? 0.0 : mm(fsub.height()) + 1.0 * ts;

@@ -219,7 +219,9 @@ void LegendLayout::draw(QPainter& p, QPointF topLeft) const {
                     break;
                 }
                 case GeometryKind::Point: {
-                    s.sizeMm = std::min(s.sizeMm, pxToMm(m_swatchH * 1.15, m_dpi));
+                    // As on the map, but no dot smaller than 1.4 mm: a 0.55 mm household dot
+                    // would be invisible as a key.
+                    s.sizeMm = std::clamp(s.sizeMm, 1.4 * m_textScale, pxToMm(m_swatchH * 1.15, m_dpi));
                     const QRectF b = markerBounds(s, m_dpi);
                     drawMarker(p, s, sw.center() - b.center(), m_dpi);
                     break;
