@@ -165,7 +165,12 @@ std::string compareWithControl(const QImage& actualIn, const std::string& name, 
             }
         }
     }
-    if (mismatched <= maxMismatched) return {};
+    if (mismatched <= maxMismatched) {
+        std::error_code ec; // a pass clears what an earlier failure left
+        std::filesystem::remove(outDir + "/diff.png", ec);
+        std::filesystem::remove(outDir + "/report.txt", ec);
+        return {};
+    }
     diff.save(QString::fromStdString(outDir + "/diff.png"), "PNG");
     std::ostringstream os;
     os << name << ": " << mismatched << " pixels differ by more than " << tolerance << " (budget " << maxMismatched
