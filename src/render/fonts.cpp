@@ -1,7 +1,7 @@
 #include "render/fonts.h"
 
 #include <QFontDatabase>
-#include <QPaintDevice>
+#include <QString>
 #include <QStringList>
 
 #include <cstdlib>
@@ -44,16 +44,6 @@ void ensureFontsLoaded() {
         }
     });
     if (!failure.empty()) throw RenderError(failure);
-}
-
-QFont makeFont(double pt, bool bold, double dpi, const QPaintDevice* device) {
-    QFont font(QString::fromLatin1(kFontFamily));
-    font.setStyleStrategy(QFont::NoFontMerging);
-    font.setHintingPreference(QFont::PreferNoHinting);
-    font.setBold(bold);
-    const double deviceDpi = device ? device->logicalDpiY() : dpi;
-    font.setPointSizeF(pt * dpi / (deviceDpi > 0 ? deviceDpi : dpi));
-    return font;
 }
 
 } // namespace gridatlas::render

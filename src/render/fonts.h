@@ -1,10 +1,7 @@
 #pragma once
 // Fonts: Noto Sans CJK loaded by path, so no output depends on what fontconfig picks.
-// Every text the renderer draws goes through makeFont(), sized in points on paper.
-#include <QFont>
-#include <QString>
-
-class QPaintDevice;
+// The renderer draws all text through TextFace (text_face.h), sized in points on paper.
+#include <QFont> // users build QFont(kFontFamily, ...) for their own widgets
 
 namespace gridatlas::render {
 
@@ -16,10 +13,5 @@ inline constexpr const char* kFontFamily = "Noto Sans CJK SC";
 /// folder in GRIDATLAS_FONT_DIR). Thread-safe, runs once; needs a QGuiApplication.
 /// Throws RenderError naming the file when a font is missing or unusable.
 void ensureFontsLoaded();
-
-/// A font of `pt` points on paper for a device whose pixels are at `dpi`, whatever the device's
-/// own logical DPI (QImage, QPdfWriter and QSvgGenerator each report their own).
-/// Hinting is off so text measures the same on raster and vector devices.
-QFont makeFont(double pt, bool bold, double dpi, const QPaintDevice* device);
 
 } // namespace gridatlas::render
