@@ -62,7 +62,8 @@ ChartResult writeChart(const MapDocument& doc, model::SourceProvider& provider, 
     switch (format) {
     case OutputFormat::Png: {
         const QSize size = page.sizePx();
-        QImage image(size, QImage::Format_ARGB32_Premultiplied);
+        // Opaque paper: RGB32 saves as-is, without a second full-page copy for the PNG.
+        QImage image(size, QImage::Format_RGB32);
         if (image.isNull())
             throw RenderError("cannot allocate a " + std::to_string(size.width()) + "x" + std::to_string(size.height()) +
                               " pixel image for '" + path + "' (lower --dpi)");
@@ -77,7 +78,7 @@ ChartResult writeChart(const MapDocument& doc, model::SourceProvider& provider, 
         checkLayers(result, options);
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::WriteOnly);
-        if (!image.convertToFormat(QImage::Format_RGB32).save(&buffer, "PNG"))
+        if (!image.save(&buffer, "PNG"))
             throw RenderError("cannot encode the PNG for '" + path + "'");
         break;
     }
