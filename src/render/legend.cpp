@@ -49,6 +49,7 @@ void drawBadge(QPainter& p, const LabelStyle& l, const QString& text, QPointF ce
 
 std::vector<LegendGroup> buildLegend(const MapSettings& settings, const std::vector<LayerStats>& layers) {
     std::vector<LegendGroup> groups;
+    bool groupOpen = false; // the last group came from a legend_group, so the next may join it
     for (std::size_t i = settings.layers.size(); i-- > 0;) {
         const auto& layer = settings.layers[i];
         if (!layer.legend || !layer.style || i >= layers.size()) continue;
@@ -105,6 +106,19 @@ std::vector<LegendGroup> buildLegend(const MapSettings& settings, const std::vec
             g.rows.front().text = title + count(stats.drawn);
             g.title.clear();
         }
+        if (!layer.legendGroup.empty()) {
+            // Layers of one group (households, their vulnerable ring, member households) share a heading.
+            const QString group = QString::fromStdString(layer.legendGroup);
+            if (!groups.empty() && groups.back().title == group && groupOpen) {
+                for (auto& r : g.rows) groups.back().rows.push_back(std::move(r));
+                continue;
+            }
+            g.title = group;
+            groups.push_back(std::move(g));
+            groupOpen = true;
+            continue;
+        }
+        groupOpen = false;
         groups.push_back(std::move(g));
     }
     return groups;

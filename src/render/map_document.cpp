@@ -137,7 +137,8 @@ LayerSpec parseLayer(const JsonValue& v, const std::string& origin, const MapLoa
     if (v.isObject())
         if (const auto* n = v.find("name"); n && n->isString()) context = "layer '" + n->string() + "'";
     const JsonObject o(v, origin, context,
-                       {"name", "title", "source", "style", "visible", "opacity", "min_scale", "max_scale", "filter", "legend"});
+                       {"name", "title", "source", "style", "visible", "opacity", "min_scale", "max_scale", "filter", "legend",
+                        "legend_group"});
     LayerSpec l;
     l.line = v.line();
     l.name = o.requiredString("name");
@@ -150,6 +151,7 @@ LayerSpec parseLayer(const JsonValue& v, const std::string& origin, const MapLoa
     l.maxScale = o.number("max_scale", 0, kMaxScale).value_or(0.0);
     if (l.minScale > 0 && l.maxScale > 0 && l.minScale > l.maxScale) o.fail("'min_scale' is larger than 'max_scale'");
     l.legend = o.boolean("legend").value_or(true);
+    l.legendGroup = o.string("legend_group").value_or("");
     if (const auto* f = o.find("filter")) l.filter = parseFilter(*f, origin, context);
     l.styleName = o.requiredString("style");
     std::vector<std::string> tried;

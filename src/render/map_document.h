@@ -77,6 +77,7 @@ struct LayerSpec {
     double maxScale = 0.0;
     std::vector<FilterTerm> filter;
     bool legend = true;
+    std::string legendGroup; ///< consecutive layers with the same group share one legend heading
     int line = 0; ///< where the layer starts in the map file
     int sourceLine = 0;
 

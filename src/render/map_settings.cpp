@@ -93,6 +93,7 @@ MapSettings makeMapSettings(const MapDocument& doc, const model::Rect& extent, Q
         m.maxScale = l.maxScale;
         m.filter = l.filter;
         m.legend = l.legend;
+        m.legendGroup = l.legendGroup;
         s.layers.push_back(std::move(m));
     }
     return s;

@@ -28,6 +28,7 @@ struct MapLayer {
     double maxScale = 0.0;
     std::vector<FilterTerm> filter;
     bool legend = true;
+    std::string legendGroup; ///< legend heading shared with neighbouring layers of the same group
 };
 
 struct MapSettings {
