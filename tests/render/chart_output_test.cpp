@@ -14,6 +14,7 @@
 
 #include "model/support/error.h"
 #include "render/chart_writer.h"
+#include "render/legend.h"
 #include "render/map_renderer.h"
 #include "render/pdf_text_fix.h"
 #include "render/render_test_support.h"
@@ -317,6 +318,31 @@ TEST(ChartOutput, RenderOnAWorkerThreadIntoAnImage) {
     worker.join();
     EXPECT_TRUE(result.ok());
     EXPECT_GT(result.layers.size(), 5u);
+}
+
+TEST(Legend, ListsTheClassesDrawnTopLayerFirstWithGroupsAndCounts) {
+    MemoryProvider provider;
+    provider.add(pointsLayer()); // kinds 0, 1, 2
+    auto counted = std::make_shared<Style>(*pointStyle("kind"));
+    counted->legendCounts = true;
+    auto single = std::make_shared<const Style>(parseStyle(model::parseJson(R"({"geometry": "point"})", "t"), "t"));
+    MapSettings s;
+    s.extent = model::Rect{0, 0, 40, 25};
+    s.outputSize = QSize(200, 125);
+    s.layers.push_back(MapLayer{"kinds", "类别", "points", counted, 1.0, 0, 0, {}, true, ""});
+    s.layers.push_back(MapLayer{"all", "全部点", "points", single, 1.0, 0, 0, {}, true, "点"});
+    s.layers.push_back(MapLayer{"ones", "一类点", "points", single, 1.0, 0, 0, {FilterTerm{"kind", {"1"}, 0}}, true, "点"});
+    s.layers.push_back(MapLayer{"hidden", "不在图例", "points", single, 1.0, 0, 0, {}, false, ""});
+    const auto groups = buildLegend(s, countFeatures(s, provider));
+    ASSERT_EQ(groups.size(), 2u);
+    EXPECT_EQ(groups[0].title, QStringLiteral("点")); // the two grouped layers, top one first
+    ASSERT_EQ(groups[0].rows.size(), 2u);
+    EXPECT_EQ(groups[0].rows[0].text, QStringLiteral("一类点"));
+    EXPECT_EQ(groups[0].rows[1].text, QStringLiteral("全部点"));
+    EXPECT_EQ(groups[1].title, QStringLiteral("类别"));
+    ASSERT_EQ(groups[1].rows.size(), 2u); // kind 2 has no class: not in the legend
+    EXPECT_EQ(groups[1].rows[0].text, QStringLiteral("0（334）"));
+    EXPECT_EQ(groups[1].rows[1].symbol.fill, QColor("#00ff00"));
 }
 
 } // namespace
