@@ -33,7 +33,6 @@ QRectF drawNorthArrow(QPainter& p, QPointF topCentre, double dpi, double ts) {
     const QString north = QStringLiteral("北");
     const double textW = fm.advance(north);
     p.save();
-    p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(kInk);
     fm.draw(p, QPointF(topCentre.x() - textW / 2, topCentre.y() + fm.ascent()), north);
     const double y0 = topCentre.y() + fm.height() + mmToPx(0.6 * ts, dpi);
@@ -142,7 +141,7 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
     auto mm = [&](double p) { return pxToMm(p, dpi); };
 
     const PainterState state(painter);
-    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::Antialiasing, options.antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing, true);
     painter.fillRect(QRectF(0, 0, px(pageMm.width()), px(pageMm.height())), Qt::white);
 

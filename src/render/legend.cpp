@@ -189,7 +189,6 @@ void LegendLayout::draw(QPainter& p, QPointF topLeft) const {
     const TextFace &fh = faces.heading, &fg = faces.group, &fr = faces.row;
     const double gap = mmToPx(2.5 * m_textScale, m_dpi);
     p.save();
-    p.setRenderHint(QPainter::Antialiasing, true);
     for (const auto& it : m_items) {
         const QPointF at = topLeft + it.pos;
         switch (it.kind) {

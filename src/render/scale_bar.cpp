@@ -54,7 +54,8 @@ QRectF drawScaleBar(QPainter& painter, const ScaleBar& bar, QPointF bottomLeft, 
     const double gap = mmToPx(0.8 * textScale, dpi);
     const double top = bottomLeft.y() - barH;
     painter.save();
-    painter.setRenderHint(QPainter::Antialiasing, false);
+    const bool antialias = painter.testRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::Antialiasing, false); // crisp bar edges on raster output
     const double seg = len / bar.segments;
     QPen outline(QColor(0x22, 0x22, 0x22), std::max(1.0, mmToPx(0.2, dpi)));
     outline.setJoinStyle(Qt::MiterJoin);
@@ -63,7 +64,7 @@ QRectF drawScaleBar(QPainter& painter, const ScaleBar& bar, QPointF bottomLeft, 
         painter.setBrush(i % 2 == 0 ? QColor(0x22, 0x22, 0x22) : QColor(255, 255, 255));
         painter.drawRect(QRectF(bottomLeft.x() + i * seg, top, seg, barH));
     }
-    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::Antialiasing, antialias);
     QRectF covered(bottomLeft.x(), top, len, barH);
     auto number = [&](double metres) {
         const double v = metres / unit;
