@@ -103,6 +103,14 @@ ZH = {
     "Search": "搜索",
     "Search results": "搜索结果",
     "Nothing found for \"%1\"": "未找到“%1”",
+    "Legend": "图例",
+    "Zoom to Layer": "缩放至图层",
+    "Opacity...": "透明度...",
+    "Layer opacity": "图层透明度",
+    "Opacity (%):": "不透明度（%）：",
+    "Style...": "样式...",
+    "Layer style": "图层样式",
+    "Style:": "样式：",
 }
 
 path = Path(__file__).resolve().parent.parent / "src/app/translations/gridatlas_zh_CN.ts"

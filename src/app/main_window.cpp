@@ -6,6 +6,9 @@
 #include <QCloseEvent>
 #include <QCoreApplication>
 #include <QDir>
+#include <QInputDialog>
+#include <QPainter>
+#include <QScrollArea>
 #include <QDockWidget>
 #include <QDoubleValidator>
 #include <QFileDialog>
@@ -24,7 +27,9 @@
 #include "app/identify_panel.h"
 #include "app/map_canvas.h"
 #include "model/support/error.h"
+#include "render/legend.h"
 #include "render/map_settings.h"
+#include "render/style.h"
 #include "storage/atlas.h"
 #include "storage/crs.h"
 #include "storage/identify.h"
@@ -131,6 +136,23 @@ void MainWindow::buildLayerPanel() {
     dock->setWidget(m_layers);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
     connect(m_layers, &QListWidget::itemChanged, this, &MainWindow::onLayerItemChanged);
+    // Drag to reorder (top of the list draws last); right-click for zoom, opacity and style.
+    m_layers->setDragDropMode(QAbstractItemView::InternalMove);
+    m_layers->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_layers, &QListWidget::customContextMenuRequested, this, &MainWindow::showLayerMenu);
+    connect(m_layers->model(), &QAbstractItemModel::rowsMoved, this, [this] { applyLayerOrderFromPanel(); });
+
+    auto* legendDock = new QDockWidget(tr("Legend"), this);
+    legendDock->setObjectName("LegendDock");
+    auto* legendScroll = new QScrollArea(legendDock);
+    m_legend = new QLabel(legendScroll);
+    m_legend->setObjectName("Legend");
+    m_legend->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    legendScroll->setWidget(m_legend);
+    legendScroll->setWidgetResizable(true);
+    legendDock->setWidget(legendScroll);
+    addDockWidget(Qt::LeftDockWidgetArea, legendDock);
+    connect(m_canvas, &MapCanvas::legendChanged, this, &MainWindow::refreshLegend);
 
     auto* searchDock = new QDockWidget(tr("Search results"), this);
     searchDock->setObjectName("SearchDock");
@@ -259,7 +281,13 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
         m_toLonLat = std::make_unique<storage::CoordinateTransform>("EPSG:" + std::to_string(m_srid), "EPSG:4490");
         m_atlasPath = atlasPath;
         m_mapPath = map;
+        saveViewForAtlas(); // of the atlas shown until now
         m_canvas->setMap(atlasPath.toStdString(), doc, extent, provider.datasetName(), m_srid);
+        // Back where the user left this atlas last time.
+        const QVariantList last =
+            QSettings().value("views/" + QFileInfo(atlasPath).absoluteFilePath().replace('/', '|')).toList();
+        if (last.size() == 3 && last[2].toDouble() > 0)
+            m_canvas->setView(View{{last[0].toDouble(), last[1].toDouble()}, last[2].toDouble()}, false);
         setWindowTitle(tr("GridAtlas - %1").arg(fromStd(provider.datasetName())));
         refreshLayerPanel();
         addRecent(atlasPath);
@@ -303,14 +331,119 @@ void MainWindow::refreshLayerPanel() {
 
 void MainWindow::onLayerItemChanged(QListWidgetItem* item) {
     if (m_updatingLayers) return;
+    const bool visible = item->checkState() == Qt::Checked;
+    editLayer(item->data(Qt::UserRole).toString().toStdString(), [visible](render::LayerSpec& l) { l.visible = visible; });
+}
+
+void MainWindow::editLayer(const std::string& name, const std::function<void(render::LayerSpec&)>& edit) {
     auto doc = m_canvas->document();
     if (!doc) return;
-    // Documents are immutable snapshots: toggle on a copy.
+    // Documents are immutable snapshots shared with render workers: edit a copy.
     auto copy = std::make_shared<render::MapDocument>(*doc);
-    const std::string name = item->data(Qt::UserRole).toString().toStdString();
     for (auto& layer : copy->layers)
-        if (layer.name == name) layer.visible = item->checkState() == Qt::Checked;
+        if (layer.name == name) edit(layer);
     m_canvas->setDocument(copy);
+}
+
+void MainWindow::applyLayerOrderFromPanel() {
+    auto doc = m_canvas->document();
+    if (!doc) return;
+    auto copy = std::make_shared<render::MapDocument>(*doc);
+    copy->layers.clear();
+    // The panel lists the top layer first; the document draws in list order bottom-up.
+    for (int row = m_layers->count() - 1; row >= 0; --row) {
+        const std::string name = m_layers->item(row)->data(Qt::UserRole).toString().toStdString();
+        if (const auto* layer = doc->findLayer(name)) copy->layers.push_back(*layer);
+    }
+    m_canvas->setDocument(copy);
+}
+
+void MainWindow::showLayerMenu(const QPoint& pos) {
+    QListWidgetItem* item = m_layers->itemAt(pos);
+    auto doc = m_canvas->document();
+    if (!item || !doc) return;
+    const QString name = item->data(Qt::UserRole).toString();
+    const render::LayerSpec* layer = doc->findLayer(name.toStdString());
+    if (!layer) return;
+    QMenu menu(this);
+    menu.addAction(tr("Zoom to Layer"), this, [this, name] { zoomToLayer(name); });
+    menu.addAction(tr("Opacity..."), this, [this, name, layer] {
+        bool ok = false;
+        const int percent = QInputDialog::getInt(this, tr("Layer opacity"), tr("Opacity (%):"),
+                                                 static_cast<int>(std::lround(layer->opacity * 100)), 0, 100, 10, &ok);
+        if (ok) editLayer(name.toStdString(), [percent](render::LayerSpec& l) { l.opacity = percent / 100.0; });
+    });
+    menu.addAction(tr("Style..."), this, [this, name, layer] {
+        // Styles of the same geometry kind from the styles folder beside the map document.
+        const QDir dir(QFileInfo(m_mapPath).absolutePath() + "/../styles");
+        QStringList choices;
+        std::vector<std::shared_ptr<const render::Style>> styles;
+        for (const QFileInfo& f : dir.entryInfoList({"*.json"}, QDir::Files, QDir::Name)) {
+            try {
+                auto style = render::loadStyle(f.absoluteFilePath().toStdString());
+                if (layer->style && style->geometry != layer->style->geometry) continue;
+                choices << f.fileName() + (style->title.empty() ? QString() : "  " + QString::fromStdString(style->title));
+                styles.push_back(style);
+            } catch (const std::exception& e) {
+                showMessage(QString::fromUtf8(e.what()), true);
+            }
+        }
+        if (choices.isEmpty()) return;
+        bool ok = false;
+        const QString picked = QInputDialog::getItem(this, tr("Layer style"), tr("Style:"), choices, 0, false, &ok);
+        if (!ok) return;
+        auto style = styles[static_cast<std::size_t>(choices.indexOf(picked))];
+        editLayer(name.toStdString(), [style](render::LayerSpec& l) {
+            l.style = style;
+            l.stylePath = style->origin;
+        });
+    });
+    menu.exec(m_layers->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::zoomToLayer(const QString& layerName) {
+    auto doc = m_canvas->document();
+    if (!doc || !m_atlas) return;
+    const render::LayerSpec* layer = doc->findLayer(layerName.toStdString());
+    if (!layer) return;
+    try {
+        m_canvas->zoomToRect(m_atlas->openLayer(layer->source)->extent());
+    } catch (const std::exception& e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+    }
+}
+
+void MainWindow::refreshLegend() {
+    const auto& groups = m_canvas->legend();
+    if (groups.empty()) {
+        m_legend->clear();
+        return;
+    }
+    // The map's own legend, drawn at screen resolution: it matches the map because it is
+    // built from the classes the frame on screen drew.
+    const double dpr = devicePixelRatioF();
+    const double dpi = logicalDpiX() * dpr;
+    QImage probe(1, 1, QImage::Format_ARGB32_Premultiplied);
+    render::LegendLayout layout(groups, 1e9, dpi, &probe, 1.0);
+    const QSizeF size = layout.size();
+    QImage image(static_cast<int>(std::ceil(size.width())) + 8, static_cast<int>(std::ceil(size.height())) + 8,
+                 QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        layout.draw(painter, QPointF(4, 4));
+    }
+    image.setDevicePixelRatio(dpr);
+    m_legend->setPixmap(QPixmap::fromImage(image));
+}
+
+void MainWindow::saveViewForAtlas() {
+    if (m_atlasPath.isEmpty() || !m_canvas->hasMap()) return;
+    const View v = m_canvas->view();
+    QSettings settings;
+    settings.setValue("views/" + QFileInfo(m_atlasPath).absoluteFilePath().replace('/', '|'),
+                      QVariantList{v.center.x, v.center.y, v.metresPerPixel});
 }
 
 void MainWindow::onCursorMoved(double x, double y) {
@@ -370,6 +503,7 @@ void MainWindow::setLanguage(const QString& code) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
+    saveViewForAtlas();
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());

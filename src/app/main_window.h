@@ -2,6 +2,7 @@
 // The viewer's main window: menus, the map canvas, a layer panel and the status bar.
 #include <QMainWindow>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -52,6 +53,9 @@ public:
     [[nodiscard]] QListWidget* searchResults() const { return m_searchResults; }
     /// Zooms to a feature's box with some context around it.
     void zoomToFeature(const model::Rect& bounds);
+    /// Zooms to the extent of a layer of the shown document.
+    void zoomToLayer(const QString& layerName);
+    [[nodiscard]] QListWidget* layerList() const { return m_layers; }
 
 protected:
     void closeEvent(QCloseEvent* e) override;
@@ -63,6 +67,12 @@ private:
     void buildLayerPanel();
     void buildStatusBar();
     void refreshLayerPanel();
+    void refreshLegend();
+    void showLayerMenu(const QPoint& pos);
+    void applyLayerOrderFromPanel();
+    /// Replaces one layer of the shown document (a copy; documents are immutable snapshots).
+    void editLayer(const std::string& name, const std::function<void(render::LayerSpec&)>& edit);
+    void saveViewForAtlas();
     void onLayerItemChanged(QListWidgetItem* item);
     void onCursorMoved(double x, double y);
     void updateScaleField();
@@ -78,6 +88,7 @@ private:
     IdentifyPanel* m_identify = nullptr;
     std::unique_ptr<storage::Atlas> m_atlas; ///< GUI-thread connection for identify (read-only)
     QListWidget* m_layers = nullptr;
+    QLabel* m_legend = nullptr;
     QLineEdit* m_searchBox = nullptr;
     QListWidget* m_searchResults = nullptr;
     QLabel* m_coords = nullptr;

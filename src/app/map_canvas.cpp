@@ -181,18 +181,23 @@ void MapCanvas::startRender() {
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < delayMs && !feedback->isCancelled()) QThread::msleep(5);
-        QImage image(settings->outputSize, QImage::Format_ARGB32_Premultiplied);
-        image.setDevicePixelRatio(dpr);
+        auto frame = std::make_shared<Frame>();
+        frame->settings = settings;
+        frame->image = QImage(settings->outputSize, QImage::Format_ARGB32_Premultiplied);
+        frame->image.setDevicePixelRatio(dpr);
         QStringList errors;
         bool cancelled = false;
         try {
             if (feedback->isCancelled()) throw CancelledError();
-            image.fill(Qt::white);
-            QPainter painter(&image);
+            frame->image.fill(Qt::white);
+            QPainter painter(&frame->image);
             painter.scale(1.0 / dpr, 1.0 / dpr); // the renderer works in device pixels
             storage::CachedAtlasProvider provider(cache, name, srid);
             const render::RenderResult result = render::renderMap(*settings, provider, painter, feedback.get());
             for (const auto& e : result.errors) errors << QString::fromStdString(e.layer + ": " + e.message);
+            frame->legend = render::buildLegend(*settings, result.layers);
+            frame->labels = result.labels;
+            for (auto& l : frame->labels) l.box = QRectF(l.box.topLeft() / dpr, l.box.size() / dpr);
         } catch (const CancelledError&) {
             cancelled = true;
         } catch (const std::exception& e) {
@@ -202,14 +207,14 @@ void MapCanvas::startRender() {
         const int ms = static_cast<int>(timer.elapsed());
         // The canvas waits for its pool in its destructor, so `this` outlives this call.
         QMetaObject::invokeMethod(
-            this, [this, generation, image, view, size, ms, errors, cancelled]() {
-                onRenderDone(generation, image, view, size, ms, errors, cancelled);
+            this, [this, generation, frame, view, size, ms, errors, cancelled]() {
+                onRenderDone(generation, frame, view, size, ms, errors, cancelled);
             },
             Qt::QueuedConnection);
     });
 }
 
-void MapCanvas::onRenderDone(quint64 generation, QImage image, View view, QSize size, int ms, QStringList errors,
+void MapCanvas::onRenderDone(quint64 generation, std::shared_ptr<Frame> frame, View view, QSize size, int ms, QStringList errors,
                              bool cancelled) {
     --m_running;
     if (cancelled) {
@@ -218,11 +223,15 @@ void MapCanvas::onRenderDone(quint64 generation, QImage image, View view, QSize 
         return;
     }
     if (generation < m_shownGeneration) return; // an older frame than the one shown
-    m_frame = std::move(image);
+    m_frame = std::move(frame->image);
+    m_frameSettings = frame->settings;
+    m_legend = std::move(frame->legend);
+    m_labels = std::move(frame->labels);
     m_frameView = view;
     m_frameSize = size;
     m_shownGeneration = generation;
     update();
+    emit legendChanged();
     emit renderFinished(ms, errors);
 }
 

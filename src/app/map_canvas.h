@@ -19,7 +19,9 @@
 
 #include "model/geometry.h"
 #include "model/support/feedback.h"
+#include "render/legend.h"
 #include "render/map_document.h"
+#include "render/map_settings.h"
 
 namespace gridatlas::storage {
 class LayerCache;
@@ -81,6 +83,10 @@ public:
     /// Makes every render wait this long (polling its cancel flag) before drawing: lets tests
     /// change the view while a render is surely running.
     void setRenderDelayForTesting(int ms) { m_testDelayMs = ms; }
+    /// The legend of the frame on screen (the styles' classes that drew something).
+    [[nodiscard]] const std::vector<render::LegendGroup>& legend() const { return m_legend; }
+    /// Labels placed in the frame on screen, in logical pixels of that frame.
+    [[nodiscard]] const std::vector<render::PlacedLabel>& placedLabels() const { return m_labels; }
     /// Outlines a selected feature's box over the map (an empty rect clears it).
     void setHighlight(const model::Rect& r);
 
@@ -90,6 +96,7 @@ signals:
     void renderStarted();
     void renderFinished(int milliseconds, QStringList errors);
     void renderCancelled();
+    void legendChanged();
     /// A click without a drag, in map coordinates.
     void clicked(double x, double y);
 
@@ -106,7 +113,13 @@ protected:
 private:
     void scheduleRender();
     void startRender();
-    void onRenderDone(quint64 generation, QImage image, View view, QSize size, int ms, QStringList errors, bool cancelled);
+    struct Frame {
+        QImage image;
+        std::shared_ptr<const render::MapSettings> settings; ///< keeps the styles the legend points into
+        std::vector<render::LegendGroup> legend;
+        std::vector<render::PlacedLabel> labels;
+    };
+    void onRenderDone(quint64 generation, std::shared_ptr<Frame> frame, View view, QSize size, int ms, QStringList errors, bool cancelled);
 
     std::string m_atlasPath;
     std::shared_ptr<const render::MapDocument> m_doc;
@@ -116,6 +129,9 @@ private:
     std::vector<View> m_forward;
 
     QImage m_frame;        ///< last good frame
+    std::shared_ptr<const render::MapSettings> m_frameSettings;
+    std::vector<render::LegendGroup> m_legend;
+    std::vector<render::PlacedLabel> m_labels;
     View m_frameView;      ///< the view it shows
     QSize m_frameSize;     ///< in logical pixels
     QThreadPool m_pool;

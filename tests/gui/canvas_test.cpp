@@ -3,6 +3,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QLabel>
 #include <QListWidget>
 #include <QTreeWidget>
 
@@ -27,6 +28,7 @@ private:
     MapCanvas* canvas() { return m_window->canvas(); }
     // Waits until the newest requested frame is on screen.
     bool waitForFrame(int timeoutMs = 10000) {
+        QTest::qWait(30); // let a scheduled render start (it waits for the event loop)
         return QTest::qWaitFor([this] { return !canvas()->isRendering() && canvas()->shownGeneration() == canvas()->requestedGeneration() &&
                                                canvas()->requestedGeneration() > 0; },
                                timeoutMs);
@@ -162,6 +164,47 @@ private slots:
         QVERIFY(m_window->search(QString::fromUtf8("刘党员")) >= 1);
         QVERIFY(m_window->searchResults()->item(0)->text().startsWith(QString::fromUtf8("刘**")));
         QCOMPARE(m_window->search("' OR 1=1 --"), 0);
+    }
+
+    void labelsOnScreenNeverOverlap() {
+        canvas()->zoomToRect(model::Rect{SmallWorld::kX0 + 40, SmallWorld::kY0 + 40, SmallWorld::kX0 + 240, SmallWorld::kY0 + 180});
+        QVERIFY(waitForFrame());
+        const auto& labels = canvas()->placedLabels();
+        QVERIFY2(labels.size() >= 3, qPrintable(QString("only %1 labels").arg(labels.size())));
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            for (std::size_t j = i + 1; j < labels.size(); ++j)
+                QVERIFY2(!labels[i].box.intersects(labels[j].box),
+                         qPrintable(QString("labels %1 and %2 overlap").arg(i).arg(j)));
+    }
+
+    void legendFollowsTheLayersShown() {
+        QVERIFY(waitForFrame());
+        auto titles = [this] {
+            QStringList t;
+            for (const auto& g : canvas()->legend()) t << g.title;
+            return t.join("|");
+        };
+        const QString before = titles();
+        QVERIFY2(before.contains(QString::fromUtf8("服务阵地")), qPrintable(before));
+        QVERIFY(!m_window->findChild<QLabel*>("Legend")->pixmap().isNull());
+        // Untick the posts layer: it leaves the map and the legend.
+        QListWidget* list = m_window->layerList();
+        QListWidgetItem* posts = nullptr;
+        for (int i = 0; i < list->count(); ++i)
+            if (list->item(i)->data(Qt::UserRole).toString() == "posts") posts = list->item(i);
+        QVERIFY(posts != nullptr);
+        posts->setCheckState(Qt::Unchecked);
+        QVERIFY(waitForFrame());
+        QVERIFY2(!titles().contains(QString::fromUtf8("服务阵地")), qPrintable(titles()));
+    }
+
+    void zoomToLayerShowsTheWholeLayer() {
+        canvas()->zoomBy(0.05, QPointF(10, 10));
+        m_window->zoomToLayer("buildings");
+        const model::Rect vis = canvas()->visibleExtent();
+        QVERIFY(vis.contains({SmallWorld::kX0 + 50, SmallWorld::kY0 + 50}));
+        QVERIFY(vis.contains({SmallWorld::kX0 + 225, SmallWorld::kY0 + 170}));
+        QVERIFY(vis.width() < 400);
     }
 
     void aForeignFileOpensWithAClearMessage() {
