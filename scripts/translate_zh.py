@@ -111,6 +111,14 @@ ZH = {
     "Style...": "样式...",
     "Layer style": "图层样式",
     "Style:": "样式：",
+    "Building name": "名称",
+    "Grid name": "网格名称",
+    "Post name": "站点名称",
+    "Buildings": "楼栋数",
+    "Male": "男",
+    "Female": "女",
+    "Yes": "是",
+    "No": "否",
 }
 
 path = Path(__file__).resolve().parent.parent / "src/app/translations/gridatlas_zh_CN.ts"

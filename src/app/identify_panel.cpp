@@ -6,6 +6,9 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <QLocale>
+
+#include "model/domain.h"
 #include "model/masking.h"
 
 namespace gridatlas::app {
@@ -21,10 +24,30 @@ QString layerLabel(const std::string& layer) {
 }
 } // namespace
 
+QString IdentifyPanel::displayValue(const std::string& key, const QString& raw) {
+    // Codes stored in the atlas shown by their names (shared/GLOSSARY.md).
+    const std::string v = raw.toStdString();
+    const bool english = tr("Building") == QLatin1String("Building"); // no Chinese translator loaded
+    auto fromTable = [&](const auto& table) -> QString {
+        for (const auto& c : table)
+            if (c.code == v) return QString::fromUtf8(english ? c.nameEn.data() : c.nameZh.data(), english ? c.nameEn.size() : c.nameZh.size());
+        return raw;
+    };
+    if (key == "use") return fromTable(model::kBuildingUses);
+    if (key == "member_type") return fromTable(model::kMemberTypes);
+    if (key == "gender") return v == "M" ? tr("Male") : v == "F" ? tr("Female") : raw;
+    if (key == "is_member") return v == "1" ? tr("Yes") : v == "0" ? tr("No") : raw;
+    return raw;
+}
+
 QString IdentifyPanel::fieldLabel(const std::string& key) {
     static const std::vector<std::pair<std::string, const char*>> kLabels{
         {"number", QT_TR_NOOP("Number")},
         {"name", QT_TR_NOOP("Name")},
+        {"building_name", QT_TR_NOOP("Building name")},
+        {"grid_name", QT_TR_NOOP("Grid name")},
+        {"post_name", QT_TR_NOOP("Post name")},
+        {"buildings", QT_TR_NOOP("Buildings")},
         {"compound", QT_TR_NOOP("Compound")},
         {"address", QT_TR_NOOP("Address")},
         {"community", QT_TR_NOOP("Community")},
@@ -111,7 +134,7 @@ void IdentifyPanel::addAttributes(QTreeWidgetItem* parent, const storage::Identi
     for (const auto& a : r.attributes) {
         QString value;
         if (a.key == "flag") value = fieldLabel(a.value); // a flag's name is the value
-        else value = QString::fromStdString(model::mask(a.value, a.sensitivity, reveal));
+        else value = displayValue(a.key, QString::fromStdString(model::mask(a.value, a.sensitivity, reveal)));
         if (a.key == "flag") {
             static const std::vector<std::pair<std::string, const char*>> kFlags{
                 {"hardship", QT_TR_NOOP("Hardship")}, {"minimum_income", QT_TR_NOOP("Minimum income")},

@@ -23,6 +23,8 @@ public:
     [[nodiscard]] QTreeWidget* tree() const { return m_tree; }
     /// Translated label of a field key.
     static QString fieldLabel(const std::string& key);
+    /// A stored code shown by its name (use, member type, gender, yes/no).
+    static QString displayValue(const std::string& key, const QString& raw);
 
 signals:
     void featureSelected(QString layer, qint64 id, double xmin, double ymin, double xmax, double ymax);

@@ -58,7 +58,7 @@ std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, do
     r.id = id;
     r.title = st.columnText(4) + " " + (st.isNull(2) ? "" : st.columnText(2) + " ") + st.columnText(0);
     addColumn(r, st, 0, "number");
-    addColumn(r, st, 1, "name");
+    addColumn(r, st, 1, "building_name");
     addColumn(r, st, 2, "compound");
     addColumn(r, st, 3, "address");
     addColumn(r, st, 4, "community");
@@ -95,7 +95,7 @@ std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, do
         Statement posts(c, "SELECT p.name, t.name_zh, ST_Distance(p.geom, b.geom) AS d FROM service_posts p "
                            "JOIN post_types t ON t.type = p.type JOIN buildings b ON b.id = ?1 "
                            "WHERE p.rowid IN (SELECT pkid FROM idx_service_posts_geom WHERE xmin <= ?2 AND xmax >= ?3 "
-                           "AND ymin <= ?4 AND ymax >= ?5) AND d <= ?6 ORDER BY d, p.id");
+                           "AND ymin <= ?4 AND ymax >= ?5) AND d <= ?6 ORDER BY d, p.id LIMIT 5");
         const model::Rect q = r.bounds.buffered(nearbyPostsWithinM);
         posts.bind(1, id).bind(2, q.xmax).bind(3, q.xmin).bind(4, q.ymax).bind(5, q.ymin).bind(6, nearbyPostsWithinM);
         while (posts.step())
@@ -159,7 +159,7 @@ std::optional<IdentifyResult> describeGrid(Atlas& atlas, std::int64_t id) {
     r.id = id;
     r.title = st.columnText(1);
     addColumn(r, st, 0, "code");
-    addColumn(r, st, 1, "name");
+    addColumn(r, st, 1, "grid_name");
     addColumn(r, st, 2, "community");
     addColumn(r, st, 3, "target_households");
     addColumn(r, st, 4, "buildings");
@@ -185,7 +185,7 @@ std::optional<IdentifyResult> describePost(Atlas& atlas, std::int64_t id) {
     r.layer = "service_posts";
     r.id = id;
     r.title = st.columnText(0);
-    addColumn(r, st, 0, "name");
+    addColumn(r, st, 0, "post_name");
     addColumn(r, st, 1, "type");
     addColumn(r, st, 2, "type_name");
     addColumn(r, st, 3, "hours");

@@ -35,7 +35,7 @@ struct IdentifyResult {
 std::vector<IdentifyResult> identifyAt(Atlas& atlas, model::Vec2 p, double tolerance, double nearbyPostsWithinM = 500.0);
 
 /// The facts of one building: units, floors, households, residents, members (as children),
-/// its grid and the service posts within `nearbyPostsWithinM`.
+/// its grid and the nearest five service posts within `nearbyPostsWithinM`.
 std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t buildingId, double nearbyPostsWithinM = 500.0);
 std::optional<IdentifyResult> describeHousehold(Atlas& atlas, std::int64_t householdId);
 std::optional<IdentifyResult> describeGrid(Atlas& atlas, std::int64_t gridId);

@@ -4,270 +4,311 @@
 <context>
     <name>gridatlas::app::IdentifyPanel</name>
     <message>
-        <location filename="../identify_panel.cpp" line="15"/>
-        <location filename="../identify_panel.cpp" line="47"/>
+        <location filename="../identify_panel.cpp" line="18"/>
+        <location filename="../identify_panel.cpp" line="30"/>
+        <location filename="../identify_panel.cpp" line="70"/>
         <source>Building</source>
         <translation>楼栋</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="16"/>
+        <location filename="../identify_panel.cpp" line="19"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="17"/>
-        <location filename="../identify_panel.cpp" line="32"/>
+        <location filename="../identify_panel.cpp" line="20"/>
+        <location filename="../identify_panel.cpp" line="55"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="18"/>
+        <location filename="../identify_panel.cpp" line="21"/>
         <source>Service post</source>
         <translation>服务站点</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="19"/>
+        <location filename="../identify_panel.cpp" line="22"/>
         <source>Resident</source>
         <translation>居民</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="26"/>
+        <location filename="../identify_panel.cpp" line="38"/>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="38"/>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="39"/>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="39"/>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="45"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="27"/>
+        <location filename="../identify_panel.cpp" line="46"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="28"/>
+        <location filename="../identify_panel.cpp" line="47"/>
+        <source>Building name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="48"/>
+        <source>Grid name</source>
+        <translation>网格名称</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="49"/>
+        <source>Post name</source>
+        <translation>站点名称</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="50"/>
+        <source>Buildings</source>
+        <translation>楼栋数</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="51"/>
         <source>Compound</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="29"/>
+        <location filename="../identify_panel.cpp" line="52"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="30"/>
+        <location filename="../identify_panel.cpp" line="53"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="31"/>
+        <location filename="../identify_panel.cpp" line="54"/>
         <source>Grid code</source>
         <translation>网格编码</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="33"/>
+        <location filename="../identify_panel.cpp" line="56"/>
         <source>Floors</source>
         <translation>层数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="34"/>
+        <location filename="../identify_panel.cpp" line="57"/>
         <source>Units</source>
         <translation>单元数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="35"/>
+        <location filename="../identify_panel.cpp" line="58"/>
         <source>Use</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="36"/>
+        <location filename="../identify_panel.cpp" line="59"/>
         <source>Households</source>
         <translation>户数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="37"/>
+        <location filename="../identify_panel.cpp" line="60"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="38"/>
+        <location filename="../identify_panel.cpp" line="61"/>
         <source>Party members</source>
         <translation>党员数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="39"/>
+        <location filename="../identify_panel.cpp" line="62"/>
         <source>Vulnerable households</source>
         <translation>重点关注户</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="40"/>
+        <location filename="../identify_panel.cpp" line="63"/>
         <source>Nearby service post</source>
         <translation>附近服务站点</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="41"/>
+        <location filename="../identify_panel.cpp" line="64"/>
         <source>Unit</source>
         <translation>单元</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="42"/>
+        <location filename="../identify_panel.cpp" line="65"/>
         <source>Room</source>
         <translation>房号</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="43"/>
+        <location filename="../identify_panel.cpp" line="66"/>
         <source>Floor</source>
         <translation>楼层</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="44"/>
+        <location filename="../identify_panel.cpp" line="67"/>
         <source>Member type</source>
         <translation>党员类别</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="45"/>
+        <location filename="../identify_panel.cpp" line="68"/>
         <source>Branch</source>
         <translation>所在支部</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="46"/>
+        <location filename="../identify_panel.cpp" line="69"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="48"/>
+        <location filename="../identify_panel.cpp" line="71"/>
         <source>Needs attention</source>
         <translation>关注事项</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="49"/>
+        <location filename="../identify_panel.cpp" line="72"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="50"/>
+        <location filename="../identify_panel.cpp" line="73"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="51"/>
+        <location filename="../identify_panel.cpp" line="74"/>
         <source>Birth year</source>
         <translation>出生年份</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="52"/>
+        <location filename="../identify_panel.cpp" line="75"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="53"/>
+        <location filename="../identify_panel.cpp" line="76"/>
         <source>Party member</source>
         <translation>党员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="54"/>
+        <location filename="../identify_panel.cpp" line="77"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="55"/>
+        <location filename="../identify_panel.cpp" line="78"/>
         <source>Target households</source>
         <translation>目标户数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="56"/>
+        <location filename="../identify_panel.cpp" line="79"/>
         <source>Grid manager</source>
         <translation>网格管理员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="57"/>
+        <location filename="../identify_panel.cpp" line="80"/>
         <source>Grid supervisor</source>
         <translation>网格监督员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="58"/>
+        <location filename="../identify_panel.cpp" line="81"/>
         <source>Grid assistant</source>
         <translation>网格协管员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="59"/>
+        <location filename="../identify_panel.cpp" line="82"/>
         <source>Manager phone</source>
         <translation>管理员电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="60"/>
+        <location filename="../identify_panel.cpp" line="83"/>
         <source>Supervisor phone</source>
         <translation>监督员电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="61"/>
+        <location filename="../identify_panel.cpp" line="84"/>
         <source>Assistant phone</source>
         <translation>协管员电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="62"/>
+        <location filename="../identify_panel.cpp" line="85"/>
         <source>Type code</source>
         <translation>类型代码</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="63"/>
+        <location filename="../identify_panel.cpp" line="86"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="64"/>
+        <location filename="../identify_panel.cpp" line="87"/>
         <source>Opening hours</source>
         <translation>服务时间</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="65"/>
+        <location filename="../identify_panel.cpp" line="88"/>
         <source>Service radius (m)</source>
         <translation>服务半径（米）</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="66"/>
+        <location filename="../identify_panel.cpp" line="89"/>
         <source>Walk minutes</source>
         <translation>步行分钟</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="76"/>
-        <location filename="../identify_panel.cpp" line="86"/>
+        <location filename="../identify_panel.cpp" line="99"/>
+        <location filename="../identify_panel.cpp" line="109"/>
         <source>Show personal data</source>
         <translation>显示个人信息</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="81"/>
+        <location filename="../identify_panel.cpp" line="104"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="81"/>
+        <location filename="../identify_panel.cpp" line="104"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="87"/>
+        <location filename="../identify_panel.cpp" line="110"/>
         <source>Names, phones and ID numbers will be shown in full. Continue?</source>
         <translation>将完整显示姓名、电话和身份证号。是否继续？</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="117"/>
+        <location filename="../identify_panel.cpp" line="140"/>
         <source>Hardship</source>
         <translation>困难户</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="117"/>
+        <location filename="../identify_panel.cpp" line="140"/>
         <source>Minimum income</source>
         <translation>低保户</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="118"/>
+        <location filename="../identify_panel.cpp" line="141"/>
         <source>Elderly living alone</source>
         <translation>独居老人</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="118"/>
+        <location filename="../identify_panel.cpp" line="141"/>
         <source>Left-behind children</source>
         <translation>留守儿童</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="119"/>
+        <location filename="../identify_panel.cpp" line="142"/>
         <source>Disability</source>
         <translation>残疾人</translation>
     </message>
