@@ -6,10 +6,16 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <functional>
+#include <future>
 #include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -244,22 +250,32 @@ public:
     BulkLoad& operator=(BulkLoad&&) = delete;
     ~BulkLoad() = default;
 
+    struct Extent {
+        std::int64_t rows = 0;
+        model::Rect box;
+    };
     /// Fills each R*Tree from its table in one packed pass, checks what the geometry triggers
-    /// would have checked, and restores the triggers.
-    void finish(const std::function<void(const std::string&)>& onTable) {
+    /// would have checked, and restores the triggers. Returns each indexed table's row count
+    /// and extent, read on the way.
+    std::map<std::string, Extent> finish(const std::function<void(const std::string&)>& onTable) {
         validateGeometries();
+        std::map<std::string, Extent> extents;
         for (const auto& t : m_triggers) {
             if (t.name.rfind("gii_", 0) != 0) continue;
             onTable(t.table);
             std::vector<RtreeCell> cells;
+            Extent& e = extents[t.table];
             Statement st(m_conn, "SELECT rowid, geom FROM " + quoteIdentifier(t.table) + " WHERE geom IS NOT NULL ORDER BY rowid");
             while (st.step()) {
                 const model::Rect r = blobBounds(st.columnBlob(1));
+                e.box.expand(r);
                 cells.push_back({st.columnInt(0), {roundDown(r.xmin), roundUp(r.xmax), roundDown(r.ymin), roundUp(r.ymax)}});
             }
+            e.rows = static_cast<std::int64_t>(cells.size());
             loadRtree(m_conn, "idx_" + t.table + "_geom", std::move(cells));
         }
         for (const auto& t : m_triggers) m_conn.exec(t.sql);
+        return extents;
     }
 
 private:
@@ -507,65 +523,175 @@ void DemoWriter::frame() {
     }
 }
 
+// Households and residents are drawn on a second thread (names, ID numbers, phones: about a
+// fifth of the work) while this one inserts them. The drawing thread alone uses the stateful
+// ID and phone counters, in building order, so the output is the same as drawing inline.
+
+struct ResidentRow {
+    std::int64_t id = 0;
+    demo::Person person;
+    std::string phone, idNumber;
+};
+struct HouseholdRow {
+    std::int64_t id = 0, unitId = 0;
+    int floor = 0;
+    std::string room;
+    demo::HouseholdDraw flags; ///< people moved out into residents
+    Vec2 at;
+    std::size_t firstResident = 0, residentCount = 0;
+};
+/// One building's households and residents.
+struct Batch {
+    std::size_t building = 0;
+    std::vector<HouseholdRow> households;
+    std::vector<ResidentRow> residents;
+};
+
+/// A bounded single-producer single-consumer queue; close() ends it from either side.
+class BatchQueue {
+public:
+    bool push(Batch&& b) {
+        std::unique_lock lock(m_mutex);
+        m_space.wait(lock, [&] { return m_items.size() < kCapacity || m_closed; });
+        if (m_closed) return false;
+        m_items.push_back(std::move(b));
+        m_ready.notify_one();
+        return true;
+    }
+    std::optional<Batch> pop() {
+        std::unique_lock lock(m_mutex);
+        m_ready.wait(lock, [&] { return !m_items.empty() || m_closed; });
+        if (m_items.empty()) return std::nullopt;
+        Batch b = std::move(m_items.front());
+        m_items.pop_front();
+        m_space.notify_one();
+        return b;
+    }
+    void close() {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_ready.notify_all();
+        m_space.notify_all();
+    }
+
+private:
+    static constexpr std::size_t kCapacity = 64;
+    std::mutex m_mutex;
+    std::condition_variable m_ready, m_space;
+    std::deque<Batch> m_items;
+    bool m_closed = false;
+};
+
+/// Closes the queue and waits for the drawing thread however people() is left (a cancel, a
+/// failed insert), so the thread never outlives the data it reads.
+class DrawingThread {
+public:
+    DrawingThread(BatchQueue& queue, std::function<void()> work) : m_queue(queue), m_future(std::async(std::launch::async, std::move(work))) {}
+    DrawingThread(const DrawingThread&) = delete;
+    DrawingThread& operator=(const DrawingThread&) = delete;
+    DrawingThread(DrawingThread&&) = delete;
+    DrawingThread& operator=(DrawingThread&&) = delete;
+    ~DrawingThread() {
+        m_queue.close();
+        if (m_future.valid()) m_future.wait();
+    }
+    /// Rethrows what the thread threw, if anything.
+    void finish() { m_future.get(); }
+
+private:
+    BatchQueue& m_queue;
+    std::future<void> m_future;
+};
+
 void DemoWriter::people() {
     m_gridMembers.assign(m_d.grids.size(), {});
     m_gridVulnerable.assign(m_d.grids.size(), {});
     m_communityMembers.assign(m_d.communities.size(), {});
-    const double total = std::max(1, m_d.households);
-    std::int64_t unitId = 0, householdId = 0, residentId = 0, done = 0;
-    demo::HouseholdDraw draw;
     const int year = m_date.year;
-    char room[16];
-    std::string phone, idNumber;
-    for (std::size_t i = 0; i < m_d.buildings.size(); ++i) {
-        const PlanBuilding& pb = m_d.buildings[i];
-        if (pb.households() == 0) {
-            unitId += pb.units;
-            continue;
+    BatchQueue queue;
+    auto draw = [&] {
+        std::int64_t unitId = 0, householdId = 0, residentId = 0;
+        demo::HouseholdDraw d;
+        char room[16];
+        for (std::size_t i = 0; i < m_d.buildings.size(); ++i) {
+            const PlanBuilding& pb = m_d.buildings[i];
+            if (pb.households() == 0) {
+                unitId += pb.units;
+                continue;
+            }
+            Rng rng = stream(m_options.seed, 1000 + i);
+            Batch batch;
+            batch.building = i;
+            batch.households.reserve(static_cast<std::size_t>(pb.households()));
+            const auto& bx = pb.box;
+            const double uw = bx.width() / pb.units, slot = uw / pb.flats;
+            const int f0 = pb.firstFlatFloor, span = std::max(1, pb.floors - f0);
+            for (int u = 1; u <= pb.units; ++u) {
+                ++unitId;
+                for (int f = f0; f <= pb.floors; ++f)
+                    for (int k = 1; k <= pb.flats; ++k) {
+                        // Flats side by side along the unit, floors spread across the depth, so
+                        // points never coincide and stay inside the unit's part of the footprint.
+                        const double x = bx.x0 + uw * (u - 1) + slot * (k - 0.5) + ((f % 3) - 1) * 0.12 * slot;
+                        const double y = bx.y0 + bx.height() * (0.12 + 0.76 * (f - f0) / span);
+                        m_people.drawHousehold(rng, d);
+                        HouseholdRow h;
+                        h.id = ++householdId;
+                        h.unitId = unitId;
+                        h.floor = f;
+                        h.room.assign(room, static_cast<std::size_t>(std::snprintf(room, sizeof room, "%d", f * 100 + k)));
+                        h.at = {std::round(x * 100) / 100, std::round(y * 100) / 100};
+                        h.firstResident = batch.residents.size();
+                        h.residentCount = d.people.size();
+                        for (auto& p : d.people) {
+                            ResidentRow r;
+                            r.id = ++residentId;
+                            if (p.isAdult(year)) r.phone = m_people.mobile(rng);
+                            r.idNumber = m_people.idNumber(rng, p.birthYear, p.gender);
+                            r.person = std::move(p);
+                            batch.residents.push_back(std::move(r));
+                        }
+                        d.people.clear();
+                        h.flags = d;
+                        batch.households.push_back(std::move(h));
+                    }
+            }
+            if (!queue.push(std::move(batch))) return; // the inserting side stopped
         }
+        queue.close();
+    };
+    DrawingThread drawing(queue, draw);
+
+    const double total = std::max(1, m_d.households);
+    std::int64_t done = 0;
+    while (auto batch = queue.pop()) {
         progress(6 + 80 * static_cast<double>(done) / total, "households and residents");
-        Rng rng = stream(m_options.seed, 1000 + i);
+        const PlanBuilding& pb = m_d.buildings[batch->building];
         const std::string branch = branchOf(pb.grid);
         const auto grid = static_cast<std::size_t>(pb.grid);
         const auto community = static_cast<std::size_t>(pb.community);
-        const auto& bx = pb.box;
-        const double uw = bx.width() / pb.units, slot = uw / pb.flats;
-        const int f0 = pb.firstFlatFloor, span = std::max(1, pb.floors - f0);
-        for (int u = 1; u <= pb.units; ++u) {
-            ++unitId;
-            for (int f = f0; f <= pb.floors; ++f)
-                for (int k = 1; k <= pb.flats; ++k) {
-                    // Flats side by side along the unit, floors spread across the depth, so
-                    // points never coincide and stay inside the unit's part of the footprint.
-                    const double x = bx.x0 + uw * (u - 1) + slot * (k - 0.5) + ((f % 3) - 1) * 0.12 * slot;
-                    const double y = bx.y0 + bx.height() * (0.12 + 0.76 * (f - f0) / span);
-                    const Vec2 at{std::round(x * 100) / 100, std::round(y * 100) / 100};
-                    m_people.drawHousehold(rng, draw);
-                    const std::int64_t hid = ++householdId;
-                    const int roomLen = std::snprintf(room, sizeof room, "%d", f * 100 + k);
-                    m_big.household(hid, unitId, f, std::string_view(room, static_cast<std::size_t>(roomLen)), draw, at);
-                    bool vulnerable = draw.hardship || draw.minimumIncome || draw.elderlyAlone || draw.leftBehindChildren;
-                    for (const auto& p : draw.people) {
-                        const std::int64_t rid = ++residentId;
-                        const bool adult = p.isAdult(year);
-                        phone = adult ? m_people.mobile(rng) : std::string();
-                        idNumber = m_people.idNumber(rng, p.birthYear, p.gender);
-                        m_big.resident(rid, hid, p, phone, idNumber, branch);
-                        vulnerable = vulnerable || p.disability;
-                        if (adult) ++m_adults;
-                        if (p.member) {
-                            ++m_members;
-                            if (std::string_view(p.memberType) != "mobile") {
-                                m_gridMembers[grid].push_back({rid, hid});
-                                m_communityMembers[community].push_back(rid);
-                            }
-                        }
+        for (const auto& h : batch->households) {
+            m_big.household(h.id, h.unitId, h.floor, h.room, h.flags, h.at);
+            bool vulnerable = h.flags.hardship || h.flags.minimumIncome || h.flags.elderlyAlone || h.flags.leftBehindChildren;
+            for (std::size_t q = h.firstResident; q < h.firstResident + h.residentCount; ++q) {
+                const ResidentRow& r = batch->residents[q];
+                const demo::Person& p = r.person;
+                m_big.resident(r.id, h.id, p, r.phone, r.idNumber, branch);
+                vulnerable = vulnerable || p.disability;
+                if (p.isAdult(year)) ++m_adults;
+                if (p.member) {
+                    ++m_members;
+                    if (std::string_view(p.memberType) != "mobile") {
+                        m_gridMembers[grid].push_back({r.id, h.id});
+                        m_communityMembers[community].push_back(r.id);
                     }
-                    if (vulnerable) m_gridVulnerable[grid].push_back(hid);
-                    ++done;
                 }
+            }
+            if (vulnerable) m_gridVulnerable[grid].push_back(h.id);
         }
+        done += static_cast<std::int64_t>(batch->households.size());
     }
+    drawing.finish();
 }
 
 void DemoWriter::posts() {
@@ -659,37 +785,58 @@ void DemoWriter::run(DemoSummary& summary) {
     summary.members = m_members;
 }
 
-/// Extents and row counts for QGIS and ogrinfo, ANALYZE, and the one fixed timestamp (also in
-/// spatialite_history, which schema creation stamps with the wall clock).
+/// Extents and row counts for QGIS and ogrinfo, ANALYZE, and the one fixed timestamp.
 ///
-/// Not Atlas::updateStatistics(): its UpdateLayerStatistics() without arguments also scans the
-/// summary views, whose correlated subqueries run per household (3.5 s on M, ~20 s on L). Each
-/// spatial view has exactly one row per row of its base table (inner joins on NOT NULL
-/// foreign keys), so its statistics are copied from the base table's instead.
-void layerStatistics(Connection& c, const std::string& stamp) {
+/// Not Atlas::updateStatistics() (SpatiaLite's UpdateLayerStatistics()): on an L district it
+/// takes longer than the rest of the load together. With no arguments it also scans the
+/// summary views, whose correlated subqueries run per household (3.5 s on M, ~20 s on L); per
+/// table it still builds per-column statistics (geometry_columns_field_infos) with a sort per
+/// column (~30% of all instructions on M). What GIS clients read is the row count and extent
+/// per table; the bulk load has both already (exact, from the blob MBRs). Each spatial view
+/// has exactly one row per row of its base table (inner joins on NOT NULL foreign keys), so
+/// its figures are the base table's.
+///
+/// GDAL trusts geometry_columns_statistics only when last_verified is later than the last
+/// event in geometry_columns_time, so the one fixed timestamp (the census date, from the
+/// seed) is used for the inserts and one second after it for the statistics. Schema creation
+/// stamped spatialite_history with the wall clock; that gets the fixed stamp too.
+void layerStatistics(Connection& c, const std::map<std::string, BulkLoad::Extent>& extents, const CensusDate& date) {
+    const std::string inserted = date.text() + "T00:00:00.000Z";
+    const std::string verified = date.text() + "T00:00:01.000Z";
     Transaction tx(c);
     {
         Statement tables(c, "SELECT f_table_name FROM geometry_columns ORDER BY f_table_name");
         std::vector<std::string> names;
         while (tables.step()) names.push_back(tables.columnText(0));
+        Statement put(c, "INSERT OR REPLACE INTO geometry_columns_statistics (f_table_name, f_geometry_column, last_verified, "
+                         "row_count, extent_min_x, extent_min_y, extent_max_x, extent_max_y) VALUES (?1, 'geom', ?2, ?3, ?4, ?5, ?6, ?7)");
         for (const auto& t : names) {
-            Statement st(c, "SELECT UpdateLayerStatistics(?1, 'geom')");
-            st.bind(1, t);
-            st.step();
+            const auto it = extents.find(t);
+            const std::int64_t rows = it != extents.end() ? it->second.rows
+                                                          : c.queryInt("SELECT COUNT(*) FROM " + quoteIdentifier(t) + " WHERE geom IS NOT NULL").value_or(0);
+            put.bind(1, t).bind(2, verified).bind(3, rows);
+            if (it != extents.end() && rows > 0) {
+                const auto& r = it->second.box;
+                put.bind(4, r.xmin).bind(5, r.ymin).bind(6, r.xmax).bind(7, r.ymax);
+            } else {
+                for (int i = 4; i <= 7; ++i) put.bindNull(i);
+            }
+            put.run();
         }
     }
     c.exec("DELETE FROM views_geometry_columns_statistics");
-    c.exec("INSERT INTO views_geometry_columns_statistics (view_name, view_geometry, last_verified, row_count, "
-           "extent_min_x, extent_min_y, extent_max_x, extent_max_y) "
-           "SELECT v.view_name, v.view_geometry, NULL, s.row_count, s.extent_min_x, s.extent_min_y, s.extent_max_x, "
-           "s.extent_max_y FROM views_geometry_columns v JOIN geometry_columns_statistics s "
-           "ON s.f_table_name = v.f_table_name AND s.f_geometry_column = v.f_geometry_column ORDER BY v.view_name");
-    for (const char* sql : {"UPDATE geometry_columns_time SET last_insert = ?1",
-                            "UPDATE spatialite_history SET timestamp = ?1",
-                            "UPDATE geometry_columns_statistics SET last_verified = ?1",
-                            "UPDATE views_geometry_columns_statistics SET last_verified = ?1"}) {
+    {
+        Statement st(c, "INSERT INTO views_geometry_columns_statistics (view_name, view_geometry, last_verified, row_count, "
+                        "extent_min_x, extent_min_y, extent_max_x, extent_max_y) "
+                        "SELECT v.view_name, v.view_geometry, ?1, s.row_count, s.extent_min_x, s.extent_min_y, s.extent_max_x, "
+                        "s.extent_max_y FROM views_geometry_columns v JOIN geometry_columns_statistics s "
+                        "ON s.f_table_name = v.f_table_name AND s.f_geometry_column = v.f_geometry_column ORDER BY v.view_name");
+        st.bind(1, verified);
+        st.run();
+    }
+    for (const char* sql : {"UPDATE geometry_columns_time SET last_insert = ?1", "UPDATE spatialite_history SET timestamp = ?1"}) {
         Statement st(c, sql);
-        st.bind(1, stamp);
+        st.bind(1, inserted);
         st.run();
     }
     tx.commit();
@@ -715,23 +862,25 @@ DemoSummary generateDemo(const std::string& path, const DemoOptions& options, Fe
                                  : options.name;
     auto atlas = Atlas::create(path, kAtlasSrid, name);
     Connection& c = atlas->connection();
-    // A new file nobody else reads: no rollback journal on disk, no fsync, a big cache. A failed
-    // or cancelled run is thrown away by the caller (the CLI writes to a temp file).
-    c.exec("PRAGMA journal_mode = MEMORY");
+    // A new file nobody else reads, thrown away by the caller if the run fails or is cancelled
+    // (the CLI writes to a temp file): no rollback journal at all, which also spares every
+    // insert copying the pages it touches into a statement journal, no fsync, a big cache.
+    c.exec("PRAGMA journal_mode = OFF");
     c.exec("PRAGMA synchronous = OFF");
     c.exec("PRAGMA cache_size = -262144");
     c.exec("PRAGMA temp_store = MEMORY");
     DemoSummary summary;
     summary.gridsOutsideTarget = d.gridsOutsideTarget;
+    std::map<std::string, BulkLoad::Extent> extents;
     {
         Transaction tx(c);
         BulkLoad bulk(c);
         DemoWriter(*atlas, d, options, feedback).run(summary);
-        bulk.finish([&](const std::string& table) { progress(88, "spatial index: " + table); });
+        extents = bulk.finish([&](const std::string& table) { progress(88, "spatial index: " + table); });
         tx.commit();
     }
     progress(94, "layer statistics");
-    layerStatistics(c, censusDate(options.seed).text() + "T00:00:00.000Z");
+    layerStatistics(c, extents, censusDate(options.seed));
     c.exec("PRAGMA journal_mode = WAL");
     for (const char* table : {"communities", "grids", "grid_staff", "buildings", "units", "households", "residents",
                               "service_posts", "streets", "assignments"})

@@ -276,8 +276,8 @@ void Planner::streetGrid() {
     m_d.rows = m_spec.officesY * m_spec.officeRows;
     const bool small = m_d.scale == DemoScale::S;
     std::vector<double> widths, heights;
-    for (int i = 0; i < m_d.cols; ++i) widths.push_back(std::round(m_rng.uniform(small ? 220 : 210, small ? 270 : 290)));
-    for (int j = 0; j < m_d.rows; ++j) heights.push_back(std::round(m_rng.uniform(small ? 190 : 170, small ? 230 : 240)));
+    for (int i = 0; i < m_d.cols; ++i) widths.push_back(std::round(m_rng.uniform(small ? 220 : 240, small ? 270 : 320)));
+    for (int j = 0; j < m_d.rows; ++j) heights.push_back(std::round(m_rng.uniform(small ? 190 : 190, small ? 230 : 260)));
     double w = 0, h = 0;
     for (double v : widths) w += v;
     for (double v : heights) h += v;
@@ -366,7 +366,7 @@ BlockKind Planner::kindFor(const Cell& c) {
                                                      BlockKind::Walkup, BlockKind::Walkup, BlockKind::Mixed};
         return kS[static_cast<std::size_t>(c.col * 3 + c.row)];
     }
-    const std::size_t k = m_rng.weighted({0.38, 0.20, 0.22, 0.10, 0.10});
+    const std::size_t k = m_rng.weighted({0.32, 0.26, 0.24, 0.08, 0.10});
     static constexpr std::array<BlockKind, 5> kKinds{BlockKind::Walkup, BlockKind::Towers, BlockKind::Mixed,
                                                      BlockKind::Public, BlockKind::Commercial};
     return kKinds[k];
@@ -433,7 +433,7 @@ std::optional<BuildingSpec> Planner::shop(double avail) {
     BuildingSpec s;
     s.use = "commercial";
     s.floors = 1 + static_cast<int>(m_rng.weighted({0.4, 0.45, 0.15}));
-    s.length = std::round(m_rng.uniform(18, 48));
+    s.length = std::round(m_rng.uniform(24, 60));
     if (s.length > avail) s.length = std::floor(avail);
     if (s.length < 12) return std::nullopt;
     s.name = m_rng.pick(kShopPrefix) + m_rng.pick(kShopKinds);
@@ -508,8 +508,8 @@ void Planner::layoutCell(Cell& c) {
     enum class Front { None, Shops, MixedUse };
     Front south = Front::None, north = Front::None;
     if (residential) {
-        if (m_rng.chance(southArt ? 0.75 : 0.35)) south = m_rng.chance(0.6) ? Front::Shops : Front::MixedUse;
-        if (m_rng.chance(northArt ? 0.5 : 0.2)) north = Front::Shops;
+        if (m_rng.chance(southArt ? 0.7 : 0.3)) south = m_rng.chance(0.55) ? Front::Shops : Front::MixedUse;
+        if (m_rng.chance(northArt ? 0.35 : 0.12)) north = Front::Shops;
     } else if (c.kind == BlockKind::Commercial) {
         south = Front::Shops;
         north = Front::Shops;
@@ -544,8 +544,8 @@ void Planner::layoutCell(Cell& c) {
     const double yLimit = northRow.buildings.empty() ? b.y1 - 12 : northRow.y0 - 15;
     std::vector<Row> inner;
     double y = yStart;
-    const bool westShops = residential && m_d.xArterial[col] && m_rng.chance(0.4);
-    const bool eastShops = residential && m_d.xArterial[col + 1] && m_rng.chance(0.4);
+    const bool westShops = residential && m_d.xArterial[col] && m_rng.chance(0.25);
+    const bool eastShops = residential && m_d.xArterial[col + 1] && m_rng.chance(0.25);
     auto placeRow = [&](double depth, const Maker& make, const std::function<double()>& gap, bool endShops) {
         Row row;
         row.y0 = snap(y);
