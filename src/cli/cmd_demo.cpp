@@ -1,11 +1,14 @@
 // gridatlas-cli demo: writes the deterministic demo district to a temp file next to --out and
 // renames it into place on success, so a failed or cancelled run leaves no file behind.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -120,12 +123,12 @@ std::string withThousands(std::int64_t n) {
 int runDemo(const ArgList& argv) {
     const Args args("demo", argv, {"out", "scale", "seed", "name"}, {"force"});
     if (!args.positional().empty())
-        throw InputError("gridatlas-cli demo: unexpected argument '" + args.positional().front() + "' (use --out FILE)");
+        throw InputError("unexpected argument '" + args.positional().front() + "' (use --out FILE)");
     const fs::path out = args.required("out");
     storage::DemoOptions options;
     if (const auto scale = args.value("scale")) {
         const auto parsed = storage::parseDemoScale(*scale);
-        if (!parsed) throw InputError("gridatlas-cli demo: --scale '" + *scale + "' is not S, M or L");
+        if (!parsed) throw InputError("--scale '" + *scale + "' is not S, M or L");
         options.scale = *parsed;
     }
     if (const auto seed = args.integer("seed", 0, std::numeric_limits<long long>::max()))
@@ -134,18 +137,20 @@ int runDemo(const ArgList& argv) {
 
     std::error_code ec;
     const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
-    if (!fs::exists(folder, ec))
-        throw InputError("gridatlas-cli demo: cannot write '" + out.string() + "': folder '" + folder.string() + "' does not exist");
-    if (!fs::is_directory(folder, ec))
-        throw InputError("gridatlas-cli demo: cannot write '" + out.string() + "': '" + folder.string() + "' is not a folder");
-    if (access(folder.c_str(), W_OK | X_OK) != 0)
-        throw InputError("gridatlas-cli demo: cannot write '" + out.string() + "': folder '" + folder.string() + "' is not writable");
-    if (fs::is_directory(out, ec))
-        throw InputError("gridatlas-cli demo: --out '" + out.string() + "' is a folder; give a file name");
+    const std::string target = "cannot write '" + out.string() + "': ";
+    if (!fs::exists(folder, ec)) throw InputError(target + "folder '" + folder.string() + "' does not exist");
+    if (!fs::is_directory(folder, ec)) throw InputError(target + "'" + folder.string() + "' is not a folder");
+    if (fs::is_directory(out, ec)) throw InputError("--out '" + out.string() + "' is a folder; give a file name");
     if (fs::exists(out, ec) && !args.flag("force"))
-        throw InputError("gridatlas-cli demo: '" + out.string() + "' already exists (use --force to replace it)");
-
+        throw InputError("'" + out.string() + "' already exists (use --force to replace it)");
     TempAtlas temp(folder / ("." + out.filename().string() + ".tmp-" + std::to_string(getpid())));
+    {
+        // Probe before any work: permissions (also for root on read-only mounts), quota, names.
+        const int fd = ::open(temp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+        if (fd < 0) throw InputError(target + "cannot create files in '" + folder.string() + "' (" + std::strerror(errno) + ")");
+        ::close(fd);
+        fs::remove(temp.path(), ec);
+    }
     Feedback feedback;
     ProgressPrinter printer;
     feedback.setProgressCallback([&printer](double p, const std::string& stage) { printer(p, stage); });
