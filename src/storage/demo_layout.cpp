@@ -128,8 +128,9 @@ namespace {
 
 using model::Rng;
 
-// District centre in EPSG:4548 (CGCS2000 / 3-degree Gauss-Kruger CM 117E): 117.43E 49.59N,
-// Manzhouli. Computed once with PROJ; constants keep planning free of a PROJ database lookup.
+// District centre in EPSG:4548 (CGCS2000 / 3-degree Gauss-Kruger CM 117E), Manzhouli, about
+// 117.43E 49.58N (PROJ puts 49.59N 834 m further north; see the DemoPlan test). Constants keep
+// planning free of a PROJ database lookup.
 constexpr double kCentreX = 531000.0;
 constexpr double kCentreY = 5494500.0;
 constexpr double kSidewalk = 6.0;

@@ -22,6 +22,7 @@
 #include "model/support/error.h"
 #include "model/support/feedback.h"
 #include "storage/connection.h"
+#include "storage/crs.h"
 #include "storage/demo_generator.h"
 #include "storage/demo_people.h"
 #include "storage/demo_plan.h"
@@ -139,6 +140,17 @@ TEST(DemoPlan, UnionOfBoxesTracesOnePolygonAndRefusesOverlapsCornersAndHoles) {
     EXPECT_THROW(demo::unionOfBoxes({Box{0, 0, 2, 2}, Box{1, 1, 3, 3}}), Error);
     EXPECT_THROW(demo::unionOfBoxes({Box{0, 0, 1, 1}, Box{1, 1, 2, 2}}), Error);
     EXPECT_THROW(demo::unionOfBoxes({Box{0, 0, 3, 1}, Box{0, 2, 3, 3}, Box{0, 1, 1, 2}, Box{2, 1, 3, 2}}), Error);
+}
+
+TEST(DemoPlan, DistrictCentreIsManzhouliInTheAtlasCrs) {
+    // The planner centres the district on the given constants x=531000, y=5494500 (EPSG:4548),
+    // "about 117.43E 49.59N": PROJ puts 49.59N 834 m further north, which the district
+    // (1.2 km across at S) still spans, so both name the same place.
+    EXPECT_EQ(gaussKrugerZoneEpsg(117.43), 4548);
+    const CoordinateTransform toAtlas("EPSG:4490", "EPSG:4548");
+    const model::Vec2 p = toAtlas.apply({117.43, 49.59});
+    EXPECT_NEAR(p.x, 531000, 100);
+    EXPECT_NEAR(p.y, 5494500, 1000);
 }
 
 TEST(DemoScaleName, ParsesSMLAndNothingElse) {
