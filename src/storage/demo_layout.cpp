@@ -217,7 +217,6 @@ private:
     Rng m_rng;
     District m_d;
     std::vector<int> m_cellOrder; // all cells in walking order (offices, then serpentine)
-    std::size_t m_compoundNameIndex = 0;
 
     Cell& cellAt(int col, int row) { return m_d.cells[static_cast<std::size_t>(row * m_d.cols + col)]; }
     void streetGrid();
@@ -374,12 +373,11 @@ BlockKind Planner::kindFor(const Cell& c) {
 }
 
 std::string Planner::compoundName(bool old) {
-    // Deterministic walk through the prefix x suffix table so names rarely repeat.
+    // A place or work-unit name and a suffix, old-style (铁路小区) or new (阳光花园).
     const auto& pre = old ? kCompoundPrefixOld : kCompoundPrefixNew;
     const auto& suf = old ? kCompoundSuffixOld : kCompoundSuffixNew;
     const std::size_t i = static_cast<std::size_t>(m_rng.between(0, static_cast<std::int64_t>(pre.size()) - 1));
     const std::size_t j = static_cast<std::size_t>(m_rng.between(0, static_cast<std::int64_t>(suf.size()) - 1));
-    ++m_compoundNameIndex;
     return pre[i] + suf[j];
 }
 
