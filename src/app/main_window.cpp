@@ -301,7 +301,13 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
         return true;
     } catch (const std::exception& e) {
         showMessage(QString::fromUtf8(e.what()), true);
-        if (isVisible()) QMessageBox::warning(this, tr("Cannot open the atlas"), QString::fromUtf8(e.what()));
+        if (isVisible()) {
+            // Window-modal but not blocking: the caller (a drop, a recent file, a test) goes on.
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the atlas"), QString::fromUtf8(e.what()),
+                                        QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
         return false;
     }
 }

@@ -22,7 +22,7 @@ Args::Args(const std::string& command, const std::vector<std::string>& argv, con
                 if (inlineValue) {
                     m_values[name] = *inlineValue;
                 } else {
-                    if (i + 1 >= argv.size()) throw InputError("gridatlas-cli " + command + ": --" + name + " needs a value");
+                    if (i + 1 >= argv.size()) throw InputError("--" + name + " needs a value");
                     m_values[name] = argv[++i];
                 }
             } else if (flags.count(name) && !inlineValue) {
@@ -31,7 +31,7 @@ Args::Args(const std::string& command, const std::vector<std::string>& argv, con
                 std::string known;
                 for (const auto& v : valued) known += " --" + v;
                 for (const auto& f : flags) known += " --" + f;
-                throw InputError("gridatlas-cli " + command + ": unknown option '" + a + "' (known:" + known + ")");
+                throw InputError("unknown option '" + a + "' (known:" + known + ")");
             }
         } else {
             m_positional.push_back(a);
@@ -47,7 +47,7 @@ std::optional<std::string> Args::value(const std::string& name) const {
 
 std::string Args::required(const std::string& name) const {
     auto v = value(name);
-    if (!v || v->empty()) throw InputError("gridatlas-cli " + m_command + ": --" + name + " is required");
+    if (!v || v->empty()) throw InputError("--" + name + " is required");
     return *v;
 }
 
@@ -57,9 +57,9 @@ std::optional<long long> Args::integer(const std::string& name, long long min, l
     long long out = 0;
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
     if (ec != std::errc() || p != v->data() + v->size())
-        throw InputError("gridatlas-cli " + m_command + ": --" + name + " '" + *v + "' is not a whole number");
+        throw InputError("--" + name + " '" + *v + "' is not a whole number");
     if (out < min || out > max)
-        throw InputError("gridatlas-cli " + m_command + ": --" + name + " " + *v + " is outside " + std::to_string(min) +
+        throw InputError("--" + name + " " + *v + " is outside " + std::to_string(min) +
                          ".." + std::to_string(max));
     return out;
 }

@@ -4,6 +4,7 @@
 #include <QStandardPaths>
 #include <QTest>
 #include <QLabel>
+#include <QMessageBox>
 #include <QListWidget>
 #include <QTreeWidget>
 
@@ -214,8 +215,8 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("not a database at all");
         f.close();
-        m_window->hide(); // no modal message box while hidden
-        QVERIFY(!m_window->openAtlas(bad));
+        QVERIFY(!m_window->openAtlas(bad)); // the message box does not block
+        QVERIFY(m_window->findChild<QMessageBox*>() != nullptr);
         QVERIFY2(m_window->lastMessage().contains("not a SQLite/SpatiaLite database"), qPrintable(m_window->lastMessage()));
     }
 };

@@ -118,11 +118,17 @@ SmallWorld::SmallWorld() {
 
 std::string sourcePath(const std::string& relative) {
     const char* root = std::getenv("GRIDATLAS_SOURCE_DIR");
+#ifdef GRIDATLAS_TEST_SOURCE_DIR
+    if (!root) root = GRIDATLAS_TEST_SOURCE_DIR;
+#endif
     return (fs::path(root ? root : ".") / relative).string();
 }
 
 std::string cliPath() {
     const char* cli = std::getenv("GRIDATLAS_CLI");
+#ifdef GRIDATLAS_TEST_CLI
+    if (!cli) cli = GRIDATLAS_TEST_CLI;
+#endif
     return cli ? cli : "gridatlas-cli";
 }
 
