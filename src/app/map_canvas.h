@@ -51,6 +51,8 @@ public:
                 const std::string& datasetName, int srid);
     /// Drops the in-memory layers (after the atlas changed) and redraws.
     void reloadData();
+    /// The in-memory layers of the shown atlas (shared with render workers); null before an atlas is open.
+    [[nodiscard]] std::shared_ptr<storage::LayerCache> layerCache() const { return m_cache; }
     /// Replaces the document (e.g. a layer toggled) keeping the view.
     void setDocument(std::shared_ptr<const render::MapDocument> doc);
     [[nodiscard]] std::shared_ptr<const render::MapDocument> document() const { return m_doc; }
