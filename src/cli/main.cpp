@@ -15,10 +15,10 @@ namespace {
 constexpr const char* kUsage = R"(usage: gridatlas-cli COMMAND [options]
 
 commands:
-  demo    --out FILE --scale S|M|L [--seed N] [--name NAME]
+  demo    --out FILE --scale S|M|L [--seed N] [--name NAME] [--force]
           generate a deterministic demo district atlas
   render  --atlas FILE --map maps/NAME.json --out out/x.pdf|png|svg [--dpi N]
-          [--page A4|A3] [--landscape] [--reveal]
+          [--page A4|A3] [--landscape|--portrait] [--reveal]
           render a member-location chart (党员居住平面图)
   info    --atlas FILE
           print the atlas's CRS, schema version and row counts
