@@ -120,16 +120,21 @@ model::Value LayerSnapshot::value(std::size_t i, int column) const {
     const Column& c = m_columns[static_cast<std::size_t>(column)];
     if (c.isNull[i]) return std::monostate{};
     switch (c.field.type) {
-    case FieldType::Integer: return c.ints[i];
-    case FieldType::Real: return c.reals[i];
-    case FieldType::Text: return c.texts[i];
+    case FieldType::Integer:
+        return c.ints[i];
+    case FieldType::Real:
+        return c.reals[i];
+    case FieldType::Text:
+        return c.texts[i];
     }
     return std::monostate{};
 }
 
 std::size_t LayerSnapshot::memoryBytes() const {
-    std::size_t bytes = m_ids.size() * 8 + m_points.size() * 16 + m_bounds.size() * 32 + m_order.size() * 4 + m_cellStart.size() * 4;
-    for (const auto& g : m_geometries) bytes += sizeof g + g.coords.capacity() * 16 + (g.ringEnds.capacity() + g.partEnds.capacity()) * 4;
+    std::size_t bytes =
+        m_ids.size() * 8 + m_points.size() * 16 + m_bounds.size() * 32 + m_order.size() * 4 + m_cellStart.size() * 4;
+    for (const auto& g : m_geometries)
+        bytes += sizeof g + g.coords.capacity() * 16 + (g.ringEnds.capacity() + g.partEnds.capacity()) * 4;
     for (const auto& c : m_columns) {
         bytes += c.ints.capacity() * 8 + c.reals.capacity() * 8 + c.isNull.capacity();
         for (const auto& t : c.texts) bytes += sizeof t + (t.capacity() > 15 ? t.capacity() : 0);
@@ -143,7 +148,8 @@ namespace {
 
 class SnapshotCursor : public model::FeatureCursor {
 public:
-    SnapshotCursor(std::shared_ptr<const LayerSnapshot> s, std::vector<std::uint32_t> rows, std::vector<int> columns, bool withGeometry)
+    SnapshotCursor(std::shared_ptr<const LayerSnapshot> s, std::vector<std::uint32_t> rows, std::vector<int> columns,
+                   bool withGeometry)
         : m_s(std::move(s)), m_rows(std::move(rows)), m_columns(std::move(columns)), m_withGeometry(withGeometry) {}
     bool next(model::Feature& out) override {
         if (m_pos >= m_rows.size()) return false;
@@ -202,8 +208,7 @@ private:
 namespace detail {
 /// Maps dense integer ids (the atlas's INTEGER PRIMARY KEYs) to slots; falls back to a hash
 /// map when ids are sparse.
-template <class T>
-class IdMap {
+template <class T> class IdMap {
 public:
     void reserveFor(std::int64_t maxId, std::size_t count) {
         m_dense = maxId >= 0 && maxId < 16'000'000 && static_cast<std::size_t>(maxId) <= count * 4 + 1024;
@@ -230,8 +235,6 @@ struct HouseholdAgg {
     std::int32_t members = 0;
     bool disability = false;
 };
-
-
 
 struct BuildingAgg {
     std::int64_t households = 0, residents = 0, members = 0, vulnerable = 0;
@@ -295,13 +298,15 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
 namespace {
 using namespace detail;
 
-
 LayerSnapshot::Column column(const std::string& name, FieldType type, std::size_t reserve, bool sensitive = false) {
     LayerSnapshot::Column c;
     c.field = model::Field{name, type, sensitive};
-    if (type == FieldType::Integer) c.ints.reserve(reserve);
-    else if (type == FieldType::Real) c.reals.reserve(reserve);
-    else c.texts.reserve(reserve);
+    if (type == FieldType::Integer)
+        c.ints.reserve(reserve);
+    else if (type == FieldType::Real)
+        c.reals.reserve(reserve);
+    else
+        c.texts.reserve(reserve);
     c.isNull.reserve(reserve);
     return c;
 }
@@ -310,9 +315,15 @@ void push(LayerSnapshot::Column& c, Statement& st, int col) {
     const bool null = st.isNull(col);
     c.isNull.push_back(null ? 1 : 0);
     switch (c.field.type) {
-    case FieldType::Integer: c.ints.push_back(null ? 0 : st.columnInt(col)); break;
-    case FieldType::Real: c.reals.push_back(null ? 0.0 : st.columnDouble(col)); break;
-    case FieldType::Text: c.texts.push_back(null ? std::string() : st.columnText(col)); break;
+    case FieldType::Integer:
+        c.ints.push_back(null ? 0 : st.columnInt(col));
+        break;
+    case FieldType::Real:
+        c.reals.push_back(null ? 0.0 : st.columnDouble(col));
+        break;
+    case FieldType::Text:
+        c.texts.push_back(null ? std::string() : st.columnText(col));
+        break;
     }
 }
 void pushInt(LayerSnapshot::Column& c, std::int64_t v) {
@@ -327,28 +338,55 @@ std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const LayerCe
         std::int64_t number = 0;
     };
     IdMap<UnitInfo> units;
-    units.reserveFor(c.queryInt("SELECT MAX(id) FROM units").value_or(0), static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM units").value_or(0)));
+    units.reserveFor(c.queryInt("SELECT MAX(id) FROM units").value_or(0),
+                     static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM units").value_or(0)));
     {
         Statement st(c, "SELECT id, building_id, number FROM units");
         while (st.step()) units[st.columnInt(0)] = UnitInfo{st.columnInt(1), st.columnInt(2)};
     }
     const auto n = static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM households").value_or(0));
-    enum { UnitId, BuildingId, Unit, Floor, Room, Hardship, MinimumIncome, ElderlyAlone, LeftBehind, Vacant, Residents, Members, HasMember,
-           HasDisability, Vulnerable, ColumnCount };
+    enum {
+        UnitId,
+        BuildingId,
+        Unit,
+        Floor,
+        Room,
+        Hardship,
+        MinimumIncome,
+        ElderlyAlone,
+        LeftBehind,
+        Vacant,
+        Residents,
+        Members,
+        HasMember,
+        HasDisability,
+        Vulnerable,
+        ColumnCount
+    };
     std::vector<LayerSnapshot::Column> cols;
-    for (const auto& [name, type] : std::vector<std::pair<const char*, FieldType>>{
-             {"unit_id", FieldType::Integer}, {"building_id", FieldType::Integer}, {"unit", FieldType::Integer}, {"floor", FieldType::Integer},
-             {"room", FieldType::Text}, {"hardship", FieldType::Integer}, {"minimum_income", FieldType::Integer},
-             {"elderly_alone", FieldType::Integer}, {"left_behind_children", FieldType::Integer}, {"vacant", FieldType::Integer},
-             {"residents", FieldType::Integer}, {"members", FieldType::Integer}, {"has_member", FieldType::Integer},
-             {"has_disability", FieldType::Integer}, {"vulnerable", FieldType::Integer}})
+    for (const auto& [name, type] : std::vector<std::pair<const char*, FieldType>>{{"unit_id", FieldType::Integer},
+                                                                                   {"building_id", FieldType::Integer},
+                                                                                   {"unit", FieldType::Integer},
+                                                                                   {"floor", FieldType::Integer},
+                                                                                   {"room", FieldType::Text},
+                                                                                   {"hardship", FieldType::Integer},
+                                                                                   {"minimum_income", FieldType::Integer},
+                                                                                   {"elderly_alone", FieldType::Integer},
+                                                                                   {"left_behind_children", FieldType::Integer},
+                                                                                   {"vacant", FieldType::Integer},
+                                                                                   {"residents", FieldType::Integer},
+                                                                                   {"members", FieldType::Integer},
+                                                                                   {"has_member", FieldType::Integer},
+                                                                                   {"has_disability", FieldType::Integer},
+                                                                                   {"vulnerable", FieldType::Integer}})
         cols.push_back(column(name, type, n));
     std::vector<std::int64_t> ids;
     std::vector<Vec2> points;
     ids.reserve(n);
     points.reserve(n);
-    Statement st(c, "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children, vacant, geom "
-                    "FROM households ORDER BY id");
+    Statement st(c,
+                 "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children, vacant, geom "
+                 "FROM households ORDER BY id");
     model::Geometry g;
     while (st.step()) {
         if (st.isNull(9)) continue; // not placed: the view's layer shows nothing for it either
@@ -382,7 +420,8 @@ std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const LayerCe
 }
 
 // Generic: every column of a table or view, with typed columns from their declared or first value type.
-std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::string& layer, const std::string& relation, GeomType type) {
+std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::string& layer, const std::string& relation,
+                                                 GeomType type) {
     std::vector<LayerSnapshot::Column> cols;
     std::vector<std::string> names;
     {
@@ -393,9 +432,11 @@ std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::strin
             if (name == "geom" || name == "rowid" || name == "id") continue;
             const std::string t = info.columnText(1);
             const FieldType ft = t.find("INT") != std::string::npos ? FieldType::Integer
-                                 : (t.find("REAL") != std::string::npos || t.find("DOUBLE") != std::string::npos) ? FieldType::Real
-                                 : t.find("TEXT") != std::string::npos ? FieldType::Text
-                                 : FieldType::Integer; // undeclared (view expressions): decided by the first value below
+                                 : (t.find("REAL") != std::string::npos || t.find("DOUBLE") != std::string::npos)
+                                     ? FieldType::Real
+                                 : t.find("TEXT") != std::string::npos
+                                     ? FieldType::Text
+                                     : FieldType::Integer; // undeclared (view expressions): decided by the first value below
             cols.push_back(column(name, ft, 0, name == "manager" || name == "supervisor" || name == "assistant"));
             cols.back().field.type = ft;
             names.push_back(name);
@@ -413,11 +454,120 @@ std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::strin
         if (st.isNull(1)) continue;
         ids.push_back(st.columnInt(0));
         decodeSpatialiteBlob(st.columnBlob(1), g);
-        if (type == GeomType::Point) points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
-        else geoms.push_back(g);
+        if (type == GeomType::Point)
+            points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
+        else
+            geoms.push_back(g);
         for (std::size_t k = 0; k < cols.size(); ++k) push(cols[k], st, static_cast<int>(k) + 2);
     }
     return std::make_shared<LayerSnapshot>(layer, type, std::move(cols), std::move(ids), std::move(points), std::move(geoms));
+}
+
+// The buildings layer = building_summary: the table's columns plus the census totals.
+std::shared_ptr<const LayerSnapshot> loadBuildings(Connection& c, const LayerCensus& census) {
+    const IdMap<BuildingAgg>& totals = census.buildings;
+    // Base columns from the table, totals from the scan: the same values as building_summary.
+    auto base = loadGeneric(c, "buildings", "buildings", GeomType::Polygon);
+    std::vector<LayerSnapshot::Column> cols;
+    std::vector<std::int64_t> ids;
+    std::vector<model::Geometry> geoms;
+    for (const auto& f : base->fields()) {
+        if (f.name == "id") continue;
+        LayerSnapshot::Column col = column(f.name, f.type, base->size());
+        const int k = base->columnIndex(f.name);
+        for (std::size_t i = 0; i < base->size(); ++i) {
+            const model::Value v = base->value(i, k);
+            col.isNull.push_back(model::isNull(v) ? 1 : 0);
+            if (f.type == FieldType::Integer)
+                col.ints.push_back(std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0);
+            else if (f.type == FieldType::Real)
+                col.reals.push_back(model::toNumber(v).value_or(0.0));
+            else
+                col.texts.push_back(model::toText(v));
+        }
+        cols.push_back(std::move(col));
+    }
+    for (const char* name : {"households", "residents", "members", "vulnerable_households"})
+        cols.push_back(column(name, FieldType::Integer, base->size()));
+    const std::size_t first = cols.size() - 4;
+    for (std::size_t i = 0; i < base->size(); ++i) {
+        ids.push_back(base->id(i));
+        model::Geometry g;
+        base->geometry(i, g);
+        geoms.push_back(std::move(g));
+        const BuildingAgg* t = totals.find(base->id(i));
+        const BuildingAgg b = t ? *t : BuildingAgg{};
+        pushInt(cols[first], b.households);
+        pushInt(cols[first + 1], b.residents);
+        pushInt(cols[first + 2], b.members);
+        pushInt(cols[first + 3], b.vulnerable);
+    }
+    return std::make_shared<LayerSnapshot>("buildings", GeomType::Polygon, std::move(cols), std::move(ids), std::vector<Vec2>{},
+                                           std::move(geoms));
+}
+
+// The grids layer = grid_summary: names and staff per grid (cheap), totals from the census.
+std::shared_ptr<const LayerSnapshot> loadGrids(Connection& c, const LayerCensus& census) {
+    const IdMap<BuildingAgg>& totals = census.buildings;
+    // Grids: the view's small columns (names, staff) per grid are cheap; its totals come from the scan.
+    IdMap<BuildingAgg> grid;
+    grid.reserveFor(c.queryInt("SELECT MAX(id) FROM grids").value_or(0),
+                    static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM grids").value_or(0)));
+    IdMap<std::int64_t> gridBuildings;
+    gridBuildings.reserveFor(c.queryInt("SELECT MAX(id) FROM grids").value_or(0),
+                             static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM grids").value_or(0)));
+    {
+        Statement st(c, "SELECT id, grid_id FROM buildings WHERE grid_id IS NOT NULL");
+        while (st.step()) {
+            const BuildingAgg* t = totals.find(st.columnInt(0));
+            BuildingAgg& g = grid[st.columnInt(1)];
+            ++gridBuildings[st.columnInt(1)];
+            if (t) {
+                g.households += t->households;
+                g.members += t->members;
+            }
+        }
+    }
+    std::vector<LayerSnapshot::Column> cols;
+    std::vector<std::int64_t> ids;
+    std::vector<model::Geometry> geoms;
+    const std::vector<std::pair<const char*, FieldType>> spec{{"code", FieldType::Text},
+                                                              {"name", FieldType::Text},
+                                                              {"community_id", FieldType::Integer},
+                                                              {"community", FieldType::Text},
+                                                              {"target_households", FieldType::Integer},
+                                                              {"buildings", FieldType::Integer},
+                                                              {"households", FieldType::Integer},
+                                                              {"members", FieldType::Integer},
+                                                              {"manager", FieldType::Text},
+                                                              {"supervisor", FieldType::Text},
+                                                              {"assistant", FieldType::Text}};
+    for (const auto& [name, type] : spec) {
+        const std::string n = name;
+        cols.push_back(column(n, type, 0, n == "manager" || n == "supervisor" || n == "assistant"));
+    }
+    Statement st(c, "SELECT g.id, g.geom, g.code, g.name, g.community_id, c.name, g.target_households, "
+                    "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'manager'), "
+                    "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'supervisor'), "
+                    "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'assistant') "
+                    "FROM grids g JOIN communities c ON c.id = g.community_id ORDER BY g.id");
+    model::Geometry g;
+    while (st.step()) {
+        if (st.isNull(1)) continue;
+        const std::int64_t id = st.columnInt(0);
+        ids.push_back(id);
+        decodeSpatialiteBlob(st.columnBlob(1), g);
+        geoms.push_back(g);
+        for (int k = 0; k < 5; ++k) push(cols[static_cast<std::size_t>(k)], st, 2 + k);
+        const BuildingAgg* t = grid.find(id);
+        const std::int64_t* nb = gridBuildings.find(id);
+        pushInt(cols[5], nb ? *nb : 0);
+        pushInt(cols[6], t ? t->households : 0);
+        pushInt(cols[7], t ? t->members : 0);
+        for (int k = 0; k < 3; ++k) push(cols[static_cast<std::size_t>(8 + k)], st, 7 + k);
+    }
+    return std::make_shared<LayerSnapshot>("grids", GeomType::Polygon, std::move(cols), std::move(ids), std::vector<Vec2>{},
+                                           std::move(geoms));
 }
 
 } // namespace
@@ -434,96 +584,8 @@ std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::
     const bool needsCensus = layer == "households" || layer == "buildings" || layer == "grids";
     if (needsCensus && !census) census = computeLayerCensus(atlas);
     if (layer == "households") return loadHouseholds(c, *census);
-    if (needsCensus) {
-        const IdMap<BuildingAgg>& totals = census->buildings;
-        if (layer == "buildings") {
-            // Base columns from the table, totals from the scan: the same values as building_summary.
-            auto base = loadGeneric(c, "buildings", "buildings", GeomType::Polygon);
-            std::vector<LayerSnapshot::Column> cols;
-            std::vector<std::int64_t> ids;
-            std::vector<model::Geometry> geoms;
-            for (const auto& f : base->fields()) {
-                if (f.name == "id") continue;
-                LayerSnapshot::Column col = column(f.name, f.type, base->size());
-                const int k = base->columnIndex(f.name);
-                for (std::size_t i = 0; i < base->size(); ++i) {
-                    const model::Value v = base->value(i, k);
-                    col.isNull.push_back(model::isNull(v) ? 1 : 0);
-                    if (f.type == FieldType::Integer) col.ints.push_back(std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0);
-                    else if (f.type == FieldType::Real) col.reals.push_back(model::toNumber(v).value_or(0.0));
-                    else col.texts.push_back(model::toText(v));
-                }
-                cols.push_back(std::move(col));
-            }
-            for (const char* name : {"households", "residents", "members", "vulnerable_households"})
-                cols.push_back(column(name, FieldType::Integer, base->size()));
-            const std::size_t first = cols.size() - 4;
-            for (std::size_t i = 0; i < base->size(); ++i) {
-                ids.push_back(base->id(i));
-                model::Geometry g;
-                base->geometry(i, g);
-                geoms.push_back(std::move(g));
-                const BuildingAgg* t = totals.find(base->id(i));
-                const BuildingAgg b = t ? *t : BuildingAgg{};
-                pushInt(cols[first], b.households);
-                pushInt(cols[first + 1], b.residents);
-                pushInt(cols[first + 2], b.members);
-                pushInt(cols[first + 3], b.vulnerable);
-            }
-            return std::make_shared<LayerSnapshot>("buildings", GeomType::Polygon, std::move(cols), std::move(ids), std::vector<Vec2>{},
-                                                   std::move(geoms));
-        }
-        // Grids: the view's small columns (names, staff) per grid are cheap; its totals come from the scan.
-        IdMap<BuildingAgg> grid;
-        grid.reserveFor(c.queryInt("SELECT MAX(id) FROM grids").value_or(0), static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM grids").value_or(0)));
-        IdMap<std::int64_t> gridBuildings;
-        gridBuildings.reserveFor(c.queryInt("SELECT MAX(id) FROM grids").value_or(0), static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM grids").value_or(0)));
-        {
-            Statement st(c, "SELECT id, grid_id FROM buildings WHERE grid_id IS NOT NULL");
-            while (st.step()) {
-                const BuildingAgg* t = totals.find(st.columnInt(0));
-                BuildingAgg& g = grid[st.columnInt(1)];
-                ++gridBuildings[st.columnInt(1)];
-                if (t) {
-                    g.households += t->households;
-                    g.members += t->members;
-                }
-            }
-        }
-        std::vector<LayerSnapshot::Column> cols;
-        std::vector<std::int64_t> ids;
-        std::vector<model::Geometry> geoms;
-        const std::vector<std::pair<const char*, FieldType>> spec{
-            {"code", FieldType::Text},          {"name", FieldType::Text},         {"community_id", FieldType::Integer},
-            {"community", FieldType::Text},     {"target_households", FieldType::Integer}, {"buildings", FieldType::Integer},
-            {"households", FieldType::Integer}, {"members", FieldType::Integer},   {"manager", FieldType::Text},
-            {"supervisor", FieldType::Text},    {"assistant", FieldType::Text}};
-        for (const auto& [name, type] : spec) {
-            const std::string n = name;
-            cols.push_back(column(n, type, 0, n == "manager" || n == "supervisor" || n == "assistant"));
-        }
-        Statement st(c, "SELECT g.id, g.geom, g.code, g.name, g.community_id, c.name, g.target_households, "
-                        "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'manager'), "
-                        "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'supervisor'), "
-                        "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'assistant') "
-                        "FROM grids g JOIN communities c ON c.id = g.community_id ORDER BY g.id");
-        model::Geometry g;
-        while (st.step()) {
-            if (st.isNull(1)) continue;
-            const std::int64_t id = st.columnInt(0);
-            ids.push_back(id);
-            decodeSpatialiteBlob(st.columnBlob(1), g);
-            geoms.push_back(g);
-            for (int k = 0; k < 5; ++k) push(cols[static_cast<std::size_t>(k)], st, 2 + k);
-            const BuildingAgg* t = grid.find(id);
-            const std::int64_t* nb = gridBuildings.find(id);
-            pushInt(cols[5], nb ? *nb : 0);
-            pushInt(cols[6], t ? t->households : 0);
-            pushInt(cols[7], t ? t->members : 0);
-            for (int k = 0; k < 3; ++k) push(cols[static_cast<std::size_t>(8 + k)], st, 7 + k);
-        }
-        return std::make_shared<LayerSnapshot>("grids", GeomType::Polygon, std::move(cols), std::move(ids), std::vector<Vec2>{}, std::move(geoms));
-    }
+    if (layer == "buildings") return loadBuildings(c, *census);
+    if (layer == "grids") return loadGrids(c, *census);
     if (layer == "communities") return loadGeneric(c, layer, "communities", GeomType::MultiPolygon);
     if (layer == "units") return loadGeneric(c, layer, "units", GeomType::Point);
     if (layer == "service_posts") return loadGeneric(c, layer, "post_summary", GeomType::Point);
@@ -535,7 +597,8 @@ std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::
 
 // --- LayerCache -------------------------------------------------------------------------------
 
-LayerCache::LayerCache(std::string atlasPath) : m_path(std::move(atlasPath)) {}
+LayerCache::LayerCache(std::string atlasPath) : m_path(std::move(atlasPath)) {
+}
 LayerCache::~LayerCache() = default;
 
 std::shared_ptr<const LayerSnapshot> LayerCache::layer(const std::string& name) {
@@ -565,9 +628,12 @@ std::size_t LayerCache::memoryBytes() const {
 }
 
 CachedAtlasProvider::CachedAtlasProvider(std::shared_ptr<LayerCache> cache, std::string datasetName, int srid)
-    : m_cache(std::move(cache)), m_name(std::move(datasetName)), m_srid(srid) {}
+    : m_cache(std::move(cache)), m_name(std::move(datasetName)), m_srid(srid) {
+}
 
-std::vector<std::string> CachedAtlasProvider::layerNames() const { return Atlas::layerNames(); }
+std::vector<std::string> CachedAtlasProvider::layerNames() const {
+    return Atlas::layerNames();
+}
 
 std::unique_ptr<model::FeatureSource> CachedAtlasProvider::open(const std::string& layer) {
     return makeSnapshotSource(m_cache->layer(layer));
