@@ -209,14 +209,22 @@ std::vector<std::string> Atlas::layerNames() {
     return out;
 }
 
-std::unique_ptr<model::FeatureSource> Atlas::openLayer(const std::string& layer) {
+namespace {
+const LayerDef& requireLayer(const std::string& layer) {
     const LayerDef* def = findLayer(layer);
     if (!def) {
         std::string list;
         for (const auto& l : kLayers) list += (list.empty() ? "" : ", ") + std::string(l.layer);
         throw InputError("unknown layer '" + layer + "' (the atlas has: " + list + ")");
     }
-    return std::make_unique<TableSource>(*m_conn, *def);
+    return *def;
+}
+} // namespace
+
+model::GeomType Atlas::layerGeometryType(const std::string& layer) { return requireLayer(layer).type; }
+
+std::unique_ptr<model::FeatureSource> Atlas::openLayer(const std::string& layer) {
+    return std::make_unique<TableSource>(*m_conn, requireLayer(layer));
 }
 
 void Atlas::updateStatistics() {

@@ -38,6 +38,8 @@ public:
 
     /// Layer names the renderer may ask for (communities, grids, buildings, ...).
     [[nodiscard]] static std::vector<std::string> layerNames();
+    /// The geometry type of a layer, known without reading it; throws InputError for an unknown layer.
+    [[nodiscard]] static model::GeomType layerGeometryType(const std::string& layer);
     /// Opens a layer as a feature source on this atlas's connection.
     [[nodiscard]] std::unique_ptr<model::FeatureSource> openLayer(const std::string& layer);
 

@@ -635,8 +635,33 @@ std::vector<std::string> CachedAtlasProvider::layerNames() const {
     return Atlas::layerNames();
 }
 
+namespace {
+// Loads its layer on first real use: a renderer that only asks for the geometry type (to skip a
+// layer out of its scale range) never pays for loading it.
+class LazyCachedSource : public model::FeatureSource {
+public:
+    LazyCachedSource(std::shared_ptr<LayerCache> cache, std::string layer)
+        : m_cache(std::move(cache)), m_layer(std::move(layer)), m_type(Atlas::layerGeometryType(m_layer)) {}
+    std::string name() const override { return m_layer; }
+    GeomType geometryType() const override { return m_type; }
+    std::vector<model::Field> fields() const override { return source().fields(); }
+    Rect extent() const override { return source().extent(); }
+    std::unique_ptr<model::FeatureCursor> features(const model::FeatureRequest& req) override { return source().features(req); }
+
+private:
+    model::FeatureSource& source() const {
+        if (!m_source) m_source = makeSnapshotSource(m_cache->layer(m_layer));
+        return *m_source;
+    }
+    std::shared_ptr<LayerCache> m_cache;
+    std::string m_layer;
+    GeomType m_type;
+    mutable std::unique_ptr<model::FeatureSource> m_source;
+};
+} // namespace
+
 std::unique_ptr<model::FeatureSource> CachedAtlasProvider::open(const std::string& layer) {
-    return makeSnapshotSource(m_cache->layer(layer));
+    return std::make_unique<LazyCachedSource>(m_cache, layer);
 }
 
 } // namespace gridatlas::storage

@@ -95,3 +95,15 @@ TEST(LayerCache, SharedCacheLoadsOnceAndServesProviders) {
     EXPECT_THROW(s1->features(req), gridatlas::InputError);
     EXPECT_THROW(a.open("bulidings"), gridatlas::InputError);
 }
+
+TEST(LayerCache, OpeningASourceForItsTypeLoadsNothing) {
+    SmallWorld world;
+    world.atlas.reset();
+    auto cache = std::make_shared<storage::LayerCache>(world.path);
+    storage::CachedAtlasProvider provider(cache, "x", 4548);
+    auto households = provider.open("households");
+    EXPECT_EQ(households->geometryType(), model::GeomType::Point);
+    EXPECT_EQ(cache->memoryBytes(), 0u); // a layer out of its scale range costs nothing
+    EXPECT_EQ(households->fields().front().name, "id");
+    EXPECT_GT(cache->memoryBytes(), 0u);
+}
