@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 CLI=build/bin/gridatlas-cli
-mkdir -p out
+mkdir -p out data
 if [[ ! -f data/demo.sqlite ]]; then
   "$CLI" demo --out data/demo.sqlite --scale S --seed 20240601
 fi
