@@ -3,6 +3,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QFile>
 #include <QLabel>
 #include <QMessageBox>
 #include <QListWidget>
@@ -206,6 +207,40 @@ private slots:
         QVERIFY(vis.contains({SmallWorld::kX0 + 50, SmallWorld::kY0 + 50}));
         QVERIFY(vis.contains({SmallWorld::kX0 + 225, SmallWorld::kY0 + 170}));
         QVERIFY(vis.width() < 400);
+    }
+
+    void aReadOnlyAtlasOpensAndShows() {
+        testing::TempDir dir;
+        const QString copy = QString::fromStdString(dir.file("readonly.sqlite"));
+        QVERIFY(QFile::copy(QString::fromStdString(m_world->path), copy));
+        QFile::setPermissions(copy, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        const QString map = QString::fromStdString(testing::sourcePath("maps/member-residence.json"));
+        QVERIFY2(m_window->openAtlas(copy, map), qPrintable(m_window->lastMessage()));
+        QVERIFY(waitForFrame());
+        QVERIFY(m_window->search(QString::fromUtf8("2栋")) >= 1);
+    }
+
+    void aNewerSchemaIsRefusedWithItsVersion() {
+        testing::FixtureAtlas newer;
+        newer.atlas->connection().exec("UPDATE atlas_meta SET value = '7' WHERE key = 'schema_version'");
+        newer.atlas.reset();
+        QVERIFY(!m_window->openAtlas(QString::fromStdString(newer.path)));
+        QVERIFY2(m_window->lastMessage().contains("schema version 7"), qPrintable(m_window->lastMessage()));
+        // The atlas shown before stays shown.
+        QCOMPARE(m_window->atlasPath(), QString::fromStdString(m_world->path));
+    }
+
+    void aMissingStyleFallsBackWithAWarning() {
+        testing::TempDir dir;
+        const QString mapPath = QString::fromStdString(dir.file("map.json"));
+        QFile f(mapPath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"title": "t", "layers": [{"name": "b", "source": "buildings", "style": "no-such-style.json"}]})");
+        f.close();
+        QVERIFY2(m_window->openAtlas(QString::fromStdString(m_world->path), mapPath), qPrintable(m_window->lastMessage()));
+        QVERIFY2(m_window->lastMessage().contains("no-such-style.json"), qPrintable(m_window->lastMessage()));
+        QVERIFY(waitForFrame());
+        QVERIFY(!canvas()->frame().isNull());
     }
 
     void aForeignFileOpensWithAClearMessage() {
