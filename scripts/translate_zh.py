@@ -119,6 +119,7 @@ ZH = {
     "Female": "女",
     "Yes": "是",
     "No": "否",
+    "Zoom to Selection": "缩放至选中要素",
 }
 
 path = Path(__file__).resolve().parent.parent / "src/app/translations/gridatlas_zh_CN.ts"

@@ -95,6 +95,7 @@ void MainWindow::buildMenus() {
     add(tr("Zoom to Full Extent"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { m_canvas->zoomFull(); });
     add(tr("Zoom In"), QKeySequence::ZoomIn, [this] { m_canvas->zoomIn(); });
     add(tr("Zoom Out"), QKeySequence::ZoomOut, [this] { m_canvas->zoomOut(); });
+    add(tr("Zoom to Selection"), QKeySequence(Qt::CTRL | Qt::Key_J), [this] { zoomToFeature(m_canvas->highlight()); });
     add(tr("Previous View"), QKeySequence(Qt::ALT | Qt::Key_Left), [this] { m_canvas->previousView(); });
     add(tr("Next View"), QKeySequence(Qt::ALT | Qt::Key_Right), [this] { m_canvas->nextView(); });
 

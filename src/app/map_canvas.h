@@ -91,6 +91,7 @@ public:
     [[nodiscard]] const std::vector<render::PlacedLabel>& placedLabels() const { return m_labels; }
     /// Outlines a selected feature's box over the map (an empty rect clears it).
     void setHighlight(const model::Rect& r);
+    [[nodiscard]] const model::Rect& highlight() const { return m_highlight; }
 
 signals:
     void viewChanged();

@@ -377,166 +377,171 @@
     </message>
     <message>
         <location filename="../main_window.cpp" line="98"/>
+        <source>Zoom to Selection</source>
+        <translation>缩放至选中要素</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="99"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="99"/>
+        <location filename="../main_window.cpp" line="100"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="104"/>
+        <location filename="../main_window.cpp" line="105"/>
         <source>Search: building (3栋), address, name, post, grid code</source>
         <translation>搜索：楼栋（3栋）、地址、姓名、站点、网格编码</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="109"/>
+        <location filename="../main_window.cpp" line="110"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="112"/>
+        <location filename="../main_window.cpp" line="113"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="122"/>
+        <location filename="../main_window.cpp" line="123"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="123"/>
+        <location filename="../main_window.cpp" line="124"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="124"/>
+        <location filename="../main_window.cpp" line="125"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="125"/>
+        <location filename="../main_window.cpp" line="126"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="132"/>
+        <location filename="../main_window.cpp" line="133"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="145"/>
+        <location filename="../main_window.cpp" line="146"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="157"/>
+        <location filename="../main_window.cpp" line="158"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="173"/>
+        <location filename="../main_window.cpp" line="174"/>
         <source>Identify</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="197"/>
+        <location filename="../main_window.cpp" line="198"/>
         <source>Nothing found for &quot;%1&quot;</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="237"/>
+        <location filename="../main_window.cpp" line="238"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="252"/>
+        <location filename="../main_window.cpp" line="253"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="291"/>
+        <location filename="../main_window.cpp" line="292"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="299"/>
+        <location filename="../main_window.cpp" line="300"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="304"/>
+        <location filename="../main_window.cpp" line="307"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="369"/>
+        <location filename="../main_window.cpp" line="376"/>
         <source>Zoom to Layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="370"/>
+        <location filename="../main_window.cpp" line="377"/>
         <source>Opacity...</source>
         <translation>透明度...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="372"/>
+        <location filename="../main_window.cpp" line="379"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="372"/>
+        <location filename="../main_window.cpp" line="379"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="376"/>
+        <location filename="../main_window.cpp" line="383"/>
         <source>Style...</source>
         <translation>样式...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="393"/>
+        <location filename="../main_window.cpp" line="400"/>
         <source>Layer style</source>
         <translation>图层样式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="393"/>
+        <location filename="../main_window.cpp" line="400"/>
         <source>Style:</source>
         <translation>样式：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="486"/>
+        <location filename="../main_window.cpp" line="493"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="490"/>
+        <location filename="../main_window.cpp" line="497"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="490"/>
+        <location filename="../main_window.cpp" line="497"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="495"/>
+        <location filename="../main_window.cpp" line="502"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="496"/>
+        <location filename="../main_window.cpp" line="503"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="502"/>
+        <location filename="../main_window.cpp" line="509"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="502"/>
+        <location filename="../main_window.cpp" line="509"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
