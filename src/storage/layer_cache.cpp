@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <unordered_map>
 
 #include "model/support/error.h"
@@ -256,20 +257,28 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
     const auto maxId = c.queryInt("SELECT MAX(id) FROM households").value_or(0);
     const auto count = c.queryInt("SELECT COUNT(*) FROM households").value_or(0);
     census->households.reserveFor(maxId, static_cast<std::size_t>(count));
-    // Three index scans instead of a table scan: residents_household covers the counts, the
-    // partial indexes hold only members and only residents with a disability.
-    {
-        Statement st(c, "SELECT household_id, COUNT(*) FROM residents GROUP BY household_id");
-        while (st.step()) census->households[st.columnInt(0)].residents = static_cast<std::int32_t>(st.columnInt(1));
-    }
-    {
-        Statement st(c, "SELECT household_id, COUNT(*) FROM residents WHERE is_member = 1 GROUP BY household_id");
-        while (st.step()) census->households[st.columnInt(0)].members = static_cast<std::int32_t>(st.columnInt(1));
-    }
-    {
-        Statement st(c, "SELECT DISTINCT household_id FROM residents WHERE disability = 1");
-        while (st.step()) census->households[st.columnInt(0)].disability = true;
-    }
+
+    // The residents' side runs on a second connection and thread while this one scans the
+    // households: the two halves take about as long each. (A writer committing in between could
+    // make them disagree by that commit; the viewer reloads after edits anyway.)
+    auto residents = std::async(std::launch::async, [path = atlas.path(), census] {
+        Connection rc(path, OpenMode::ReadOnly);
+        // Three index scans instead of a table scan: residents_household covers the counts, the
+        // partial indexes hold only members and only residents with a disability.
+        {
+            Statement st(rc, "SELECT household_id, COUNT(*) FROM residents GROUP BY household_id");
+            while (st.step()) census->households[st.columnInt(0)].residents = static_cast<std::int32_t>(st.columnInt(1));
+        }
+        {
+            Statement st(rc, "SELECT household_id, COUNT(*) FROM residents WHERE is_member = 1 GROUP BY household_id");
+            while (st.step()) census->households[st.columnInt(0)].members = static_cast<std::int32_t>(st.columnInt(1));
+        }
+        {
+            Statement st(rc, "SELECT DISTINCT household_id FROM residents WHERE disability = 1");
+            while (st.step()) census->households[st.columnInt(0)].disability = true;
+        }
+    });
+
     IdMap<std::int64_t> unitBuilding;
     unitBuilding.reserveFor(c.queryInt("SELECT MAX(id) FROM units").value_or(0),
                             static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM units").value_or(0)));
@@ -277,20 +286,33 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
         Statement st(c, "SELECT id, building_id FROM units");
         while (st.step()) unitBuilding[st.columnInt(0)] = st.columnInt(1);
     }
+    struct Row {
+        std::int64_t household;
+        std::int64_t building;
+        bool flagged;
+    };
+    std::vector<Row> rows;
+    rows.reserve(static_cast<std::size_t>(count));
+    {
+        Statement st(c, "SELECT id, unit_id, (hardship OR minimum_income OR elderly_alone OR left_behind_children) FROM households");
+        while (st.step()) {
+            const std::int64_t* building = unitBuilding.find(st.columnInt(1));
+            if (building) rows.push_back(Row{st.columnInt(0), *building, st.columnInt(2) != 0});
+        }
+    }
+    residents.get(); // rethrows the residents' side's error
+
     census->buildings.reserveFor(c.queryInt("SELECT MAX(id) FROM buildings").value_or(0),
                                  static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM buildings").value_or(0)));
-    Statement st(c, "SELECT id, unit_id, (hardship OR minimum_income OR elderly_alone OR left_behind_children) FROM households");
-    while (st.step()) {
-        const std::int64_t* building = unitBuilding.find(st.columnInt(1));
-        if (!building) continue;
-        BuildingAgg& b = census->buildings[*building];
-        const HouseholdAgg* a = census->households.find(st.columnInt(0));
+    for (const Row& r : rows) {
+        BuildingAgg& b = census->buildings[r.building];
+        const HouseholdAgg* a = census->households.find(r.household);
         ++b.households;
         if (a) {
             b.residents += a->residents;
             b.members += a->members;
         }
-        if (st.columnInt(2) != 0 || (a && a->disability)) ++b.vulnerable;
+        if (r.flagged || (a && a->disability)) ++b.vulnerable;
     }
     return census;
 }
