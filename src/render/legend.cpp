@@ -37,9 +37,7 @@ void drawBadge(QPainter& p, const LabelStyle& l, const QString& text, QPointF ce
     }
     const QPointF origin(centre.x() - w / 2, centre.y() - h / 2 + f.ascent());
     if (l.halo.alpha() > 0 && l.haloWidthMm > 0) {
-        QPen halo(l.halo, 2 * mmToPx(l.haloWidthMm, dpi));
-        halo.setJoinStyle(Qt::RoundJoin);
-        f.drawHalo(p, origin, text, halo);
+        f.drawHalo(p, origin, text, l.halo, mmToPx(l.haloWidthMm, dpi));
     }
     p.setPen(l.color);
     f.draw(p, origin, text);

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 #include "model/masking.h"
 #include "model/support/error.h"
@@ -38,6 +39,15 @@ struct PendingLabel {
 struct LabelFace {
     std::shared_ptr<const TextFace> text;
     double padding = 0.0;
+    /// Widths already measured: street names, building numbers and badges repeat across a
+    /// frame, and shaping CJK text costs far more than a lookup.
+    std::unordered_map<QString, double> widths;
+
+    double advance(const QString& line) {
+        auto it = widths.find(line);
+        if (it == widths.end()) it = widths.emplace(line, text->advance(line)).first;
+        return it->second;
+    }
 };
 
 /// Appends the device-pixel points of coords[b, e) to `out`, dropping vertices that move less
@@ -86,6 +96,12 @@ public:
           m_raster(raster), m_xf(s) {}
 
     void render(model::SourceProvider& provider, LayerStats& stats) {
+        // Out of the style's scale range: done before the source is opened, so a layer the
+        // view does not show (households at a district's extent) is never loaded.
+        if (m_layer.style && !inScaleRange(m_scale, m_layer.style->minScale, m_layer.style->maxScale)) {
+            stats.inScale = false;
+            return;
+        }
         auto source = provider.open(m_layer.source);
         const auto kind = geometryKindOf(source->geometryType());
         if (!kind) throw RenderError("source '" + m_layer.source + "' has no geometry to draw");
@@ -173,7 +189,10 @@ public:
         auto cursor = source->features(req);
         model::Feature feature;
         std::vector<QPointF> pts;
-        std::vector<std::pair<int, std::vector<QPointF>>> casedLines; // lines wait for all casings
+        // Cased lines wait until every casing is drawn: their points in one buffer, and per
+        // line its slot and where its points end.
+        std::vector<QPointF> casedPoints;
+        std::vector<std::pair<int, std::size_t>> casedLines;
         int currentSlot = -1;
         unsigned n = 0;
         while (cursor->next(feature)) {
@@ -195,9 +214,10 @@ public:
                 for (std::size_t r = 0; r < g.ringEnds.size(); ++r) {
                     toPixels(g, g.ringBegin(r), g.ringEnds[r], m_xf, pts);
                     if (pts.size() < 2) continue;
-                    if (anyCasing)
-                        casedLines.emplace_back(slot, pts);
-                    else
+                    if (anyCasing) {
+                        casedPoints.insert(casedPoints.end(), pts.begin(), pts.end());
+                        casedLines.emplace_back(slot, casedPoints.size());
+                    } else
                         m_painter.drawPolyline(pts.data(), static_cast<int>(pts.size()));
                 }
                 break;
@@ -234,14 +254,19 @@ public:
         }
         if (!casedLines.empty()) {
             m_painter.setBrush(Qt::NoBrush);
-            for (const auto& [slot, line] : casedLines) {
-                if (casings[static_cast<std::size_t>(slot)].style() == Qt::NoPen) continue;
-                m_painter.setPen(casings[static_cast<std::size_t>(slot)]);
-                m_painter.drawPolyline(line.data(), static_cast<int>(line.size()));
-            }
-            for (const auto& [slot, line] : casedLines) {
-                m_painter.setPen(pens[static_cast<std::size_t>(slot)]);
-                m_painter.drawPolyline(line.data(), static_cast<int>(line.size()));
+            for (const bool casing : {true, false}) {
+                const auto& slotPens = casing ? casings : pens;
+                std::size_t begin = 0;
+                int penSlot = -1;
+                for (const auto& [slot, end] : casedLines) {
+                    const QPen& pen = slotPens[static_cast<std::size_t>(slot)];
+                    if (pen.style() != Qt::NoPen) {
+                        if (slot != penSlot) m_painter.setPen(pen);
+                        penSlot = slot;
+                        m_painter.drawPolyline(casedPoints.data() + begin, static_cast<int>(end - begin));
+                    }
+                    begin = end;
+                }
             }
         }
         m_painter.setOpacity(1.0);
@@ -289,7 +314,7 @@ private:
 
     /// Adds the label requests of one label style for a feature; returns the first request's
     /// index (for labels attached to it), or nothing when the label is left out.
-    std::optional<std::size_t> addLabel(const LabelStyle& l, const LabelFace& face, const std::vector<std::size_t>& fieldIdx,
+    std::optional<std::size_t> addLabel(const LabelStyle& l, LabelFace& face, const std::vector<std::size_t>& fieldIdx,
                                          const std::vector<model::Sensitivity>& sensitivity, const model::Feature& f, GeometryKind kind,
                                          const QRectF& markerBox, bool avoidSoftObstacles, std::optional<std::size_t> attachTo) {
         std::string text;
@@ -315,7 +340,7 @@ private:
         pl.padding = face.padding;
         double w = 0;
         for (const auto& line : pl.lines) {
-            pl.lineWidths.push_back(face.text->advance(line));
+            pl.lineWidths.push_back(face.advance(line));
             w = std::max(w, pl.lineWidths.back());
         }
         const QSizeF size(w + 2 * pl.padding, face.text->height() * pl.lines.size() + 2 * pl.padding);
@@ -424,10 +449,8 @@ void drawLabel(QPainter& painter, const PendingLabel& pl, const PlacedLabel& pla
     for (int i = 0; i < pl.lines.size(); ++i) {
         const QPointF origin(-pl.lineWidths[static_cast<std::size_t>(i)] / 2, -textH / 2 + face.ascent() + i * lineHeight);
         if (l.halo.alpha() > 0 && l.haloWidthMm > 0) {
-            // The halo is an outline path; the text itself stays real (selectable) text.
-            QPen halo(l.halo, 2 * mmToPx(l.haloWidthMm, dpi));
-            halo.setJoinStyle(Qt::RoundJoin);
-            face.drawHalo(painter, origin, pl.lines[i], halo);
+            // In PDF and SVG the halo is an outline path and the text stays real (selectable) text.
+            face.drawHalo(painter, origin, pl.lines[i], l.halo, mmToPx(l.haloWidthMm, dpi));
         }
         painter.setPen(l.color);
         face.draw(painter, origin, pl.lines[i]);
@@ -500,11 +523,13 @@ std::vector<LayerStats> countFeatures(const MapSettings& settings, model::Source
         stats.layer = layer.name;
         try {
             if (feedback) feedback->throwIfCancelled();
-            auto source = provider.open(layer.source);
-            const auto kind = geometryKindOf(source->geometryType());
-            const auto style = layer.style ? layer.style : fallbackStyle(kind.value_or(GeometryKind::Polygon));
-            stats.inScale = inScaleRange(scale, layer.minScale, layer.maxScale) && inScaleRange(scale, style->minScale, style->maxScale);
+            stats.inScale = inScaleRange(scale, layer.minScale, layer.maxScale) &&
+                            (!layer.style || inScaleRange(scale, layer.style->minScale, layer.style->maxScale));
             if (stats.inScale) {
+                // Opened only when in scale, like renderMap: a cache loads a layer on first open.
+                auto source = provider.open(layer.source);
+                const auto kind = geometryKindOf(source->geometryType());
+                const auto style = layer.style ? layer.style : fallbackStyle(kind.value_or(GeometryKind::Polygon));
                 const ClassMatcher matcher(style->renderer);
                 stats.slotCounts.assign(static_cast<std::size_t>(matcher.slotCount()), 0);
                 const FeatureFilter filter(layer.filter);

@@ -1,10 +1,14 @@
 #include "render/text_face.h"
 
+#include <QImage>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "render/fonts.h"
 #include "render/units.h"
@@ -39,15 +43,115 @@ void TextFace::draw(QPainter& painter, QPointF origin, const QString& text) cons
     painter.restore();
 }
 
-void TextFace::drawHalo(QPainter& painter, QPointF origin, const QString& text, const QPen& pen) const {
-    QPainterPath path;
-    path.addText(QPointF(0, 0), m_font, text);
+void TextFace::drawHalo(QPainter& painter, QPointF origin, const QString& text, const QColor& color, double radiusPx) const {
+    if (radiusPx <= 0 || color.alpha() == 0 || text.isEmpty()) return;
+    const bool raster = painter.paintEngine() && painter.paintEngine()->type() == QPaintEngine::Raster;
+    if (!raster) {
+        // Vector output: an outline path, so the halo scales with the page like the text.
+        QPainterPath path;
+        path.addText(QPointF(0, 0), m_font, text);
+        painter.save();
+        painter.translate(origin);
+        if (m_scale != 1.0) painter.scale(m_scale, m_scale);
+        QPen pen(color, 2 * radiusPx / m_scale);
+        pen.setJoinStyle(Qt::RoundJoin);
+        painter.strokePath(path, pen);
+        painter.restore();
+        return;
+    }
+    // Raster: the text's coverage in a small mask, dilated by a disc of the halo's radius. The
+    // mask is in device pixels (s of them per painter unit).
+    const QTransform world = painter.worldTransform();
+    const double s = std::sqrt(std::fabs(world.determinant()));
+    if (!(s > 0)) return;
+    const double r = radiusPx * s;
+    const double k = m_scale * s; // device px per font px
+    const int reach = static_cast<int>(std::ceil(r + 1.0));
+    const int margin = reach + 1 + static_cast<int>(std::ceil(0.15 * m_em * s)); // glyphs may overhang their advance
+    const int top = margin + static_cast<int>(std::ceil(m_fm.ascent() * k));
+    const int w = static_cast<int>(std::ceil(m_fm.horizontalAdvance(text) * k)) + 2 * margin + 1;
+    const int h = top + static_cast<int>(std::ceil(m_fm.descent() * k)) + margin + 1;
+    // Axis-aligned: place the mask on whole device pixels and shift the text inside it by the
+    // fraction, so the halo sits exactly under the text drawn afterwards.
+    const bool axisAligned = world.type() <= QTransform::TxScale;
+    const QPointF device = world.map(origin);
+    const QPointF whole(std::floor(device.x()), std::floor(device.y()));
+    const QPointF frac = axisAligned ? device - whole : QPointF(0, 0);
+
+    QImage mask(w, h, QImage::Format_ARGB32_Premultiplied);
+    mask.fill(Qt::transparent);
+    {
+        QPainter mp(&mask);
+        mp.setRenderHint(QPainter::TextAntialiasing, painter.testRenderHint(QPainter::TextAntialiasing));
+        mp.translate(margin + frac.x(), top + frac.y());
+        mp.scale(k, k);
+        mp.setFont(m_font);
+        mp.setPen(Qt::black);
+        mp.drawText(QPointF(0, 0), text);
+    }
+    std::vector<std::uint8_t> cover(static_cast<std::size_t>(w) * h);
+    int inkTop = h, inkBottom = -1; // the rows that hold any coverage
+    for (int y = 0; y < h; ++y) {
+        const auto* line = reinterpret_cast<const QRgb*>(mask.constScanLine(y));
+        std::uint8_t* out = cover.data() + static_cast<std::size_t>(y) * w;
+        unsigned any = 0;
+        for (int x = 0; x < w; ++x) {
+            out[x] = static_cast<std::uint8_t>(qAlpha(line[x]));
+            any |= out[x];
+        }
+        if (any) {
+            inkTop = std::min(inkTop, y);
+            inkBottom = y;
+        }
+    }
+    // Grey-scale dilation: each pixel takes the strongest coverage within the disc, weighted
+    // down over the disc's last pixel so the halo's edge is antialiased like a stroke. Full
+    // coverage lies half a pixel inside the letters' outline, hence the disc's r + 1: the
+    // halo's half-coverage edge then lies r outside the outline, where a stroke's would.
+    std::vector<std::uint8_t> halo(cover.size(), 0);
+    for (int dy = -reach; dy <= reach && inkBottom >= 0; ++dy) {
+        // Only rows whose source row y + dy holds ink can change.
+        const int y0 = std::max(inkTop - dy, 0), y1 = std::min(inkBottom - dy + 1, h);
+        for (int dx = -reach; dx <= reach; ++dx) {
+            const double weight = std::clamp(r + 1.0 - std::hypot(dx, dy), 0.0, 1.0);
+            if (weight <= 0) continue;
+            const int wq = static_cast<int>(std::lround(weight * 256));
+            const int x0 = std::max(0, -dx), x1 = std::min(w, w - dx);
+            for (int y = y0; y < y1; ++y) {
+                const std::uint8_t* src = cover.data() + static_cast<std::size_t>(y + dy) * w + dx;
+                std::uint8_t* dst = halo.data() + static_cast<std::size_t>(y) * w;
+                if (wq >= 256) {
+                    for (int x = x0; x < x1; ++x) dst[x] = std::max(dst[x], src[x]);
+                } else {
+                    for (int x = x0; x < x1; ++x) dst[x] = std::max(dst[x], static_cast<std::uint8_t>((src[x] * wq) >> 8));
+                }
+            }
+        }
+    }
+    // Coverage to premultiplied colour through a table.
+    const bool antialias = painter.testRenderHint(QPainter::Antialiasing);
+    const int cr = color.red(), cg = color.green(), cb = color.blue(), ca = color.alpha();
+    QRgb lut[256];
+    for (int c = 0; c < 256; ++c) {
+        int a = antialias ? c : (c >= 128 ? 255 : 0); // aliased like a stroke: the pixels whose centre it covers
+        a = (a * ca + 127) / 255;
+        lut[c] = qRgba((cr * a + 127) / 255, (cg * a + 127) / 255, (cb * a + 127) / 255, a);
+    }
+    for (int y = 0; y < h; ++y) {
+        auto* line = reinterpret_cast<QRgb*>(mask.scanLine(y));
+        const std::uint8_t* src = halo.data() + static_cast<std::size_t>(y) * w;
+        for (int x = 0; x < w; ++x) line[x] = lut[src[x]];
+    }
     painter.save();
-    painter.translate(origin);
-    if (m_scale != 1.0) painter.scale(m_scale, m_scale);
-    QPen scaled = pen;
-    scaled.setWidthF(pen.widthF() / m_scale);
-    painter.strokePath(path, scaled);
+    if (axisAligned) {
+        painter.setWorldTransform(QTransform());
+        painter.drawImage(QPointF(whole.x() - margin, whole.y() - top), mask);
+    } else {
+        painter.translate(origin);
+        painter.scale(1 / s, 1 / s);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+        painter.drawImage(QPointF(-margin, -top), mask);
+    }
     painter.restore();
 }
 
