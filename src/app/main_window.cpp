@@ -24,6 +24,7 @@
 #include <QStatusBar>
 #include <QToolBar>
 
+#include "app/attribute_table.h"
 #include "app/identify_panel.h"
 #include "app/map_canvas.h"
 #include "model/support/error.h"
@@ -177,9 +178,18 @@ void MainWindow::buildLayerPanel() {
     identifyDock->setWidget(m_identify);
     addDockWidget(Qt::RightDockWidgetArea, identifyDock);
     connect(m_identify, &IdentifyPanel::featureSelected, this,
-            [this](const QString&, qint64, double x0, double y0, double x1, double y1) {
+            [this](const QString& layer, qint64 id, double x0, double y0, double x1, double y1) {
                 m_canvas->setHighlight(model::Rect{x0, y0, x1, y1});
+                // The table follows the map: the identified feature is selected there too.
+                if (m_table->currentLayer() == layer) m_table->selectFeature(layer, id);
             });
+
+    m_table = new AttributeTableDock(m_canvas, this);
+    m_table->setObjectName("AttributeTableDock");
+    addDockWidget(Qt::BottomDockWidgetArea, m_table);
+    connect(m_table, &AttributeTableDock::selectionBoundsChanged, this, [this](const model::Rect& r) { m_canvas->setHighlight(r); });
+    connect(m_table, &AttributeTableDock::zoomRequested, this, [this](const model::Rect& r) { zoomToFeature(r); });
+    connect(m_canvas, &MapCanvas::documentChanged, this, [this] { m_table->setDocument(m_canvas->document()); });
 }
 
 int MainWindow::search(const QString& text) {

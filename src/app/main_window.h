@@ -23,6 +23,7 @@ class CoordinateTransform;
 
 namespace gridatlas::app {
 
+class AttributeTableDock;
 class IdentifyPanel;
 class MapCanvas;
 
@@ -45,6 +46,7 @@ public:
     /// The message area's current text (errors and warnings land there).
     [[nodiscard]] QString lastMessage() const { return m_lastMessage; }
     [[nodiscard]] IdentifyPanel* identifyPanel() const { return m_identify; }
+    [[nodiscard]] AttributeTableDock* attributeTable() const { return m_table; }
     /// Identifies what is at map point (x, y) and shows it in the identify panel.
     void identifyAt(double x, double y);
     /// Runs the search box's query; fills the result list and zooms to the first hit.
@@ -86,6 +88,7 @@ private:
 
     MapCanvas* m_canvas = nullptr;
     IdentifyPanel* m_identify = nullptr;
+    AttributeTableDock* m_table = nullptr;
     std::unique_ptr<storage::Atlas> m_atlas; ///< GUI-thread connection for identify (read-only)
     QListWidget* m_layers = nullptr;
     QLabel* m_legend = nullptr;

@@ -52,6 +52,7 @@ void MapCanvas::setMap(const std::string& atlasPath, std::shared_ptr<const rende
     m_back.clear();
     m_forward.clear();
     m_frame = QImage();
+    emit documentChanged();
     zoomToRect(fullExtent);
 }
 
@@ -62,6 +63,7 @@ void MapCanvas::reloadData() {
 
 void MapCanvas::setDocument(std::shared_ptr<const render::MapDocument> doc) {
     m_doc = std::move(doc);
+    emit documentChanged();
     scheduleRender();
 }
 

@@ -100,6 +100,8 @@ signals:
     void renderFinished(int milliseconds, QStringList errors);
     void renderCancelled();
     void legendChanged();
+    /// A new map or document was set (layers toggled, reordered, restyled; another atlas).
+    void documentChanged();
     /// A click without a drag, in map coordinates.
     void clicked(double x, double y);
 

@@ -2,6 +2,197 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>gridatlas::app::AttributeTableDock</name>
+    <message>
+        <location filename="../attribute_table.cpp" line="318"/>
+        <source>Attribute table</source>
+        <translation>属性表</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="347"/>
+        <source>Filter, e.g. floor &gt;= 10 and has_member</source>
+        <translation>筛选，例如 floor &gt;= 10 and has_member</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="348"/>
+        <source>Compare fields with = != &lt; &lt;= &gt; &gt;=, like &apos;王%&apos;, in (&apos;501&apos;, &apos;502&apos;), contains &apos;湖西&apos;, is null, is not null; combine with and, or, not and parentheses. Text goes in quotes. Hover over a column header for its name in filters.</source>
+        <translation>用 = != &lt; &lt;= &gt; &gt;=、like '王%'、in ('501', '502')、contains '湖西'、is null、is not null 比较字段；用 and、or、not 和括号组合。文字放在引号中。鼠标停在列标题上可看到筛选用的字段名。</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="358"/>
+        <source>Rows shown / rows in the layer</source>
+        <translation>显示行数 / 图层总行数</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="405"/>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="406"/>
+        <source>Buildings</source>
+        <translation>楼栋数</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="407"/>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="408"/>
+        <source>Service posts</source>
+        <translation>服务站点</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="409"/>
+        <source>Streets</source>
+        <translation>道路</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="410"/>
+        <source>Units</source>
+        <translation>单元数</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="411"/>
+        <source>Communities</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="509"/>
+        <source>Cannot load %1: %2</source>
+        <translation>无法加载 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="549"/>
+        <source>Column %1: %2</source>
+        <translation>第 %1 列：%2</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="706"/>
+        <source>Feature %1 is hidden by the filter</source>
+        <translation>要素 %1 被筛选条件隐藏</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="722"/>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="730"/>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="731"/>
+        <source>(working…)</source>
+        <translation>（处理中…）</translation>
+    </message>
+</context>
+<context>
+    <name>gridatlas::app::AttributeTableModel</name>
+    <message>
+        <location filename="../attribute_table.cpp" line="186"/>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="187"/>
+        <source>Unit ID</source>
+        <translation>单元编号</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="188"/>
+        <source>Building ID</source>
+        <translation>楼栋编号</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="189"/>
+        <source>Community ID</source>
+        <translation>社区编号</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="190"/>
+        <source>Grid ID</source>
+        <translation>网格编号</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="191"/>
+        <source>Hardship</source>
+        <translation>困难户</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="192"/>
+        <source>Minimum income</source>
+        <translation>低保户</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="193"/>
+        <source>Elderly living alone</source>
+        <translation>独居老人</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="194"/>
+        <source>Left-behind children</source>
+        <translation>留守儿童</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="195"/>
+        <source>Vacant</source>
+        <translation>空置</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="196"/>
+        <source>Has party member</source>
+        <translation>家有党员</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="197"/>
+        <source>Disability</source>
+        <translation>残疾人</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="198"/>
+        <source>Needs attention</source>
+        <translation>关注事项</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="199"/>
+        <source>Flats per floor</source>
+        <translation>每层户数</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="200"/>
+        <source>Street office</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="201"/>
+        <source>Street class</source>
+        <translation>道路等级</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="202"/>
+        <source>Width (m)</source>
+        <translation>宽度（米）</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="268"/>
+        <source>NULL</source>
+        <translation>空</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="300"/>
+        <source>In filters: %1</source>
+        <translation>筛选中使用：%1</translation>
+    </message>
+    <message>
+        <location filename="../attribute_table.cpp" line="301"/>
+        <source>Personal data: shown masked</source>
+        <translation>个人信息：已脱敏显示</translation>
+    </message>
+</context>
+<context>
     <name>gridatlas::app::IdentifyPanel</name>
     <message>
         <location filename="../identify_panel.cpp" line="18"/>
@@ -316,232 +507,232 @@
 <context>
     <name>gridatlas::app::MainWindow</name>
     <message>
-        <location filename="../main_window.cpp" line="47"/>
+        <location filename="../main_window.cpp" line="48"/>
         <source>GridAtlas</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="62"/>
+        <location filename="../main_window.cpp" line="63"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="76"/>
+        <location filename="../main_window.cpp" line="77"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="77"/>
+        <location filename="../main_window.cpp" line="78"/>
         <source>&amp;Open Atlas...</source>
         <translation>打开地图集(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="79"/>
+        <location filename="../main_window.cpp" line="80"/>
         <source>Open &amp;Map Document...</source>
         <translation>打开地图文档(&amp;M)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="80"/>
+        <location filename="../main_window.cpp" line="81"/>
         <source>Recent Atlases</source>
         <translation>最近打开的地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="83"/>
+        <location filename="../main_window.cpp" line="84"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="86"/>
+        <location filename="../main_window.cpp" line="87"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="87"/>
+        <location filename="../main_window.cpp" line="88"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="95"/>
+        <location filename="../main_window.cpp" line="96"/>
         <source>Zoom to Full Extent</source>
         <translation>全图显示</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="96"/>
+        <location filename="../main_window.cpp" line="97"/>
         <source>Zoom In</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="97"/>
+        <location filename="../main_window.cpp" line="98"/>
         <source>Zoom Out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="98"/>
+        <location filename="../main_window.cpp" line="99"/>
         <source>Zoom to Selection</source>
         <translation>缩放至选中要素</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="99"/>
+        <location filename="../main_window.cpp" line="100"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="100"/>
+        <location filename="../main_window.cpp" line="101"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="105"/>
+        <location filename="../main_window.cpp" line="106"/>
         <source>Search: building (3栋), address, name, post, grid code</source>
         <translation>搜索：楼栋（3栋）、地址、姓名、站点、网格编码</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="110"/>
+        <location filename="../main_window.cpp" line="111"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="113"/>
+        <location filename="../main_window.cpp" line="114"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="123"/>
+        <location filename="../main_window.cpp" line="124"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="124"/>
+        <location filename="../main_window.cpp" line="125"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="125"/>
+        <location filename="../main_window.cpp" line="126"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="126"/>
+        <location filename="../main_window.cpp" line="127"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="133"/>
+        <location filename="../main_window.cpp" line="134"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="146"/>
+        <location filename="../main_window.cpp" line="147"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="158"/>
+        <location filename="../main_window.cpp" line="159"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="174"/>
+        <location filename="../main_window.cpp" line="175"/>
         <source>Identify</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="198"/>
+        <location filename="../main_window.cpp" line="208"/>
         <source>Nothing found for &quot;%1&quot;</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="238"/>
+        <location filename="../main_window.cpp" line="248"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="253"/>
+        <location filename="../main_window.cpp" line="263"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="292"/>
+        <location filename="../main_window.cpp" line="302"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="300"/>
+        <location filename="../main_window.cpp" line="310"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="307"/>
+        <location filename="../main_window.cpp" line="317"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="376"/>
+        <location filename="../main_window.cpp" line="386"/>
         <source>Zoom to Layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="377"/>
+        <location filename="../main_window.cpp" line="387"/>
         <source>Opacity...</source>
         <translation>透明度...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="379"/>
+        <location filename="../main_window.cpp" line="389"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="379"/>
+        <location filename="../main_window.cpp" line="389"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="383"/>
+        <location filename="../main_window.cpp" line="393"/>
         <source>Style...</source>
         <translation>样式...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="400"/>
+        <location filename="../main_window.cpp" line="410"/>
         <source>Layer style</source>
         <translation>图层样式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="400"/>
+        <location filename="../main_window.cpp" line="410"/>
         <source>Style:</source>
         <translation>样式：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="493"/>
+        <location filename="../main_window.cpp" line="503"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="497"/>
+        <location filename="../main_window.cpp" line="507"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="497"/>
+        <location filename="../main_window.cpp" line="507"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="502"/>
+        <location filename="../main_window.cpp" line="512"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="503"/>
+        <location filename="../main_window.cpp" line="513"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="509"/>
+        <location filename="../main_window.cpp" line="519"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="509"/>
+        <location filename="../main_window.cpp" line="519"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
@@ -549,7 +740,7 @@
 <context>
     <name>gridatlas::app::MapCanvas</name>
     <message>
-        <location filename="../map_canvas.cpp" line="252"/>
+        <location filename="../map_canvas.cpp" line="254"/>
         <source>Open an atlas (File &gt; Open Atlas) or drop a .sqlite file here</source>
         <translation>请打开地图集（文件 &gt; 打开地图集），或将 .sqlite 文件拖到此处</translation>
     </message>
