@@ -44,6 +44,7 @@ QString IdentifyPanel::fieldLabel(const std::string& key) {
     static const std::vector<std::pair<std::string, const char*>> kLabels{
         {"number", QT_TR_NOOP("Number")},
         {"name", QT_TR_NOOP("Name")},
+        {"resident_name", QT_TR_NOOP("Full name")},
         {"building_name", QT_TR_NOOP("Building name")},
         {"grid_name", QT_TR_NOOP("Grid name")},
         {"post_name", QT_TR_NOOP("Post name")},

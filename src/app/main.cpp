@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     }
     window.show();
     const QStringList args = parser.positionalArguments();
-    if (!args.isEmpty()) window.openAtlas(args.value(0), args.value(1));
+    bool opened = true;
+    if (!args.isEmpty()) opened = window.openAtlas(args.value(0), args.value(1));
     if (parser.isSet(searchOption)) window.search(parser.value(searchOption));
     if (parser.isSet(identifyOption)) {
         const QStringList xy = parser.value(identifyOption).split(',');
@@ -61,12 +62,12 @@ int main(int argc, char** argv) {
     if (parser.isSet(shotOption)) {
         const QString file = parser.value(shotOption);
         auto* poll = new QTimer(&window);
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll] {
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, opened] {
             auto* canvas = window.canvas();
             if (canvas->isRendering() || canvas->shownGeneration() != canvas->requestedGeneration()) return;
             poll->stop();
             const bool ok = window.grab().save(file);
-            QApplication::exit(ok ? 0 : 1);
+            QApplication::exit(ok && opened ? 0 : 1);
         });
         poll->start(200);
     }

@@ -82,7 +82,7 @@ std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, do
         m.layer = "residents";
         m.id = members.columnInt(0);
         m.title = members.columnText(1);
-        addColumn(m, members, 1, "name", Sensitivity::Name);
+        addColumn(m, members, 1, "resident_name", Sensitivity::Name);
         addColumn(m, members, 2, "unit");
         addColumn(m, members, 3, "room");
         addColumn(m, members, 4, "member_type");
@@ -135,7 +135,7 @@ std::optional<IdentifyResult> describeHousehold(Atlas& atlas, std::int64_t id) {
         p.layer = "residents";
         p.id = res.columnInt(0);
         p.title = res.columnText(1);
-        addColumn(p, res, 1, "name", Sensitivity::Name);
+        addColumn(p, res, 1, "resident_name", Sensitivity::Name);
         addColumn(p, res, 2, "relation");
         addColumn(p, res, 3, "gender");
         addColumn(p, res, 4, "birth_year");

@@ -24,8 +24,8 @@ TEST(Identify, ClickOnABuildingReturnsItsFactsAndMembers) {
     EXPECT_EQ(building->find("grid")->value, "湖西一网格");
     ASSERT_EQ(building->children.size(), 1u);
     const auto& member = building->children[0];
-    EXPECT_EQ(member.find("name")->value, "刘党员");
-    EXPECT_EQ(member.find("name")->sensitivity, model::Sensitivity::Name);
+    EXPECT_EQ(member.find("resident_name")->value, "刘党员");
+    EXPECT_EQ(member.find("resident_name")->sensitivity, model::Sensitivity::Name);
     EXPECT_EQ(member.find("room")->value, "201");
     EXPECT_EQ(member.find("phone")->sensitivity, model::Sensitivity::Phone);
     // The health station is about 90 m away.

@@ -197,7 +197,7 @@
     <message>
         <location filename="../identify_panel.cpp" line="18"/>
         <location filename="../identify_panel.cpp" line="30"/>
-        <location filename="../identify_panel.cpp" line="70"/>
+        <location filename="../identify_panel.cpp" line="71"/>
         <source>Building</source>
         <translation>楼栋</translation>
     </message>
@@ -208,7 +208,7 @@
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="20"/>
-        <location filename="../identify_panel.cpp" line="55"/>
+        <location filename="../identify_panel.cpp" line="56"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
@@ -250,256 +250,261 @@
     <message>
         <location filename="../identify_panel.cpp" line="46"/>
         <source>Name</source>
-        <translation>姓名</translation>
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="47"/>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="48"/>
         <source>Building name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="48"/>
+        <location filename="../identify_panel.cpp" line="49"/>
         <source>Grid name</source>
         <translation>网格名称</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="49"/>
+        <location filename="../identify_panel.cpp" line="50"/>
         <source>Post name</source>
         <translation>站点名称</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="50"/>
+        <location filename="../identify_panel.cpp" line="51"/>
         <source>Buildings</source>
         <translation>楼栋数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="51"/>
+        <location filename="../identify_panel.cpp" line="52"/>
         <source>Compound</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="52"/>
+        <location filename="../identify_panel.cpp" line="53"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="53"/>
+        <location filename="../identify_panel.cpp" line="54"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="54"/>
+        <location filename="../identify_panel.cpp" line="55"/>
         <source>Grid code</source>
         <translation>网格编码</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="56"/>
+        <location filename="../identify_panel.cpp" line="57"/>
         <source>Floors</source>
         <translation>层数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="57"/>
+        <location filename="../identify_panel.cpp" line="58"/>
         <source>Units</source>
         <translation>单元数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="58"/>
+        <location filename="../identify_panel.cpp" line="59"/>
         <source>Use</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="59"/>
+        <location filename="../identify_panel.cpp" line="60"/>
         <source>Households</source>
         <translation>户数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="60"/>
+        <location filename="../identify_panel.cpp" line="61"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="61"/>
+        <location filename="../identify_panel.cpp" line="62"/>
         <source>Party members</source>
         <translation>党员数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="62"/>
+        <location filename="../identify_panel.cpp" line="63"/>
         <source>Vulnerable households</source>
         <translation>重点关注户</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="63"/>
+        <location filename="../identify_panel.cpp" line="64"/>
         <source>Nearby service post</source>
         <translation>附近服务站点</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="64"/>
+        <location filename="../identify_panel.cpp" line="65"/>
         <source>Unit</source>
         <translation>单元</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="65"/>
+        <location filename="../identify_panel.cpp" line="66"/>
         <source>Room</source>
         <translation>房号</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="66"/>
+        <location filename="../identify_panel.cpp" line="67"/>
         <source>Floor</source>
         <translation>楼层</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="67"/>
+        <location filename="../identify_panel.cpp" line="68"/>
         <source>Member type</source>
         <translation>党员类别</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="68"/>
+        <location filename="../identify_panel.cpp" line="69"/>
         <source>Branch</source>
         <translation>所在支部</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="69"/>
+        <location filename="../identify_panel.cpp" line="70"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="71"/>
+        <location filename="../identify_panel.cpp" line="72"/>
         <source>Needs attention</source>
         <translation>关注事项</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="72"/>
+        <location filename="../identify_panel.cpp" line="73"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="73"/>
+        <location filename="../identify_panel.cpp" line="74"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="74"/>
+        <location filename="../identify_panel.cpp" line="75"/>
         <source>Birth year</source>
         <translation>出生年份</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="75"/>
+        <location filename="../identify_panel.cpp" line="76"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="76"/>
+        <location filename="../identify_panel.cpp" line="77"/>
         <source>Party member</source>
         <translation>党员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="77"/>
+        <location filename="../identify_panel.cpp" line="78"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="78"/>
+        <location filename="../identify_panel.cpp" line="79"/>
         <source>Target households</source>
         <translation>目标户数</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="79"/>
+        <location filename="../identify_panel.cpp" line="80"/>
         <source>Grid manager</source>
         <translation>网格管理员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="80"/>
+        <location filename="../identify_panel.cpp" line="81"/>
         <source>Grid supervisor</source>
         <translation>网格监督员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="81"/>
+        <location filename="../identify_panel.cpp" line="82"/>
         <source>Grid assistant</source>
         <translation>网格协管员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="82"/>
+        <location filename="../identify_panel.cpp" line="83"/>
         <source>Manager phone</source>
         <translation>管理员电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="83"/>
+        <location filename="../identify_panel.cpp" line="84"/>
         <source>Supervisor phone</source>
         <translation>监督员电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="84"/>
+        <location filename="../identify_panel.cpp" line="85"/>
         <source>Assistant phone</source>
         <translation>协管员电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="85"/>
+        <location filename="../identify_panel.cpp" line="86"/>
         <source>Type code</source>
         <translation>类型代码</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="86"/>
+        <location filename="../identify_panel.cpp" line="87"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="87"/>
+        <location filename="../identify_panel.cpp" line="88"/>
         <source>Opening hours</source>
         <translation>服务时间</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="88"/>
+        <location filename="../identify_panel.cpp" line="89"/>
         <source>Service radius (m)</source>
         <translation>服务半径（米）</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="89"/>
+        <location filename="../identify_panel.cpp" line="90"/>
         <source>Walk minutes</source>
         <translation>步行分钟</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="99"/>
-        <location filename="../identify_panel.cpp" line="109"/>
+        <location filename="../identify_panel.cpp" line="100"/>
+        <location filename="../identify_panel.cpp" line="110"/>
         <source>Show personal data</source>
         <translation>显示个人信息</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="104"/>
+        <location filename="../identify_panel.cpp" line="105"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="104"/>
+        <location filename="../identify_panel.cpp" line="105"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="110"/>
+        <location filename="../identify_panel.cpp" line="111"/>
         <source>Names, phones and ID numbers will be shown in full. Continue?</source>
         <translation>将完整显示姓名、电话和身份证号。是否继续？</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="140"/>
+        <location filename="../identify_panel.cpp" line="141"/>
         <source>Hardship</source>
         <translation>困难户</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="140"/>
+        <location filename="../identify_panel.cpp" line="141"/>
         <source>Minimum income</source>
         <translation>低保户</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="141"/>
+        <location filename="../identify_panel.cpp" line="142"/>
         <source>Elderly living alone</source>
         <translation>独居老人</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="141"/>
+        <location filename="../identify_panel.cpp" line="142"/>
         <source>Left-behind children</source>
         <translation>留守儿童</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="142"/>
+        <location filename="../identify_panel.cpp" line="143"/>
         <source>Disability</source>
         <translation>残疾人</translation>
     </message>
