@@ -36,11 +36,7 @@ void drawBadge(QPainter& p, const LabelStyle& l, const QString& text, QPointF ce
         p.drawRoundedRect(box, r, r);
     }
     const QPointF origin(centre.x() - w / 2, centre.y() - h / 2 + f.ascent());
-    if (l.halo.alpha() > 0 && l.haloWidthMm > 0) {
-        f.drawHalo(p, origin, text, l.halo, mmToPx(l.haloWidthMm, dpi));
-    }
-    p.setPen(l.color);
-    f.draw(p, origin, text);
+    f.drawWithHalo(p, origin, text, l.color, l.halo, mmToPx(l.haloWidthMm, dpi));
 }
 
 } // namespace
@@ -48,6 +44,23 @@ void drawBadge(QPainter& p, const LabelStyle& l, const QString& text, QPointF ce
 std::vector<LegendGroup> buildLegend(const MapSettings& settings, const std::vector<LayerStats>& layers) {
     std::vector<LegendGroup> groups;
     bool groupOpen = false; // the last group came from a legend_group, so the next may join it
+    auto addGroup = [&](LegendGroup g, const std::string& legendGroup) {
+        if (g.rows.empty()) return;
+        if (!legendGroup.empty()) {
+            // Layers of one group (households, their vulnerable ring, member households) share a heading.
+            const QString group = QString::fromStdString(legendGroup);
+            if (!groups.empty() && groups.back().title == group && groupOpen) {
+                for (auto& r : g.rows) groups.back().rows.push_back(std::move(r));
+                return;
+            }
+            g.title = group;
+            groups.push_back(std::move(g));
+            groupOpen = true;
+            return;
+        }
+        groupOpen = false;
+        groups.push_back(std::move(g));
+    };
     for (std::size_t i = settings.layers.size(); i-- > 0;) {
         const auto& layer = settings.layers[i];
         if (!layer.legend || !layer.style || i >= layers.size()) continue;
@@ -68,6 +81,32 @@ std::vector<LegendGroup> buildLegend(const MapSettings& settings, const std::vec
             r.symbol = sym;
             g.rows.push_back(std::move(r));
         };
+        if (stats.aggregate && *stats.aggregate < style.aggregates.size()) {
+            // Aggregates: circles of reference values, then the labels' samples.
+            const AggregateStyle& agg = style.aggregates[*stats.aggregate];
+            std::vector<double> values = agg.legendValues;
+            if (values.empty()) values.push_back(agg.maxValue / 4);
+            for (const double v : values) {
+                LegendRow r;
+                const QString number = QString::fromStdString(model::toText(model::Value{v}));
+                r.text = agg.legendLabel.empty() ? number : QString::fromStdString(agg.legendLabel).replace(QStringLiteral("{value}"), number);
+                r.geometry = GeometryKind::Point;
+                r.symbol = agg.symbol;
+                r.symbol.sizeMm = agg.sizeMm(v);
+                r.exactSize = true;
+                g.rows.push_back(std::move(r));
+            }
+            for (const auto& l : agg.labels) {
+                if (l.legendLabel.empty()) continue;
+                LegendRow r;
+                r.text = QString::fromStdString(l.legendLabel);
+                r.label = &l;
+                r.sample = QString::fromStdString(l.legendSample);
+                g.rows.push_back(std::move(r));
+            }
+            addGroup(std::move(g), layer.legendGroup);
+            continue;
+        }
         const auto& counts = stats.slotCounts;
         auto slotCount = [&](int slot) { return slot >= 0 && static_cast<std::size_t>(slot) < counts.size() ? counts[static_cast<std::size_t>(slot)] : 0; };
         switch (style.renderer.type) {
@@ -104,20 +143,7 @@ std::vector<LegendGroup> buildLegend(const MapSettings& settings, const std::vec
             g.rows.front().text = title + count(stats.drawn);
             g.title.clear();
         }
-        if (!layer.legendGroup.empty()) {
-            // Layers of one group (households, their vulnerable ring, member households) share a heading.
-            const QString group = QString::fromStdString(layer.legendGroup);
-            if (!groups.empty() && groups.back().title == group && groupOpen) {
-                for (auto& r : g.rows) groups.back().rows.push_back(std::move(r));
-                continue;
-            }
-            g.title = group;
-            groups.push_back(std::move(g));
-            groupOpen = true;
-            continue;
-        }
-        groupOpen = false;
-        groups.push_back(std::move(g));
+        addGroup(std::move(g), layer.legendGroup);
     }
     return groups;
 }
@@ -140,6 +166,7 @@ LegendLayout::LegendLayout(const std::vector<LegendGroup>& groups, double maxHei
         textColumn = std::max(textColumn, fg.advance(g.title));
         for (const auto& r : g.rows) {
             if (r.label) swatchColumn = std::max(swatchColumn, badgeSize(*r.label, r.sample, dpi, device).width());
+            if (r.exactSize) swatchColumn = std::max(swatchColumn, markerBounds(r.symbol, dpi).width());
             textColumn = std::max(textColumn, fr.advance(r.text));
         }
     }
@@ -154,6 +181,7 @@ LegendLayout::LegendLayout(const std::vector<LegendGroup>& groups, double maxHei
     auto rowHeight = [&](const LegendRow& r) {
         double h = std::max(m_swatchH, fr.height());
         if (r.label) h = std::max(h, badgeSize(*r.label, r.sample, dpi, device).height());
+        if (r.exactSize) h = std::max(h, markerBounds(r.symbol, dpi).height());
         return h;
     };
     for (const auto& g : groups) {
@@ -232,7 +260,7 @@ void LegendLayout::draw(QPainter& p, QPointF topLeft) const {
                 case GeometryKind::Point: {
                     // As on the map, but no dot smaller than 1.4 mm: a 0.55 mm household dot
                     // would be invisible as a key.
-                    s.sizeMm = std::clamp(s.sizeMm, 1.4 * m_textScale, pxToMm(m_swatchH * 1.15, m_dpi));
+                    if (!r.exactSize) s.sizeMm = std::clamp(s.sizeMm, 1.4 * m_textScale, pxToMm(m_swatchH * 1.15, m_dpi));
                     const QRectF b = markerBounds(s, m_dpi);
                     drawMarker(p, s, sw.center() - b.center(), m_dpi);
                     break;

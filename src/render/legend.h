@@ -23,6 +23,7 @@ struct LegendRow {
     Symbol symbol;
     const LabelStyle* label = nullptr; ///< set for a label sample row
     QString sample;                   ///< the sample text of a label row
+    bool exactSize = false;           ///< a marker whose size means something (aggregate circles): not clamped
 };
 
 struct LegendGroup {

@@ -116,6 +116,11 @@ public:
         const ClassMatcher matcher(style->renderer);
         stats.slotCounts.assign(static_cast<std::size_t>(matcher.slotCount()), 0);
         const FeatureFilter filter(m_layer.filter);
+        if (const AggregateStyle* agg = style->aggregateAt(m_scale)) {
+            stats.aggregate = static_cast<std::size_t>(agg - style->aggregates.data());
+            renderAggregate(*source, *agg, filter, stats);
+            return;
+        }
 
         // The request: renderer field, label fields, filter fields; each read once.
         model::FeatureRequest req;
@@ -177,13 +182,7 @@ public:
 
         // Label faces: one font and metrics per active label.
         std::vector<LabelFace> faces;
-        for (const auto* l : activeLabels) {
-            LabelFace f;
-            f.text = std::make_shared<const TextFace>(l->sizePt, l->bold, m_s.dpi, m_painter.device());
-            f.padding = (l->background.alpha() > 0 ? mmToPx(l->paddingMm, m_s.dpi) : 0.0) +
-                        (l->halo.alpha() > 0 ? mmToPx(l->haloWidthMm, m_s.dpi) : 0.0);
-            faces.push_back(std::move(f));
-        }
+        for (const auto* l : activeLabels) faces.push_back(labelFace(*l));
 
         m_painter.setOpacity(m_layer.opacity);
         auto cursor = source->features(req);
@@ -273,6 +272,143 @@ public:
     }
 
 private:
+    /// One group of an aggregate: where its features are (summed, for the mean) and its totals.
+    struct Group {
+        double sx = 0.0;
+        double sy = 0.0;
+        std::size_t count = 0;
+        double sum = 0.0;
+    };
+
+    /// Draws the layer as aggregates: features grouped by a field's value or by map cells,
+    /// one circle per group at the mean position of its features.
+    void renderAggregate(model::FeatureSource& source, const AggregateStyle& agg, const FeatureFilter& filter, LayerStats& stats) {
+        model::FeatureRequest req;
+        const bool byField = !agg.by.empty();
+        if (byField) req.fields.push_back(agg.by);
+        const std::size_t sumField = req.fields.size();
+        if (!agg.sum.empty()) req.fields.push_back(agg.sum);
+        const std::size_t filterOffset = req.fields.size();
+        for (const auto& f : filter.fields()) req.fields.push_back(f);
+        // Cells are squares of the map's coordinates (cellM, or cellMm on paper at this scale), so
+        // panning keeps the groups; the request covers whole cells, so the view's edge cuts none.
+        const double cell = agg.cellM > 0 ? agg.cellM : mmToPx(agg.cellMm, m_s.dpi) * m_s.metresPerPixel();
+        const model::Rect view = m_s.visibleExtent().buffered(mmToPx(std::max(15.0, agg.maxMm), m_s.dpi) * m_s.metresPerPixel());
+        req.bbox = model::Rect{std::floor(view.xmin / cell) * cell, std::floor(view.ymin / cell) * cell, std::ceil(view.xmax / cell) * cell,
+                               std::ceil(view.ymax / cell) * cell};
+        req.withGeometry = true;
+
+        std::vector<Group> groups;
+        std::unordered_map<std::int64_t, std::size_t> byInt, byCell;
+        std::unordered_map<std::string, std::size_t> byText;
+        auto groupOf = [&](auto& index, const auto& key) -> Group& {
+            auto [it, added] = index.try_emplace(key, groups.size());
+            if (added) groups.emplace_back();
+            return groups[it->second];
+        };
+        auto cellKey = [&](model::Vec2 p) {
+            const auto cx = static_cast<std::int64_t>(std::floor(p.x / cell)), cy = static_cast<std::int64_t>(std::floor(p.y / cell));
+            return (cx << 32) ^ (cy & 0xffffffff);
+        };
+        auto cursor = source.features(req);
+        model::Feature feature;
+        unsigned n = 0;
+        while (cursor->next(feature)) {
+            if ((++n & kCancelPollMask) == 0 && m_feedback) m_feedback->throwIfCancelled();
+            if (!filter.isEmpty() && !filter.accepts(feature.values, filterOffset)) continue;
+            const auto& g = feature.geometry;
+            if (g.isEmpty()) continue;
+            const model::Vec2 p = g.type == model::GeomType::Point ? g.coords.front() : g.bounds().center();
+            Group* group = nullptr;
+            if (byField) {
+                const model::Value& v = feature.values[0];
+                if (const auto* i = std::get_if<std::int64_t>(&v))
+                    group = &groupOf(byInt, *i);
+                else if (const auto* d = std::get_if<double>(&v); d && *d == std::floor(*d) && std::fabs(*d) < 9e15)
+                    group = &groupOf(byInt, static_cast<std::int64_t>(*d));
+                else if (!model::isNull(v))
+                    group = &groupOf(byText, model::toText(v));
+            }
+            if (!group) group = &groupOf(byCell, cellKey(p)); // by cell, or no value to group by
+            group->sx += p.x;
+            group->sy += p.y;
+            ++group->count;
+            if (!agg.sum.empty()) group->sum += model::toNumber(feature.values[sumField]).value_or(0.0);
+            ++stats.drawn;
+        }
+        stats.groups = groups.size();
+
+        // Large circles first, so the small ones on top stay visible.
+        auto valueOf = [&](const Group& g) { return agg.sum.empty() ? static_cast<double>(g.count) : g.sum; };
+        std::vector<std::size_t> order(groups.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return valueOf(groups[a]) > valueOf(groups[b]); });
+
+        std::vector<const LabelStyle*> activeLabels;
+        std::vector<LabelFace> faces;
+        if (m_s.labels)
+            for (const auto& l : agg.labels)
+                if (inScaleRange(m_scale, l.minScale, l.maxScale)) {
+                    activeLabels.push_back(&l);
+                    faces.push_back(labelFace(l));
+                }
+        // Label templates read {count} (value 0) and {sum} (value 1).
+        std::vector<std::vector<std::size_t>> labelFieldIdx;
+        for (const auto* l : activeLabels) {
+            std::vector<std::size_t> idx;
+            for (const auto& part : l->text.parts) idx.push_back(part.field == "sum" ? 1 : 0);
+            labelFieldIdx.push_back(std::move(idx));
+        }
+        const std::vector<model::Sensitivity> sensitivity(2, model::Sensitivity::None);
+
+        m_painter.setOpacity(m_layer.opacity);
+        // Circles by size in quarter pixels: a few sizes, each made once and blitted.
+        struct Circle {
+            MarkerSprite sprite;
+            QRectF box;
+        };
+        std::unordered_map<int, Circle> circles;
+        model::Feature groupFeature;
+        groupFeature.values.resize(2);
+        for (const std::size_t gi : order) {
+            const Group& g = groups[gi];
+            const double value = valueOf(g);
+            const double sizeMm = agg.sizeMm(value);
+            if (sizeMm <= 0) continue; // nothing to show: a sum of 0
+            const model::Vec2 at{g.sx / static_cast<double>(g.count), g.sy / static_cast<double>(g.count)};
+            const QPointF p = m_xf(at);
+            Symbol sym = agg.symbol;
+            const int quarterPx = static_cast<int>(std::lround(mmToPx(sizeMm, m_s.dpi) * 4));
+            sym.sizeMm = pxToMm(quarterPx / 4.0, m_s.dpi);
+            auto [circle, added] = circles.try_emplace(quarterPx);
+            if (added) {
+                circle->second.box = markerBounds(sym, m_s.dpi);
+                if (m_raster) circle->second.sprite = MarkerSprite(sym, m_s.dpi, m_s.antialiasing);
+            }
+            if (m_raster)
+                circle->second.sprite.draw(m_painter, p);
+            else
+                drawMarker(m_painter, sym, p, m_s.dpi);
+            if (activeLabels.empty()) continue;
+            groupFeature.geometry = model::Geometry::point(at);
+            groupFeature.values[0] = static_cast<std::int64_t>(g.count);
+            groupFeature.values[1] = g.sum == std::floor(g.sum) && std::fabs(g.sum) < 9e15 ? model::Value{static_cast<std::int64_t>(g.sum)}
+                                                                                           : model::Value{g.sum};
+            for (std::size_t li = 0; li < activeLabels.size(); ++li)
+                addLabel(*activeLabels[li], faces[li], labelFieldIdx[li], sensitivity, groupFeature, GeometryKind::Point,
+                         circle->second.box, true, std::nullopt);
+        }
+        m_painter.setOpacity(1.0);
+    }
+
+    [[nodiscard]] LabelFace labelFace(const LabelStyle& l) const {
+        LabelFace f;
+        f.text = std::make_shared<const TextFace>(l.sizePt, l.bold, m_s.dpi, m_painter.device());
+        f.padding = (l.background.alpha() > 0 ? mmToPx(l.paddingMm, m_s.dpi) : 0.0) +
+                    (l.halo.alpha() > 0 ? mmToPx(l.haloWidthMm, m_s.dpi) : 0.0);
+        return f;
+    }
+
     void drawPolygon(const model::Geometry& g, std::vector<QPointF>& pts) {
         if (g.ringEnds.size() == 1) {
             toPixels(g, 0, g.ringEnds[0], m_xf, pts);
@@ -448,12 +584,8 @@ void drawLabel(QPainter& painter, const PendingLabel& pl, const PlacedLabel& pla
     }
     for (int i = 0; i < pl.lines.size(); ++i) {
         const QPointF origin(-pl.lineWidths[static_cast<std::size_t>(i)] / 2, -textH / 2 + face.ascent() + i * lineHeight);
-        if (l.halo.alpha() > 0 && l.haloWidthMm > 0) {
-            // In PDF and SVG the halo is an outline path and the text stays real (selectable) text.
-            face.drawHalo(painter, origin, pl.lines[i], l.halo, mmToPx(l.haloWidthMm, dpi));
-        }
-        painter.setPen(l.color);
-        face.draw(painter, origin, pl.lines[i]);
+        // In PDF and SVG the halo is an outline path and the text stays real (selectable) text.
+        face.drawWithHalo(painter, origin, pl.lines[i], l.color, l.halo, mmToPx(l.haloWidthMm, dpi));
     }
     painter.restore();
 }
@@ -533,7 +665,10 @@ std::vector<LayerStats> countFeatures(const MapSettings& settings, model::Source
                 const ClassMatcher matcher(style->renderer);
                 stats.slotCounts.assign(static_cast<std::size_t>(matcher.slotCount()), 0);
                 const FeatureFilter filter(layer.filter);
-                const bool classified = style->renderer.type != RendererType::Single;
+                if (const AggregateStyle* agg = style->aggregateAt(scale))
+                    stats.aggregate = static_cast<std::size_t>(agg - style->aggregates.data());
+                // Aggregated: the features the filter keeps, not per class (groups are left at 0).
+                const bool classified = style->renderer.type != RendererType::Single && !stats.aggregate;
                 model::FeatureRequest req;
                 req.withGeometry = false;
                 req.bbox = settings.visibleExtent();
@@ -548,7 +683,7 @@ std::vector<LayerStats> countFeatures(const MapSettings& settings, model::Source
                     if (!filter.isEmpty() && !filter.accepts(feature.values, filterOffset)) continue;
                     const int slot = classified ? matcher.classify(feature.values[0]) : 0;
                     if (slot < 0) continue;
-                    ++stats.slotCounts[static_cast<std::size_t>(slot)];
+                    if (!stats.aggregate) ++stats.slotCounts[static_cast<std::size_t>(slot)];
                     ++stats.drawn;
                 }
             }

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct LayerStats {
     bool inScale = true;     ///< false: skipped by its scale range
     std::size_t drawn = 0;   ///< features drawn
     std::vector<std::size_t> slotCounts; ///< per ClassMatcher slot of the layer's renderer
+    /// Drawn as aggregates: the index of the style's AggregateStyle used (drawn then counts the
+    /// features aggregated, groups the circles).
+    std::optional<std::size_t> aggregate;
+    std::size_t groups = 0;
 };
 
 struct RenderResult {

@@ -1,5 +1,6 @@
 #include "render/style.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -178,7 +179,85 @@ LabelStyle parseLabel(const JsonValue& json, const std::string& origin, const st
     return l;
 }
 
+AggregateStyle parseAggregate(const JsonValue& json, const std::string& origin, const std::string& context, const Symbol& base,
+                              std::vector<FieldRef>& refs) {
+    const JsonObject o(json, origin, context,
+                       {"beyond_scale", "by", "cell_mm", "cell_m", "sum", "symbol", "min_mm", "max_mm", "max_value", "label", "labels",
+                        "legend", "description"});
+    AggregateStyle a;
+    a.line = o.line();
+    (void)o.string("description");
+    const auto beyond = o.number("beyond_scale", 1, kMaxScale);
+    if (!beyond) o.fail("an aggregate needs 'beyond_scale': the scale denominator beyond which features are aggregated");
+    a.beyondScale = *beyond;
+    const std::string by = o.requiredString("by");
+    if (by.empty()) o.fail(*o.find("by"), "'by' must name a field or be \"cell\"");
+    if (by != "cell") {
+        a.by = by;
+        refs.push_back({by, o.find("by")->line()});
+    }
+    if (o.has("cell_mm") && o.has("cell_m")) o.fail(*o.find("cell_m"), "give either 'cell_mm' (paper) or 'cell_m' (ground), not both");
+    if (auto v = o.number("cell_mm", 1, kMaxMm)) a.cellMm = *v;
+    if (auto v = o.number("cell_m", 1, 1e6)) a.cellM = *v;
+    if (auto f = o.string("sum")) {
+        if (f->empty()) o.fail(*o.find("sum"), "'sum' must name a numeric field");
+        a.sum = *f;
+        refs.push_back({*f, o.find("sum")->line()});
+    }
+    Symbol sym = base;
+    sym.marker = MarkerShape::Circle;
+    a.symbol = o.has("symbol") ? parseSymbol(*o.find("symbol"), origin, "the symbol of " + context, sym) : sym;
+    if (auto v = o.number("min_mm", 0.1, kMaxMm)) a.minMm = *v;
+    if (auto v = o.number("max_mm", 0.1, kMaxMm)) a.maxMm = *v;
+    if (a.minMm > a.maxMm) o.fail("'min_mm' is larger than 'max_mm'");
+    if (auto v = o.number("max_value", 1e-9, 1e12)) a.maxValue = *v;
+    // Labels read the group's {count} and {sum}, not the source's fields.
+    std::vector<FieldRef> labelRefs;
+    if (o.has("label") && o.has("labels")) o.fail(*o.find("labels"), "give either 'label' or 'labels', not both");
+    if (const auto* l = o.find("label")) a.labels.push_back(parseLabel(*l, origin, "the label of " + context, labelRefs));
+    if (const auto* ls = o.find("labels")) {
+        if (!ls->isArray()) o.fail(*ls, "'labels' must be an array of labels");
+        int i = 0;
+        for (const auto& l : ls->array())
+            a.labels.push_back(parseLabel(l, origin, "label " + std::to_string(++i) + " of " + context, labelRefs));
+    }
+    for (const auto& ref : labelRefs) {
+        if (ref.name == "count" || (ref.name == "sum" && !a.sum.empty())) continue;
+        detail::failAt(origin, ref.line, "an aggregate's label can use {count}" + std::string(a.sum.empty() ? "" : " and {sum}") +
+                                             ", not {" + ref.name + "}" +
+                                             (ref.name == "sum" ? " (set the aggregate's 'sum' to a field first)" : ""));
+    }
+    for (const auto& l : a.labels) {
+        if (l.placement == LabelPlacement::Line) o.fail("an aggregate's labels cannot use placement \"line\"");
+        if (l.attachToPrevious) o.fail("an aggregate's labels cannot \"attach\"");
+    }
+    if (const auto* lg = o.find("legend")) {
+        const JsonObject leg(*lg, origin, "the legend of " + context, {"label", "values"});
+        a.legendLabel = leg.requiredString("label");
+        if (const auto* vals = leg.find("values")) {
+            if (!vals->isArray() || vals->array().empty()) leg.fail(*vals, "'values' must be a non-empty array of numbers");
+            for (const auto& v : vals->array()) {
+                if (!v.isNumber() || v.number() <= 0) leg.fail(v, "legend values must be positive numbers");
+                a.legendValues.push_back(v.number());
+            }
+        }
+    }
+    return a;
+}
+
 } // namespace
+
+double AggregateStyle::sizeMm(double value) const {
+    if (!(value > 0)) return 0.0;
+    return std::clamp(maxMm * std::sqrt(value / maxValue), minMm, maxMm);
+}
+
+const AggregateStyle* Style::aggregateAt(double scaleDenominator) const {
+    const AggregateStyle* found = nullptr;
+    for (const auto& a : aggregates)
+        if (scaleDenominator > a.beyondScale) found = &a;
+    return found;
+}
 
 const char* geometryKindName(GeometryKind k) {
     switch (k) {
@@ -242,6 +321,10 @@ std::vector<std::string> Style::fields() const {
     add(renderer.field);
     for (const auto& l : labels)
         for (const auto& f : l.text.fields()) add(f);
+    for (const auto& a : aggregates) {
+        add(a.by);
+        add(a.sum);
+    }
     return out;
 }
 
@@ -254,7 +337,7 @@ bool inScaleRange(double denominator, double min, double max) {
 Style parseStyle(const JsonValue& json, const std::string& origin) {
     const JsonObject o(json, origin, "the style",
                        {"geometry", "title", "symbol", "renderer", "label", "labels", "min_scale", "max_scale", "obstacle",
-                        "legend_counts", "description"});
+                        "legend_counts", "aggregate", "description"});
     Style s;
     s.origin = origin;
     const auto kind = o.choice("geometry", {"point", "line", "polygon"});
@@ -295,6 +378,21 @@ Style parseStyle(const JsonValue& json, const std::string& origin) {
     if (s.minScale > 0 && s.maxScale > 0 && s.minScale > s.maxScale) o.fail("'min_scale' is larger than 'max_scale'");
     if (auto b = o.boolean("obstacle")) s.obstacle = *b;
     if (auto b = o.boolean("legend_counts")) s.legendCounts = *b;
+    if (const auto* ag = o.find("aggregate")) {
+        if (ag->isArray()) {
+            if (ag->array().empty()) o.fail(*ag, "'aggregate' must be an aggregate or a non-empty array of them");
+            int i = 0;
+            for (const auto& a : ag->array())
+                s.aggregates.push_back(parseAggregate(a, origin, "aggregate " + std::to_string(++i), base, s.fieldRefs));
+        } else {
+            s.aggregates.push_back(parseAggregate(*ag, origin, "the aggregate", base, s.fieldRefs));
+        }
+        std::stable_sort(s.aggregates.begin(), s.aggregates.end(),
+                         [](const AggregateStyle& a, const AggregateStyle& b) { return a.beyondScale < b.beyondScale; });
+        for (std::size_t i = 1; i < s.aggregates.size(); ++i)
+            if (s.aggregates[i].beyondScale == s.aggregates[i - 1].beyondScale)
+                detail::failAt(origin, s.aggregates[i].line, "two aggregates start beyond the same scale");
+    }
     return s;
 }
 

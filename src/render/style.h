@@ -96,6 +96,29 @@ struct LabelStyle {
     std::string legendSample;
 };
 
+/// Dense layers at small scales: the features are grouped (by the value of a field, or by
+/// square cells of the map) and each group is drawn as one circle whose area grows with the
+/// group's value (its feature count, or the sum of a field), with optional labels that may use
+/// {count} and {sum}. Closer in, the style's own symbols take over.
+struct AggregateStyle {
+    double beyondScale = 0.0;  ///< aggregates when the scale denominator is larger than this
+    std::string by;            ///< the grouping field; empty: map cells of cellMm
+    double cellMm = 10.0;      ///< cell side on paper (also for features whose `by` is NULL)
+    double cellM = 0.0;        ///< cell side on the ground instead (metres; 0: use cellMm)
+    std::string sum;           ///< numeric field summed per group; empty: features are counted
+    Symbol symbol;             ///< the group's marker; its size comes from the value
+    double minMm = 1.5;        ///< smallest marker (value > 0)
+    double maxMm = 8.0;        ///< largest marker, reached at maxValue
+    double maxValue = 100.0;   ///< the value drawn at maxMm; area is proportional below it
+    std::vector<LabelStyle> labels; ///< templates use {count} and {sum}
+    std::string legendLabel;   ///< legend row text, may hold {value}
+    std::vector<double> legendValues; ///< one legend row per value (else one row at maxValue / 4)
+    int line = 0;
+
+    /// The marker size of a group's value (mm): area proportional to it, within [minMm, maxMm].
+    [[nodiscard]] double sizeMm(double value) const;
+};
+
 /// A field a style reads, with the line that names it (for messages).
 struct FieldRef {
     std::string name;
@@ -114,6 +137,11 @@ struct Style {
     double maxScale = 0.0;
     bool obstacle = false;     ///< symbols of this layer keep labels off them
     bool legendCounts = false; ///< the legend shows feature counts per class
+    std::vector<AggregateStyle> aggregates; ///< by beyondScale, ascending
+
+    /// The aggregate drawn at a scale (the one with the largest beyondScale below it), or null
+    /// when the features are drawn one by one.
+    [[nodiscard]] const AggregateStyle* aggregateAt(double scaleDenominator) const;
 
     /// Fields the renderer and labels read (no duplicates, in first-use order).
     [[nodiscard]] std::vector<std::string> fields() const;

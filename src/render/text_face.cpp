@@ -59,45 +59,107 @@ void TextFace::drawHalo(QPainter& painter, QPointF origin, const QString& text, 
         painter.restore();
         return;
     }
-    // Raster: the text's coverage in a small mask, dilated by a disc of the halo's radius. The
-    // mask is in device pixels (s of them per painter unit).
+    blit(painter, origin, HaloKey{text, 0, radiusPx, color.rgba(), 0, 0, false, false});
+}
+
+void TextFace::drawWithHalo(QPainter& painter, QPointF origin, const QString& text, const QColor& color, const QColor& halo,
+                            double haloRadiusPx) const {
+    // The text itself is always drawn directly: Qt blends glyph coverage gamma-corrected onto
+    // what lies below, which a cached image of the text (blended linearly) would not match.
+    drawHalo(painter, origin, text, halo, haloRadiusPx);
+    painter.setPen(color);
+    draw(painter, origin, text);
+}
+
+void TextFace::blit(QPainter& painter, QPointF origin, HaloKey key) const {
+    // The image is in device pixels (s of them per painter unit).
     const QTransform world = painter.worldTransform();
     const double s = std::sqrt(std::fabs(world.determinant()));
     if (!(s > 0)) return;
-    const double r = radiusPx * s;
-    const double k = m_scale * s; // device px per font px
-    const int reach = static_cast<int>(std::ceil(r + 1.0));
-    const int margin = reach + 1 + static_cast<int>(std::ceil(0.15 * m_em * s)); // glyphs may overhang their advance
-    const int top = margin + static_cast<int>(std::ceil(m_fm.ascent() * k));
-    const int w = static_cast<int>(std::ceil(m_fm.horizontalAdvance(text) * k)) + 2 * margin + 1;
-    const int h = top + static_cast<int>(std::ceil(m_fm.descent() * k)) + margin + 1;
-    // Axis-aligned: place the mask on whole device pixels and shift the text inside it by the
-    // fraction, so the halo sits exactly under the text drawn afterwards.
+    // Axis-aligned: place the image on whole device pixels and shift the text inside it by the
+    // fraction (in quarter pixels), so it sits where the text itself would be drawn.
     const bool axisAligned = world.type() <= QTransform::TxScale;
     const QPointF device = world.map(origin);
-    const QPointF whole(std::floor(device.x()), std::floor(device.y()));
-    const QPointF frac = axisAligned ? device - whole : QPointF(0, 0);
+    QPointF whole(std::floor(device.x()), std::floor(device.y()));
+    int fx = 0, fy = 0;
+    if (axisAligned) {
+        fx = static_cast<int>(std::lround((device.x() - whole.x()) * 4));
+        fy = static_cast<int>(std::lround((device.y() - whole.y()) * 4));
+        if (fx == 4) {
+            whole.rx() += 1;
+            fx = 0;
+        }
+        if (fy == 4) {
+            whole.ry() += 1;
+            fy = 0;
+        }
+    }
+    key.scale = s;
+    key.radius *= s;
+    key.fracX = fx;
+    key.fracY = fy;
+    key.antialias = painter.testRenderHint(QPainter::Antialiasing);
+    key.textAntialias = painter.testRenderHint(QPainter::TextAntialiasing);
+    auto it = m_halos.find(key);
+    if (it == m_halos.end()) {
+        if (m_halos.size() >= 4096) m_halos.clear(); // a bound, not an LRU: a frame rarely has this many distinct texts
+        it = m_halos.emplace(key, makeHalo(key)).first;
+    }
+    const Halo& halo = it->second;
+    painter.save();
+    if (axisAligned) {
+        painter.setWorldTransform(QTransform());
+        painter.drawImage(QPointF(whole.x() - halo.margin, whole.y() - halo.top), halo.image);
+    } else {
+        painter.translate(origin);
+        painter.scale(1 / s, 1 / s);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+        painter.drawImage(QPointF(-halo.margin, -halo.top), halo.image);
+    }
+    painter.restore();
+}
 
-    QImage mask(w, h, QImage::Format_ARGB32_Premultiplied);
-    mask.fill(Qt::transparent);
-    {
-        QPainter mp(&mask);
-        mp.setRenderHint(QPainter::TextAntialiasing, painter.testRenderHint(QPainter::TextAntialiasing));
-        mp.translate(margin + frac.x(), top + frac.y());
+std::size_t TextFace::HaloKeyHash::operator()(const HaloKey& k) const noexcept {
+    std::size_t h = qHash(k.text);
+    auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+    mix(std::hash<double>{}(k.scale));
+    mix(std::hash<double>{}(k.radius));
+    mix(k.color);
+    mix(static_cast<std::size_t>(k.fracX * 8 + k.fracY) * 4 + (k.antialias ? 2u : 0u) + (k.textAntialias ? 1u : 0u));
+    return h;
+}
+
+TextFace::Halo TextFace::makeHalo(const HaloKey& key) const {
+    const double s = key.scale, r = key.radius;
+    const double k = m_scale * s; // device px per font px
+    const int reach = static_cast<int>(std::ceil(r + 1.0));
+    Halo out;
+    out.margin = reach + 1 + static_cast<int>(std::ceil(0.15 * m_em * s)); // glyphs may overhang their advance
+    out.top = out.margin + static_cast<int>(std::ceil(m_fm.ascent() * k));
+    const int margin = out.margin, top = out.top;
+    const int w = static_cast<int>(std::ceil(m_fm.horizontalAdvance(key.text) * k)) + 2 * margin + 1;
+    const int h = top + static_cast<int>(std::ceil(m_fm.descent() * k)) + margin + 1;
+    auto drawText = [&](QImage& image, QColor color) {
+        QPainter mp(&image);
+        mp.setRenderHint(QPainter::TextAntialiasing, key.textAntialias);
+        mp.translate(margin + key.fracX / 4.0, top + key.fracY / 4.0);
         mp.scale(k, k);
         mp.setFont(m_font);
-        mp.setPen(Qt::black);
-        mp.drawText(QPointF(0, 0), text);
-    }
+        mp.setPen(color);
+        mp.drawText(QPointF(0, 0), key.text);
+    };
+    QImage mask(w, h, QImage::Format_ARGB32_Premultiplied);
+    mask.fill(Qt::transparent);
+    drawText(mask, Qt::black);
     std::vector<std::uint8_t> cover(static_cast<std::size_t>(w) * h);
     int inkTop = h, inkBottom = -1; // the rows that hold any coverage
     for (int y = 0; y < h; ++y) {
         const auto* line = reinterpret_cast<const QRgb*>(mask.constScanLine(y));
-        std::uint8_t* out = cover.data() + static_cast<std::size_t>(y) * w;
+        std::uint8_t* row = cover.data() + static_cast<std::size_t>(y) * w;
         unsigned any = 0;
         for (int x = 0; x < w; ++x) {
-            out[x] = static_cast<std::uint8_t>(qAlpha(line[x]));
-            any |= out[x];
+            row[x] = static_cast<std::uint8_t>(qAlpha(line[x]));
+            any |= row[x];
         }
         if (any) {
             inkTop = std::min(inkTop, y);
@@ -129,8 +191,8 @@ void TextFace::drawHalo(QPainter& painter, QPointF origin, const QString& text, 
         }
     }
     // Coverage to premultiplied colour through a table.
-    const bool antialias = painter.testRenderHint(QPainter::Antialiasing);
-    const int cr = color.red(), cg = color.green(), cb = color.blue(), ca = color.alpha();
+    const bool antialias = key.antialias;
+    const int cr = qRed(key.color), cg = qGreen(key.color), cb = qBlue(key.color), ca = qAlpha(key.color);
     QRgb lut[256];
     for (int c = 0; c < 256; ++c) {
         int a = antialias ? c : (c >= 128 ? 255 : 0); // aliased like a stroke: the pixels whose centre it covers
@@ -142,17 +204,8 @@ void TextFace::drawHalo(QPainter& painter, QPointF origin, const QString& text, 
         const std::uint8_t* src = halo.data() + static_cast<std::size_t>(y) * w;
         for (int x = 0; x < w; ++x) line[x] = lut[src[x]];
     }
-    painter.save();
-    if (axisAligned) {
-        painter.setWorldTransform(QTransform());
-        painter.drawImage(QPointF(whole.x() - margin, whole.y() - top), mask);
-    } else {
-        painter.translate(origin);
-        painter.scale(1 / s, 1 / s);
-        painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
-        painter.drawImage(QPointF(-margin, -top), mask);
-    }
-    painter.restore();
+    out.image = std::move(mask);
+    return out;
 }
 
 } // namespace gridatlas::render

@@ -4,11 +4,16 @@
 // look different at each dpi. A TextFace draws with a font of a whole pixel size N and scales
 // the painter by px / N; measurements are scaled the same way, so boxes fit what is drawn.
 // PDF and SVG keep real, selectable text under the scale.
+#include <QColor>
 #include <QFont>
 #include <QFontMetricsF>
+#include <QImage>
 #include <QPen>
 #include <QPointF>
 #include <QString>
+
+#include <cstddef>
+#include <unordered_map>
 
 class QPainter;
 class QPaintDevice;
@@ -35,12 +40,44 @@ public:
     /// dilated by a disc (a few µs per label; stroking the outlines of CJK glyphs costs ~1 ms);
     /// on vector devices (PDF, SVG) it stays an outline path.
     void drawHalo(QPainter& painter, QPointF origin, const QString& text, const QColor& color, double radiusPx) const;
+    /// Draws `text` in `color` over an optional halo (transparent or radius 0: none).
+    void drawWithHalo(QPainter& painter, QPointF origin, const QString& text, const QColor& color, const QColor& halo,
+                      double haloRadiusPx) const;
 
 private:
+    /// A halo ready to blit: premultiplied colour, the text's baseline origin at (margin, top).
+    struct Halo {
+        QImage image;
+        int margin = 0;
+        int top = 0;
+    };
+    struct HaloKey {
+        QString text;
+        double scale;  ///< device px per painter unit
+        double radius; ///< device px
+        QRgb color;
+        int fracX;     ///< the text's sub-pixel offset in quarter pixels
+        int fracY;
+        bool antialias;
+        bool textAntialias;
+        bool operator==(const HaloKey&) const = default;
+    };
+    struct HaloKeyHash {
+        std::size_t operator()(const HaloKey& k) const noexcept;
+    };
+    [[nodiscard]] Halo makeHalo(const HaloKey& key) const;
+    /// Draws the cached image of `key` with its text origin at `origin` (made when missing;
+    /// scale, fraction and render hints are filled in from the painter). Raster painters only.
+    void blit(QPainter& painter, QPointF origin, HaloKey key) const;
+
     QFont m_font;
     double m_scale = 1.0;
     double m_em = 0.0; ///< the font size in device pixels
     QFontMetricsF m_fm;
+    /// Halos drawn before, by text, colour and sub-pixel offset: building numbers, counts and
+    /// street names repeat across a frame.
+    /// A TextFace belongs to one thread (the renderer makes its own per frame).
+    mutable std::unordered_map<HaloKey, Halo, HaloKeyHash> m_halos;
 };
 
 } // namespace gridatlas::render

@@ -36,6 +36,7 @@ TEST(RenderPerformance, DISABLED_MillionHouseholdPointsAtFullExtent) {
     for (auto& layer : s.layers) {
         auto copy = std::make_shared<Style>(*layer.style);
         copy->maxScale = 0;
+        copy->aggregates.clear();
         layer.style = copy;
     }
     QImage image(s.outputSize, QImage::Format_ARGB32_Premultiplied);
