@@ -1,5 +1,6 @@
 #include "render/legend.h"
 
+#include <QLinearGradient>
 #include <QPainter>
 
 #include <algorithm>
@@ -111,6 +112,10 @@ std::vector<LegendGroup> buildLegend(const MapSettings& settings, const std::vec
         auto slotCount = [&](int slot) { return slot >= 0 && static_cast<std::size_t>(slot) < counts.size() ? counts[static_cast<std::size_t>(slot)] : 0; };
         switch (style.renderer.type) {
         case RendererType::Single: row(style.renderer.classes.front().label, style.renderer.classes.front().symbol, stats.drawn); break;
+        case RendererType::Heatmap:
+            row(style.renderer.classes.front().label, style.renderer.classes.front().symbol, stats.drawn);
+            g.rows.back().ramp = style.renderer.heatmap.ramp;
+            break;
         case RendererType::Graduated:
             for (std::size_t c = 0; c < style.renderer.classes.size(); ++c)
                 row(style.renderer.classes[c].label, style.renderer.classes[c].symbol, slotCount(static_cast<int>(c)));
@@ -139,7 +144,8 @@ std::vector<LegendGroup> buildLegend(const MapSettings& settings, const std::vec
         }
         if (g.rows.empty()) continue;
         // A layer with one row needs no heading of its own: the row says it.
-        if (style.renderer.type == RendererType::Single && g.rows.size() == 1 && !g.rows.front().label) {
+        if ((style.renderer.type == RendererType::Single || style.renderer.type == RendererType::Heatmap) && g.rows.size() == 1 &&
+            !g.rows.front().label) {
             g.rows.front().text = title + count(stats.drawn);
             g.title.clear();
         }
@@ -231,6 +237,17 @@ void LegendLayout::draw(QPainter& p, QPointF topLeft) const {
             const QRectF sw(at.x(), at.y() + (it.height - m_swatchH) / 2, m_swatchW, m_swatchH);
             if (r.label) {
                 drawBadge(p, *r.label, r.sample, sw.center(), m_dpi);
+            } else if (!r.ramp.empty()) {
+                // Low density left, high right, over white so a transparent low end reads as "none".
+                QLinearGradient gradient(sw.topLeft(), sw.topRight());
+                gradient.setInterpolationMode(QGradient::ColorInterpolation); // premultiplied, like the map's ramp
+                for (const auto& stop : r.ramp) gradient.setColorAt(stop.at, stop.color);
+                p.setPen(QPen(QColor(0x99, 0x99, 0x99), mmToPx(0.15, m_dpi)));
+                p.setBrush(Qt::white);
+                p.drawRect(sw);
+                p.setPen(Qt::NoPen);
+                p.setBrush(gradient);
+                p.drawRect(sw);
             } else {
                 Symbol s = r.symbol;
                 switch (r.geometry) {

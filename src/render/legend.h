@@ -24,6 +24,7 @@ struct LegendRow {
     const LabelStyle* label = nullptr; ///< set for a label sample row
     QString sample;                   ///< the sample text of a label row
     bool exactSize = false;           ///< a marker whose size means something (aggregate circles): not clamped
+    std::vector<RampStop> ramp;       ///< a heatmap's colour ramp, drawn as a bar (low left, high right)
 };
 
 struct LegendGroup {

@@ -121,6 +121,10 @@ public:
             renderAggregate(*source, *agg, filter, stats);
             return;
         }
+        if (style->renderer.type == RendererType::Heatmap) {
+            renderHeatmap(*source, style->renderer.heatmap, filter, stats);
+            return;
+        }
 
         // The request: renderer field, label fields, filter fields; each read once.
         model::FeatureRequest req;
@@ -401,6 +405,105 @@ private:
         m_painter.setOpacity(1.0);
     }
 
+    /// Draws point density: the points splatted into a coarse float grid (a few pixels per
+    /// cell), blurred by a Gaussian kernel of the style's radius, coloured through the ramp and
+    /// drawn scaled up with bilinear filtering. A million points cost their reading, not pixels.
+    void renderHeatmap(model::FeatureSource& source, const HeatmapSpec& spec, const FeatureFilter& filter, LayerStats& stats) {
+        const double radiusPx = std::max(1.0, spec.radiusM > 0 ? spec.radiusM * m_xf.pixelsPerMetre() : mmToPx(spec.radiusMm, m_s.dpi));
+        const int outW = m_s.outputSize.width(), outH = m_s.outputSize.height();
+        // Cells of a quarter radius (at most 8 px), coarser when the grid would be huge.
+        double cell = std::clamp(radiusPx / 4.0, 1.0, 8.0);
+        while ((outW / cell) * (outH / cell) > 4.0e6) cell *= 1.5;
+        const int pad = static_cast<int>(std::ceil(radiusPx / cell)) + 1; // points beyond the edge still warm it
+        const int gw = static_cast<int>(std::ceil(outW / cell)) + 2 * pad, gh = static_cast<int>(std::ceil(outH / cell)) + 2 * pad;
+        std::vector<float> grid(static_cast<std::size_t>(gw) * gh, 0.0f);
+
+        model::FeatureRequest req;
+        const bool weighted = !spec.weight.empty();
+        if (weighted) req.fields.push_back(spec.weight);
+        const std::size_t filterOffset = req.fields.size();
+        for (const auto& f : filter.fields()) req.fields.push_back(f);
+        req.bbox = m_s.visibleExtent().buffered((radiusPx + cell) * m_s.metresPerPixel());
+        req.withGeometry = true;
+        auto cursor = source.features(req);
+        model::Feature feature;
+        unsigned n = 0;
+        const double padPx = pad * cell;
+        while (cursor->next(feature)) {
+            if ((++n & kCancelPollMask) == 0 && m_feedback) m_feedback->throwIfCancelled();
+            if (!filter.isEmpty() && !filter.accepts(feature.values, filterOffset)) continue;
+            const auto& g = feature.geometry;
+            if (g.isEmpty()) continue;
+            const double w = weighted ? model::toNumber(feature.values[0]).value_or(0.0) : 1.0;
+            ++stats.drawn;
+            ++stats.slotCounts[0];
+            if (w == 0.0) continue;
+            for (const auto& c : g.coords) {
+                // Bilinear splat: cell centres at whole grid coordinates.
+                const QPointF p = m_xf(c);
+                const double gx = (p.x() + padPx) / cell - 0.5, gy = (p.y() + padPx) / cell - 0.5;
+                const int x0 = static_cast<int>(std::floor(gx)), y0 = static_cast<int>(std::floor(gy));
+                if (x0 < 0 || y0 < 0 || x0 + 1 >= gw || y0 + 1 >= gh) continue;
+                const float fx = static_cast<float>(gx - x0), fy = static_cast<float>(gy - y0), fw = static_cast<float>(w);
+                float* row = grid.data() + static_cast<std::size_t>(y0) * gw + x0;
+                row[0] += fw * (1 - fx) * (1 - fy);
+                row[1] += fw * fx * (1 - fy);
+                row[gw] += fw * (1 - fx) * fy;
+                row[gw + 1] += fw * fx * fy;
+            }
+        }
+        if (stats.drawn == 0) return;
+
+        // Separable Gaussian (sigma = radius / 2.5, cut at the radius), peak 1: a lone point
+        // reads about 1, twenty coinciding points 20.
+        const double rCells = radiusPx / cell;
+        const int kr = std::max(1, static_cast<int>(std::ceil(rCells)));
+        std::vector<float> kernel(static_cast<std::size_t>(2 * kr + 1));
+        const double sigma = std::max(0.5, rCells / 2.5);
+        for (int i = -kr; i <= kr; ++i) kernel[static_cast<std::size_t>(i + kr)] = static_cast<float>(std::exp(-0.5 * i * i / (sigma * sigma)));
+        std::vector<float> tmp(grid.size(), 0.0f);
+        for (int y = 0; y < gh; ++y) {
+            const float* src = grid.data() + static_cast<std::size_t>(y) * gw;
+            float* dst = tmp.data() + static_cast<std::size_t>(y) * gw;
+            for (int x = 0; x < gw; ++x) {
+                const float v = src[x];
+                if (v == 0.0f) continue;
+                const int a = std::max(0, x - kr), b = std::min(gw - 1, x + kr);
+                for (int t = a; t <= b; ++t) dst[t] += v * kernel[static_cast<std::size_t>(t - x + kr)];
+            }
+        }
+        std::fill(grid.begin(), grid.end(), 0.0f);
+        for (int y = 0; y < gh; ++y) {
+            const float* src = tmp.data() + static_cast<std::size_t>(y) * gw;
+            const int a = std::max(0, y - kr), b = std::min(gh - 1, y + kr);
+            for (int t = a; t <= b; ++t) {
+                const float k = kernel[static_cast<std::size_t>(t - y + kr)];
+                float* dst = grid.data() + static_cast<std::size_t>(t) * gw;
+                for (int x = 0; x < gw; ++x) dst[x] += src[x] * k;
+            }
+        }
+        double top = spec.max;
+        if (top <= 0) { // the largest density in the view itself
+            for (int y = pad; y < gh - pad; ++y)
+                for (int x = pad; x < gw - pad; ++x) top = std::max(top, static_cast<double>(grid[static_cast<std::size_t>(y) * gw + x]));
+        }
+        if (!(top > 0)) return;
+        QRgb lut[256];
+        for (int i = 0; i < 256; ++i) lut[i] = qPremultiply(spec.colorAt(i / 255.0).rgba());
+        QImage image(gw, gh, QImage::Format_ARGB32_Premultiplied);
+        const float scale = static_cast<float>(255.0 / top);
+        for (int y = 0; y < gh; ++y) {
+            auto* line = reinterpret_cast<QRgb*>(image.scanLine(y));
+            const float* src = grid.data() + static_cast<std::size_t>(y) * gw;
+            for (int x = 0; x < gw; ++x) line[x] = lut[std::clamp(static_cast<int>(src[x] * scale + 0.5f), 0, 255)];
+        }
+        m_painter.save();
+        m_painter.setOpacity(m_layer.opacity);
+        m_painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+        m_painter.drawImage(QRectF(-padPx, -padPx, gw * cell, gh * cell), image);
+        m_painter.restore();
+    }
+
     [[nodiscard]] LabelFace labelFace(const LabelStyle& l) const {
         LabelFace f;
         f.text = std::make_shared<const TextFace>(l.sizePt, l.bold, m_s.dpi, m_painter.device());
@@ -668,7 +771,8 @@ std::vector<LayerStats> countFeatures(const MapSettings& settings, model::Source
                 if (const AggregateStyle* agg = style->aggregateAt(scale))
                     stats.aggregate = static_cast<std::size_t>(agg - style->aggregates.data());
                 // Aggregated: the features the filter keeps, not per class (groups are left at 0).
-                const bool classified = style->renderer.type != RendererType::Single && !stats.aggregate;
+                const bool classified =
+                    style->renderer.type != RendererType::Single && style->renderer.type != RendererType::Heatmap && !stats.aggregate;
                 model::FeatureRequest req;
                 req.withGeometry = false;
                 req.bbox = settings.visibleExtent();

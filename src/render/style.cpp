@@ -76,7 +76,58 @@ SymbolClass parseClass(const JsonValue& json, const std::string& origin, const s
     return c;
 }
 
+std::vector<RampStop> parseRamp(const JsonObject& o, const JsonValue& v) {
+    const std::string usage = "'ramp' must be a list of colours (evenly spaced) or of {\"at\": 0..1, \"color\": ...} in ascending order";
+    if (!v.isArray() || v.array().size() < 2) o.fail(v, usage + ", at least two");
+    std::vector<RampStop> out;
+    const auto& items = v.array();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        RampStop stop;
+        if (items[i].isString()) {
+            auto c = detail::parseColor(items[i].string());
+            if (!c) o.fail(items[i], "\"" + items[i].string() + "\" is not a colour like \"#fdae61\"");
+            stop.at = static_cast<double>(i) / static_cast<double>(items.size() - 1);
+            stop.color = *c;
+        } else {
+            const JsonObject so(items[i], o.origin(), "ramp stop " + std::to_string(i + 1) + " of " + o.context(), {"at", "color"});
+            const auto at = so.number("at", 0, 1);
+            const auto c = so.color("color");
+            if (!at || !c) so.fail("a ramp stop needs 'at' (0..1) and 'color'");
+            stop.at = *at;
+            stop.color = *c;
+        }
+        if (!out.empty() && stop.at < out.back().at) o.fail(items[i], usage);
+        out.push_back(stop);
+    }
+    if (out.front().at != 0.0 || out.back().at != 1.0) o.fail(v, "a ramp must run from 'at' 0 to 'at' 1");
+    return out;
+}
+
+Renderer parseHeatmap(const JsonValue& json, const std::string& origin, const Symbol& base, std::vector<FieldRef>& refs) {
+    const JsonObject o(json, origin, "the heatmap renderer", {"type", "radius_mm", "radius_m", "weight", "max", "ramp", "label"});
+    Renderer r;
+    r.type = RendererType::Heatmap;
+    r.base = base;
+    auto& h = r.heatmap;
+    if (o.has("radius_mm") == o.has("radius_m")) o.fail("a heatmap needs 'radius_mm' (paper) or 'radius_m' (ground), one of them");
+    h.radiusMm = o.number("radius_mm", 0.1, kMaxMm).value_or(0.0);
+    h.radiusM = o.number("radius_m", 0.1, 1e6).value_or(0.0);
+    if (auto w = o.string("weight")) {
+        if (w->empty()) o.fail(*o.find("weight"), "'weight' must name a numeric field");
+        h.weight = *w;
+        refs.push_back({*w, o.find("weight")->line()});
+    }
+    h.max = o.number("max", 1e-9, 1e12).value_or(0.0);
+    const auto* ramp = o.find("ramp");
+    if (!ramp) o.fail("a heatmap needs a colour 'ramp', e.g. [\"#2c7bb600\", \"#abd9e9\", \"#fdae61\", \"#d7191c\"]");
+    h.ramp = parseRamp(o, *ramp);
+    r.classes.push_back(SymbolClass{o.string("label").value_or(""), base, "", 0, 0});
+    return r;
+}
+
 Renderer parseRenderer(const JsonValue& json, const std::string& origin, const Symbol& base, std::vector<FieldRef>& refs) {
+    if (json.isObject())
+        if (const auto* t = json.find("type"); t && t->isString() && t->string() == "heatmap") return parseHeatmap(json, origin, base, refs);
     Renderer r;
     r.base = base;
     if (json.isString()) {
@@ -87,7 +138,7 @@ Renderer parseRenderer(const JsonValue& json, const std::string& origin, const S
         return r;
     }
     const JsonObject o(json, origin, "the renderer", {"type", "field", "categories", "ranges", "default", "palette", "label"});
-    const std::string type = o.choice("type", {"single", "categorized", "graduated"}).value_or("single");
+    const std::string type = o.choice("type", {"single", "categorized", "graduated", "heatmap"}).value_or("single");
     r.type = type == "single" ? RendererType::Single : type == "categorized" ? RendererType::Categorized : RendererType::Graduated;
     if (r.type == RendererType::Single) {
         if (o.has("field") || o.has("categories") || o.has("ranges") || o.has("palette") || o.has("default"))
@@ -319,6 +370,7 @@ std::vector<std::string> Style::fields() const {
         if (!f.empty() && std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
     };
     add(renderer.field);
+    add(renderer.heatmap.weight);
     for (const auto& l : labels)
         for (const auto& f : l.text.fields()) add(f);
     for (const auto& a : aggregates) {
@@ -393,6 +445,11 @@ Style parseStyle(const JsonValue& json, const std::string& origin) {
             if (s.aggregates[i].beyondScale == s.aggregates[i - 1].beyondScale)
                 detail::failAt(origin, s.aggregates[i].line, "two aggregates start beyond the same scale");
     }
+    if (s.renderer.type == RendererType::Heatmap) {
+        if (s.geometry != GeometryKind::Point) o.fail(*o.find("renderer"), "a heatmap draws points: the style's geometry must be \"point\"");
+        if (!s.labels.empty()) o.fail(*o.find(o.has("label") ? "label" : "labels"), "a heatmap draws no labels");
+        if (!s.aggregates.empty()) o.fail(*o.find("aggregate"), "a heatmap is already a summary: it takes no 'aggregate'");
+    }
     return s;
 }
 
@@ -437,9 +494,28 @@ ClassMatcher::ClassMatcher(const Renderer& renderer) : m_renderer(renderer) {
     }
 }
 
+QColor HeatmapSpec::colorAt(double t) const {
+    if (ramp.empty()) return QColor(0, 0, 0, 0);
+    t = std::clamp(t, 0.0, 1.0);
+    std::size_t i = 1;
+    while (i < ramp.size() && ramp[i].at < t) ++i;
+    if (i >= ramp.size()) return ramp.back().color;
+    const RampStop &a = ramp[i - 1], &b = ramp[i];
+    const double f = b.at > a.at ? (t - a.at) / (b.at - a.at) : 1.0;
+    // Premultiplied: a transparent end fades in its neighbour's colour, not grey.
+    const double aa = a.color.alphaF(), ba = b.color.alphaF();
+    const double alpha = aa + (ba - aa) * f;
+    auto channel = [&](double ca, double cb) { return alpha > 0 ? (ca * aa + (cb * ba - ca * aa) * f) / alpha : cb; };
+    QColor c;
+    c.setRgbF(static_cast<float>(channel(a.color.redF(), b.color.redF())), static_cast<float>(channel(a.color.greenF(), b.color.greenF())),
+              static_cast<float>(channel(a.color.blueF(), b.color.blueF())), static_cast<float>(alpha));
+    return c;
+}
+
 int ClassMatcher::classify(const model::Value& v) const {
     switch (m_renderer.type) {
-    case RendererType::Single: return 0;
+    case RendererType::Single:
+    case RendererType::Heatmap: return 0;
     case RendererType::Graduated: {
         if (auto n = model::toNumber(v)) {
             for (int i = 0; i < m_classCount; ++i) {

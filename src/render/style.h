@@ -46,7 +46,26 @@ struct SymbolClass {
     double max = 0.0;
 };
 
-enum class RendererType : std::uint8_t { Single, Categorized, Graduated };
+enum class RendererType : std::uint8_t { Single, Categorized, Graduated, Heatmap };
+
+/// A colour ramp: stops at positions 0..1, ascending.
+struct RampStop {
+    double at = 0.0;
+    QColor color;
+};
+
+/// Point density drawn as a colour ramp: each point spreads a kernel of `radius` (paper mm,
+/// or ground metres), optionally weighted by a field; the density is coloured from the ramp
+/// between 0 and `max` (0: the largest density in view).
+struct HeatmapSpec {
+    double radiusMm = 0.0;   ///< kernel radius on paper, or
+    double radiusM = 0.0;    ///< on the ground (metres)
+    std::string weight;      ///< numeric field weighting each point; empty: 1 each
+    double max = 0.0;        ///< density at the ramp's top; 0: the view's maximum
+    std::vector<RampStop> ramp;
+    /// The ramp's colour at t in [0, 1] (linear between stops, premultiplied interpolation).
+    [[nodiscard]] QColor colorAt(double t) const;
+};
 
 /// Chooses the symbol class of a feature from one field.
 struct Renderer {
@@ -56,6 +75,7 @@ struct Renderer {
     std::optional<SymbolClass> other; ///< features no class matches ("default"); else not drawn
     std::vector<QColor> palette;      ///< categorized: fills for values without a class
     Symbol base;                      ///< the style's "symbol"; palette slots use it with their fill
+    HeatmapSpec heatmap;              ///< type Heatmap (one class: its legend label)
 };
 
 enum class LabelPlacement : std::uint8_t { Center, Around, Below, Above, Line };

@@ -51,7 +51,7 @@ std::string errorOf(const std::function<void()>& f) {
 TEST(MapDocument, RepositoryMapsParseAndMatchTheAtlas) {
     SmallWorld world;
     storage::AtlasProvider provider(world.path);
-    for (const char* name : {"maps/member-residence.json", "maps/grids.json", "maps/posts.json"}) {
+    for (const char* name : {"maps/member-residence.json", "maps/grids.json", "maps/posts.json", "maps/density.json"}) {
         SCOPED_TRACE(name);
         const MapDocument doc = loadMapDocument(sourcePath(name));
         EXPECT_FALSE(doc.layers.empty());

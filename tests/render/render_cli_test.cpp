@@ -41,7 +41,7 @@ TEST(RenderCli, WritesPdfPngAndSvgOfSmallWorld) {
 
 TEST(RenderCli, EveryRepositoryMapRendersAsA4Portrait) {
     SmallWorld world;
-    for (const char* map : {"maps/member-residence.json", "maps/grids.json", "maps/posts.json"}) {
+    for (const char* map : {"maps/member-residence.json", "maps/grids.json", "maps/posts.json", "maps/density.json"}) {
         SCOPED_TRACE(map);
         const std::string out = world.dir.file("a4.png");
         std::string log;
