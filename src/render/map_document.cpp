@@ -1,6 +1,11 @@
 #include "render/map_document.h"
 
+#include <QSaveFile>
+
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -166,6 +171,121 @@ LayerSpec parseLayer(const JsonValue& v, const std::string& origin, const MapLoa
     return l;
 }
 
+// --- Writing ----------------------------------------------------------------------------------
+
+std::string jsonString(const std::string& text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+                out += buf;
+            } else {
+                out += c; // UTF-8 passes through: the files stay readable Chinese
+            }
+        }
+    }
+    return out + "\"";
+}
+
+/// The shortest text that reads back as the same double.
+std::string jsonNumber(double v) {
+    if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+std::string jsonColor(const QColor& c) {
+    char buf[16];
+    if (c.alpha() == 255)
+        std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.red(), c.green(), c.blue());
+    else
+        std::snprintf(buf, sizeof buf, "#%02x%02x%02x%02x", c.red(), c.green(), c.blue(), c.alpha());
+    return buf;
+}
+
+/// A filter value as the file had it: a number when the text is one in canonical form
+/// ({"vulnerable": 1}), else a string ("pioneer_post", "007"). Both read back to the same text.
+std::string jsonFilterValue(const std::string& text) {
+    const auto n = model::toNumber(model::Value{text});
+    if (n && std::isfinite(*n) && model::toText(model::Value{*n}) == text) return jsonNumber(*n);
+    return jsonString(text);
+}
+
+std::string extentJson(const ExtentSpec& e) {
+    const auto box = [&] {
+        return "[" + jsonNumber(e.rect.xmin) + ", " + jsonNumber(e.rect.ymin) + ", " + jsonNumber(e.rect.xmax) + ", " +
+               jsonNumber(e.rect.ymax) + "]";
+    };
+    switch (e.kind) {
+    case ExtentSpec::Kind::Auto: return "\"auto\"";
+    case ExtentSpec::Kind::Fixed:
+        if (e.margin == 0.0) return box();
+        return "{\"box\": " + box() + ", \"margin\": " + jsonNumber(e.margin) + "}";
+    case ExtentSpec::Kind::Layer: return "{\"layer\": " + jsonString(e.layer) + ", \"margin\": " + jsonNumber(e.margin) + "}";
+    }
+    return "\"auto\"";
+}
+
+std::string pageJson(const PageSpec& p) {
+    std::vector<std::string> items;
+    if (p.size) items.push_back(std::string("\"size\": ") + (*p.size == PageSize::A4 ? "\"A4\"" : "\"A3\""));
+    if (p.orientation)
+        items.push_back(std::string("\"orientation\": ") + (*p.orientation == PageOrientation::Landscape ? "\"landscape\"" : "\"portrait\""));
+    if (p.dpi) items.push_back("\"dpi\": " + jsonNumber(*p.dpi));
+    if (p.scale) items.push_back("\"scale\": " + jsonNumber(*p.scale));
+    return "{" + joined(items) + "}";
+}
+
+/// How the saved map names a style: as loaded while that still finds the same file from the
+/// new place, else a path relative to the new map's folder.
+std::string styleReference(const LayerSpec& l, const std::string& newPath) {
+    if (l.stylePath.empty()) return l.styleName; // a missing style stays as it was written
+    std::vector<std::string> tried;
+    std::error_code ec;
+    const std::string found = resolveStyle(l.styleName, newPath, MapLoadOptions{}, tried);
+    if (!found.empty() && fs::equivalent(found, l.stylePath, ec)) return l.styleName;
+    const fs::path target = fs::absolute(l.stylePath, ec).lexically_normal();
+    const fs::path dir = fs::absolute(fs::path(newPath).parent_path(), ec).lexically_normal();
+    std::string rel = target.lexically_relative(dir).generic_string();
+    // Relative within a project folder (maps/ beside styles/), absolute across unrelated places.
+    if (rel.empty() || rel.rfind("../../", 0) == 0) return target.generic_string();
+    if (rel.find('/') == std::string::npos) rel = "./" + rel; // a bare name would be looked up in ../styles first
+    return rel;
+}
+
+std::string layerJson(const LayerSpec& l, const std::string& newPath) {
+    std::vector<std::string> items;
+    items.push_back("\"name\": " + jsonString(l.name));
+    if (!l.title.empty()) items.push_back("\"title\": " + jsonString(l.title));
+    items.push_back("\"source\": " + jsonString(l.source));
+    items.push_back("\"style\": " + jsonString(styleReference(l, newPath)));
+    if (!l.visible) items.push_back("\"visible\": false");
+    if (l.opacity != 1.0) items.push_back("\"opacity\": " + jsonNumber(l.opacity));
+    if (l.minScale > 0) items.push_back("\"min_scale\": " + jsonNumber(l.minScale));
+    if (l.maxScale > 0) items.push_back("\"max_scale\": " + jsonNumber(l.maxScale));
+    if (!l.filter.empty()) {
+        std::vector<std::string> terms;
+        for (const auto& t : l.filter) {
+            std::vector<std::string> values;
+            for (const auto& v : t.values) values.push_back(jsonFilterValue(v));
+            terms.push_back(jsonString(t.field) + ": " + (values.size() == 1 ? values.front() : "[" + joined(values) + "]"));
+        }
+        items.push_back("\"filter\": {" + joined(terms) + "}");
+    }
+    if (!l.legend) items.push_back("\"legend\": false");
+    if (!l.legendGroup.empty()) items.push_back("\"legend_group\": " + jsonString(l.legendGroup));
+    return "{" + joined(items) + "}";
+}
+
 } // namespace
 
 std::string LayerSpec::displayTitle() const {
@@ -305,6 +425,50 @@ void validateMapDocument(const MapDocument& doc, model::SourceProvider& provider
                                               fieldList(fields) + ")");
         }
     }
+}
+
+} // namespace gridatlas::render
+
+namespace gridatlas::render {
+
+std::string titleTemplateText(const TitleTemplate& t) {
+    std::string out;
+    for (const auto& p : t.parts) {
+        if (!p.aggregate) {
+            out += p.literal;
+            continue;
+        }
+        const auto& a = *p.aggregate;
+        switch (a.op) {
+        case Aggregate::Op::Count: out += "{" + a.layer + ".count}"; break;
+        case Aggregate::Op::Sum: out += "{" + a.layer + ".sum:" + a.field + "}"; break;
+        case Aggregate::Op::Values: out += "{" + a.layer + ".values:" + a.field + "}"; break;
+        }
+    }
+    return out;
+}
+
+void saveMapDocument(const MapDocument& doc, const std::string& path) {
+    std::string text = "{\n";
+    auto member = [&](const std::string& key, const std::string& value) { text += "  " + jsonString(key) + ": " + value + ",\n"; };
+    if (!doc.title.isEmpty()) member("title", jsonString(titleTemplateText(doc.title)));
+    if (!doc.subtitle.isEmpty()) member("subtitle", jsonString(titleTemplateText(doc.subtitle)));
+    if (!doc.description.empty()) member("description", jsonString(doc.description));
+    if (doc.extent.kind != ExtentSpec::Kind::Auto) member("extent", extentJson(doc.extent));
+    if (doc.page.size || doc.page.orientation || doc.page.dpi || doc.page.scale) member("page", pageJson(doc.page));
+    member("background", jsonString(jsonColor(doc.background)));
+    text += "  \"layers\": [\n";
+    for (std::size_t i = 0; i < doc.layers.size(); ++i)
+        text += "    " + layerJson(doc.layers[i], path) + (i + 1 < doc.layers.size() ? ",\n" : "\n");
+    text += "  ]\n}\n";
+
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw RenderError("cannot save the map as '" + path + "': it is a folder");
+    QSaveFile out(QString::fromStdString(path));
+    if (!out.open(QIODevice::WriteOnly)) throw RenderError("cannot save the map as '" + path + "': " + out.errorString().toStdString());
+    const QByteArray bytes = QByteArray::fromStdString(text);
+    if (out.write(bytes) != bytes.size() || !out.commit())
+        throw RenderError("cannot save the map as '" + path + "': " + out.errorString().toStdString());
 }
 
 } // namespace gridatlas::render

@@ -119,5 +119,15 @@ void validateMapDocument(const MapDocument& doc, model::SourceProvider& provider
 
 /// Parses "{grids.count} ..." into a template; throws InputError (without place) when malformed.
 TitleTemplate parseTitleTemplate(const std::string& text);
+/// The text a template was parsed from (aggregates written back as {layer.op:field}).
+std::string titleTemplateText(const TitleTemplate& t);
+
+/// Writes `doc` to `path` in the documented JSON format, through QSaveFile: a failed write
+/// leaves any earlier file as it was. Loading the file gives the same document (layers, order,
+/// visibility, opacity, scale ranges, styles, filters, legend settings, extent, page, titles).
+/// Styles are written by the names they were loaded by while those still find the same files
+/// from the new place; otherwise as a path: relative when the style is the map's folder or its
+/// parent's, else absolute. Throws RenderError naming the path.
+void saveMapDocument(const MapDocument& doc, const std::string& path);
 
 } // namespace gridatlas::render
