@@ -237,6 +237,40 @@ struct HouseholdAgg {
     bool disability = false;
 };
 
+LayerSnapshot::Column column(const std::string& name, FieldType type, std::size_t reserve, bool sensitive = false) {
+    LayerSnapshot::Column c;
+    c.field = model::Field{name, type, sensitive};
+    if (type == FieldType::Integer)
+        c.ints.reserve(reserve);
+    else if (type == FieldType::Real)
+        c.reals.reserve(reserve);
+    else
+        c.texts.reserve(reserve);
+    c.isNull.reserve(reserve);
+    return c;
+}
+
+void push(LayerSnapshot::Column& c, Statement& st, int col) {
+    const bool null = st.isNull(col);
+    c.isNull.push_back(null ? 1 : 0);
+    switch (c.field.type) {
+    case FieldType::Integer:
+        c.ints.push_back(null ? 0 : st.columnInt(col));
+        break;
+    case FieldType::Real:
+        c.reals.push_back(null ? 0.0 : st.columnDouble(col));
+        break;
+    case FieldType::Text:
+        c.texts.push_back(null ? std::string() : st.columnText(col));
+        break;
+    }
+}
+
+void pushInt(LayerSnapshot::Column& c, std::int64_t v) {
+    c.isNull.push_back(0);
+    c.ints.push_back(v);
+}
+
 struct BuildingAgg {
     std::int64_t households = 0, residents = 0, members = 0, vulnerable = 0;
 };
@@ -248,6 +282,8 @@ struct BuildingAgg {
 struct LayerCensus {
     detail::IdMap<detail::HouseholdAgg> households;
     detail::IdMap<detail::BuildingAgg> buildings;
+    /// The households layer, built from the same scan of the households table.
+    std::shared_ptr<const LayerSnapshot> householdsLayer;
 };
 
 std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
@@ -279,82 +315,6 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
         }
     });
 
-    IdMap<std::int64_t> unitBuilding;
-    unitBuilding.reserveFor(c.queryInt("SELECT MAX(id) FROM units").value_or(0),
-                            static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM units").value_or(0)));
-    {
-        Statement st(c, "SELECT id, building_id FROM units");
-        while (st.step()) unitBuilding[st.columnInt(0)] = st.columnInt(1);
-    }
-    struct Row {
-        std::int64_t household;
-        std::int64_t building;
-        bool flagged;
-    };
-    std::vector<Row> rows;
-    rows.reserve(static_cast<std::size_t>(count));
-    {
-        Statement st(c, "SELECT id, unit_id, (hardship OR minimum_income OR elderly_alone OR left_behind_children) FROM households");
-        while (st.step()) {
-            const std::int64_t* building = unitBuilding.find(st.columnInt(1));
-            if (building) rows.push_back(Row{st.columnInt(0), *building, st.columnInt(2) != 0});
-        }
-    }
-    residents.get(); // rethrows the residents' side's error
-
-    census->buildings.reserveFor(c.queryInt("SELECT MAX(id) FROM buildings").value_or(0),
-                                 static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM buildings").value_or(0)));
-    for (const Row& r : rows) {
-        BuildingAgg& b = census->buildings[r.building];
-        const HouseholdAgg* a = census->households.find(r.household);
-        ++b.households;
-        if (a) {
-            b.residents += a->residents;
-            b.members += a->members;
-        }
-        if (r.flagged || (a && a->disability)) ++b.vulnerable;
-    }
-    return census;
-}
-
-namespace {
-using namespace detail;
-
-LayerSnapshot::Column column(const std::string& name, FieldType type, std::size_t reserve, bool sensitive = false) {
-    LayerSnapshot::Column c;
-    c.field = model::Field{name, type, sensitive};
-    if (type == FieldType::Integer)
-        c.ints.reserve(reserve);
-    else if (type == FieldType::Real)
-        c.reals.reserve(reserve);
-    else
-        c.texts.reserve(reserve);
-    c.isNull.reserve(reserve);
-    return c;
-}
-
-void push(LayerSnapshot::Column& c, Statement& st, int col) {
-    const bool null = st.isNull(col);
-    c.isNull.push_back(null ? 1 : 0);
-    switch (c.field.type) {
-    case FieldType::Integer:
-        c.ints.push_back(null ? 0 : st.columnInt(col));
-        break;
-    case FieldType::Real:
-        c.reals.push_back(null ? 0.0 : st.columnDouble(col));
-        break;
-    case FieldType::Text:
-        c.texts.push_back(null ? std::string() : st.columnText(col));
-        break;
-    }
-}
-void pushInt(LayerSnapshot::Column& c, std::int64_t v) {
-    c.isNull.push_back(0);
-    c.ints.push_back(v);
-}
-
-// The households layer = household_summary, computed from two table scans.
-std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const LayerCensus& census) {
     struct UnitInfo {
         std::int64_t building = 0;
         std::int64_t number = 0;
@@ -366,7 +326,10 @@ std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const LayerCe
         Statement st(c, "SELECT id, building_id, number FROM units");
         while (st.step()) units[st.columnInt(0)] = UnitInfo{st.columnInt(1), st.columnInt(2)};
     }
-    const auto n = static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM households").value_or(0));
+
+    // One scan of the households serves both the building totals and the households layer
+    // (household_summary's columns; the residents' ones are filled in once both halves are done).
+    const auto n = static_cast<std::size_t>(count);
     enum {
         UnitId,
         BuildingId,
@@ -374,11 +337,7 @@ std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const LayerCe
         Floor,
         Room,
         Hardship,
-        MinimumIncome,
-        ElderlyAlone,
-        LeftBehind,
-        Vacant,
-        Residents,
+        Residents = Hardship + 5,
         Members,
         HasMember,
         HasDisability,
@@ -402,43 +361,80 @@ std::shared_ptr<const LayerSnapshot> loadHouseholds(Connection& c, const LayerCe
                                                                                    {"has_disability", FieldType::Integer},
                                                                                    {"vulnerable", FieldType::Integer}})
         cols.push_back(column(name, type, n));
+    static_assert(ColumnCount == 15);
     std::vector<std::int64_t> ids;
     std::vector<Vec2> points;
+    std::vector<std::uint8_t> placedFlagged; // per placed household: any of the four flags
     ids.reserve(n);
     points.reserve(n);
-    Statement st(c,
-                 "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children, vacant, geom "
-                 "FROM households ORDER BY id");
-    model::Geometry g;
-    while (st.step()) {
-        if (st.isNull(9)) continue; // not placed: the view's layer shows nothing for it either
-        const std::int64_t id = st.columnInt(0);
-        decodeSpatialiteBlob(st.columnBlob(9), g);
-        ids.push_back(id);
-        points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
-        const std::int64_t unitId = st.columnInt(1);
-        const UnitInfo* u = units.find(unitId);
-        pushInt(cols[UnitId], unitId);
-        pushInt(cols[BuildingId], u ? u->building : 0);
-        pushInt(cols[Unit], u ? u->number : 0);
-        push(cols[Floor], st, 2);
-        push(cols[Room], st, 3);
-        bool flagged = false;
-        for (int k = 0; k < 5; ++k) {
-            push(cols[Hardship + k], st, 4 + k);
-            if (k < 4) flagged = flagged || st.columnInt(4 + k) != 0;
+    placedFlagged.reserve(n);
+    struct Row {
+        std::int64_t household;
+        std::int64_t building;
+        bool flagged;
+    };
+    std::vector<Row> rows; // every household, placed or not: the building totals count them all
+    rows.reserve(n);
+    {
+        Statement st(
+            c, "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children, vacant, geom "
+               "FROM households ORDER BY id");
+        model::Geometry g;
+        while (st.step()) {
+            const std::int64_t id = st.columnInt(0);
+            const std::int64_t unitId = st.columnInt(1);
+            const UnitInfo* u = units.find(unitId);
+            bool flagged = false;
+            for (int k = 4; k < 8; ++k) flagged = flagged || st.columnInt(k) != 0;
+            if (u) rows.push_back(Row{id, u->building, flagged});
+            if (st.isNull(9)) continue; // not placed: the view's layer shows nothing for it either
+            decodeSpatialiteBlob(st.columnBlob(9), g);
+            ids.push_back(id);
+            points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
+            placedFlagged.push_back(flagged ? 1 : 0);
+            pushInt(cols[UnitId], unitId);
+            pushInt(cols[BuildingId], u ? u->building : 0);
+            pushInt(cols[Unit], u ? u->number : 0);
+            push(cols[Floor], st, 2);
+            push(cols[Room], st, 3);
+            for (int k = 0; k < 5; ++k) push(cols[static_cast<std::size_t>(Hardship + k)], st, 4 + k);
         }
-        const HouseholdAgg* a = census.households.find(id);
+    }
+    residents.get(); // rethrows the residents' side's error
+
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const HouseholdAgg* a = census->households.find(ids[i]);
         const HouseholdAgg agg = a ? *a : HouseholdAgg{};
         pushInt(cols[Residents], agg.residents);
         pushInt(cols[Members], agg.members);
         pushInt(cols[HasMember], agg.members > 0 ? 1 : 0);
         pushInt(cols[HasDisability], agg.disability ? 1 : 0);
-        pushInt(cols[Vulnerable], (flagged || agg.disability) ? 1 : 0);
+        pushInt(cols[Vulnerable], (placedFlagged[i] || agg.disability) ? 1 : 0);
     }
-    static_assert(ColumnCount == 15);
-    return std::make_shared<LayerSnapshot>("households", GeomType::Point, std::move(cols), std::move(ids), std::move(points),
-                                           std::vector<model::Geometry>{});
+    census->householdsLayer = std::make_shared<LayerSnapshot>("households", GeomType::Point, std::move(cols), std::move(ids),
+                                                              std::move(points), std::vector<model::Geometry>{});
+
+    census->buildings.reserveFor(c.queryInt("SELECT MAX(id) FROM buildings").value_or(0),
+                                 static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM buildings").value_or(0)));
+    for (const Row& r : rows) {
+        BuildingAgg& b = census->buildings[r.building];
+        const HouseholdAgg* a = census->households.find(r.household);
+        ++b.households;
+        if (a) {
+            b.residents += a->residents;
+            b.members += a->members;
+        }
+        if (r.flagged || (a && a->disability)) ++b.vulnerable;
+    }
+    return census;
+}
+
+namespace {
+using namespace detail;
+
+// The households layer = household_summary, computed from two table scans.
+std::shared_ptr<const LayerSnapshot> loadHouseholds(const LayerCensus& census) {
+    return census.householdsLayer;
 }
 
 // Generic: every column of a table or view, with typed columns from their declared or first value type.
@@ -605,7 +601,7 @@ std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::
     Transaction tx(c, /*immediate=*/false);
     const bool needsCensus = layer == "households" || layer == "buildings" || layer == "grids";
     if (needsCensus && !census) census = computeLayerCensus(atlas);
-    if (layer == "households") return loadHouseholds(c, *census);
+    if (layer == "households") return loadHouseholds(*census);
     if (layer == "buildings") return loadBuildings(c, *census);
     if (layer == "grids") return loadGrids(c, *census);
     if (layer == "communities") return loadGeneric(c, layer, "communities", GeomType::MultiPolygon);
