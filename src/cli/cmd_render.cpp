@@ -10,6 +10,7 @@
 #include "render/map_document.h"
 #include "render/scale_bar.h"
 #include "storage/atlas.h"
+#include "storage/gdal_raster.h"
 
 namespace gridatlas::cli {
 
@@ -31,6 +32,7 @@ render::ChartOptions chartOptions(const Args& args) {
     if (args.flag("landscape")) o.orientation = render::PageOrientation::Landscape;
     if (args.flag("portrait")) o.orientation = render::PageOrientation::Portrait;
     o.reveal = args.flag("reveal");
+    o.rasterOpener = storage::openGdalRaster; // raster basemap layers
     return o;
 }
 

@@ -188,7 +188,7 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
         const double h = framePx.height() / dpi * kMmPerInch / 1000.0 * scale;
         const auto c = wanted.center();
         MapSettings s = makeMapSettings(doc, model::Rect{c.x - w / 2, c.y - h / 2, c.x + w / 2, c.y + h / 2}, framePx.size(), dpi,
-                                        options.reveal);
+                                        options.reveal, options.rasterOpener);
         s.antialiasing = options.antialiasing;
         return std::pair{s, framePx};
     };

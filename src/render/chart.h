@@ -32,6 +32,7 @@ struct ChartOptions {
     QDate date;                                 ///< footer date; invalid = today
     bool antialiasing = true;
     bool allowLayerErrors = false;              ///< false: a failed layer fails the chart
+    model::RasterOpener rasterOpener = nullptr; ///< reads raster layers (storage::openGdalRaster)
 };
 
 /// A page: its paper size and the device resolution it is drawn at.

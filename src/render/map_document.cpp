@@ -141,14 +141,25 @@ LayerSpec parseLayer(const JsonValue& v, const std::string& origin, const MapLoa
     std::string context = "layer " + std::to_string(index);
     if (v.isObject())
         if (const auto* n = v.find("name"); n && n->isString()) context = "layer '" + n->string() + "'";
-    const JsonObject o(v, origin, context,
-                       {"name", "title", "source", "style", "visible", "opacity", "min_scale", "max_scale", "filter", "legend",
-                        "legend_group"});
+    // The keys depend on the kind: a raster layer is a file, a vector layer an atlas source with a style.
+    const JsonValue* kindValue = v.isObject() ? v.find("kind") : nullptr;
+    const bool raster = kindValue && kindValue->isString() && kindValue->string() == "raster";
+    if (v.isObject()) {
+        if (raster) {
+            for (const char* key : {"source", "style", "filter", "legend_group"})
+                if (const auto* x = v.find(key)) failAt(origin, x->line(), std::string("a raster layer takes 'file', not '") + key + "'");
+        } else if (const auto* f = v.find("file")) {
+            failAt(origin, f->line(), "'file' belongs to raster layers (\"kind\": \"raster\")");
+        }
+    }
+    const JsonObject o = raster ? JsonObject(v, origin, context,
+                                             {"name", "kind", "file", "title", "visible", "opacity", "min_scale", "max_scale", "legend"})
+                                : JsonObject(v, origin, context,
+                                             {"name", "title", "source", "style", "visible", "opacity", "min_scale", "max_scale", "filter",
+                                              "legend", "legend_group", "kind"});
     LayerSpec l;
     l.line = v.line();
     l.name = o.requiredString("name");
-    l.source = o.string("source").value_or(l.name);
-    l.sourceLine = o.has("source") ? o.find("source")->line() : l.line;
     l.title = o.string("title").value_or("");
     l.visible = o.boolean("visible").value_or(true);
     l.opacity = o.number("opacity", 0, 1).value_or(1.0);
@@ -156,6 +167,25 @@ LayerSpec parseLayer(const JsonValue& v, const std::string& origin, const MapLoa
     l.maxScale = o.number("max_scale", 0, kMaxScale).value_or(0.0);
     if (l.minScale > 0 && l.maxScale > 0 && l.minScale > l.maxScale) o.fail("'min_scale' is larger than 'max_scale'");
     l.legend = o.boolean("legend").value_or(true);
+    (void)o.choice("kind", {"vector", "raster"});
+    if (raster) {
+        // A basemap file under the vector layers.
+        l.kind = LayerKind::Raster;
+        l.file = o.requiredString("file");
+        const fs::path file(l.file);
+        const fs::path resolved = (file.is_absolute() ? file : fs::path(origin).parent_path() / file).lexically_normal();
+        std::error_code ec;
+        if (fs::is_regular_file(resolved, ec)) {
+            l.filePath = resolved.string();
+        } else {
+            const std::string msg = "raster file '" + l.file + "' of " + context + " not found (looked for " + resolved.string() + ")";
+            if (!options.fallbackForMissingStyles) failAt(origin, o.find("file")->line(), msg);
+            warnings.push_back(origin + ", line " + std::to_string(o.find("file")->line()) + ": " + msg + "; the layer stays empty");
+        }
+        return l;
+    }
+    l.source = o.string("source").value_or(l.name);
+    l.sourceLine = o.has("source") ? o.find("source")->line() : l.line;
     l.legendGroup = o.string("legend_group").value_or("");
     if (const auto* f = o.find("filter")) l.filter = parseFilter(*f, origin, context);
     l.styleName = o.requiredString("style");
@@ -262,9 +292,33 @@ std::string styleReference(const LayerSpec& l, const std::string& newPath) {
     return rel;
 }
 
+/// A raster layer's file: as written while it finds the same file from the new place.
+std::string fileReference(const LayerSpec& l, const std::string& newPath) {
+    if (l.filePath.empty()) return l.file;
+    const fs::path written(l.file);
+    const fs::path again = written.is_absolute() ? written : fs::path(newPath).parent_path() / written;
+    std::error_code ec;
+    if (fs::equivalent(again, l.filePath, ec)) return l.file;
+    const fs::path target = fs::absolute(l.filePath, ec).lexically_normal();
+    const std::string rel = target.lexically_relative(fs::absolute(fs::path(newPath).parent_path(), ec).lexically_normal()).generic_string();
+    if (rel.empty() || rel.rfind("../../", 0) == 0) return target.generic_string();
+    return rel;
+}
+
 std::string layerJson(const LayerSpec& l, const std::string& newPath) {
     std::vector<std::string> items;
     items.push_back("\"name\": " + jsonString(l.name));
+    if (l.kind == LayerKind::Raster) {
+        items.push_back("\"kind\": \"raster\"");
+        items.push_back("\"file\": " + jsonString(fileReference(l, newPath)));
+        if (!l.title.empty()) items.push_back("\"title\": " + jsonString(l.title));
+        if (!l.visible) items.push_back("\"visible\": false");
+        if (l.opacity != 1.0) items.push_back("\"opacity\": " + jsonNumber(l.opacity));
+        if (l.minScale > 0) items.push_back("\"min_scale\": " + jsonNumber(l.minScale));
+        if (l.maxScale > 0) items.push_back("\"max_scale\": " + jsonNumber(l.maxScale));
+        if (!l.legend) items.push_back("\"legend\": false");
+        return "{" + joined(items) + "}";
+    }
     if (!l.title.empty()) items.push_back("\"title\": " + jsonString(l.title));
     items.push_back("\"source\": " + jsonString(l.source));
     items.push_back("\"style\": " + jsonString(styleReference(l, newPath)));
@@ -390,6 +444,7 @@ void validateMapDocument(const MapDocument& doc, model::SourceProvider& provider
     };
 
     for (const auto& l : doc.layers) {
+        if (l.kind == LayerKind::Raster) continue; // its file was found when the map loaded
         if (!known(l.source))
             failAt(doc.path, l.sourceLine, "layer source '" + l.source + "' does not exist in the atlas (layers: " + joined(names) + ")");
         const auto& fields = openSource(l.source);

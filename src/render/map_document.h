@@ -64,11 +64,17 @@ struct TitleTemplate {
     [[nodiscard]] bool isEmpty() const { return parts.empty(); }
 };
 
+/// A layer of features from the atlas, or a raster basemap file.
+enum class LayerKind : std::uint8_t { Vector, Raster };
+
 struct LayerSpec {
     std::string name;   ///< unique in the map
+    LayerKind kind = LayerKind::Vector;
+    std::string file;     ///< raster: the file as written
+    std::string filePath; ///< raster: resolved against the map's folder ("" when missing and fallen back)
     std::string title;  ///< legend heading; falls back to the style's title, then the name
-    std::string source; ///< atlas layer name
-    std::string styleName; ///< as written
+    std::string source; ///< atlas layer name (vector)
+    std::string styleName; ///< as written (vector)
     std::string stylePath; ///< resolved file ("" when fallen back)
     std::shared_ptr<const Style> style;
     bool visible = true;

@@ -665,6 +665,29 @@ private:
     double m_scale = m_s.scaleDenominator();
 };
 
+/// A raster layer: the basemap read for the view, at the map's size (at most 4096 px along the
+/// longer side: a PDF page at print resolution needs no more) and drawn over the whole map.
+void drawRasterLayer(const MapSettings& s, const MapLayer& layer, QPainter& painter, int srid, LayerStats& stats) {
+    if (!s.rasterOpener) throw RenderError("raster layers need a raster reader, and none was given to the renderer");
+    if (layer.file.empty()) throw RenderError("its raster file was not found");
+    const auto source = s.rasterOpener(layer.file);
+    const QSize out = s.outputSize;
+    const double f = std::min(1.0, 4096.0 / std::max({out.width(), out.height(), 1}));
+    const int w = std::max(1, static_cast<int>(std::lround(out.width() * f)));
+    const int h = std::max(1, static_cast<int>(std::lround(out.height() * f)));
+    const model::RgbaImage picture = source->read(s.visibleExtent(), w, h, srid);
+    if (picture.width != w || picture.height != h || picture.pixels.size() != static_cast<std::size_t>(w) * h * 4)
+        throw RenderError("raster '" + source->name() + "': the reader returned " + std::to_string(picture.width) + "x" +
+                          std::to_string(picture.height) + " pixels for " + std::to_string(w) + "x" + std::to_string(h));
+    const QImage image(picture.pixels.data(), w, h, w * 4, QImage::Format_RGBA8888);
+    painter.save();
+    painter.setOpacity(layer.opacity);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, w != out.width());
+    painter.drawImage(QRectF(0, 0, out.width(), out.height()), image);
+    painter.restore();
+    stats.drawn = 1;
+}
+
 void drawLabel(QPainter& painter, const PendingLabel& pl, const PlacedLabel& placed, double dpi) {
     const LabelStyle& l = *pl.style;
     const TextFace& face = *pl.face;
@@ -722,7 +745,10 @@ RenderResult renderMap(const MapSettings& settings, model::SourceProvider& provi
             stats.inScale = false;
         } else {
             try {
-                LayerRenderer(settings, layer, painter, labels, pending, feedback, raster).render(provider, stats);
+                if (layer.kind == LayerKind::Raster)
+                    drawRasterLayer(settings, layer, painter, provider.srid(), stats);
+                else
+                    LayerRenderer(settings, layer, painter, labels, pending, feedback, raster).render(provider, stats);
             } catch (const CancelledError&) {
                 throw;
             } catch (const std::exception& e) {
@@ -756,6 +782,11 @@ std::vector<LayerStats> countFeatures(const MapSettings& settings, model::Source
     for (const auto& layer : settings.layers) {
         LayerStats stats;
         stats.layer = layer.name;
+        if (layer.kind == LayerKind::Raster) { // no features to count
+            stats.inScale = inScaleRange(scale, layer.minScale, layer.maxScale);
+            out.push_back(std::move(stats));
+            continue;
+        }
         try {
             if (feedback) feedback->throwIfCancelled();
             stats.inScale = inScaleRange(scale, layer.minScale, layer.maxScale) &&

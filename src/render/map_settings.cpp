@@ -41,6 +41,10 @@ MapToPixel::MapToPixel(const MapSettings& settings) {
 
 model::Rect resolveExtent(const MapDocument& doc, model::SourceProvider& provider) {
     model::Rect r;
+    auto rasterExtent = [&](const LayerSpec& l) -> model::Rect {
+        throw RenderError(doc.path + ", line " + std::to_string(l.line) + ": the extent cannot come from raster layer '" + l.name +
+                          "' (give a vector layer or a box)");
+    };
     auto layerExtent = [&](const std::string& source, const std::vector<FilterTerm>& filter) {
         auto src = provider.open(source);
         if (filter.empty()) return src->extent();
@@ -58,13 +62,13 @@ model::Rect resolveExtent(const MapDocument& doc, model::SourceProvider& provide
     case ExtentSpec::Kind::Fixed: r = doc.extent.rect; break;
     case ExtentSpec::Kind::Layer:
         if (const auto* l = doc.findLayer(doc.extent.layer))
-            r = layerExtent(l->source, l->filter);
+            r = l->kind == LayerKind::Raster ? rasterExtent(*l) : layerExtent(l->source, l->filter);
         else
             r = layerExtent(doc.extent.layer, {});
         break;
     case ExtentSpec::Kind::Auto:
-        for (const auto& l : doc.layers)
-            if (l.visible) r.expand(layerExtent(l.source, l.filter));
+        for (const auto& l : doc.layers) // a basemap is the background, not what the map is about
+            if (l.visible && l.kind == LayerKind::Vector) r.expand(layerExtent(l.source, l.filter));
         break;
     }
     if (r.isEmpty())
@@ -74,8 +78,10 @@ model::Rect resolveExtent(const MapDocument& doc, model::SourceProvider& provide
     return r.buffered(pad);
 }
 
-MapSettings makeMapSettings(const MapDocument& doc, const model::Rect& extent, QSize size, double dpi, bool reveal) {
+MapSettings makeMapSettings(const MapDocument& doc, const model::Rect& extent, QSize size, double dpi, bool reveal,
+                            model::RasterOpener rasterOpener) {
     MapSettings s;
+    s.rasterOpener = rasterOpener;
     s.extent = extent;
     s.outputSize = size;
     s.dpi = dpi;
@@ -85,6 +91,8 @@ MapSettings makeMapSettings(const MapDocument& doc, const model::Rect& extent, Q
         if (!l.visible) continue;
         MapLayer m;
         m.name = l.name;
+        m.kind = l.kind;
+        m.file = l.filePath;
         m.title = l.displayTitle();
         m.source = l.source;
         m.style = l.style;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/feature.h"
+#include "model/raster.h"
 #include "render/map_document.h"
 #include "render/style.h"
 
@@ -29,6 +30,8 @@ struct MapLayer {
     std::vector<FilterTerm> filter;
     bool legend = true;
     std::string legendGroup; ///< legend heading shared with neighbouring layers of the same group
+    LayerKind kind = LayerKind::Vector;
+    std::string file; ///< raster: the resolved file
 };
 
 struct MapSettings {
@@ -40,6 +43,9 @@ struct MapSettings {
     bool reveal = false;        ///< draw sensitive fields unmasked
     bool antialiasing = true;   ///< image tests turn it off for stable lines
     bool labels = true;
+    /// Opens raster layers' files on the rendering thread (storage::openGdalRaster); null: a
+    /// raster layer fails with a message, the others draw.
+    model::RasterOpener rasterOpener = nullptr;
 
     /// The extent actually drawn: `extent` widened to the aspect of outputSize, same centre.
     [[nodiscard]] model::Rect visibleExtent() const;
@@ -67,6 +73,8 @@ private:
 model::Rect resolveExtent(const MapDocument& doc, model::SourceProvider& provider);
 
 /// Settings for drawing the document's visible layers over `extent` on `size` pixels at `dpi`.
-MapSettings makeMapSettings(const MapDocument& doc, const model::Rect& extent, QSize size, double dpi, bool reveal);
+/// `rasterOpener` reads raster layers (null: they report an error when drawn).
+MapSettings makeMapSettings(const MapDocument& doc, const model::Rect& extent, QSize size, double dpi, bool reveal,
+                            model::RasterOpener rasterOpener = nullptr);
 
 } // namespace gridatlas::render
