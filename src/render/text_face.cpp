@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "render/fonts.h"
@@ -59,7 +60,7 @@ void TextFace::drawHalo(QPainter& painter, QPointF origin, const QString& text, 
         painter.restore();
         return;
     }
-    blit(painter, origin, HaloKey{text, 0, radiusPx, color.rgba(), 0, 0, false, false});
+    blit(painter, origin, HaloKey{m_font.pixelSize(), m_font.bold(), m_scale, text, 0, radiusPx, color.rgba(), 0, 0, false, false});
 }
 
 void TextFace::drawWithHalo(QPainter& painter, QPointF origin, const QString& text, const QColor& color, const QColor& halo,
@@ -100,10 +101,15 @@ void TextFace::blit(QPainter& painter, QPointF origin, HaloKey key) const {
     key.fracY = fy;
     key.antialias = painter.testRenderHint(QPainter::Antialiasing);
     key.textAntialias = painter.testRenderHint(QPainter::TextAntialiasing);
-    auto it = m_halos.find(key);
-    if (it == m_halos.end()) {
-        if (m_halos.size() >= 4096) m_halos.clear(); // a bound, not an LRU: a frame rarely has this many distinct texts
-        it = m_halos.emplace(key, makeHalo(key)).first;
+    // Halos made before on this thread, by face, text, colour and sub-pixel offset: kept across
+    // frames, so a pan or a zoom (text sizes are on paper, not on the ground) redraws the same
+    // "12栋", counts and street names without making them again. Per thread: no locks, and a
+    // render worker keeps its own.
+    thread_local std::unordered_map<HaloKey, Halo, HaloKeyHash> halos;
+    auto it = halos.find(key);
+    if (it == halos.end()) {
+        if (halos.size() >= 8192) halos.clear(); // a bound (~30 MB at most), not an LRU
+        it = halos.emplace(key, makeHalo(key)).first;
     }
     const Halo& halo = it->second;
     painter.save();
@@ -122,6 +128,8 @@ void TextFace::blit(QPainter& painter, QPointF origin, HaloKey key) const {
 std::size_t TextFace::HaloKeyHash::operator()(const HaloKey& k) const noexcept {
     std::size_t h = qHash(k.text);
     auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+    mix(static_cast<std::size_t>(k.pixelSize) * 2 + (k.bold ? 1u : 0u));
+    mix(std::hash<double>{}(k.fontScale));
     mix(std::hash<double>{}(k.scale));
     mix(std::hash<double>{}(k.radius));
     mix(k.color);

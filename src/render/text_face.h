@@ -13,7 +13,6 @@
 #include <QString>
 
 #include <cstddef>
-#include <unordered_map>
 
 class QPainter;
 class QPaintDevice;
@@ -52,6 +51,9 @@ private:
         int top = 0;
     };
     struct HaloKey {
+        int pixelSize;  ///< the face: font pixel size, weight and scale
+        bool bold;
+        double fontScale;
         QString text;
         double scale;  ///< device px per painter unit
         double radius; ///< device px
@@ -74,10 +76,6 @@ private:
     double m_scale = 1.0;
     double m_em = 0.0; ///< the font size in device pixels
     QFontMetricsF m_fm;
-    /// Halos drawn before, by text, colour and sub-pixel offset: building numbers, counts and
-    /// street names repeat across a frame.
-    /// A TextFace belongs to one thread (the renderer makes its own per frame).
-    mutable std::unordered_map<HaloKey, Halo, HaloKeyHash> m_halos;
 };
 
 } // namespace gridatlas::render

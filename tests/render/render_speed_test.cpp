@@ -7,6 +7,7 @@
 #include <QPainter>
 #include <QPicture>
 
+#include <cstdlib>
 #include <string>
 
 #include "render/fonts.h"
@@ -93,6 +94,25 @@ TEST_P(HaloMatchesTheOutlineStroke, OnRasterImages) {
 INSTANTIATE_TEST_SUITE_P(Halo, HaloMatchesTheOutlineStroke,
                          ::testing::Values(HaloCase{13, true, 2.65, 0, true}, HaloCase{7, false, 1.3, 0, true},
                                            HaloCase{9, false, 1.9, 0, false}, HaloCase{8, false, 1.7, 35, true}));
+
+TEST(Halo, ACachedHaloIsTheSameAsANewOneAndFollowsWholePixelMoves) {
+    // Halos are kept per thread across frames: the second draw is a lookup, and must look the same.
+    ensureFontsLoaded();
+    auto draw = [](QPointF at, const QString& text) {
+        QImage image(200, 80, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::transparent);
+        const TextFace face(9, false, 96.0, &image);
+        QPainter p(&image);
+        face.drawHalo(p, at, text, QColor(255, 255, 255), 1.9);
+        return image;
+    };
+    const QString text = QStringLiteral("缓存 %1").arg(std::rand()); // new to this thread's cache
+    const QImage first = draw(QPointF(20.3, 40.6), text);
+    const QImage second = draw(QPointF(20.3, 40.6), text);
+    EXPECT_EQ(first, second);
+    const QImage moved = draw(QPointF(23.3, 41.6), text);
+    EXPECT_EQ(moved.copy(3, 1, 197, 79), first.copy(0, 0, 197, 79));
+}
 
 /// A provider that counts which layers were opened.
 class CountingProvider : public model::SourceProvider {
