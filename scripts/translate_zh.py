@@ -150,6 +150,13 @@ ZH = {
     "NULL": "空",
     "In filters: %1": "筛选中使用：%1",
     "Personal data: shown masked": "个人信息：已脱敏显示",
+    "&Save Map Document": "保存地图文档(&S)",
+    "Save Map Document &As...": "地图文档另存为(&A)...",
+    "Save Map Document": "保存地图文档",
+    "Add Raster &Basemap...": "添加栅格底图(&B)...",
+    "Add Raster Basemap": "添加栅格底图",
+    "Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)": "栅格 (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;所有文件 (*)",
+    "Saved %1": "已保存 %1",
 }
 
 path = Path(__file__).resolve().parent.parent / "src/app/translations/gridatlas_zh_CN.ts"

@@ -33,6 +33,7 @@
 #include "render/style.h"
 #include "storage/atlas.h"
 #include "storage/crs.h"
+#include "storage/gdal_raster.h"
 #include "storage/identify.h"
 #include "storage/search.h"
 #include "model/masking.h"
@@ -78,6 +79,17 @@ void MainWindow::buildMenus() {
     QAction* open = file->addAction(tr("&Open Atlas..."), this, &MainWindow::chooseAtlas);
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Map Document..."), this, &MainWindow::chooseMap);
+    QAction* save = file->addAction(tr("&Save Map Document"), this, [this] { saveMap(m_mapPath); });
+    save->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save Map Document &As..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save Map Document"), m_mapPath, tr("Map documents (*.json)"));
+        if (!path.isEmpty()) saveMap(path);
+    });
+    file->addAction(tr("Add Raster &Basemap..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Add Raster Basemap"), QString(),
+                                                          tr("Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)"));
+        if (!path.isEmpty()) addRasterBasemap(path);
+    });
     m_recentMenu = file->addMenu(tr("Recent Atlases"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -329,6 +341,47 @@ bool MainWindow::openMap(const QString& mapPath) {
         return true;
     }
     return openAtlas(m_atlasPath, mapPath);
+}
+
+bool MainWindow::saveMap(const QString& path) {
+    auto doc = m_canvas->document();
+    if (!doc || path.isEmpty()) return false;
+    try {
+        render::saveMapDocument(*doc, path.toStdString());
+        m_mapPath = QFileInfo(path).absoluteFilePath();
+        showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), false);
+        return true;
+    } catch (const std::exception& e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+        return false;
+    }
+}
+
+bool MainWindow::addRasterBasemap(const QString& path, double opacity) {
+    auto doc = m_canvas->document();
+    if (!doc) return false;
+    try {
+        // Opened once here only to report a bad file now rather than on every frame.
+        (void)storage::openGdalRaster(path.toStdString());
+    } catch (const std::exception& e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+        return false;
+    }
+    auto copy = std::make_shared<render::MapDocument>(*doc);
+    render::LayerSpec layer;
+    layer.kind = render::LayerKind::Raster;
+    std::string name = "basemap";
+    for (int i = 2; copy->findLayer(name); ++i) name = "basemap" + std::to_string(i);
+    layer.name = name;
+    layer.title = QFileInfo(path).completeBaseName().toStdString();
+    layer.file = QFileInfo(path).absoluteFilePath().toStdString();
+    layer.filePath = layer.file;
+    layer.opacity = opacity;
+    layer.legend = false;
+    copy->layers.insert(copy->layers.begin(), layer); // drawn first: under the vector layers
+    m_canvas->setDocument(copy);
+    refreshLayerPanel();
+    return true;
 }
 
 void MainWindow::refreshLayerPanel() {

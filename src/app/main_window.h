@@ -41,6 +41,10 @@ public:
     /// Errors are shown to the user and returned as false.
     bool openAtlas(const QString& atlasPath, const QString& mapPath = {});
     bool openMap(const QString& mapPath);
+    /// Writes the shown map document (layers, order, visibility, opacity, styles) to `path`.
+    bool saveMap(const QString& path);
+    /// Adds an offline raster (GeoTIFF, MBTiles, any GDAL raster) under the vector layers.
+    bool addRasterBasemap(const QString& path, double opacity = 0.8);
     [[nodiscard]] MapCanvas* canvas() const { return m_canvas; }
     [[nodiscard]] QString atlasPath() const { return m_atlasPath; }
     /// The message area's current text (errors and warnings land there).

@@ -11,6 +11,7 @@
 #include "model/support/error.h"
 #include "render/map_renderer.h"
 #include "render/map_settings.h"
+#include "storage/gdal_raster.h"
 #include "storage/layer_cache.h"
 
 namespace gridatlas::app {
@@ -170,7 +171,7 @@ void MapCanvas::startRender() {
     const QSize pixels(static_cast<int>(width() * dpr), static_cast<int>(height() * dpr));
     const double dpi = (logicalDpiX() > 0 ? logicalDpiX() : 96.0) * dpr;
     auto settings = std::make_shared<const render::MapSettings>(
-        render::makeMapSettings(*m_doc, visibleExtent(), pixels, dpi, /*reveal=*/false));
+        render::makeMapSettings(*m_doc, visibleExtent(), pixels, dpi, /*reveal=*/false, &storage::openGdalRaster));
     const View view = m_view;
     const QSize size = this->size();
     const auto cache = m_cache;

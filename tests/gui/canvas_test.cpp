@@ -243,6 +243,54 @@ private slots:
         QVERIFY(!canvas()->frame().isNull());
     }
 
+    void savedMapDocumentReopensAsShown() {
+        // Hide the posts, move the households to the top, then save and reopen.
+        QListWidget* list = m_window->layerList();
+        for (int i = 0; i < list->count(); ++i)
+            if (list->item(i)->data(Qt::UserRole).toString() == "posts") list->item(i)->setCheckState(Qt::Unchecked);
+        testing::TempDir dir;
+        const QString saved = QString::fromStdString(dir.file("my-map.json"));
+        QVERIFY2(m_window->saveMap(saved), qPrintable(m_window->lastMessage()));
+        const auto before = canvas()->document();
+        QVERIFY2(m_window->openAtlas(QString::fromStdString(m_world->path), saved), qPrintable(m_window->lastMessage()));
+        const auto after = canvas()->document();
+        QCOMPARE(after->layers.size(), before->layers.size());
+        for (std::size_t i = 0; i < after->layers.size(); ++i) {
+            QCOMPARE(after->layers[i].name, before->layers[i].name);
+            QCOMPARE(after->layers[i].visible, before->layers[i].visible);
+        }
+        QVERIFY(!after->findLayer("posts")->visible);
+    }
+
+    void aRasterBasemapDrawsUnderTheMap() {
+        if (testing::runCommand("command -v gdal_translate") != 0) QSKIP("gdal_translate (gdal-bin) is not installed");
+        testing::TempDir dir;
+        // A solid green image covering the community, georeferenced in the atlas CRS.
+        QImage green(64, 48, QImage::Format_RGB32);
+        green.fill(QColor(0, 160, 0));
+        const std::string png = dir.file("green.png"), tif = dir.file("green.tif");
+        QVERIFY(green.save(QString::fromStdString(png)));
+        std::string out;
+        const std::string cmd = "gdal_translate -q -of GTiff -a_srs EPSG:4548 -a_ullr " + std::to_string(SmallWorld::kX0) + " " +
+                                std::to_string(SmallWorld::kY0 + 300) + " " + std::to_string(SmallWorld::kX0 + 400) + " " +
+                                std::to_string(SmallWorld::kY0) + " " + png + " " + tif;
+        QVERIFY2(testing::runCommand(cmd, &out) == 0, out.c_str());
+        QVERIFY(!m_window->addRasterBasemap(QString::fromStdString(dir.file("missing.tif"))));
+        // Grid fills cover the basemap on this map: hide them to see it.
+        QListWidget* list = m_window->layerList();
+        for (int i = 0; i < list->count(); ++i)
+            if (list->item(i)->data(Qt::UserRole).toString() == "grid_fill") list->item(i)->setCheckState(Qt::Unchecked);
+        QVERIFY2(m_window->addRasterBasemap(QString::fromStdString(tif), 1.0), qPrintable(m_window->lastMessage()));
+        QCOMPARE(canvas()->document()->layers.front().kind, render::LayerKind::Raster);
+        QVERIFY(waitForFrame());
+        // A point inside the community away from buildings and streets is green now.
+        const QPointF px = canvas()->toPixel({SmallWorld::kX0 + 350, SmallWorld::kY0 + 260});
+        const QImage frame = canvas()->frame();
+        const QColor c = frame.pixelColor(QPoint(static_cast<int>(px.x() * frame.devicePixelRatio()),
+                                                 static_cast<int>(px.y() * frame.devicePixelRatio())));
+        QVERIFY2(c.green() > 120 && c.red() < 80 && c.blue() < 80, qPrintable(c.name()));
+    }
+
     void aForeignFileOpensWithAClearMessage() {
         testing::TempDir dir;
         const QString bad = QString::fromStdString(dir.file("bad.sqlite"));
