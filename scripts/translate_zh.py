@@ -157,6 +157,18 @@ ZH = {
     "Add Raster Basemap": "添加栅格底图",
     "Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)": "栅格 (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;所有文件 (*)",
     "Saved %1": "已保存 %1",
+    "none": "无",
+    "Colours...": "颜色...",
+    "Scale range...": "比例尺范围...",
+    "Scale range": "比例尺范围",
+    "Show from 1: (0 = no limit)": "显示的最小比例尺 1:（0 为不限）",
+    "Show up to 1: (0 = no limit)": "显示的最大比例尺 1:（0 为不限）",
+    "Style of %1": "%1 的样式",
+    "Class": "分类",
+    "Fill": "填充",
+    "Outline": "边线",
+    "(all features)": "（全部要素）",
+    "Colour": "颜色",
 }
 
 path = Path(__file__).resolve().parent.parent / "src/app/translations/gridatlas_zh_CN.ts"

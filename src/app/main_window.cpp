@@ -27,6 +27,7 @@
 #include "app/attribute_table.h"
 #include "app/identify_panel.h"
 #include "app/map_canvas.h"
+#include "app/style_dialog.h"
 #include "model/support/error.h"
 #include "render/legend.h"
 #include "render/map_settings.h"
@@ -466,6 +467,28 @@ void MainWindow::showLayerMenu(const QPoint& pos) {
         editLayer(name.toStdString(), [style](render::LayerSpec& l) {
             l.style = style;
             l.stylePath = style->origin;
+        });
+    });
+    if (layer->style && layer->kind == render::LayerKind::Vector) {
+        menu.addAction(tr("Colours..."), this, [this, name, layer] {
+            StyleDialog dialog(layer->style, QString::fromStdString(layer->displayTitle()), this);
+            if (dialog.exec() != QDialog::Accepted) return;
+            auto style = dialog.style();
+            editLayer(name.toStdString(), [style](render::LayerSpec& l) { l.style = style; });
+        });
+    }
+    menu.addAction(tr("Scale range..."), this, [this, name, layer] {
+        bool ok = false;
+        // Scale denominators; 0 leaves that end open.
+        const int minScale = QInputDialog::getInt(this, tr("Scale range"), tr("Show from 1: (0 = no limit)"),
+                                                  static_cast<int>(layer->minScale), 0, 100000000, 1000, &ok);
+        if (!ok) return;
+        const int maxScale = QInputDialog::getInt(this, tr("Scale range"), tr("Show up to 1: (0 = no limit)"),
+                                                  static_cast<int>(layer->maxScale), 0, 100000000, 1000, &ok);
+        if (!ok) return;
+        editLayer(name.toStdString(), [minScale, maxScale](render::LayerSpec& l) {
+            l.minScale = minScale;
+            l.maxScale = maxScale;
         });
     });
     menu.exec(m_layers->viewport()->mapToGlobal(pos));

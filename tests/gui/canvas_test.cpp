@@ -11,6 +11,7 @@
 
 #include "app/identify_panel.h"
 #include "app/main_window.h"
+#include "app/style_dialog.h"
 #include "app/map_canvas.h"
 #include "render/fonts.h"
 #include "storage/fixture_atlas.h"
@@ -289,6 +290,16 @@ private slots:
         const QColor c = frame.pixelColor(QPoint(static_cast<int>(px.x() * frame.devicePixelRatio()),
                                                  static_cast<int>(px.y() * frame.devicePixelRatio())));
         QVERIFY2(c.green() > 120 && c.red() < 80 && c.blue() < 80, qPrintable(c.name()));
+    }
+
+    void styleDialogRecoloursAClassOnACopy() {
+        const auto* buildings = canvas()->document()->findLayer("buildings");
+        QVERIFY(buildings && buildings->style);
+        app::StyleDialog dialog(buildings->style, "b");
+        QVERIFY(dialog.classCount() >= 2);
+        dialog.setClassColor(0, true, QColor(1, 2, 3));
+        QCOMPARE(dialog.style()->renderer.classes[0].symbol.fill, QColor(1, 2, 3));
+        QVERIFY(buildings->style->renderer.classes[0].symbol.fill != QColor(1, 2, 3)); // the original is untouched
     }
 
     void aForeignFileOpensWithAClearMessage() {
