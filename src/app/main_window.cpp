@@ -444,7 +444,7 @@ void MainWindow::showLayerMenu(const QPoint& pos) {
                                                  static_cast<int>(std::lround(layer->opacity * 100)), 0, 100, 10, &ok);
         if (ok) editLayer(name.toStdString(), [percent](render::LayerSpec& l) { l.opacity = percent / 100.0; });
     });
-    menu.addAction(tr("Style..."), this, [this, name, layer] {
+    if (layer->kind == render::LayerKind::Vector) menu.addAction(tr("Style..."), this, [this, name, layer] {
         // Styles of the same geometry kind from the styles folder beside the map document.
         const QDir dir(QFileInfo(m_mapPath).absolutePath() + "/../styles");
         QStringList choices;
@@ -500,6 +500,11 @@ void MainWindow::zoomToLayer(const QString& layerName) {
     const render::LayerSpec* layer = doc->findLayer(layerName.toStdString());
     if (!layer) return;
     try {
+        if (layer->kind == render::LayerKind::Raster) {
+            const std::string file = layer->filePath.empty() ? layer->file : layer->filePath;
+            m_canvas->zoomToRect(storage::openGdalRaster(file)->extent(m_srid));
+            return;
+        }
         m_canvas->zoomToRect(m_atlas->openLayer(layer->source)->extent());
     } catch (const std::exception& e) {
         showMessage(QString::fromUtf8(e.what()), true);
