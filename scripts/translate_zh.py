@@ -171,7 +171,19 @@ ZH = {
     "Colour": "颜色",
 }
 
-path = Path(__file__).resolve().parent.parent / "src/app/translations/gridatlas_zh_CN.ts"
+# Each area of the viewer may keep its own table: src/app/translations/zh/*.tsv, one
+# "English<TAB>中文" per line (\n in either column stands for a line break; # starts a comment).
+root = Path(__file__).resolve().parent.parent
+for table in sorted((root / "src/app/translations/zh").glob("*.tsv")):
+    for number, line in enumerate(table.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            sys.exit("%s:%d: expected 'English<TAB>中文'" % (table, number))
+        ZH[parts[0].replace("\\n", "\n")] = parts[1].replace("\\n", "\n")
+
+path = root / "src/app/translations/gridatlas_zh_CN.ts"
 text = path.read_text(encoding="utf-8")
 missing = []
 

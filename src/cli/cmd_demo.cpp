@@ -179,4 +179,8 @@ int runDemo(const ArgList& argv) {
     return 0;
 }
 
+GRIDATLAS_CLI_COMMAND("demo", R"(  demo    --out FILE --scale S|M|L [--seed N] [--name NAME] [--force]
+          generate a deterministic demo district atlas
+)", runDemo, 10);
+
 } // namespace gridatlas::cli

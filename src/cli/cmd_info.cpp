@@ -22,4 +22,8 @@ int runInfo(const ArgList& argv) {
     return 0;
 }
 
+GRIDATLAS_CLI_COMMAND("info", R"(  info    --atlas FILE
+          print the atlas's CRS, schema version and row counts
+)", runInfo, 30);
+
 } // namespace gridatlas::cli

@@ -72,4 +72,9 @@ int runRender(const ArgList& argv) {
     return 0;
 }
 
+GRIDATLAS_CLI_COMMAND("render", R"(  render  --atlas FILE --map maps/NAME.json --out out/x.pdf|png|svg [--dpi N]
+          [--page A4|A3] [--landscape|--portrait] [--reveal]
+          render a member-location chart (党员居住平面图)
+)", runRender, 20);
+
 } // namespace gridatlas::cli

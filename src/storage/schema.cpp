@@ -282,11 +282,67 @@ constexpr std::array<SpatialView, 4> kSpatialViews{{
     {"post_summary", "service_posts"},
 }};
 
+// Schema version 2: where imported data came from, the import log, drawn floor plans.
+// New atlases get v1 and then every step, so a migrated atlas equals a new one.
+constexpr std::string_view kMigrationV2 = R"SQL(
+CREATE TABLE imports (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL CONSTRAINT import_kind_known CHECK (kind IN ('vector', 'roster', 'floor_plan')),
+  source      TEXT NOT NULL,
+  target      TEXT NOT NULL,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  user        TEXT,
+  added       INTEGER NOT NULL DEFAULT 0,
+  updated     INTEGER NOT NULL DEFAULT 0,
+  unchanged   INTEGER NOT NULL DEFAULT 0,
+  rejected    INTEGER NOT NULL DEFAULT 0,
+  summary     TEXT
+);
+CREATE TABLE feature_sources (
+  table_name   TEXT NOT NULL,
+  row_id       INTEGER NOT NULL,
+  import_id    INTEGER REFERENCES imports(id) ON DELETE SET NULL,
+  source_file  TEXT NOT NULL,
+  source_layer TEXT,
+  source_key   TEXT,
+  source_crs   TEXT,
+  error_bound_m REAL CONSTRAINT feature_source_error_nonnegative CHECK (error_bound_m IS NULL OR error_bound_m >= 0),
+  PRIMARY KEY (table_name, row_id)
+);
+CREATE INDEX feature_sources_key ON feature_sources(table_name, source_file, source_layer, source_key);
+CREATE TABLE floor_plans (
+  id           INTEGER PRIMARY KEY,
+  building_id  INTEGER NOT NULL UNIQUE REFERENCES buildings(id) ON DELETE CASCADE,
+  source       TEXT,
+  scale        REAL NOT NULL DEFAULT 1 CONSTRAINT floor_plan_scale_positive CHECK (scale > 0),
+  rotation_deg REAL NOT NULL DEFAULT 0,
+  origin_x     REAL NOT NULL DEFAULT 0,
+  origin_y     REAL NOT NULL DEFAULT 0,
+  fitted       INTEGER NOT NULL DEFAULT 0 CONSTRAINT floor_plan_fitted_boolean CHECK (fitted IN (0, 1))
+);
+ALTER TABLE rooms ADD COLUMN repeat_on TEXT;
+CREATE INDEX residents_id_number ON residents(id_number) WHERE id_number IS NOT NULL;
+)SQL";
+
 void seedPostTypes(Connection& conn) {
     Statement st(conn, "INSERT INTO post_types (type, name_zh, name_en, radius_m, walk_minutes) VALUES (?, ?, ?, ?, ?)");
     for (const auto& p : model::kPostTypes) {
         st.bind(1, p.code).bind(2, p.nameZh).bind(3, p.nameEn).bind(4, p.radiusM).bind(5, p.walkMinutes);
         st.run();
+    }
+}
+
+// Runs every migration step after `fromVersion`, inside the caller's transaction.
+void applyMigrations(Connection& conn, int fromVersion) {
+    switch (fromVersion) {
+    case 1:
+        conn.exec(kMigrationV2);
+        [[fallthrough]];
+    case kSchemaVersion:
+        break;
+    default:
+        throw StorageError("'" + conn.path() + "' has unknown schema version " + std::to_string(fromVersion));
     }
 }
 
@@ -330,6 +386,7 @@ void createSchema(Connection& conn, int srid) {
         st.run();
     }
     seedPostTypes(conn);
+    applyMigrations(conn, 1);
     {
         Statement st(conn, "INSERT INTO atlas_meta (key, value) VALUES (?, ?)");
         st.bind(1, "schema_version").bind(2, std::to_string(kSchemaVersion));
@@ -348,8 +405,13 @@ void migrateSchema(Connection& conn, int fromVersion) {
         throw StorageError("'" + conn.path() + "' has schema version " + std::to_string(fromVersion) +
                            ", newer than this GridAtlas understands (" + std::to_string(kSchemaVersion) +
                            "); update GridAtlas to open it");
-    // Version 1 is the first schema: later steps go here as `case N: ...; [[fallthrough]];`.
-    throw StorageError("'" + conn.path() + "' has unknown schema version " + std::to_string(fromVersion));
+    if (fromVersion < 1)
+        throw StorageError("'" + conn.path() + "' has unknown schema version " + std::to_string(fromVersion));
+    Transaction tx(conn);
+    applyMigrations(conn, fromVersion);
+    conn.exec("UPDATE atlas_meta SET value = '" + std::to_string(kSchemaVersion) + "' WHERE key = 'schema_version'");
+    conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+    tx.commit();
 }
 
 std::string describeRule(std::string_view raw) {
@@ -357,7 +419,7 @@ std::string describeRule(std::string_view raw) {
         std::string_view name;
         std::string_view text;
     };
-    static constexpr std::array<Rule, 27> kRules{{
+    static constexpr std::array<Rule, 31> kRules{{
         {"building_footprint_valid", "the footprint is not a valid polygon (self-intersecting, empty or zero area)"},
         {"grid_polygon_valid", "the grid boundary is not a valid polygon"},
         {"unit_number_within_building", "the unit number exceeds the building's unit count"},
@@ -385,6 +447,10 @@ std::string describeRule(std::string_view raw) {
         {"grid_target_positive", "target households must be positive"},
         {"post_radius_positive", "service radius must be positive"},
         {"street_class_known", "street class must be arterial, local, footpath, compound_path or gate"},
+        {"import_kind_known", "import kind must be vector, roster or floor_plan"},
+        {"feature_source_error_nonnegative", "a coordinate error bound cannot be negative"},
+        {"floor_plan_scale_positive", "a floor plan's scale must be positive"},
+        {"floor_plan_fitted_boolean", "fitted must be 0 or 1"},
     }};
     for (const auto& r : kRules)
         if (raw.find(r.name) != std::string_view::npos) return std::string(r.text) + " [rule " + std::string(r.name) + "]";
