@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
         }
         const auto t0 = Clock::now();
         auto cache = std::make_shared<storage::LayerCache>(atlasPath);
+        if (!std::getenv("GRIDATLAS_NO_PREFETCH")) cache->prefetch(doc.visibleSources()); // as the viewer does
         int srid = 0;
         std::string name;
         model::Rect full;

@@ -48,6 +48,9 @@ void MapCanvas::setMap(const std::string& atlasPath, std::shared_ptr<const rende
     m_srid = srid;
     // Layers are read once into memory, on the worker, and shared by every later frame.
     m_cache = std::make_shared<storage::LayerCache>(atlasPath);
+    // Every visible layer starts loading at once, in parallel with the census; the first frame
+    // then waits only for the slowest of them.
+    if (doc) m_cache->prefetch(doc->visibleSources());
     m_doc = std::move(doc);
     m_fullExtent = fullExtent;
     m_back.clear();

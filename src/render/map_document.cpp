@@ -348,6 +348,15 @@ std::string LayerSpec::displayTitle() const {
     return name;
 }
 
+std::vector<std::string> MapDocument::visibleSources() const {
+    std::vector<std::string> out;
+    for (const auto& l : layers) {
+        if (l.kind != LayerKind::Vector || !l.visible || l.source.empty()) continue;
+        if (std::find(out.begin(), out.end(), l.source) == out.end()) out.push_back(l.source);
+    }
+    return out;
+}
+
 const LayerSpec* MapDocument::findLayer(const std::string& name) const {
     for (const auto& l : layers)
         if (l.name == name) return &l;

@@ -102,6 +102,9 @@ struct MapDocument {
     std::vector<std::string> warnings; ///< e.g. styles that fell back
 
     [[nodiscard]] const LayerSpec* findLayer(const std::string& name) const;
+    /// The atlas layers the visible vector layers read, each once, in drawing order (what a
+    /// viewer loads ahead when it opens the map).
+    [[nodiscard]] std::vector<std::string> visibleSources() const;
 };
 
 struct MapLoadOptions {

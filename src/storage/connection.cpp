@@ -16,6 +16,15 @@ bool isConstraint(int rc) { return (rc & 0xFF) == SQLITE_CONSTRAINT; }
 } // namespace
 
 Connection::Connection(const std::string& path, OpenMode mode) : m_path(path), m_readOnly(mode == OpenMode::ReadOnly) {
+    // SQLite counts every allocation under one process-wide mutex unless told not to: with the
+    // viewer's loaders scanning on several connections at once that mutex serialises them.
+    // Must precede sqlite3_initialize(); when another library already initialised SQLite the
+    // call fails harmlessly.
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)configured;
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
     case OpenMode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
@@ -147,6 +156,10 @@ double Statement::columnDouble(int i) const { return sqlite3_column_double(m_stm
 std::string Statement::columnText(int i) const {
     const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
     return t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i))) : std::string();
+}
+std::string_view Statement::columnTextView(int i) const {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
+    return t ? std::string_view(t, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i))) : std::string_view();
 }
 std::string_view Statement::columnBlob(int i) const {
     const void* p = sqlite3_column_blob(m_stmt, i);

@@ -83,6 +83,8 @@ public:
     [[nodiscard]] std::int64_t columnInt(int i) const;
     [[nodiscard]] double columnDouble(int i) const;
     [[nodiscard]] std::string columnText(int i) const;
+    /// The text without a copy: valid until the next step() or column call on this column.
+    [[nodiscard]] std::string_view columnTextView(int i) const;
     [[nodiscard]] std::string_view columnBlob(int i) const;
     [[nodiscard]] model::Value columnValue(int i) const;
     [[nodiscard]] sqlite3_stmt* handle() const { return m_stmt; }

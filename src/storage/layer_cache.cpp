@@ -1,6 +1,8 @@
 #include "storage/layer_cache.h"
 
 #include <algorithm>
+#include <chrono>
+#include <limits>
 #include <cmath>
 #include <future>
 #include <unordered_map>
@@ -270,6 +272,21 @@ void pushInt(LayerSnapshot::Column& c, std::int64_t v) {
     c.isNull.push_back(0);
     c.ints.push_back(v);
 }
+void pushValue(LayerSnapshot::Column& c, const model::Value& v) {
+    const bool null = model::isNull(v);
+    c.isNull.push_back(null ? 1 : 0);
+    switch (c.field.type) {
+    case FieldType::Integer:
+        c.ints.push_back(std::holds_alternative<std::int64_t>(v) ? std::get<std::int64_t>(v) : 0);
+        break;
+    case FieldType::Real:
+        c.reals.push_back(model::toNumber(v).value_or(0.0));
+        break;
+    case FieldType::Text:
+        c.texts.push_back(null ? std::string() : model::toText(v));
+        break;
+    }
+}
 
 struct BuildingAgg {
     std::int64_t households = 0, residents = 0, members = 0, vulnerable = 0;
@@ -344,62 +361,111 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
         Vulnerable,
         ColumnCount
     };
-    std::vector<LayerSnapshot::Column> cols;
-    for (const auto& [name, type] : std::vector<std::pair<const char*, FieldType>>{{"unit_id", FieldType::Integer},
-                                                                                   {"building_id", FieldType::Integer},
-                                                                                   {"unit", FieldType::Integer},
-                                                                                   {"floor", FieldType::Integer},
-                                                                                   {"room", FieldType::Text},
-                                                                                   {"hardship", FieldType::Integer},
-                                                                                   {"minimum_income", FieldType::Integer},
-                                                                                   {"elderly_alone", FieldType::Integer},
-                                                                                   {"left_behind_children", FieldType::Integer},
-                                                                                   {"vacant", FieldType::Integer},
-                                                                                   {"residents", FieldType::Integer},
-                                                                                   {"members", FieldType::Integer},
-                                                                                   {"has_member", FieldType::Integer},
-                                                                                   {"has_disability", FieldType::Integer},
-                                                                                   {"vulnerable", FieldType::Integer}})
-        cols.push_back(column(name, type, n));
+    const auto makeColumns = [](std::size_t reserve) {
+        std::vector<LayerSnapshot::Column> cols;
+        for (const auto& [name, type] : std::vector<std::pair<const char*, FieldType>>{{"unit_id", FieldType::Integer},
+                                                                                       {"building_id", FieldType::Integer},
+                                                                                       {"unit", FieldType::Integer},
+                                                                                       {"floor", FieldType::Integer},
+                                                                                       {"room", FieldType::Text},
+                                                                                       {"hardship", FieldType::Integer},
+                                                                                       {"minimum_income", FieldType::Integer},
+                                                                                       {"elderly_alone", FieldType::Integer},
+                                                                                       {"left_behind_children", FieldType::Integer},
+                                                                                       {"vacant", FieldType::Integer},
+                                                                                       {"residents", FieldType::Integer},
+                                                                                       {"members", FieldType::Integer},
+                                                                                       {"has_member", FieldType::Integer},
+                                                                                       {"has_disability", FieldType::Integer},
+                                                                                       {"vulnerable", FieldType::Integer}})
+            cols.push_back(column(name, type, reserve));
+        return cols;
+    };
     static_assert(ColumnCount == 15);
-    std::vector<std::int64_t> ids;
-    std::vector<Vec2> points;
-    std::vector<std::uint8_t> placedFlagged; // per placed household: any of the four flags
-    ids.reserve(n);
-    points.reserve(n);
-    placedFlagged.reserve(n);
     struct Row {
         std::int64_t household;
         std::int64_t building;
         bool flagged;
     };
-    std::vector<Row> rows; // every household, placed or not: the building totals count them all
-    rows.reserve(n);
-    {
-        Statement st(
-            c, "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children, vacant, geom "
-               "FROM households ORDER BY id");
+    // One part of the households, by id range: its layer rows and its building-total rows.
+    struct Part {
+        std::vector<LayerSnapshot::Column> cols;
+        std::vector<std::int64_t> ids;
+        std::vector<Vec2> points;
+        std::vector<std::uint8_t> placedFlagged; // per placed household: any of the four flags
+        std::vector<Row> rows; // every household, placed or not: the building totals count them all
+    };
+    const auto scan = [&units, &makeColumns](Connection& conn, std::int64_t lo, std::int64_t hi, std::size_t reserve) {
+        Part p;
+        p.cols = makeColumns(reserve);
+        p.ids.reserve(reserve);
+        p.points.reserve(reserve);
+        p.placedFlagged.reserve(reserve);
+        p.rows.reserve(reserve);
+        Statement st(conn,
+                     "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children, vacant, "
+                     "geom FROM households WHERE id BETWEEN ? AND ? ORDER BY id");
+        st.bind(1, lo).bind(2, hi);
         model::Geometry g;
+        auto& cols = p.cols;
+        // floor, room and the flags are NOT NULL in the schema: read without type checks.
         while (st.step()) {
             const std::int64_t id = st.columnInt(0);
             const std::int64_t unitId = st.columnInt(1);
             const UnitInfo* u = units.find(unitId);
-            bool flagged = false;
-            for (int k = 4; k < 8; ++k) flagged = flagged || st.columnInt(k) != 0;
-            if (u) rows.push_back(Row{id, u->building, flagged});
-            if (st.isNull(9)) continue; // not placed: the view's layer shows nothing for it either
-            decodeSpatialiteBlob(st.columnBlob(9), g);
-            ids.push_back(id);
-            points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
-            placedFlagged.push_back(flagged ? 1 : 0);
+            std::int64_t flags[5];
+            for (int k = 0; k < 5; ++k) flags[k] = st.columnInt(4 + k);
+            const bool flagged = flags[0] || flags[1] || flags[2] || flags[3];
+            if (u) p.rows.push_back(Row{id, u->building, flagged});
+            const std::string_view blob = st.columnBlob(9);
+            if (blob.empty()) continue; // not placed: the view's layer shows nothing for it either
+            const model::Rect box = blobBounds(blob); // a point's MBR is the point
+            if (box.xmin == box.xmax && box.ymin == box.ymax) {
+                p.points.push_back(Vec2{box.xmin, box.ymin});
+            } else {
+                decodeSpatialiteBlob(blob, g);
+                p.points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
+            }
+            p.ids.push_back(id);
+            p.placedFlagged.push_back(flagged ? 1 : 0);
             pushInt(cols[UnitId], unitId);
             pushInt(cols[BuildingId], u ? u->building : 0);
             pushInt(cols[Unit], u ? u->number : 0);
-            push(cols[Floor], st, 2);
-            push(cols[Room], st, 3);
-            for (int k = 0; k < 5; ++k) push(cols[static_cast<std::size_t>(Hardship + k)], st, 4 + k);
+            pushInt(cols[Floor], st.columnInt(2));
+            cols[Room].isNull.push_back(0);
+            cols[Room].texts.emplace_back(st.columnTextView(3));
+            for (int k = 0; k < 5; ++k) pushInt(cols[static_cast<std::size_t>(Hardship + k)], flags[k]);
         }
+        return p;
+    };
+    // Two halves on two connections and threads (with the residents' side, three): the scan
+    // costs more in C++ than in SQLite, so it divides well.
+    const std::int64_t minId = c.queryInt("SELECT MIN(id) FROM households").value_or(0);
+    const std::int64_t mid = minId + (maxId - minId) / 2;
+    auto upper = std::async(std::launch::async, [&scan, path = atlas.path(), mid, maxId, n] {
+        Connection uc(path, OpenMode::ReadOnly);
+        return scan(uc, mid + 1, maxId, n / 2 + 16);
+    });
+    Part part = scan(c, std::numeric_limits<std::int64_t>::min(), mid, n + 16); // room for both halves
+    {
+        Part hi = upper.get();
+        for (std::size_t k = 0; k < part.cols.size(); ++k) {
+            auto& to = part.cols[k];
+            auto& from = hi.cols[k];
+            to.ints.insert(to.ints.end(), from.ints.begin(), from.ints.end());
+            to.texts.insert(to.texts.end(), std::make_move_iterator(from.texts.begin()), std::make_move_iterator(from.texts.end()));
+            to.isNull.insert(to.isNull.end(), from.isNull.begin(), from.isNull.end());
+        }
+        part.ids.insert(part.ids.end(), hi.ids.begin(), hi.ids.end());
+        part.points.insert(part.points.end(), hi.points.begin(), hi.points.end());
+        part.placedFlagged.insert(part.placedFlagged.end(), hi.placedFlagged.begin(), hi.placedFlagged.end());
+        part.rows.insert(part.rows.end(), hi.rows.begin(), hi.rows.end());
     }
+    auto& cols = part.cols;
+    auto& ids = part.ids;
+    auto& points = part.points;
+    auto& placedFlagged = part.placedFlagged;
+    auto& rows = part.rows;
     residents.get(); // rethrows the residents' side's error
 
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -482,10 +548,13 @@ std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::strin
 }
 
 // The buildings layer = building_summary: the table's columns plus the census totals.
-std::shared_ptr<const LayerSnapshot> loadBuildings(Connection& c, const LayerCensus& census) {
-    const IdMap<BuildingAgg>& totals = census.buildings;
+using CensusFn = std::function<std::shared_ptr<const LayerCensus>()>;
+
+std::shared_ptr<const LayerSnapshot> loadBuildings(Connection& c, const CensusFn& censusFn) {
     // Base columns from the table, totals from the scan: the same values as building_summary.
     auto base = loadGeneric(c, "buildings", "buildings", GeomType::Polygon);
+    const auto census = censusFn();
+    const IdMap<BuildingAgg>& totals = census->buildings;
     std::vector<LayerSnapshot::Column> cols;
     std::vector<std::int64_t> ids;
     std::vector<model::Geometry> geoms;
@@ -525,9 +594,32 @@ std::shared_ptr<const LayerSnapshot> loadBuildings(Connection& c, const LayerCen
 }
 
 // The grids layer = grid_summary: names and staff per grid (cheap), totals from the census.
-std::shared_ptr<const LayerSnapshot> loadGrids(Connection& c, const LayerCensus& census) {
-    const IdMap<BuildingAgg>& totals = census.buildings;
-    // Grids: the view's small columns (names, staff) per grid are cheap; its totals come from the scan.
+std::shared_ptr<const LayerSnapshot> loadGrids(Connection& c, const CensusFn& censusFn) {
+    // Grids: the view's small columns (names, staff) per grid are cheap; its totals come from the
+    // scan. The grids themselves are read first, the census asked for after.
+    struct GridRow {
+        std::int64_t id;
+        model::Geometry geom;
+        model::Value values[8]; // code, name, community_id, community, target, manager, supervisor, assistant
+    };
+    std::vector<GridRow> rows;
+    {
+        Statement st(c, "SELECT g.id, g.geom, g.code, g.name, g.community_id, c.name, g.target_households, "
+                        "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'manager'), "
+                        "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'supervisor'), "
+                        "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'assistant') "
+                        "FROM grids g JOIN communities c ON c.id = g.community_id ORDER BY g.id");
+        while (st.step()) {
+            if (st.isNull(1)) continue;
+            GridRow r;
+            r.id = st.columnInt(0);
+            decodeSpatialiteBlob(st.columnBlob(1), r.geom);
+            for (int k = 0; k < 8; ++k) r.values[k] = st.columnValue(2 + k);
+            rows.push_back(std::move(r));
+        }
+    }
+    const auto census = censusFn();
+    const IdMap<BuildingAgg>& totals = census->buildings;
     IdMap<BuildingAgg> grid;
     grid.reserveFor(c.queryInt("SELECT MAX(id) FROM grids").value_or(0),
                     static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM grids").value_or(0)));
@@ -564,25 +656,16 @@ std::shared_ptr<const LayerSnapshot> loadGrids(Connection& c, const LayerCensus&
         const std::string n = name;
         cols.push_back(column(n, type, 0, n == "manager" || n == "supervisor" || n == "assistant"));
     }
-    Statement st(c, "SELECT g.id, g.geom, g.code, g.name, g.community_id, c.name, g.target_households, "
-                    "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'manager'), "
-                    "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'supervisor'), "
-                    "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'assistant') "
-                    "FROM grids g JOIN communities c ON c.id = g.community_id ORDER BY g.id");
-    model::Geometry g;
-    while (st.step()) {
-        if (st.isNull(1)) continue;
-        const std::int64_t id = st.columnInt(0);
-        ids.push_back(id);
-        decodeSpatialiteBlob(st.columnBlob(1), g);
-        geoms.push_back(g);
-        for (int k = 0; k < 5; ++k) push(cols[static_cast<std::size_t>(k)], st, 2 + k);
-        const BuildingAgg* t = grid.find(id);
-        const std::int64_t* nb = gridBuildings.find(id);
+    for (auto& r : rows) {
+        ids.push_back(r.id);
+        geoms.push_back(std::move(r.geom));
+        for (std::size_t k = 0; k < 5; ++k) pushValue(cols[k], r.values[k]);
+        const BuildingAgg* t = grid.find(r.id);
+        const std::int64_t* nb = gridBuildings.find(r.id);
         pushInt(cols[5], nb ? *nb : 0);
         pushInt(cols[6], t ? t->households : 0);
         pushInt(cols[7], t ? t->members : 0);
-        for (int k = 0; k < 3; ++k) push(cols[static_cast<std::size_t>(8 + k)], st, 7 + k);
+        for (std::size_t k = 0; k < 3; ++k) pushValue(cols[8 + k], r.values[5 + k]);
     }
     return std::make_shared<LayerSnapshot>("grids", GeomType::Polygon, std::move(cols), std::move(ids), std::vector<Vec2>{},
                                            std::move(geoms));
@@ -596,14 +679,19 @@ std::unique_ptr<model::FeatureSource> makeSnapshotSource(std::shared_ptr<const L
 
 std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer,
                                                        std::shared_ptr<const LayerCensus> census) {
+    return loadLayerSnapshot(atlas, layer, [&atlas, &census] {
+        if (!census) census = computeLayerCensus(atlas);
+        return census;
+    });
+}
+
+std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer, const CensusFn& census) {
     auto& c = atlas.connection();
-    // A consistent view of all tables while the layer is read in several statements.
+    // A consistent view of this connection's tables while the layer is read in several statements.
     Transaction tx(c, /*immediate=*/false);
-    const bool needsCensus = layer == "households" || layer == "buildings" || layer == "grids";
-    if (needsCensus && !census) census = computeLayerCensus(atlas);
-    if (layer == "households") return loadHouseholds(*census);
-    if (layer == "buildings") return loadBuildings(c, *census);
-    if (layer == "grids") return loadGrids(c, *census);
+    if (layer == "households") return loadHouseholds(*census());
+    if (layer == "buildings") return loadBuildings(c, census);
+    if (layer == "grids") return loadGrids(c, census);
     if (layer == "communities") return loadGeneric(c, layer, "communities", GeomType::MultiPolygon);
     if (layer == "units") return loadGeneric(c, layer, "units", GeomType::Point);
     if (layer == "service_posts") return loadGeneric(c, layer, "post_summary", GeomType::Point);
@@ -617,31 +705,118 @@ std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::
 
 LayerCache::LayerCache(std::string atlasPath) : m_path(std::move(atlasPath)) {
 }
-LayerCache::~LayerCache() = default;
+
+LayerCache::~LayerCache() {
+    std::vector<std::future<void>> pending;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        pending.swap(m_prefetches);
+    }
+    for (auto& f : pending) f.wait();
+}
+
+std::shared_ptr<const LayerCensus> LayerCache::census(std::uint64_t forGeneration) {
+    std::promise<std::shared_ptr<const LayerCensus>> promise;
+    std::shared_future<std::shared_ptr<const LayerCensus>> future;
+    bool mine = false;
+    bool stale = false;
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        stale = forGeneration != m_generation;
+        if (!stale) {
+            if (!m_census.valid()) {
+                m_census = promise.get_future().share();
+                mine = true;
+            }
+            future = m_census;
+        }
+        generation = m_generation;
+    }
+    if (stale) {
+        // A load that began before clear(): it must neither use nor leave a census of the new
+        // generation (it read older rows). Rare, and its result is thrown away anyway.
+        auto atlas = Atlas::open(m_path, OpenMode::ReadOnly);
+        return computeLayerCensus(*atlas);
+    }
+    if (mine) {
+        // Computed outside the lock: other layers keep loading; callers of census() wait.
+        try {
+            auto atlas = Atlas::open(m_path, OpenMode::ReadOnly);
+            promise.set_value(computeLayerCensus(*atlas));
+        } catch (...) {
+            promise.set_exception(std::current_exception());
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (m_generation == generation) m_census = {};
+        }
+    }
+    return future.get();
+}
 
 std::shared_ptr<const LayerSnapshot> LayerCache::layer(const std::string& name) {
-    // One loader at a time: two workers asking for the same layer must not both load it.
+    std::promise<std::shared_ptr<const LayerSnapshot>> promise;
+    SnapshotFuture future;
+    bool mine = false;
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        auto it = m_layers.find(name);
+        if (it != m_layers.end()) {
+            future = it->second;
+        } else {
+            future = promise.get_future().share();
+            m_layers.emplace(name, future);
+            mine = true;
+        }
+        generation = m_generation;
+    }
+    if (mine) {
+        try {
+            auto atlas = Atlas::open(m_path, OpenMode::ReadOnly);
+            promise.set_value(loadLayerSnapshot(*atlas, name, [this, generation] { return census(generation); }));
+        } catch (...) {
+            promise.set_exception(std::current_exception());
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (m_generation == generation) m_layers.erase(name);
+        }
+    }
+    return future.get();
+}
+
+void LayerCache::prefetch(const std::vector<std::string>& layers) {
     std::lock_guard<std::mutex> lock(m_mutex);
-    auto it = m_layers.find(name);
-    if (it != m_layers.end()) return it->second;
-    auto atlas = Atlas::open(m_path, OpenMode::ReadOnly);
-    const bool needsCensus = name == "households" || name == "buildings" || name == "grids";
-    if (needsCensus && !m_census) m_census = computeLayerCensus(*atlas);
-    auto snapshot = loadLayerSnapshot(*atlas, name, needsCensus ? m_census : nullptr);
-    m_layers.emplace(name, snapshot);
-    return snapshot;
+    std::erase_if(m_prefetches, [](const std::future<void>& f) {
+        return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
+    for (const auto& name : layers) {
+        if (m_layers.count(name)) continue;
+        m_prefetches.push_back(std::async(std::launch::async, [this, name] {
+            try {
+                (void)layer(name);
+            } catch (...) {
+                // Reported to whoever asks for the layer (the load is tried again then).
+            }
+        }));
+    }
 }
 
 void LayerCache::clear() {
     std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_generation;
     m_layers.clear();
-    m_census.reset();
+    m_census = {};
 }
 
 std::size_t LayerCache::memoryBytes() const {
     std::lock_guard<std::mutex> lock(m_mutex);
     std::size_t total = 0;
-    for (const auto& [k, v] : m_layers) total += v->memoryBytes();
+    for (const auto& [k, f] : m_layers) {
+        if (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) continue;
+        try {
+            total += f.get()->memoryBytes();
+        } catch (...) {
+        }
+    }
     return total;
 }
 

@@ -4,6 +4,8 @@
 // the summary layers (households, buildings, grids) are computed with a few table scans instead
 // of the views' per-row subqueries. Values equal the views' (tests compare them row by row).
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -82,17 +84,30 @@ public:
     ~LayerCache();
 
     /// The snapshot of `layer`, loading it (with its own read-only connection) when needed.
+    /// Different layers load concurrently; callers asking for one being loaded wait for it.
+    /// A failed load is not kept: the next request tries again.
     std::shared_ptr<const LayerSnapshot> layer(const std::string& layer);
-    /// Drops everything (after an edit); the next request reloads.
+    /// Starts loading `layers` on background threads, all at once, and returns at once: the
+    /// layers' own tables are read while the census (the households scan the summary layers
+    /// share) runs. Errors surface when the layer is asked for.
+    void prefetch(const std::vector<std::string>& layers);
+    /// Drops everything (after an edit); the next request reloads. Loads in flight finish on
+    /// their own and are not kept.
     void clear();
     [[nodiscard]] const std::string& atlasPath() const { return m_path; }
+    /// Bytes held by the layers loaded so far (loads in flight are not counted).
     [[nodiscard]] std::size_t memoryBytes() const;
 
 private:
+    using SnapshotFuture = std::shared_future<std::shared_ptr<const LayerSnapshot>>;
+    std::shared_ptr<const LayerCensus> census(std::uint64_t forGeneration);
+
     std::string m_path;
     mutable std::mutex m_mutex;
-    std::unordered_map<std::string, std::shared_ptr<const LayerSnapshot>> m_layers;
-    std::shared_ptr<const LayerCensus> m_census;
+    std::unordered_map<std::string, SnapshotFuture> m_layers;
+    std::shared_future<std::shared_ptr<const LayerCensus>> m_census;
+    std::vector<std::future<void>> m_prefetches; ///< joined by the destructor
+    std::uint64_t m_generation = 0;              ///< bumped by clear(): failed old loads leave no trace
 };
 
 /// Per-household and per-building totals (residents, members, vulnerable) the summary layers share.
@@ -103,6 +118,10 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas);
 /// is computed when needed and not given.
 std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer,
                                                        std::shared_ptr<const LayerCensus> census = nullptr);
+/// The same, asking for the census only once the layer's own table has been read (so that a
+/// cache can compute the census on another thread meanwhile).
+std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer,
+                                                       const std::function<std::shared_ptr<const LayerCensus>()>& census);
 
 /// A SourceProvider whose sources come from a shared LayerCache.
 class CachedAtlasProvider : public model::SourceProvider {

@@ -126,3 +126,29 @@ TEST(AtlasOpen, LayerSourcesFilterByBoundingBoxThroughTheIndex) {
     bad.fields = {"secret"};
     EXPECT_THROW(src->features(bad), InputError);
 }
+
+// An atlas written by schema version 1 (as session one's builds wrote them) is migrated when
+// opened writable, and refused with a clear message when opened read-only.
+TEST(AtlasOpen, VersionOneAtlasIsMigratedToTheCurrentSchema) {
+    gridatlas::testing::SmallWorld world;
+    auto& c = world.atlas->connection();
+    c.exec("DROP TABLE floor_plans; DROP TABLE feature_sources; DROP TABLE imports; DROP INDEX residents_id_number;"
+           "ALTER TABLE rooms DROP COLUMN repeat_on;"
+           "UPDATE atlas_meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1;");
+    world.atlas.reset();
+    const std::string err = openError(world.path, gridatlas::storage::OpenMode::ReadOnly);
+    EXPECT_NE(err.find("older schema version 1"), std::string::npos) << err;
+
+    auto atlas = gridatlas::storage::Atlas::open(world.path, gridatlas::storage::OpenMode::ReadWrite);
+    EXPECT_EQ(atlas->info().schemaVersion, gridatlas::storage::kSchemaVersion);
+    auto& m = atlas->connection();
+    EXPECT_EQ(m.queryText("SELECT value FROM atlas_meta WHERE key = 'schema_version'"), std::to_string(gridatlas::storage::kSchemaVersion));
+    EXPECT_EQ(m.queryInt("PRAGMA user_version"), gridatlas::storage::kSchemaVersion);
+    for (const char* table : {"imports", "feature_sources", "floor_plans"}) EXPECT_TRUE(m.tableExists(table)) << table;
+    EXPECT_EQ(m.queryInt("SELECT COUNT(*) FROM pragma_table_info('rooms') WHERE name = 'repeat_on'"), 1);
+    // The data survived, and the migrated atlas equals a new one in what it holds.
+    EXPECT_GT(m.queryInt("SELECT COUNT(*) FROM households").value_or(0), 0);
+    gridatlas::testing::FixtureAtlas fresh;
+    EXPECT_EQ(m.queryInt("SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'index', 'view', 'trigger')"),
+              fresh.atlas->connection().queryInt("SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'index', 'view', 'trigger')"));
+}

@@ -1,6 +1,7 @@
 // The in-memory layers hold exactly what the atlas's views say, feature by feature.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 
 #include "model/support/error.h"
@@ -106,4 +107,66 @@ TEST(LayerCache, OpeningASourceForItsTypeLoadsNothing) {
     EXPECT_EQ(cache->memoryBytes(), 0u); // a layer out of its scale range costs nothing
     EXPECT_EQ(households->fields().front().name, "id");
     EXPECT_GT(cache->memoryBytes(), 0u);
+}
+
+TEST(LayerCache, PrefetchedLayersEqualDirectLoadsAndComeOnce) {
+    TempDir dir;
+    const std::string path = dir.file("demo.sqlite");
+    std::string out;
+    ASSERT_EQ(runCommand(cliPath() + " demo --scale S --out " + path, &out), 0) << out;
+    auto cache = std::make_shared<storage::LayerCache>(path);
+    // Everything at once: the summary layers share one census computed while the others load.
+    cache->prefetch({"grids", "buildings", "households", "streets", "service_posts", "communities"});
+    auto atlas = storage::Atlas::open(path, storage::OpenMode::ReadOnly);
+    for (const std::string layer : {"households", "buildings", "grids", "streets"}) {
+        const auto cached = cache->layer(layer);
+        const auto direct = storage::loadLayerSnapshot(*atlas, layer);
+        ASSERT_EQ(cached->size(), direct->size()) << layer;
+        for (const auto& f : direct->fields()) {
+            const int k = direct->columnIndex(f.name);
+            const int kc = cached->columnIndex(f.name);
+            ASSERT_GE(kc, storage::LayerSnapshot::kIdColumn) << layer << "." << f.name;
+            for (std::size_t i = 0; i < direct->size(); i += 7)
+                ASSERT_EQ(model::toText(cached->value(i, kc)), model::toText(direct->value(i, k))) << layer << "." << f.name << " #" << i;
+        }
+        EXPECT_EQ(cache->layer(layer).get(), cached.get()) << layer << " is loaded once";
+    }
+    // The households are split into two halves by id while loading: none lost, none twice,
+    // still in id order.
+    const auto households = cache->layer("households");
+    for (std::size_t i = 1; i < households->size(); ++i) ASSERT_LT(households->id(i - 1), households->id(i));
+}
+
+TEST(LayerCache, AFailedLoadIsReportedToEveryCallerAndRetried) {
+    SmallWorld world;
+    world.atlas.reset();
+    auto cache = std::make_shared<storage::LayerCache>(world.path);
+    const std::string moved = world.path + ".away";
+    std::filesystem::rename(world.path, moved);
+    cache->prefetch({"households"});
+    EXPECT_THROW((void)cache->layer("households"), gridatlas::Error);
+    EXPECT_THROW((void)cache->layer("households"), gridatlas::Error);
+    std::filesystem::rename(moved, world.path);
+    EXPECT_GT(cache->layer("households")->size(), 0u); // not kept failed
+}
+
+TEST(LayerCache, ClearWhileLoadingLeavesACacheThatReloads) {
+    SmallWorld world;
+    world.atlas.reset();
+    auto cache = std::make_shared<storage::LayerCache>(world.path);
+    cache->prefetch({"households", "buildings", "grids"});
+    cache->clear();
+    {
+        auto atlas = storage::Atlas::open(world.path, storage::OpenMode::ReadWrite);
+        atlas->connection().exec("UPDATE households SET hardship = 1 WHERE id = 40");
+    }
+    const auto households = cache->layer("households");
+    const int k = households->columnIndex("hardship");
+    bool found = false;
+    for (std::size_t i = 0; i < households->size(); ++i)
+        if (households->id(i) == 40) {
+            found = true;
+            EXPECT_EQ(model::toText(households->value(i, k)), "1") << "reloaded after clear(), not the old load";
+        }
+    EXPECT_TRUE(found);
 }
