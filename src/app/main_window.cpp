@@ -24,11 +24,14 @@
 #include <QStatusBar>
 #include <QToolBar>
 
+#include <set>
+
 #include "app/attribute_table.h"
 #include "app/identify_panel.h"
 #include "app/map_canvas.h"
 #include "app/style_dialog.h"
 #include "model/support/error.h"
+#include "storage/layer_cache.h"
 #include "render/legend.h"
 #include "render/map_settings.h"
 #include "render/style.h"
@@ -471,7 +474,27 @@ void MainWindow::showLayerMenu(const QPoint& pos) {
     });
     if (layer->style && layer->kind == render::LayerKind::Vector) {
         menu.addAction(tr("Colours..."), this, [this, name, layer] {
-            StyleDialog dialog(layer->style, QString::fromStdString(layer->displayTitle()), this);
+            // "Add all values" offers the values of the renderer's field found in the layer.
+            auto values = [cache = m_canvas->layerCache(), source = layer->source,
+                           field = layer->style->renderer.field]() -> std::vector<std::string> {
+                std::vector<std::string> out;
+                if (!cache || field.empty()) return out;
+                try {
+                    const auto snapshot = cache->layer(source);
+                    const int k = snapshot->columnIndex(field);
+                    if (k < storage::LayerSnapshot::kIdColumn) return out;
+                    std::set<std::string> seen;
+                    for (std::size_t i = 0; i < snapshot->size() && seen.size() < 500; ++i) {
+                        const model::Value v = snapshot->value(i, k);
+                        if (!model::isNull(v)) seen.insert(model::toText(v));
+                    }
+                    out.assign(seen.begin(), seen.end());
+                } catch (const std::exception&) {
+                    // no values offered: the layer could not be read (its error shows on the map)
+                }
+                return out;
+            };
+            StyleDialog dialog(layer->style, QString::fromStdString(layer->displayTitle()), this, values);
             if (dialog.exec() != QDialog::Accepted) return;
             auto style = dialog.style();
             editLayer(name.toStdString(), [style](render::LayerSpec& l) { l.style = style; });

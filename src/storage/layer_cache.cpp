@@ -335,13 +335,14 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
     struct UnitInfo {
         std::int64_t building = 0;
         std::int64_t number = 0;
+        std::int64_t grid = 0; ///< 0: the building lies in no grid
     };
     IdMap<UnitInfo> units;
     units.reserveFor(c.queryInt("SELECT MAX(id) FROM units").value_or(0),
                      static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM units").value_or(0)));
     {
-        Statement st(c, "SELECT id, building_id, number FROM units");
-        while (st.step()) units[st.columnInt(0)] = UnitInfo{st.columnInt(1), st.columnInt(2)};
+        Statement st(c, "SELECT u.id, u.building_id, u.number, b.grid_id FROM units u JOIN buildings b ON b.id = u.building_id");
+        while (st.step()) units[st.columnInt(0)] = UnitInfo{st.columnInt(1), st.columnInt(2), st.isNull(3) ? 0 : st.columnInt(3)};
     }
 
     // One scan of the households serves both the building totals and the households layer
@@ -350,6 +351,7 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
     enum {
         UnitId,
         BuildingId,
+        GridId,
         Unit,
         Floor,
         Room,
@@ -365,6 +367,7 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
         std::vector<LayerSnapshot::Column> cols;
         for (const auto& [name, type] : std::vector<std::pair<const char*, FieldType>>{{"unit_id", FieldType::Integer},
                                                                                        {"building_id", FieldType::Integer},
+                                                                                       {"grid_id", FieldType::Integer},
                                                                                        {"unit", FieldType::Integer},
                                                                                        {"floor", FieldType::Integer},
                                                                                        {"room", FieldType::Text},
@@ -381,7 +384,7 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
             cols.push_back(column(name, type, reserve));
         return cols;
     };
-    static_assert(ColumnCount == 15);
+    static_assert(ColumnCount == 16);
     struct Row {
         std::int64_t household;
         std::int64_t building;
@@ -430,6 +433,12 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
             p.placedFlagged.push_back(flagged ? 1 : 0);
             pushInt(cols[UnitId], unitId);
             pushInt(cols[BuildingId], u ? u->building : 0);
+            if (u && u->grid) {
+                pushInt(cols[GridId], u->grid);
+            } else {
+                cols[GridId].isNull.push_back(1);
+                cols[GridId].ints.push_back(0);
+            }
             pushInt(cols[Unit], u ? u->number : 0);
             pushInt(cols[Floor], st.columnInt(2));
             cols[Room].isNull.push_back(0);

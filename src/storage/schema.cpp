@@ -323,6 +323,19 @@ CREATE TABLE floor_plans (
 );
 ALTER TABLE rooms ADD COLUMN repeat_on TEXT;
 CREATE INDEX residents_id_number ON residents(id_number) WHERE id_number IS NOT NULL;
+DROP VIEW household_summary;
+CREATE VIEW household_summary AS
+SELECT h.ROWID AS rowid, h.id AS id, h.unit_id AS unit_id, u.building_id AS building_id, b.grid_id AS grid_id, u.number AS unit,
+       h.floor AS floor, h.room AS room, h.hardship AS hardship, h.minimum_income AS minimum_income,
+       h.elderly_alone AS elderly_alone, h.left_behind_children AS left_behind_children, h.vacant AS vacant,
+       (SELECT COUNT(*) FROM residents r WHERE r.household_id = h.id) AS residents,
+       (SELECT COUNT(*) FROM residents r WHERE r.household_id = h.id AND r.is_member = 1) AS members,
+       EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.is_member = 1) AS has_member,
+       EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.disability = 1) AS has_disability,
+       (h.hardship OR h.minimum_income OR h.elderly_alone OR h.left_behind_children OR
+        EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.disability = 1)) AS vulnerable,
+       h.geom AS geom
+FROM households h JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id;
 )SQL";
 
 void seedPostTypes(Connection& conn) {

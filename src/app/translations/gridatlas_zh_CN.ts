@@ -4,7 +4,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../style_dialog.cpp" line="19"/>
+        <location filename="../style_dialog.cpp" line="25"/>
         <source>none</source>
         <translation>无</translation>
     </message>
@@ -484,7 +484,7 @@
     <message>
         <location filename="../identify_panel.cpp" line="105"/>
         <source>Value</source>
-        <translation>值</translation>
+        <translation>取值</translation>
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="111"/>
@@ -520,294 +520,294 @@
 <context>
     <name>gridatlas::app::MainWindow</name>
     <message>
-        <location filename="../main_window.cpp" line="50"/>
+        <location filename="../main_window.cpp" line="53"/>
         <source>GridAtlas</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="65"/>
+        <location filename="../main_window.cpp" line="68"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="79"/>
+        <location filename="../main_window.cpp" line="82"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="80"/>
+        <location filename="../main_window.cpp" line="83"/>
         <source>&amp;Open Atlas...</source>
         <translation>打开地图集(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="82"/>
+        <location filename="../main_window.cpp" line="85"/>
         <source>Open &amp;Map Document...</source>
         <translation>打开地图文档(&amp;M)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="83"/>
+        <location filename="../main_window.cpp" line="86"/>
         <source>&amp;Save Map Document</source>
         <translation>保存地图文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="85"/>
+        <location filename="../main_window.cpp" line="88"/>
         <source>Save Map Document &amp;As...</source>
         <translation>地图文档另存为(&amp;A)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="86"/>
+        <location filename="../main_window.cpp" line="89"/>
         <source>Save Map Document</source>
         <translation>保存地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="89"/>
+        <location filename="../main_window.cpp" line="92"/>
         <source>Add Raster &amp;Basemap...</source>
         <translation>添加栅格底图(&amp;B)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="90"/>
+        <location filename="../main_window.cpp" line="93"/>
         <source>Add Raster Basemap</source>
         <translation>添加栅格底图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="91"/>
+        <location filename="../main_window.cpp" line="94"/>
         <source>Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="94"/>
+        <location filename="../main_window.cpp" line="97"/>
         <source>Recent Atlases</source>
         <translation>最近打开的地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="97"/>
+        <location filename="../main_window.cpp" line="100"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="100"/>
+        <location filename="../main_window.cpp" line="103"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="101"/>
+        <location filename="../main_window.cpp" line="104"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="109"/>
+        <location filename="../main_window.cpp" line="112"/>
         <source>Zoom to Full Extent</source>
         <translation>全图显示</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="110"/>
+        <location filename="../main_window.cpp" line="113"/>
         <source>Zoom In</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="111"/>
+        <location filename="../main_window.cpp" line="114"/>
         <source>Zoom Out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="112"/>
+        <location filename="../main_window.cpp" line="115"/>
         <source>Zoom to Selection</source>
         <translation>缩放至选中要素</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="113"/>
+        <location filename="../main_window.cpp" line="116"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="114"/>
+        <location filename="../main_window.cpp" line="117"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="119"/>
+        <location filename="../main_window.cpp" line="122"/>
         <source>Search: building (3栋), address, name, post, grid code</source>
         <translation>搜索：楼栋（3栋）、地址、姓名、站点、网格编码</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="124"/>
+        <location filename="../main_window.cpp" line="127"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="127"/>
+        <location filename="../main_window.cpp" line="130"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="137"/>
+        <location filename="../main_window.cpp" line="140"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="138"/>
+        <location filename="../main_window.cpp" line="141"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="139"/>
+        <location filename="../main_window.cpp" line="142"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="140"/>
+        <location filename="../main_window.cpp" line="143"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="147"/>
+        <location filename="../main_window.cpp" line="150"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="160"/>
+        <location filename="../main_window.cpp" line="163"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="172"/>
+        <location filename="../main_window.cpp" line="175"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="188"/>
+        <location filename="../main_window.cpp" line="191"/>
         <source>Identify</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="221"/>
+        <location filename="../main_window.cpp" line="224"/>
         <source>Nothing found for &quot;%1&quot;</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="261"/>
+        <location filename="../main_window.cpp" line="264"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="276"/>
+        <location filename="../main_window.cpp" line="279"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="315"/>
+        <location filename="../main_window.cpp" line="318"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="323"/>
+        <location filename="../main_window.cpp" line="326"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="330"/>
+        <location filename="../main_window.cpp" line="333"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="353"/>
+        <location filename="../main_window.cpp" line="356"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="440"/>
+        <location filename="../main_window.cpp" line="443"/>
         <source>Zoom to Layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="441"/>
+        <location filename="../main_window.cpp" line="444"/>
         <source>Opacity...</source>
         <translation>透明度...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="443"/>
+        <location filename="../main_window.cpp" line="446"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="443"/>
+        <location filename="../main_window.cpp" line="446"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="447"/>
+        <location filename="../main_window.cpp" line="450"/>
         <source>Style...</source>
         <translation>样式...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="464"/>
+        <location filename="../main_window.cpp" line="467"/>
         <source>Layer style</source>
         <translation>图层样式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="464"/>
+        <location filename="../main_window.cpp" line="467"/>
         <source>Style:</source>
         <translation>样式：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="473"/>
+        <location filename="../main_window.cpp" line="476"/>
         <source>Colours...</source>
         <translation>颜色...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="480"/>
+        <location filename="../main_window.cpp" line="503"/>
         <source>Scale range...</source>
         <translation>比例尺范围...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="483"/>
-        <location filename="../main_window.cpp" line="486"/>
+        <location filename="../main_window.cpp" line="506"/>
+        <location filename="../main_window.cpp" line="509"/>
         <source>Scale range</source>
         <translation>比例尺范围</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="483"/>
+        <location filename="../main_window.cpp" line="506"/>
         <source>Show from 1: (0 = no limit)</source>
         <translation>显示的最小比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="486"/>
+        <location filename="../main_window.cpp" line="509"/>
         <source>Show up to 1: (0 = no limit)</source>
         <translation>显示的最大比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="579"/>
+        <location filename="../main_window.cpp" line="607"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="583"/>
+        <location filename="../main_window.cpp" line="611"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="583"/>
+        <location filename="../main_window.cpp" line="611"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="588"/>
+        <location filename="../main_window.cpp" line="616"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="86"/>
-        <location filename="../main_window.cpp" line="589"/>
+        <location filename="../main_window.cpp" line="89"/>
+        <location filename="../main_window.cpp" line="617"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="595"/>
+        <location filename="../main_window.cpp" line="623"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="595"/>
+        <location filename="../main_window.cpp" line="623"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
@@ -815,7 +815,7 @@
 <context>
     <name>gridatlas::app::MapCanvas</name>
     <message>
-        <location filename="../map_canvas.cpp" line="255"/>
+        <location filename="../map_canvas.cpp" line="258"/>
         <source>Open an atlas (File &gt; Open Atlas) or drop a .sqlite file here</source>
         <translation>请打开地图集（文件 &gt; 打开地图集），或将 .sqlite 文件拖到此处</translation>
     </message>
@@ -823,32 +823,122 @@
 <context>
     <name>gridatlas::app::StyleDialog</name>
     <message>
-        <location filename="../style_dialog.cpp" line="26"/>
+        <location filename="../style_dialog.cpp" line="56"/>
         <source>Style of %1</source>
         <translation>%1 的样式</translation>
     </message>
     <message>
-        <location filename="../style_dialog.cpp" line="30"/>
-        <source>Class</source>
-        <translation>分类</translation>
+        <location filename="../style_dialog.cpp" line="61"/>
+        <source>One symbol for every feature</source>
+        <translation>所有要素使用同一符号</translation>
     </message>
     <message>
-        <location filename="../style_dialog.cpp" line="30"/>
+        <location filename="../style_dialog.cpp" line="62"/>
+        <source>A colour per value of “%1”</source>
+        <translation>按“%1”的取值分类着色</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="63"/>
+        <source>Colours by ranges of “%1”</source>
+        <translation>按“%1”的数值分级着色</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="64"/>
+        <source>Heat map</source>
+        <translation>热力图</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="69"/>
+        <source>Label</source>
+        <translation>图例文字</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="69"/>
+        <source>Range</source>
+        <translation>数值范围</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="69"/>
+        <source>Value</source>
+        <translation>取值</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="70"/>
         <source>Fill</source>
         <translation>填充</translation>
     </message>
     <message>
-        <location filename="../style_dialog.cpp" line="30"/>
+        <location filename="../style_dialog.cpp" line="70"/>
         <source>Outline</source>
         <translation>边线</translation>
     </message>
     <message>
-        <location filename="../style_dialog.cpp" line="57"/>
+        <location filename="../style_dialog.cpp" line="81"/>
+        <source>Style</source>
+        <translation>样式</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="83"/>
+        <source>A range is two numbers, the smaller first: for example 10 - 20.</source>
+        <translation>数值范围为两个数字，小数在前，例如 10 - 20。</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="84"/>
+        <source>That value already has a class, or the value is empty.</source>
+        <translation>该取值已有分类，或取值为空。</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="91"/>
+        <source>Add Class</source>
+        <translation>添加分类</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="92"/>
+        <source>Remove Class</source>
+        <translation>删除分类</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="93"/>
+        <source>Add All Values</source>
+        <translation>添加全部取值</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="94"/>
+        <source>One class for every value of the field found in the layer</source>
+        <translation>为图层中该字段的每个取值各建一个分类</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="101"/>
+        <source>new</source>
+        <translation>新分类</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="275"/>
         <source>(all features)</source>
         <translation>（全部要素）</translation>
     </message>
     <message>
-        <location filename="../style_dialog.cpp" line="65"/>
+        <location filename="../style_dialog.cpp" line="283"/>
+        <source>(other values)</source>
+        <translation>（其他取值）</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="284"/>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="289"/>
+        <source>Palette colour %1 (values without a class)</source>
+        <translation>调色板颜色 %1（未单独分类的取值）</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="306"/>
+        <source>(as above)</source>
+        <translation>（同上）</translation>
+    </message>
+    <message>
+        <location filename="../style_dialog.cpp" line="314"/>
         <source>Colour</source>
         <translation>颜色</translation>
     </message>
