@@ -1,0 +1,1246 @@
+#include "io/roster_import.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <optional>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "model/address.h"
+#include "model/id_number.h"
+#include "model/masking.h"
+#include "model/support/error.h"
+#include "model/support/feedback.h"
+#include "storage/atlas.h"
+#include "storage/connection.h"
+#include "storage/schema.h"
+
+namespace gridatlas::io {
+
+namespace fs = std::filesystem;
+using model::AddressConfidence;
+using model::ParsedAddress;
+
+namespace {
+
+// ---- small value parsers ------------------------------------------------------------------------
+
+std::string trimmed(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return std::string(s);
+}
+
+bool hasNonAscii(std::string_view s) {
+    for (char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80) return true;
+    return false;
+}
+
+/// Names padded for alignment ("张  三") lose the padding; Latin names keep single spaces.
+std::string normalizeName(std::string_view raw) {
+    std::string s = trimmed(raw);
+    if (hasNonAscii(s)) {
+        std::string out;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            if (s[i] == ' ' || s[i] == '\t') continue;
+            if (s.compare(i, 3, "\xE3\x80\x80") == 0) { // ideographic space
+                i += 2;
+                continue;
+            }
+            out += s[i];
+        }
+        return out;
+    }
+    return s;
+}
+
+/// The text with full-width forms folded and letters upper-cased, as the address normaliser does;
+/// plain ASCII (most cells: dates, phones, codes) takes a copy-only path.
+std::string folded(std::string_view raw) {
+    bool ascii = true;
+    for (char c : raw) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (!ascii) return model::normalizeAddressText(raw);
+    std::string out = trimmed(raw);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    return out;
+}
+
+enum class YesNo { Empty, Yes, No, Unknown };
+
+/// 是/否 and friends. `lenient`: other text ("肢体二级") means yes, for flags described in words.
+YesNo parseYesNo(std::string_view raw, bool lenient) {
+    static constexpr std::string_view kYes[] = {"是", "Y", "YES", "1", "TRUE", "有", "√", "✓", "✔", "T", "是的", "y", "yes", "true"};
+    static constexpr std::string_view kNo[] = {"否", "N", "NO", "0", "FALSE", "无", "×", "✗", "✘", "F", "不是", "没有", "非",
+                                               "n", "no", "false"};
+    std::string_view s = raw;
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    if (s.empty()) return YesNo::Empty;
+    for (auto y : kYes)
+        if (s == y) return YesNo::Yes;
+    for (auto n : kNo)
+        if (s == n) return YesNo::No;
+    // Full-width forms ("Ｙ", "１") fold to the ASCII ones.
+    if (s.find('\xEF') != std::string_view::npos || s.find('\xE3') != std::string_view::npos) {
+        const std::string folded = model::normalizeAddressText(s);
+        if (folded != s) return parseYesNo(folded, lenient);
+    }
+    return lenient ? YesNo::Yes : YesNo::Unknown;
+}
+
+/// A year from a date cell: "1985-06-15", "1985/6/15", "1985年6月", "19850615", "1985", or an Excel
+/// serial day number (days since 1899-12-30). 0 when none.
+int parseYear(std::string_view raw) {
+    const std::string s = folded(raw);
+    std::size_t digits = 0;
+    while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+    if (digits == 0) return 0;
+    if (digits == 5 && digits == s.size()) {
+        // Excel serial date: 1 = 1900-01-01; 25569 = 1970-01-01.
+        const long serial = std::stol(s);
+        const std::time_t t = static_cast<std::time_t>((serial - 25569) * 86400L);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        return tm.tm_year + 1900;
+    }
+    if (digits == 4 || digits == 6 || digits == 8) {
+        if (digits > 4 && digits != s.size() && s[digits] != '.' ) return 0;
+        return std::stoi(s.substr(0, 4));
+    }
+    return 0;
+}
+
+/// Phone numbers keep digits (and a leading +); separators go. Empty optional = not a phone.
+std::optional<std::string> normalizePhone(std::string_view raw) {
+    const std::string s = folded(raw);
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c >= '0' && c <= '9') out += c;
+        else if (c == '+' && out.empty()) out += c;
+        else if (c == ' ' || c == '-' || c == '(' || c == ')') continue;
+        else return std::nullopt;
+    }
+    const std::size_t digits = out.size() - (out.rfind('+', 0) == 0 ? 1 : 0);
+    if (digits < 5 || digits > 15) return std::nullopt;
+    return out;
+}
+
+std::optional<std::string> memberTypeCode(std::string_view raw) {
+    const std::string s = folded(raw);
+    static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+        {"正式党员", "full"},     {"正式", "full"},          {"FULL", "full"},
+        {"中共党员", "full"},     {"预备党员", "probationary"}, {"预备", "probationary"},
+        {"中共预备党员", "probationary"}, {"PROBATIONARY", "probationary"}, {"流动党员", "mobile"},
+        {"流动", "mobile"},       {"MOBILE", "mobile"},      {"在职党员", "in_service"},
+        {"在职", "in_service"},   {"在职党员进社区", "in_service"}, {"IN_SERVICE", "in_service"},
+    };
+    for (const auto& [text, code] : kTypes)
+        if (s == text) return std::string(code);
+    return std::nullopt;
+}
+
+// ---- records ------------------------------------------------------------------------------------
+
+struct ResidentRec {
+    std::int64_t id = 0, householdId = 0;
+    std::string name, relation, phone, idNumber, memberType, branch;
+    char gender = 0; ///< 0 = NULL
+    int birthYear = 0, joinedYear = 0; ///< 0 = NULL
+    bool disability = false, isMember = false;
+
+    bool operator==(const ResidentRec& o) const {
+        return householdId == o.householdId && name == o.name && relation == o.relation && phone == o.phone &&
+               idNumber == o.idNumber && memberType == o.memberType && branch == o.branch && gender == o.gender &&
+               birthYear == o.birthYear && joinedYear == o.joinedYear && disability == o.disability && isMember == o.isMember;
+    }
+};
+
+constexpr int kFlagCount = 4; // hardship, minimum_income, elderly_alone, left_behind_children
+constexpr RosterField kFlagFields[kFlagCount] = {RosterField::Hardship, RosterField::MinimumIncome, RosterField::ElderlyAlone,
+                                                 RosterField::LeftBehindChildren};
+constexpr const char* kFlagColumns[kFlagCount] = {"hardship", "minimum_income", "elderly_alone", "left_behind_children"};
+
+/// One roster row after parsing and matching (phase 1, on worker threads).
+struct RowPlan {
+    std::string reject; ///< non-empty: the row is rejected with this reason
+    std::string address;
+    // Where: an existing household, or a new one in a unit.
+    std::int64_t householdId = 0;
+    std::int64_t unitId = 0;
+    int floor = 0;
+    std::string room;
+    // Who: the roster's values (empty / 0 = not given).
+    std::string name, relation, phone, idNumber, memberType, branch;
+    char gender = 0;
+    int birthYear = 0, joinedYear = 0;
+    YesNo disability = YesNo::Empty, member = YesNo::Empty;
+    YesNo flags[kFlagCount] = {YesNo::Empty, YesNo::Empty, YesNo::Empty, YesNo::Empty};
+    bool storedFlags[kFlagCount] = {false, false, false, false}; ///< the existing household's flags
+};
+
+/// A resident by household and name (views: the owner outlives the maps).
+struct PersonKey {
+    std::int64_t household = 0;
+    std::string_view name;
+    bool operator==(const PersonKey& o) const { return household == o.household && name == o.name; }
+};
+struct PersonKeyHash {
+    std::size_t operator()(const PersonKey& k) const noexcept {
+        return std::hash<std::string_view>()(k.name) ^ (static_cast<std::size_t>(k.household) * 0x9E3779B97F4A7C15ULL);
+    }
+};
+
+bool isIdShaped(std::string_view id) {
+    if (id.size() != 18) return false;
+    for (std::size_t i = 0; i < 17; ++i)
+        if (id[i] < '0' || id[i] > '9') return false;
+    return (id[17] >= '0' && id[17] <= '9') || id[17] == 'X';
+}
+
+/// An 18-character ID number (validated, see isIdShaped) as a number: 17 digits and the check character.
+std::uint64_t idKey(std::string_view id) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 17 && i < id.size(); ++i) v = v * 10 + static_cast<std::uint64_t>(id[i] - '0');
+    const char last = id.size() >= 18 ? id[17] : '0';
+    return v * 11 + static_cast<std::uint64_t>(last == 'X' ? 10 : last - '0');
+}
+
+struct HouseholdRec {
+    std::int64_t id = 0;
+    int floor = 0;
+    bool flags[kFlagCount] = {false, false, false, false};
+};
+
+// ---- the atlas in memory ------------------------------------------------------------------------
+
+struct BuildingRec {
+    std::int64_t id = 0, communityId = 0;
+    std::string number, compound;
+    int floors = 0, unitCount = 0;
+};
+
+struct AreaMatch {
+    std::int64_t communityId = 0; ///< 0 = not named
+    std::string compound;         ///< an atlas compound named in the address, empty if none
+    std::string error;
+};
+
+std::uint64_t pairKey(std::int64_t a, std::uint64_t b) { return (static_cast<std::uint64_t>(a) << 32) ^ b; }
+
+std::string communityStem(std::string name) {
+    for (std::string_view suffix : {"社区居委会", "居委会", "社区"}) {
+        if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            name.resize(name.size() - suffix.size());
+            break;
+        }
+    }
+    return name;
+}
+
+bool looksLikeCompoundName(std::string_view s) {
+    for (std::string_view suffix : {"小区", "花园", "家园", "苑", "园", "公寓", "新村", "大院", "院", "城", "府", "庭",
+                                    "湾", "里", "村", "期", "区", "宿舍", "山庄", "广场", "大厦"})
+        if (s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0) return true;
+    return false;
+}
+
+class AtlasIndex {
+public:
+    explicit AtlasIndex(storage::Connection& c) {
+        {
+            storage::Statement st(c, "SELECT id, name FROM communities ORDER BY id");
+            while (st.step()) {
+                const std::int64_t id = st.columnInt(0);
+                const std::string name = st.columnText(1);
+                m_communityNames[id] = name;
+                const std::string stem = communityStem(name);
+                for (const std::string& v : {name, stem, stem + "社区", stem + "居委会", stem + "社区居委会"})
+                    m_communityByName.emplace(v, id);
+                if (stem.size() >= 6) m_communityStems.emplace_back(stem, id); // two CJK characters or more
+            }
+        }
+        {
+            storage::Statement st(c, "SELECT id, community_id, number, compound, name, floors, unit_count FROM buildings ORDER BY id");
+            while (st.step()) {
+                BuildingRec b;
+                b.id = st.columnInt(0);
+                b.communityId = st.columnInt(1);
+                b.number = st.columnText(2);
+                b.compound = st.isNull(3) ? std::string() : st.columnText(3);
+                const std::string name = st.isNull(4) ? std::string() : st.columnText(4);
+                b.floors = static_cast<int>(st.columnInt(5));
+                b.unitCount = static_cast<int>(st.columnInt(6));
+                const std::size_t idx = m_buildings.size();
+                const std::string key = model::buildingKey(b.number);
+                if (!key.empty()) {
+                    m_byCommunityKey[b.communityId][key].push_back(idx);
+                    m_byKey[key].push_back(idx);
+                }
+                if (!b.compound.empty()) {
+                    m_compounds[b.compound].insert(b.communityId);
+                    // Compounds number their buildings themselves: name "阳光小区3号楼" = building 3 of 阳光小区.
+                    if (name.size() > b.compound.size() && name.compare(0, b.compound.size(), b.compound) == 0) {
+                        const std::string local = model::buildingKey(name.substr(b.compound.size()));
+                        if (!local.empty()) m_byCompoundKey[b.compound + '\x1f' + local].push_back(idx);
+                    }
+                    m_byCompoundNumber[b.compound + '\x1f' + key].push_back(idx);
+                }
+                m_buildingIndex[b.id] = idx;
+                m_buildings.push_back(std::move(b));
+            }
+        }
+        {
+            storage::Statement st(c, "SELECT id, building_id, number FROM units");
+            while (st.step()) m_units[pairKey(st.columnInt(1), static_cast<std::uint64_t>(st.columnInt(2)))] = st.columnInt(0);
+        }
+        for (const auto& [name, communities] : m_compounds) m_compoundNames.push_back(name);
+        std::sort(m_compoundNames.begin(), m_compoundNames.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+        std::sort(m_communityStems.begin(), m_communityStems.end(),
+                  [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+        {
+            const auto count = c.queryInt("SELECT COUNT(*) FROM households").value_or(0);
+            m_households.reserve(static_cast<std::size_t>(count) + 16);
+            storage::Statement st(c, "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children "
+                                     "FROM households");
+            while (st.step()) {
+                HouseholdRec h;
+                h.id = st.columnInt(0);
+                h.floor = static_cast<int>(st.columnInt(2));
+                for (int f = 0; f < kFlagCount; ++f) h.flags[f] = st.columnInt(4 + f) != 0;
+                const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st.handle(), 3));
+                m_households.emplace(householdKey(st.columnInt(1), internRoom(roomKey(text ? text : ""))), h);
+                m_maxHouseholdId = std::max(m_maxHouseholdId, h.id);
+            }
+        }
+    }
+
+    [[nodiscard]] const BuildingRec& building(std::size_t idx) const { return m_buildings[idx]; }
+    [[nodiscard]] std::int64_t maxHouseholdId() const { return m_maxHouseholdId; }
+    [[nodiscard]] std::string communityName(std::int64_t id) const {
+        auto it = m_communityNames.find(id);
+        return it == m_communityNames.end() ? std::string() : it->second;
+    }
+    [[nodiscard]] std::optional<std::int64_t> unitId(std::int64_t building, int number) const {
+        auto it = m_units.find(pairKey(building, static_cast<std::uint64_t>(number)));
+        if (it == m_units.end()) return std::nullopt;
+        return it->second;
+    }
+    /// Rooms compare without leading zeros ("0501" = "501").
+    static std::string roomKey(std::string_view room) {
+        std::size_t i = 0;
+        while (i + 1 < room.size() && room[i] == '0') ++i;
+        return std::string(room.substr(i));
+    }
+    /// A room as a number: digits-only rooms by value, others by an interned id above 2^30.
+    static std::uint64_t numericRoom(std::string_view room) {
+        if (room.empty() || room.size() > 9) return 0;
+        std::uint64_t v = 0;
+        for (char c : room) {
+            if (c < '0' || c > '9') return 0;
+            v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        return v + 1;
+    }
+    std::uint64_t internRoom(const std::string& room) {
+        if (const auto v = numericRoom(room)) return v;
+        auto [it, fresh] = m_roomIds.emplace(room, (1ULL << 30) + m_roomIds.size());
+        return it->second;
+    }
+    /// 0 when the room was never seen in the atlas (so no household has it).
+    [[nodiscard]] std::uint64_t roomCode(const std::string& room) const {
+        if (const auto v = numericRoom(room)) return v;
+        auto it = m_roomIds.find(room);
+        return it == m_roomIds.end() ? 0 : it->second;
+    }
+    static std::uint64_t householdKey(std::int64_t unit, std::uint64_t roomCode) {
+        return (static_cast<std::uint64_t>(unit) << 32) ^ roomCode;
+    }
+    [[nodiscard]] const HouseholdRec* household(std::int64_t unit, const std::string& room) const {
+        const std::uint64_t code = roomCode(roomKey(room));
+        if (code == 0) return nullptr;
+        auto it = m_households.find(householdKey(unit, code));
+        return it == m_households.end() ? nullptr : &it->second;
+    }
+
+    /// The community and compound an address's area names.
+    AreaMatch matchArea(const ParsedAddress& p) const {
+        AreaMatch m;
+        if (!p.community.empty()) {
+            auto it = m_communityByName.find(p.community);
+            if (it == m_communityByName.end()) it = m_communityByName.find(communityStem(p.community));
+            if (it != m_communityByName.end()) {
+                m.communityId = it->second;
+            } else {
+                // Names the parser may cut short ("红旗社区" after the banner word 旗): find an atlas
+                // community named in the area instead.
+                for (const auto& [stem, id] : m_communityStems)
+                    if (p.area.find(stem + "社区") != std::string::npos || p.area.find(stem + "居委会") != std::string::npos) {
+                        m.communityId = id;
+                        break;
+                    }
+                if (m.communityId == 0) {
+                    m.error = "community '" + p.community + "' is not in the atlas";
+                    return m;
+                }
+            }
+        } else if (!p.area.empty()) {
+            for (const auto& [stem, id] : m_communityStems)
+                if (p.area.find(stem) != std::string::npos) {
+                    m.communityId = id;
+                    break;
+                }
+        }
+        // The compound: the longest atlas compound named in the area (in the community when known).
+        const std::string& where = p.area;
+        for (const auto& name : m_compoundNames) {
+            if (where.find(name) == std::string::npos) continue;
+            const auto& comms = m_compounds.at(name);
+            if (m.communityId != 0 && !comms.count(m.communityId)) continue;
+            if (m.communityId == 0 && comms.size() > 1) {
+                m.error = "compound '" + name + "' is in several communities: give the community";
+                return m;
+            }
+            m.compound = name;
+            if (m.communityId == 0) m.communityId = *comms.begin();
+            return m;
+        }
+        if (!p.compound.empty() && looksLikeCompoundName(p.compound))
+            m.error = "compound '" + p.compound + "' is not in the atlas" +
+                      (m.communityId ? " (community " + communityName(m.communityId) + ")" : std::string());
+        return m;
+    }
+
+    /// The building an address names, or an error.
+    std::optional<std::size_t> findBuilding(const ParsedAddress& p, const AreaMatch& area, std::string& error) const {
+        const std::string& key = p.building;
+        auto pick = [&](const std::vector<std::size_t>* list) -> std::optional<std::size_t> {
+            if (!list || list->empty()) return std::nullopt;
+            if (area.communityId == 0) {
+                if (list->size() == 1) return list->front();
+                std::string names;
+                int shown = 0;
+                for (std::size_t idx : *list) {
+                    if (shown++ < 4) names += (names.empty() ? "" : ", ") + communityName(m_buildings[idx].communityId);
+                }
+                error = "building " + key + " exists in " + std::to_string(list->size()) + " communities (" + names +
+                        (list->size() > 4 ? ", ..." : "") + "): give the community";
+                return std::nullopt;
+            }
+            std::optional<std::size_t> found;
+            for (std::size_t idx : *list)
+                if (m_buildings[idx].communityId == area.communityId) {
+                    if (found) {
+                        error = "building " + key + " is ambiguous in " + communityName(area.communityId);
+                        return std::nullopt;
+                    }
+                    found = idx;
+                }
+            return found;
+        };
+        auto find = [](const auto& map, const std::string& k) -> const std::vector<std::size_t>* {
+            auto it = map.find(k);
+            return it == map.end() ? nullptr : &it->second;
+        };
+        if (!area.compound.empty()) {
+            if (auto b = pick(find(m_byCompoundKey, area.compound + '\x1f' + key))) return b;
+            if (!error.empty()) return std::nullopt;
+            if (auto b = pick(find(m_byCompoundNumber, area.compound + '\x1f' + key))) return b;
+            if (error.empty()) error = "compound '" + area.compound + "' has no building " + key;
+            return std::nullopt;
+        }
+        if (area.communityId != 0) {
+            auto it = m_byCommunityKey.find(area.communityId);
+            const std::vector<std::size_t>* list = nullptr;
+            if (it != m_byCommunityKey.end()) list = find(it->second, key);
+            if (auto b = pick(list)) return b;
+            if (error.empty()) error = "community " + communityName(area.communityId) + " has no building " + key;
+            return std::nullopt;
+        }
+        if (auto b = pick(find(m_byKey, key))) return b;
+        if (error.empty()) error = "no building " + key + " in the atlas";
+        return std::nullopt;
+    }
+
+private:
+    std::unordered_map<std::int64_t, std::string> m_communityNames;
+    std::unordered_map<std::string, std::int64_t> m_communityByName;
+    std::vector<std::pair<std::string, std::int64_t>> m_communityStems; ///< longest first
+    std::vector<BuildingRec> m_buildings;
+    std::unordered_map<std::int64_t, std::size_t> m_buildingIndex;
+    std::unordered_map<std::int64_t, std::unordered_map<std::string, std::vector<std::size_t>>> m_byCommunityKey;
+    std::unordered_map<std::string, std::vector<std::size_t>> m_byKey, m_byCompoundKey, m_byCompoundNumber;
+    std::unordered_map<std::string, std::unordered_set<std::int64_t>> m_compounds;
+    std::vector<std::string> m_compoundNames; ///< longest first
+    std::unordered_map<std::uint64_t, std::int64_t> m_units;
+    std::unordered_map<std::uint64_t, HouseholdRec> m_households;
+    std::unordered_map<std::string, std::uint64_t> m_roomIds;
+    std::int64_t m_maxHouseholdId = 0;
+};
+
+// ---- phase 1: one row -------------------------------------------------------------------------
+
+struct Columns {
+    int c[static_cast<int>(RosterField::LeftBehindChildren) + 1];
+    explicit Columns(const ColumnMapping& m) {
+        for (auto& x : c) x = -1;
+        for (std::size_t i = 0; i < m.columns.size(); ++i) {
+            const int f = static_cast<int>(m.columns[i]);
+            if (m.columns[i] != RosterField::Ignore && c[f] < 0) c[f] = static_cast<int>(i);
+        }
+    }
+    [[nodiscard]] int operator[](RosterField f) const { return c[static_cast<int>(f)]; }
+};
+
+bool isBareNumber(std::string_view s) {
+    if (s.empty()) return false;
+    for (char ch : s)
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))) return false;
+    return true;
+}
+
+/// The address: the address column, completed by structured columns when the roster has them
+/// (a bare "3" in 楼栋 becomes "3栋", in 单元 "3单元", and so on).
+void composeAddressInto(const RosterTable& t, const Columns& col, std::size_t row, std::string& addr) {
+    addr.clear();
+    auto append = [&](RosterField f, const char* suffix) {
+        const int c = col[f];
+        if (c < 0) return;
+        const std::string_view v = t.cell(row, static_cast<std::size_t>(c));
+        if (v.empty()) return;
+        addr += v;
+        if (suffix && isBareNumber(v)) addr += suffix;
+    };
+    append(RosterField::Community, nullptr);
+    append(RosterField::Compound, nullptr);
+    append(RosterField::Address, nullptr);
+    append(RosterField::Building, "栋");
+    append(RosterField::Unit, "单元");
+    append(RosterField::Floor, "层");
+    append(RosterField::Room, "室");
+}
+
+std::string composeAddress(const RosterTable& t, const ColumnMapping& m, std::size_t row) {
+    std::string out;
+    composeAddressInto(t, Columns(m), row, out);
+    return out;
+}
+
+class RowParser {
+public:
+    RowParser(const RosterTable& t, const ColumnMapping& m, const AtlasIndex& index, int currentYear)
+        : m_t(t), m_col(m), m_index(index), m_year(currentYear) {}
+
+    void parse(std::size_t row, RowPlan& out) {
+        auto cell = [&](RosterField f) -> std::string_view {
+            const int c = m_col[f];
+            return c < 0 ? std::string_view() : m_t.cell(row, static_cast<std::size_t>(c));
+        };
+        auto header = [&](RosterField f) { return m_t.headers()[static_cast<std::size_t>(m_col[f])]; };
+        out.address.clear();
+        composeAddressInto(m_t, m_col, row, m_address);
+
+        out.name = normalizeName(cell(RosterField::Name));
+        if (out.name.empty()) return reject(out, header(RosterField::Name) + " is empty");
+
+        // ID number, gender and birth year, checked against each other.
+        char idGender = 0;
+        int idYear = 0;
+        if (const std::string_view id = cell(RosterField::IdNumber); !id.empty()) {
+            const auto info = model::checkIdNumber(id, m_year);
+            if (!info.valid)
+                return reject(out, header(RosterField::IdNumber) + " " + model::maskIdNumber(trimmed(id)) + ": " + info.error);
+            out.idNumber = info.normalized;
+            idGender = info.gender;
+            idYear = info.birthYear;
+        }
+        if (const std::string_view g = cell(RosterField::Gender); !g.empty()) {
+            const std::string s = folded(g);
+            if (s == "男" || s == "M" || s == "男性" || s == "MALE") out.gender = 'M';
+            else if (s == "女" || s == "F" || s == "女性" || s == "FEMALE") out.gender = 'F';
+            else return reject(out, header(RosterField::Gender) + " '" + std::string(g) + "' is not 男 or 女");
+            if (idGender && idGender != out.gender)
+                return reject(out, header(RosterField::Gender) + " " + std::string(g) + " but the ID number says " +
+                                       (idGender == 'M' ? "男" : "女"));
+        } else {
+            out.gender = idGender;
+        }
+        if (const std::string_view b = cell(RosterField::BirthDate); !b.empty()) {
+            out.birthYear = parseYear(b);
+            if (out.birthYear < 1880 || out.birthYear > m_year)
+                return reject(out, header(RosterField::BirthDate) + " '" + std::string(b) + "' is not a plausible date of birth");
+            if (idYear && idYear != out.birthYear)
+                return reject(out, header(RosterField::BirthDate) + " " + std::string(b) + " but the ID number says " +
+                                       std::to_string(idYear));
+        } else {
+            out.birthYear = idYear;
+        }
+        if (const std::string_view p = cell(RosterField::Phone); !p.empty()) {
+            auto phone = normalizePhone(p);
+            if (!phone) return reject(out, header(RosterField::Phone) + " '" + model::maskPhone(std::string(p)) + "' is not one phone number");
+            out.phone = std::move(*phone);
+        }
+        out.relation = trimmed(cell(RosterField::Relation));
+        if (const std::string_view d = cell(RosterField::Disability); !d.empty()) out.disability = parseYesNo(d, true);
+        for (int f = 0; f < kFlagCount; ++f)
+            if (const std::string_view v = cell(kFlagFields[f]); !v.empty()) out.flags[f] = parseYesNo(v, true);
+
+        // Party membership: 是否党员 / 政治面貌, type, branch, joined year.
+        if (const std::string_view v = cell(RosterField::IsMember); !v.empty()) {
+            out.member = parseYesNo(v, false);
+            if (out.member == YesNo::Unknown) {
+                if (auto type = memberTypeCode(v)) {
+                    out.member = YesNo::Yes;
+                    out.memberType = *type;
+                } else {
+                    return reject(out, header(RosterField::IsMember) + " '" + std::string(v) + "' is not 是 or 否");
+                }
+            }
+        }
+        if (const std::string_view v = cell(RosterField::PoliticalStatus); !v.empty() && out.member == YesNo::Empty) {
+            auto type = memberTypeCode(v);
+            out.member = type ? YesNo::Yes : YesNo::No;
+            if (type) out.memberType = *type;
+        }
+        if (const std::string_view v = cell(RosterField::MemberType); !v.empty()) {
+            auto type = memberTypeCode(v);
+            if (!type)
+                return reject(out, header(RosterField::MemberType) + " '" + std::string(v) +
+                                       "' is not a member type (正式党员, 预备党员, 流动党员, 在职党员)");
+            if (out.member == YesNo::No)
+                return reject(out, header(RosterField::MemberType) + " is given but the resident is not a Party member");
+            out.member = YesNo::Yes;
+            out.memberType = *type;
+        }
+        out.branch = trimmed(cell(RosterField::Branch));
+        if (const std::string_view v = cell(RosterField::JoinedYear); !v.empty()) {
+            out.joinedYear = parseYear(v);
+            if (out.joinedYear < 1921 || out.joinedYear > m_year)
+                return reject(out, header(RosterField::JoinedYear) + " '" + std::string(v) + "' is not a plausible year");
+        }
+        if (out.member != YesNo::Yes && (!out.branch.empty() || out.joinedYear))
+            return reject(out, std::string(!out.branch.empty() ? "所在支部" : "入党时间") +
+                                   " is given but the resident is not marked as a Party member");
+
+        resolveAddress(out);
+    }
+
+private:
+    void reject(RowPlan& out, std::string reason) {
+        out.reject = std::move(reason);
+        out.address = m_address;
+    }
+
+    void resolveAddress(RowPlan& out) {
+        if (m_address.empty()) return reject(out, "the address is empty");
+        const ParsedAddress p = model::parseAddress(m_address);
+        if (!p.usable()) return reject(out, "address not understood: " + p.reason);
+        const AreaMatch* area;
+        auto it = m_areaCache.find(p.area);
+        if (it == m_areaCache.end()) {
+            if (m_areaCache.size() > 100000) m_areaCache.clear();
+            it = m_areaCache.emplace(p.area, m_index.matchArea(p)).first;
+        }
+        area = &it->second;
+        if (!area->error.empty()) return reject(out, area->error);
+        std::string error;
+        const auto bidx = m_index.findBuilding(p, *area, error);
+        if (!bidx) return reject(out, error);
+        const BuildingRec& b = m_index.building(*bidx);
+        int unit = p.unit;
+        if (unit == 0) {
+            if (b.unitCount == 1) unit = 1;
+            else return reject(out, "no unit given, and building " + b.number + " has " + std::to_string(b.unitCount) + " units");
+        }
+        const auto unitId = m_index.unitId(b.id, unit);
+        if (!unitId)
+            return reject(out, "building " + b.number + " has no unit " + std::to_string(unit) + " (it has " +
+                                   std::to_string(b.unitCount) + ")");
+        if (p.room.empty()) return reject(out, "no room number in the address");
+        out.unitId = *unitId;
+        out.room = AtlasIndex::roomKey(p.room);
+        if (const HouseholdRec* h = m_index.household(*unitId, out.room)) {
+            out.householdId = h->id;
+            out.floor = h->floor;
+            std::copy(std::begin(h->flags), std::end(h->flags), std::begin(out.storedFlags));
+            return;
+        }
+        if (!p.floor) return reject(out, "room " + p.room + " is new and its floor is unknown");
+        if (*p.floor > b.floors)
+            return reject(out, "floor " + std::to_string(*p.floor) + " is above building " + b.number + "'s " +
+                                   std::to_string(b.floors) + " floors");
+        out.floor = *p.floor;
+    }
+
+    const RosterTable& m_t;
+    Columns m_col;
+    const AtlasIndex& m_index;
+    int m_year;
+    std::unordered_map<std::string, AreaMatch> m_areaCache;
+    std::string m_address; ///< the row's address as composed from its columns
+};
+
+/// Foreign keys off for the import (outside the transaction, as SQLite requires), back on after.
+class ForeignKeysOff {
+public:
+    explicit ForeignKeysOff(storage::Connection& c) : m_c(c) { m_c.exec("PRAGMA foreign_keys = OFF"); }
+    ForeignKeysOff(const ForeignKeysOff&) = delete;
+    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+    ForeignKeysOff(ForeignKeysOff&&) = delete;
+    ForeignKeysOff& operator=(ForeignKeysOff&&) = delete;
+    ~ForeignKeysOff() { sqlite3_exec(m_c.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr); }
+
+private:
+    storage::Connection& m_c;
+};
+
+int thisYear() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    return tm.tm_year + 1900;
+}
+
+std::string nowText() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+void bindOptText(storage::Statement& st, int i, const std::string& s) {
+    if (s.empty()) st.bindNull(i);
+    else st.bind(i, std::string_view(s));
+}
+
+/// Binds a resident without copying its text (SQLITE_STATIC): `r` outlives the statement's run().
+void bindResident(storage::Statement& st, const ResidentRec& r) {
+    sqlite3_stmt* h = st.handle();
+    auto text = [&](int i, const std::string& v) {
+        if (v.empty()) sqlite3_bind_null(h, i);
+        else sqlite3_bind_text(h, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    };
+    auto optInt = [&](int i, int v) {
+        if (v == 0) sqlite3_bind_null(h, i);
+        else sqlite3_bind_int(h, i, v);
+    };
+    sqlite3_bind_int64(h, 1, r.householdId);
+    sqlite3_bind_text(h, 2, r.name.data(), static_cast<int>(r.name.size()), SQLITE_STATIC);
+    text(3, r.relation);
+    if (r.gender) sqlite3_bind_text(h, 4, &r.gender, 1, SQLITE_STATIC);
+    else sqlite3_bind_null(h, 4);
+    optInt(5, r.birthYear);
+    text(6, r.phone);
+    text(7, r.idNumber);
+    sqlite3_bind_int(h, 8, r.disability ? 1 : 0);
+    sqlite3_bind_int(h, 9, r.isMember ? 1 : 0);
+    text(10, r.memberType);
+    text(11, r.branch);
+    optInt(12, r.joinedYear);
+}
+
+/// The stored record overlaid with what the roster row says (empty cells keep stored values).
+ResidentRec merge(const ResidentRec& stored, const RowPlan& p, std::int64_t householdId) {
+    ResidentRec r = stored;
+    r.householdId = householdId;
+    r.name = p.name;
+    if (!p.relation.empty()) r.relation = p.relation;
+    if (p.gender) r.gender = p.gender;
+    if (p.birthYear) r.birthYear = p.birthYear;
+    if (!p.phone.empty()) r.phone = p.phone;
+    if (!p.idNumber.empty()) r.idNumber = p.idNumber;
+    if (p.disability != YesNo::Empty) r.disability = p.disability == YesNo::Yes;
+    if (p.member == YesNo::No) {
+        r.isMember = false;
+        r.memberType.clear();
+        r.branch.clear();
+        r.joinedYear = 0;
+    } else if (p.member == YesNo::Yes) {
+        r.isMember = true;
+        if (!p.memberType.empty()) r.memberType = p.memberType;
+        if (r.memberType.empty()) r.memberType = "full"; // a member with no type given is a full member
+        if (!p.branch.empty()) r.branch = p.branch;
+        if (p.joinedYear) r.joinedYear = p.joinedYear;
+    }
+    return r;
+}
+
+} // namespace
+
+std::string RosterImportResult::summary() const {
+    std::string s = std::to_string(rows) + " rows: " + std::to_string(added) + " added, " + std::to_string(updated) +
+                    " updated, " + std::to_string(unchanged) + " unchanged, " + std::to_string(rejected) + " rejected";
+    if (householdsCreated || householdsUpdated)
+        s += "; households: " + std::to_string(householdsCreated) + " created, " + std::to_string(householdsUpdated) + " updated";
+    if (dryRun) s += " (dry run: nothing written)";
+    else if (!written) s += " (nothing written: " + std::string(rejected ? "rejected rows and no --partial" : "cancelled") + ")";
+    return s;
+}
+
+RosterTable readRoster(const std::string& path, const std::string& sheet, const MappingFile* mapping, Feedback* feedback) {
+    RosterReadOptions o;
+    o.sheet = sheet;
+    o.scorer = [mapping](const std::vector<std::string>& cells) { return headerScore(cells, mapping); };
+    return readRosterTable(path, o, feedback);
+}
+
+RosterImportResult importRoster(storage::Atlas& atlas, const RosterTable& table, const ColumnMapping& mapping,
+                                const RosterImportOptions& options, Feedback* feedback) {
+    const auto problems = validateMapping(mapping);
+    if (!problems.empty()) {
+        std::string msg = "roster '" + table.source() + "': ";
+        for (std::size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+        throw InputError(msg);
+    }
+    if (atlas.connection().isReadOnly()) throw InputError("atlas '" + atlas.path() + "' is open read-only");
+    auto progress = [&](double pct, const std::string& stage) {
+        if (!feedback) return;
+        feedback->throwIfCancelled();
+        feedback->setProgress(pct, stage);
+    };
+    const int year = options.currentYear ? options.currentYear : thisYear();
+    storage::Connection& c = atlas.connection();
+    RosterImportResult result;
+    result.rows = table.rowCount();
+    result.dryRun = options.dryRun;
+
+    // The write lock first, so the atlas we index is the atlas we write.
+    c.exec("PRAGMA cache_size = -262144"); // 256 MiB for the import's index pages
+    // Every household and unit id this import writes comes from the atlas as read inside this
+    // transaction, so the per-row foreign-key lookups only cost time. WAL with synchronous=NORMAL
+    // stays consistent after a crash or kill (the last commit may be lost on power failure).
+    ForeignKeysOff fkOff(c);
+    c.exec("PRAGMA synchronous = NORMAL");
+    storage::Transaction tx(c);
+    progress(15, "loading buildings and households");
+    const AtlasIndex index(c);
+
+    // Phase 1: parse and match rows on worker threads.
+    const std::size_t n = table.rowCount();
+    std::vector<RowPlan> plans(n);
+    {
+        unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
+                                               : std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
+        if (n < 20000) threads = 1;
+        std::atomic<std::size_t> done{0};
+        std::atomic<bool> stop{false};
+        auto work = [&](std::size_t begin, std::size_t end) {
+            RowParser parser(table, mapping, index, year);
+            for (std::size_t r = begin; r < end; ++r) {
+                if ((r & 4095) == 0) {
+                    if (stop.load(std::memory_order_relaxed) || (feedback && feedback->isCancelled())) return;
+                    done.fetch_add(4096, std::memory_order_relaxed);
+                }
+                parser.parse(r, plans[r]);
+            }
+        };
+        std::vector<std::future<void>> futures;
+        const std::size_t chunk = (n + threads - 1) / threads;
+        for (unsigned t = 1; t < threads; ++t) {
+            const std::size_t b = std::min(n, t * chunk), e = std::min(n, (t + 1) * chunk);
+            futures.push_back(std::async(std::launch::async, work, b, e));
+        }
+        try {
+            // This thread parses the first chunk and reports progress for all.
+            RowParser parser(table, mapping, index, year);
+            const std::size_t e0 = std::min(n, chunk);
+            for (std::size_t r = 0; r < e0; ++r) {
+                if ((r & 4095) == 0) progress(20 + 40.0 * static_cast<double>(r * threads) / static_cast<double>(std::max<std::size_t>(n, 1)), "parsing addresses");
+                parser.parse(r, plans[r]);
+            }
+        } catch (...) {
+            stop = true;
+            for (auto& f : futures) f.wait();
+            throw;
+        }
+        for (auto& f : futures) f.get();
+        progress(60, "matching residents");
+    }
+
+    // Phase 2: households to create, flags, and residents to match.
+    struct NewHousehold {
+        std::int64_t unitId = 0;
+        int floor = 0;
+        std::string room;
+        std::size_t firstRow = 0;
+        std::int64_t id = 0;
+    };
+    std::vector<NewHousehold> newHouseholds;
+    std::unordered_map<std::string, std::size_t> newByKey;
+    std::vector<std::int64_t> rowNew(n, -1); // index into newHouseholds
+    std::vector<bool> touched(static_cast<std::size_t>(index.maxHouseholdId()) + 1, false);
+    bool anyTouched = false;
+    std::vector<std::uint64_t> rosterIds; // sorted below
+    const bool haveResidents = c.queryInt("SELECT EXISTS (SELECT 1 FROM residents)").value_or(0) != 0;
+    for (std::size_t r = 0; r < n; ++r) {
+        RowPlan& p = plans[r];
+        if (!p.reject.empty()) continue;
+        if (p.householdId == 0) {
+            const std::string key = std::to_string(p.unitId) + "\x1f" + p.room;
+            auto [it, inserted] = newByKey.emplace(key, newHouseholds.size());
+            if (inserted) newHouseholds.push_back({p.unitId, p.floor, p.room, r, 0});
+            rowNew[r] = static_cast<std::int64_t>(it->second);
+        } else {
+            touched[static_cast<std::size_t>(p.householdId)] = true;
+            anyTouched = true;
+        }
+        if (haveResidents && !p.idNumber.empty()) rosterIds.push_back(idKey(p.idNumber));
+    }
+    std::sort(rosterIds.begin(), rosterIds.end());
+    // Existing residents that this roster can match: in touched households, or with a roster ID number.
+    std::vector<ResidentRec> stored;
+    std::unordered_map<std::uint64_t, std::size_t> storedById;
+    std::unordered_multimap<PersonKey, std::size_t, PersonKeyHash> storedByHouseholdName;
+    if (haveResidents && (anyTouched || !rosterIds.empty())) {
+        storage::Statement st(c, "SELECT id, household_id, name, relation, gender, birth_year, phone, id_number, disability, "
+                                 "is_member, member_type, branch, joined_year FROM residents");
+        std::size_t scanned = 0;
+        while (st.step()) {
+            if ((++scanned & 65535) == 0 && feedback) feedback->throwIfCancelled();
+            const std::int64_t hh = st.columnInt(1);
+            const bool inTouched = hh > 0 && static_cast<std::size_t>(hh) < touched.size() && touched[static_cast<std::size_t>(hh)];
+            std::string id = st.isNull(7) ? std::string() : st.columnText(7);
+            const bool idShaped = isIdShaped(id);
+            if (!inTouched && (!idShaped || !std::binary_search(rosterIds.begin(), rosterIds.end(), idKey(id)))) continue;
+            ResidentRec rec;
+            rec.id = st.columnInt(0);
+            rec.householdId = hh;
+            rec.name = st.columnText(2);
+            rec.relation = st.isNull(3) ? std::string() : st.columnText(3);
+            const std::string g = st.isNull(4) ? std::string() : st.columnText(4);
+            rec.gender = g.empty() ? 0 : g[0];
+            rec.birthYear = st.isNull(5) ? 0 : static_cast<int>(st.columnInt(5));
+            rec.phone = st.isNull(6) ? std::string() : st.columnText(6);
+            rec.idNumber = std::move(id);
+            rec.disability = st.columnInt(8) != 0;
+            rec.isMember = st.columnInt(9) != 0;
+            rec.memberType = st.isNull(10) ? std::string() : st.columnText(10);
+            rec.branch = st.isNull(11) ? std::string() : st.columnText(11);
+            rec.joinedYear = st.isNull(12) ? 0 : static_cast<int>(st.columnInt(12));
+            const std::size_t idx = stored.size();
+            if (idShaped) storedById.emplace(idKey(rec.idNumber), idx);
+            stored.push_back(std::move(rec));
+        }
+    }
+    // Keys hold views into `stored`, which no longer grows.
+    storedByHouseholdName.reserve(stored.size());
+    for (std::size_t i = 0; i < stored.size(); ++i) storedByHouseholdName.emplace(PersonKey{stored[i].householdId, stored[i].name}, i);
+    progress(65, "matching residents");
+
+    // Decide per row: add, update, unchanged, reject (duplicates within the roster too).
+    enum class Action : std::uint8_t { Reject, Add, Update, Unchanged };
+    std::vector<Action> action(n, Action::Reject);
+    std::vector<std::int64_t> target(n, 0); // stored index for updates
+    // New households get negative ids here, so a person key never mixes the two.
+    auto householdOf = [&](std::size_t r) { return plans[r].householdId ? plans[r].householdId : -(rowNew[r] + 1); };
+    // Duplicates within the roster, found by sorting (cheaper than hashing a million keys): the
+    // same ID number, or the same name in the same household when one of the two has no ID.
+    {
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> ids;
+        ids.reserve(n);
+        for (std::size_t r = 0; r < n; ++r)
+            if (plans[r].reject.empty() && !plans[r].idNumber.empty()) ids.emplace_back(idKey(plans[r].idNumber), static_cast<std::uint32_t>(r));
+        std::sort(ids.begin(), ids.end());
+        for (std::size_t i = 1; i < ids.size(); ++i)
+            if (ids[i].first == ids[i - 1].first) {
+                std::size_t first = i - 1;
+                while (first > 0 && ids[first - 1].first == ids[i].first) --first;
+                plans[ids[i].second].reject = "the same ID number as row " + std::to_string(table.rowNumber(ids[first].second));
+            }
+        struct NameKey {
+            std::int64_t household;
+            std::size_t hash;
+            std::uint32_t row;
+            bool operator<(const NameKey& o) const {
+                return household != o.household ? household < o.household : hash != o.hash ? hash < o.hash : row < o.row;
+            }
+        };
+        std::vector<NameKey> names;
+        names.reserve(n);
+        for (std::size_t r = 0; r < n; ++r)
+            if (plans[r].reject.empty())
+                names.push_back({householdOf(r), std::hash<std::string_view>()(plans[r].name), static_cast<std::uint32_t>(r)});
+        std::sort(names.begin(), names.end());
+        for (std::size_t i = 0; i < names.size();) {
+            std::size_t j = i + 1;
+            while (j < names.size() && names[j].household == names[i].household && names[j].hash == names[i].hash) ++j;
+            for (std::size_t a = i + 1; a < j; ++a) {
+                RowPlan& later = plans[names[a].row];
+                for (std::size_t b = i; b < a; ++b) {
+                    const RowPlan& earlier = plans[names[b].row];
+                    if (earlier.name == later.name && earlier.reject.empty() &&
+                        (later.idNumber.empty() || earlier.idNumber.empty())) {
+                        later.reject = "the same person as row " + std::to_string(table.rowNumber(names[b].row)) +
+                                       " (same name in the same household)";
+                        break;
+                    }
+                }
+            }
+            i = j;
+        }
+    }
+    std::vector<bool> storedClaimed(stored.size(), false);
+    for (std::size_t r = 0; r < n; ++r) {
+        RowPlan& p = plans[r];
+        if (!p.reject.empty()) continue;
+        const PersonKey hhKey{householdOf(r), p.name};
+        std::optional<std::size_t> match;
+        if (!p.idNumber.empty()) {
+            if (auto it = storedById.find(idKey(p.idNumber)); it != storedById.end()) match = it->second;
+        }
+        if (!match && p.householdId) {
+            {
+                std::vector<std::size_t> candidates;
+                const auto range = storedByHouseholdName.equal_range(hhKey);
+                for (auto it = range.first; it != range.second; ++it) {
+                    const std::size_t idx = it->second;
+                    if (!storedClaimed[idx] && (p.idNumber.empty() || stored[idx].idNumber.empty())) candidates.push_back(idx);
+                }
+                if (candidates.size() > 1) {
+                    p.reject = "several residents named " + model::maskName(p.name) + " live in this household: add the ID number";
+                    continue;
+                }
+                if (candidates.size() == 1) match = candidates.front();
+            }
+        }
+        if (match) {
+            if (storedClaimed[*match]) {
+                p.reject = "matches a resident another row already matched";
+                continue;
+            }
+            storedClaimed[*match] = true;
+            target[r] = static_cast<std::int64_t>(*match);
+            const ResidentRec merged = merge(stored[*match], p, p.householdId ? p.householdId : -1);
+            action[r] = merged == stored[*match] ? Action::Unchanged : Action::Update;
+        } else {
+            action[r] = Action::Add;
+        }
+    }
+
+    // Household flags: a flag is set when any row of the household says yes, cleared when rows say no.
+    struct FlagVote {
+        YesNo v[kFlagCount] = {YesNo::Empty, YesNo::Empty, YesNo::Empty, YesNo::Empty};
+        bool stored[kFlagCount] = {false, false, false, false};
+    };
+    std::unordered_map<std::int64_t, FlagVote> votes; // key: household id, or -(new index + 1)
+    bool anyFlagColumn = false;
+    for (int f = 0; f < kFlagCount; ++f) anyFlagColumn = anyFlagColumn || mapping.has(kFlagFields[f]);
+    if (anyFlagColumn) {
+        for (std::size_t r = 0; r < n; ++r) {
+            const RowPlan& p = plans[r];
+            if (!p.reject.empty()) continue;
+            FlagVote& v = votes[p.householdId ? p.householdId : -(rowNew[r] + 1)];
+            std::copy(std::begin(p.storedFlags), std::end(p.storedFlags), std::begin(v.stored));
+            for (int f = 0; f < kFlagCount; ++f)
+                if (p.flags[f] == YesNo::Yes || (p.flags[f] == YesNo::No && v.v[f] == YesNo::Empty)) v.v[f] = p.flags[f];
+        }
+    }
+
+    std::size_t preRejected = 0;
+    for (const auto& p : plans) preRejected += p.reject.empty() ? 0 : 1;
+
+    // Phase 3: write, in the one transaction.
+    auto collectRejects = [&] {
+        result.rejects.clear();
+        for (std::size_t r = 0; r < n; ++r)
+            if (!plans[r].reject.empty())
+                result.rejects.push_back({table.rowNumber(r), plans[r].address.empty() ? composeAddress(table, mapping, r) : plans[r].address,
+                                          plans[r].reject});
+        result.rejected = result.rejects.size();
+    };
+    if (preRejected > 0 && !options.partial && !options.dryRun) {
+        collectRejects();
+        for (std::size_t r = 0; r < n; ++r) {
+            if (action[r] == Action::Add && plans[r].reject.empty()) ++result.added;
+            else if (action[r] == Action::Update && plans[r].reject.empty()) ++result.updated;
+            else if (action[r] == Action::Unchanged && plans[r].reject.empty()) ++result.unchanged;
+        }
+        result.householdsCreated = newHouseholds.size();
+        return result; // the transaction rolls back: nothing written
+    }
+
+    progress(70, "writing");
+    const std::string started = nowText();
+    std::vector<bool> householdFailed(newHouseholds.size(), false);
+    {
+        storage::Statement ins(c, "INSERT INTO households (unit_id, floor, room, geom) VALUES (?, ?, ?, "
+                                  "(SELECT geom FROM units WHERE id = ?))");
+        for (std::size_t i = 0; i < newHouseholds.size(); ++i) {
+            auto& h = newHouseholds[i];
+            ins.bind(1, h.unitId).bind(2, h.floor).bind(3, std::string_view(h.room)).bind(4, h.unitId);
+            try {
+                ins.run();
+                h.id = c.lastInsertId();
+                ++result.householdsCreated;
+            } catch (const ConstraintError& e) {
+                ins.reset();
+                householdFailed[i] = true;
+                plans[h.firstRow].reject = "the household cannot be created: " + storage::describeRule(e.what());
+            }
+        }
+    }
+    if (anyFlagColumn) {
+        std::string sql = "UPDATE households SET ";
+        for (int f = 0; f < kFlagCount; ++f) sql += std::string(f ? ", " : "") + kFlagColumns[f] + " = ?";
+        sql += " WHERE id = ?";
+        storage::Statement up(c, sql);
+        for (const auto& [key, vote] : votes) {
+            std::int64_t id = key;
+            bool stored[kFlagCount] = {false, false, false, false}; // a new household starts with none
+            if (key < 0) {
+                const auto& h = newHouseholds[static_cast<std::size_t>(-key - 1)];
+                if (h.id == 0) continue;
+                id = h.id;
+            } else {
+                std::copy(std::begin(vote.stored), std::end(vote.stored), std::begin(stored));
+            }
+            bool flags[kFlagCount];
+            bool change = false;
+            for (int f = 0; f < kFlagCount; ++f) {
+                flags[f] = vote.v[f] == YesNo::Empty ? stored[f] : vote.v[f] == YesNo::Yes;
+                change = change || flags[f] != stored[f];
+            }
+            if (!change) continue;
+            for (int f = 0; f < kFlagCount; ++f) up.bind(f + 1, flags[f] ? 1 : 0);
+            up.bind(kFlagCount + 1, id);
+            up.run();
+            if (key > 0) ++result.householdsUpdated;
+        }
+    }
+    progress(75, "writing residents");
+    // A large first import is faster with the residents' secondary indexes rebuilt afterwards (one
+    // sort each) than updated row by row (random B-tree inserts for the ID numbers). Same
+    // transaction, same definitions: read back from the schema, so they stay what the atlas has.
+    std::size_t adds = 0;
+    for (std::size_t r = 0; r < n; ++r) adds += action[r] == Action::Add && plans[r].reject.empty() ? 1 : 0;
+    std::vector<std::pair<std::string, std::string>> droppedIndexes;
+    if (adds >= 50000 && adds >= stored.size()) {
+        const auto existing = c.queryInt("SELECT COUNT(*) FROM residents").value_or(0);
+        if (static_cast<std::size_t>(existing) <= adds) {
+            // Only indexes on id_number: rows arrive in household order, so the household index
+            // (and the partial member/disability ones) grow at their ends anyway.
+            storage::Statement st(c, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'residents' "
+                                     "AND sql IS NOT NULL AND sql LIKE '%id_number%' ORDER BY name");
+            while (st.step()) droppedIndexes.emplace_back(st.columnText(0), st.columnText(1));
+            for (const auto& [name, sql] : droppedIndexes) c.exec("DROP INDEX " + storage::quoteIdentifier(name));
+        }
+    }
+    {
+        storage::Statement ins(c, "INSERT INTO residents (household_id, name, relation, gender, birth_year, phone, id_number, "
+                                  "disability, is_member, member_type, branch, joined_year) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        storage::Statement up(c, "UPDATE residents SET household_id = ?, name = ?, relation = ?, gender = ?, birth_year = ?, "
+                                 "phone = ?, id_number = ?, disability = ?, is_member = ?, member_type = ?, branch = ?, "
+                                 "joined_year = ? WHERE id = ?");
+        ResidentRec blank;
+        for (std::size_t r = 0; r < n; ++r) {
+            if ((r & 8191) == 0) progress(75 + 24.0 * static_cast<double>(r) / static_cast<double>(n), "writing residents");
+            RowPlan& p = plans[r];
+            if (!p.reject.empty()) continue;
+            std::int64_t hh = p.householdId;
+            if (hh == 0) {
+                const auto i = static_cast<std::size_t>(rowNew[r]);
+                if (householdFailed[i]) {
+                    if (p.reject.empty()) p.reject = "its household could not be created (see row " +
+                                                     std::to_string(table.rowNumber(newHouseholds[i].firstRow)) + ")";
+                    continue;
+                }
+                hh = newHouseholds[i].id;
+            }
+            try {
+                if (action[r] == Action::Add) {
+                    const ResidentRec rec = merge(blank, p, hh);
+                    bindResident(ins, rec);
+                    ins.run();
+                    ++result.added;
+                } else if (action[r] == Action::Update) {
+                    const ResidentRec rec = merge(stored[static_cast<std::size_t>(target[r])], p, hh);
+                    bindResident(up, rec);
+                    up.bind(13, rec.id);
+                    up.run();
+                    ++result.updated;
+                } else if (action[r] == Action::Unchanged) {
+                    ++result.unchanged;
+                }
+            } catch (const ConstraintError& e) {
+                ins.reset();
+                up.reset();
+                p.reject = storage::describeRule(e.what());
+            }
+        }
+    }
+    if (!droppedIndexes.empty()) {
+        progress(97, "rebuilding indexes");
+        for (const auto& [name, sql] : droppedIndexes) c.exec(sql);
+    }
+    collectRejects();
+    if (result.rejected > 0 && !options.partial) {
+        // Only dry runs and database rules reach here with rejects: nothing is written.
+        result.written = false;
+        return result;
+    }
+    {
+        storage::Statement st(c, "INSERT INTO imports (kind, source, target, started_at, finished_at, user, added, updated, "
+                                 "unchanged, rejected, summary) VALUES ('roster', ?, 'residents', ?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bind(1, table.source() + (table.sheet().empty() ? "" : " [" + table.sheet() + "]"));
+        st.bind(2, started).bind(3, nowText());
+        bindOptText(st, 4, options.user);
+        st.bind(5, static_cast<std::int64_t>(result.added)).bind(6, static_cast<std::int64_t>(result.updated));
+        st.bind(7, static_cast<std::int64_t>(result.unchanged)).bind(8, static_cast<std::int64_t>(result.rejected));
+        result.written = true; // for the summary text
+        st.bind(9, result.summary());
+        st.run();
+        result.importId = c.lastInsertId();
+    }
+    if (options.dryRun) {
+        result.written = false;
+        return result; // rolled back by the transaction's destructor
+    }
+    progress(99, "committing");
+    if (feedback) feedback->throwIfCancelled();
+    tx.commit();
+    result.written = true;
+    progress(100, "done");
+    return result;
+}
+
+void writeRejects(const std::string& path, const RosterImportResult& result) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw Error("cannot write rejects file '" + path + "'");
+        auto quote = [](const std::string& s) {
+            std::string q = "\"";
+            for (char ch : s) {
+                if (ch == '"') q += '"';
+                q += ch;
+            }
+            return q + "\"";
+        };
+        out << "\xEF\xBB\xBF" << "行号,住址,原因\r\n";
+        for (const auto& r : result.rejects) out << r.row << ',' << quote(r.address) << ',' << quote(r.reason) << "\r\n";
+        out.flush();
+        if (!out) throw Error("cannot write rejects file '" + path + "'");
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw Error("cannot write rejects file '" + path + "': " + ec.message());
+    }
+}
+
+} // namespace gridatlas::io
