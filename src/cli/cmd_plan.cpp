@@ -122,7 +122,7 @@ render::FloorPlanChartData chartData(storage::Atlas& atlas, const storage::Build
 } // namespace
 
 int runPlan(const ArgList& argv) {
-    const Args args("plan", argv, {"atlas", "building", "community", "out", "floor", "dpi", "page"},
+    const Args args("plan", argv, {"atlas", "building", "community", "out", "floor", "dpi", "page", "date"},
                     {"reveal", "landscape", "portrait"});
     const std::string atlasPath = args.required("atlas");
     const std::string buildingText = args.required("building");
@@ -139,6 +139,10 @@ int runPlan(const ArgList& argv) {
     if (args.flag("landscape") && args.flag("portrait")) throw InputError("gridatlas-cli plan: give --landscape or --portrait, not both");
     if (args.flag("landscape")) options.orientation = render::PageOrientation::Landscape;
     if (args.flag("portrait")) options.orientation = render::PageOrientation::Portrait;
+    if (auto date = args.value("date")) {
+        options.date = QDate::fromString(QString::fromStdString(*date), Qt::ISODate);
+        if (!options.date.isValid()) throw InputError("gridatlas-cli plan: --date '" + *date + "' is not a date (YYYY-MM-DD)");
+    }
     std::optional<int> floor;
     if (auto f = args.integer("floor", -20, 200)) floor = static_cast<int>(*f);
     const bool reveal = args.flag("reveal");
@@ -161,7 +165,7 @@ int runPlan(const ArgList& argv) {
 }
 
 GRIDATLAS_CLI_COMMAND("plan", R"(  plan    --atlas FILE --building "3栋" [--community NAME] --out plan.pdf|png|svg
-          [--floor N] [--dpi N] [--page A4|A3] [--landscape|--portrait] [--reveal]
+          [--floor N] [--dpi N] [--page A4|A3] [--landscape|--portrait] [--date YYYY-MM-DD] [--reveal]
           a building's member plan chart: its building table (楼盘表) and drawn floors
 )", runPlan, 25);
 

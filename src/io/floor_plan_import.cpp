@@ -89,6 +89,15 @@ std::string floorsFromLayerName(const std::string& layer) {
     return {};
 }
 
+/// The angle of a LABEL style ("LABEL(f:\"Arial\",t:\"01\",a:30,...)"), 0 when none.
+double textAngle(const char* style) {
+    if (!style) return 0.0;
+    static const std::regex angle(R"(LABEL\(.*[(,]a:(-?[0-9.]+))");
+    std::cmatch m;
+    if (!std::regex_search(style, m, angle)) return 0.0;
+    return std::strtod(m[1].str().c_str(), nullptr);
+}
+
 bool nearlyEqual(Vec2 a, Vec2 b, double tol) { return std::abs(a.x - b.x) <= tol && std::abs(a.y - b.y) <= tol; }
 
 /// A ring from an OGR curve, Z dropped.
@@ -317,7 +326,10 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
             if (type == wkbPoint) {
                 std::string text = d.format == "DXF" ? fieldText(*feature, "Text") : firstField(*feature, {"label", "name", "ref", "text"});
                 text = plainText(text);
-                if (!text.empty()) d.texts.push_back({{g->toPoint()->getX(), g->toPoint()->getY()}, text, layerName});
+                if (!text.empty())
+                    d.texts.push_back({{g->toPoint()->getX(), g->toPoint()->getY()}, text, layerName,
+                                       d.format == "DXF" ? floorsFromLayerName(layerName) : std::string(),
+                                       textAngle(feature->GetStyleString())});
                 continue;
             }
             shapes.clear();
@@ -365,9 +377,16 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
         bool duplicate = false;
         for (auto& kept : unique) {
             const Rect k = kept.polygon.bounds();
-            if (std::abs(k.xmin - b.xmin) <= tol && std::abs(k.ymin - b.ymin) <= tol && std::abs(k.xmax - b.xmax) <= tol &&
+            // The same shape drawn for other floors is another room; a hatch on a layer that names
+            // no floor is the fill of its polyline.
+            const bool sameFloors = kept.floors == room.floors || kept.floors.empty() || room.floors.empty();
+            if (sameFloors && std::abs(k.xmin - b.xmin) <= tol && std::abs(k.ymin - b.ymin) <= tol && std::abs(k.xmax - b.xmax) <= tol &&
                 std::abs(k.ymax - b.ymax) <= tol && std::abs(std::abs(model::area(kept.polygon)) - a) <= 0.01 * a) {
                 if (kept.label.empty()) kept.label = room.label;
+                if (kept.floors.empty()) {
+                    kept.floors = room.floors;
+                    kept.layer = room.layer;
+                }
                 duplicate = true;
                 break;
             }
@@ -389,72 +408,92 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
     return d;
 }
 
-void classifyRooms(Drawing& d, std::optional<int> flatsPerFloor) {
-    const std::size_t n = d.rooms.size();
+namespace {
+
+/// Classifies the rooms `ri` of one floor group with the texts `ti` that apply to it.
+void classifyGroup(Drawing& d, const std::vector<std::size_t>& ri, const std::vector<std::size_t>& ti, std::optional<int> flatsPerFloor) {
+    const std::size_t n = ri.size();
+    auto room = [&](std::size_t i) -> DrawnRoom& { return d.rooms[ri[i]]; };
+    auto text = [&](std::size_t t) -> const DrawnText& { return d.texts[ti[t]]; };
     std::vector<double> areas(n);
     std::vector<Vec2> inner(n);
     for (std::size_t i = 0; i < n; ++i) {
-        areas[i] = std::abs(model::area(d.rooms[i].polygon));
-        inner[i] = model::interiorPoint(d.rooms[i].polygon);
+        areas[i] = std::abs(model::area(room(i).polygon));
+        inner[i] = model::interiorPoint(room(i).polygon);
     }
     // Flat labels among the texts, and which shapes hold each text.
-    std::vector<bool> isFlatText(d.texts.size());
-    std::vector<std::vector<std::size_t>> holders(d.texts.size());
+    std::vector<bool> isFlatText(ti.size());
+    std::vector<std::vector<std::size_t>> holders(ti.size());
     std::vector<int> flatTextsIn(n, 0);
-    for (std::size_t t = 0; t < d.texts.size(); ++t) {
-        isFlatText[t] = storage::parseRoomLabel(d.texts[t].text).has_value();
+    for (std::size_t t = 0; t < ti.size(); ++t) {
+        isFlatText[t] = storage::parseRoomLabel(text(t).text).has_value();
         for (std::size_t i = 0; i < n; ++i)
-            if (d.rooms[i].polygon.bounds().contains(d.texts[t].at) && model::contains(d.rooms[i].polygon, d.texts[t].at)) {
+            if (room(i).polygon.bounds().contains(text(t).at) && model::contains(room(i).polygon, text(t).at)) {
                 holders[t].push_back(i);
                 if (isFlatText[t]) ++flatTextsIn[i];
             }
     }
     // A flat label names the largest shape holding no other flat label (the flat, not its kitchen).
     std::vector<bool> labelledFlat(n, false);
-    for (std::size_t t = 0; t < d.texts.size(); ++t) {
+    for (std::size_t t = 0; t < ti.size(); ++t) {
         if (!isFlatText[t] || holders[t].empty()) continue;
         std::optional<std::size_t> best;
         for (std::size_t i : holders[t])
             if (flatTextsIn[i] == 1 && (!best || areas[i] > areas[*best])) best = i;
         if (!best) continue;
-        auto& room = d.rooms[*best];
-        if (!room.label.empty() || (!room.kind.empty() && room.kind != "flat")) continue;
-        room.label = d.texts[t].text;
+        auto& r = room(*best);
+        if (!r.label.empty() || (!r.kind.empty() && r.kind != "flat")) continue;
+        r.label = text(t).text;
         labelledFlat[*best] = true;
     }
     // Other texts name the smallest shape they are in.
-    for (std::size_t t = 0; t < d.texts.size(); ++t) {
+    for (std::size_t t = 0; t < ti.size(); ++t) {
         if (isFlatText[t] || holders[t].empty()) continue;
         const std::size_t smallest = *std::min_element(holders[t].begin(), holders[t].end(),
                                                        [&](std::size_t a, std::size_t b) { return areas[a] < areas[b]; });
-        auto& room = d.rooms[smallest];
+        auto& r = room(smallest);
         if (labelledFlat[smallest]) continue;
-        room.label = room.label.empty() ? d.texts[t].text : room.label + " " + d.texts[t].text;
+        r.label = r.label.empty() ? text(t).text : r.label + " " + text(t).text;
     }
     // Flat numbers are dense: a "flat" label above the flats drawn (parcel numbers, area texts) is a name.
     int flatLabels = 0;
-    for (const auto& room : d.rooms)
-        if ((room.kind.empty() || room.kind == "flat") && storage::parseRoomLabel(room.label)) ++flatLabels;
+    for (std::size_t i = 0; i < n; ++i)
+        if ((room(i).kind.empty() || room(i).kind == "flat") && storage::parseRoomLabel(room(i).label)) ++flatLabels;
     const int maxFlat = std::max(flatsPerFloor.value_or(0), flatLabels);
     for (std::size_t i = 0; i < n; ++i) {
-        auto& room = d.rooms[i];
-        if (!room.kind.empty()) continue;
+        auto& r = room(i);
+        if (!r.kind.empty()) continue;
         if (flatTextsIn[i] >= 2) {
-            room.kind = "outline";
+            r.kind = "outline";
             continue;
         }
-        const auto label = storage::parseRoomLabel(room.label);
+        const auto label = storage::parseRoomLabel(r.label);
         if (label && label->flat <= maxFlat) {
-            room.kind = "flat";
-            if (room.unit == 0) room.unit = label->unit;
+            r.kind = "flat";
+            if (r.unit == 0) r.unit = label->unit;
             continue;
         }
         // Inside a larger flat: one of its rooms.
         bool insideFlat = false;
         for (std::size_t j = 0; j < n && !insideFlat; ++j)
-            insideFlat = j != i && areas[j] > areas[i] && labelledFlat[j] && model::contains(d.rooms[j].polygon, inner[i]);
-        room.kind = insideFlat ? "room" : (room.label.empty() ? "common" : kindOfName(room.label));
-        if (!room.label.empty() && !insideFlat && room.kind == "common" && label) room.kind = "room";
+            insideFlat = j != i && areas[j] > areas[i] && labelledFlat[j] && model::contains(room(j).polygon, inner[i]);
+        r.kind = insideFlat ? "room" : (r.label.empty() ? "common" : kindOfName(r.label));
+        if (!r.label.empty() && !insideFlat && r.kind == "common" && label) r.kind = "room";
+    }
+}
+
+} // namespace
+
+void classifyRooms(Drawing& d, std::optional<int> flatsPerFloor) {
+    // Floors drawn on their own layers ("1F", "2-6F") are classified apart, with their own texts
+    // and the texts of layers that name no floor.
+    std::map<std::string, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < d.rooms.size(); ++i) groups[d.rooms[i].floors].push_back(i);
+    for (const auto& [floors, rooms] : groups) {
+        std::vector<std::size_t> texts;
+        for (std::size_t t = 0; t < d.texts.size(); ++t)
+            if (d.texts[t].floors.empty() || d.texts[t].floors == floors) texts.push_back(t);
+        classifyGroup(d, rooms, texts, flatsPerFloor);
     }
 }
 
@@ -605,6 +644,14 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         std::map<int, std::vector<Vec2>> unitPoints;
         for (const auto& room : drawing.rooms)
             if (room.unit > 0 && building.entrances.count(room.unit)) unitPoints[room.unit].push_back(model::centroid(room.polygon));
+        if (unitPoints.size() < 2 && !drawing.texts.empty()) {
+            // Texts stand upright in the drawing's own orientation: the turn that keeps them upright.
+            std::vector<double> angles;
+            for (const auto& t : drawing.texts) angles.push_back(t.angleDeg);
+            std::nth_element(angles.begin(), angles.begin() + static_cast<std::ptrdiff_t>(angles.size() / 2), angles.end());
+            const double textUp = angles[angles.size() / 2];
+            prefer = [textUp](const DrawingPlacement& p) { return std::abs(normaliseDeg(p.rotationDeg + textUp)); };
+        }
         if (unitPoints.size() >= 2) {
             prefer = [&](const DrawingPlacement& p) {
                 double sum = 0;
@@ -733,6 +780,15 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
     storage::FloorPlanPlacement saved;
     if (frame && remaining > 0) {
         saved = *frame;
+    } else if (const auto fpts = exteriorPoints(building.footprint); !fpts.empty()) {
+        // The building's own frame: x along the footprint's long side, the origin at a corner of
+        // its box, so every plan of the building (drawn or generated) stands the same way up.
+        const OrientedBox box = orientedBoundingBox(fpts);
+        const double a = box.angleDeg / kDegPerRad;
+        const Vec2 u{std::cos(a), std::sin(a)}, v{-u.y, u.x};
+        saved.rotationDeg = box.angleDeg;
+        saved.originX = box.center.x - u.x * box.length / 2 - v.x * box.width / 2;
+        saved.originY = box.center.y - u.y * box.length / 2 - v.y * box.width / 2;
     } else {
         const Vec2 origin = placement.toWorld({drawnBounds.xmin, drawnBounds.ymin});
         saved.rotationDeg = placement.rotationDeg;

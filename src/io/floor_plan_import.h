@@ -42,6 +42,8 @@ struct DrawnText {
     model::Vec2 at;
     std::string text;
     std::string layer;
+    std::string floors; ///< floors its layer names ("1F"), "" for texts on every floor
+    double angleDeg = 0.0; ///< text rotation: CAD texts stand upright in the drawing's own orientation
 };
 
 struct Drawing {
@@ -94,6 +96,8 @@ struct DrawingPlacement {
 /// Fits a drawing's box onto a footprint's box: scale from the areas (or `scale` when given),
 /// rotation from the long sides, centre on centre. Of the two (four when nearly square)
 /// rotations that fit, `prefer` chooses (lower is better); the default prefers the smallest turn.
+/// importDrawing prefers the turn that puts each drawn unit by its entrance on the map, else the
+/// one that leaves the drawing's texts upright.
 DrawingPlacement fitPlacement(const OrientedBox& drawing, const OrientedBox& footprint, std::optional<double> scale,
                               const std::function<double(const DrawingPlacement&)>& prefer = {});
 

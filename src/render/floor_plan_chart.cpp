@@ -211,34 +211,70 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
     const double footerH = mm(ffoot.height()) + 3.0 * ts;
     const double bottom = pageMm.height() - margin - footerH;
 
-    // Legend: one row of swatches above the footer.
+    // Legend: swatches above the footer, wrapped onto more lines when the page is narrow.
     const TextFace flegend(8.5 * ts, false, dpi, device), flegendBold(8.5 * ts, true, dpi, device);
-    const double legendH = mm(flegend.height()) + 4.0 * ts;
+    struct LegendItem {
+        std::optional<PlanStatus> swatch;
+        QString red;  ///< drawn first, in member red
+        QString text;
+        double width = 0; ///< mm
+    };
+    const double sw = 6.0 * ts, gap = 4.0 * ts;
+    std::vector<LegendItem> items;
+    for (PlanStatus st : planLegendStatuses(data.reveal)) items.push_back({st, {}, planStatusName(st)});
+    items.push_back({std::nullopt, QStringLiteral("★2"), QStringLiteral(" 党员人数")});
+    items.push_back({std::nullopt, {}, QStringLiteral("“户/党员”：住户数/党员人数")});
+    items.push_back({std::nullopt, {}, QStringLiteral("左下角小方块：该户同时属于的其他类别")});
+    for (auto& it : items)
+        it.width = (it.swatch ? sw + 1.2 * ts : 0.0) + mm(flegendBold.advance(it.red)) + mm(flegend.advance(it.text));
+    const double labelW = mm(flegendBold.advance(QStringLiteral("图例"))) + 3.0 * ts;
+    const double lineH = mm(flegend.height()) + 1.5 * ts;
+    std::vector<int> lineOf(items.size());
     {
-        const double y = bottom - legendH + 2.0 * ts;
-        double x = margin;
-        const double sw = 6.0 * ts, sh = mm(flegend.height()) * 0.8;
-        painter.setPen(kInk);
-        flegendBold.draw(painter, QPointF(px(x), px(y) + flegend.ascent()), QStringLiteral("图例"));
-        x += mm(flegendBold.advance(QStringLiteral("图例"))) + 3.0 * ts;
-        for (PlanStatus s : planLegendStatuses(data.reveal)) {
-            const QRectF sw1(px(x), px(y + (mm(flegend.height()) - sh) / 2), px(sw), px(sh));
-            painter.setBrush(planStatusColor(s));
-            painter.setPen(QPen(s == PlanStatus::NoHousehold ? kGridLine : kInk, px(0.2), s == PlanStatus::NoHousehold ? Qt::DashLine : Qt::SolidLine));
-            painter.drawRect(sw1);
-            x += sw + 1.2 * ts;
-            painter.setPen(kInk);
-            const QString name = planStatusName(s);
-            flegend.draw(painter, QPointF(px(x), px(y) + flegend.ascent()), name);
-            x += mm(flegend.advance(name)) + 4.0 * ts;
+        double x = margin + labelW;
+        int line = 0;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (x + items[i].width > pageMm.width() - margin && x > margin + labelW) {
+                ++line;
+                x = margin + labelW;
+            }
+            lineOf[i] = line;
+            x += items[i].width + gap;
         }
-        painter.setPen(kMemberRed);
-        const QString star = QStringLiteral("★2");
-        flegendBold.draw(painter, QPointF(px(x), px(y) + flegend.ascent()), star);
-        x += mm(flegendBold.advance(star)) + 1.2 * ts;
+    }
+    const int legendLines = items.empty() ? 0 : lineOf.back() + 1;
+    const double legendH = lineH * legendLines + 2.5 * ts;
+    {
+        const double y0 = bottom - legendH + 2.0 * ts;
+        const double sh = mm(flegend.height()) * 0.8;
         painter.setPen(kInk);
-        const QString note = QStringLiteral("党员人数　　“户/党员”：住户数/党员人数　　左下角小方块：该户同时属于的其他类别");
-        flegend.draw(painter, QPointF(px(x), px(y) + flegend.ascent()), note);
+        flegendBold.draw(painter, QPointF(px(margin), px(y0) + flegend.ascent()), QStringLiteral("图例"));
+        double x = margin + labelW;
+        int line = 0;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (lineOf[i] != line) {
+                line = lineOf[i];
+                x = margin + labelW;
+            }
+            const double y = y0 + lineH * line;
+            const auto& it = items[i];
+            if (it.swatch) {
+                const QRectF box(px(x), px(y + (mm(flegend.height()) - sh) / 2), px(sw), px(sh));
+                painter.setBrush(planStatusColor(*it.swatch));
+                const bool none = *it.swatch == PlanStatus::NoHousehold;
+                painter.setPen(QPen(none ? kGridLine : kInk, px(0.2), none ? Qt::DashLine : Qt::SolidLine));
+                painter.drawRect(box);
+                x += sw + 1.2 * ts;
+            }
+            if (!it.red.isEmpty()) {
+                painter.setPen(kMemberRed);
+                flegendBold.draw(painter, QPointF(px(x), px(y) + flegend.ascent()), it.red);
+                x += mm(flegendBold.advance(it.red));
+            }
+            painter.setPen(kInk);
+            flegend.draw(painter, QPointF(px(x), px(y) + flegend.ascent()), it.text);
+            x += mm(flegend.advance(it.text)) + gap;
+        }
     }
     const double bodyBottom = bottom - legendH;
 
@@ -266,15 +302,15 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
     const int columns = data.columns();
     const int rows = static_cast<int>(data.floors.size());
     if (columns > 0 && rows > 0) {
-        const double labelW = 11.0 * ts, countW = 16.0 * ts;
+        const double floorW = 11.0 * ts, countW = 16.0 * ts;
         const double headerH = 6.0 * ts;
-        const double cw = std::min(24.0 * ts, (tableArea.width() - labelW - countW) / columns);
-        const double ch = std::min(9.0 * ts, (tableArea.height() - 3 * headerH) / rows);
-        const double gridW = labelW + cw * columns + countW;
+        const double cw = std::min(30.0 * ts, (tableArea.width() - floorW - countW) / columns);
+        const double ch = std::min(11.0 * ts, (tableArea.height() - 3 * headerH) / rows);
+        const double gridW = floorW + cw * columns + countW;
         const double x0 = tableArea.left() + (tableArea.width() - gridW) / 2;
         const double y0 = tableArea.top();
         result.tableMm = QRectF(x0, y0, gridW, 2 * headerH + ch * rows + headerH);
-        const double cellPt = std::clamp(std::min(ch * 1.15, cw * 0.62) / ts, 3.0, 7.5) * ts;
+        const double cellPt = std::clamp(std::min(ch * 1.15, cw * 0.62) / ts, 3.0, 9.0) * ts;
         const TextFace fcell(cellPt, false, dpi, device), fstar(cellPt, true, dpi, device);
         const TextFace fhead(std::min(8.0 * ts, cellPt * 1.15), true, dpi, device);
         const TextFace fcount(std::min(7.5 * ts, cellPt * 1.05), false, dpi, device);
@@ -284,7 +320,7 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
         painter.setPen(kInk);
         int col = 0;
         for (const auto& u : data.units) {
-            const QRectF r(px(x0 + labelW + cw * col), px(y0), px(cw * u.flats), px(headerH));
+            const QRectF r(px(x0 + floorW + cw * col), px(y0), px(cw * u.flats), px(headerH));
             painter.setBrush(QColor(0xf3, 0xf1, 0xec));
             painter.setPen(QPen(kGridLine, line));
             painter.drawRect(r);
@@ -292,7 +328,7 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
             drawCentred(painter, fhead, r.center(), QStringLiteral("%1单元").arg(u.number), r.width() * 1.02) ||
                 drawCentred(painter, fhead, r.center(), QString::number(u.number));
             for (int k = 1; k <= u.flats; ++k) {
-                const QRectF fr(px(x0 + labelW + cw * (col + k - 1)), px(y0 + headerH), px(cw), px(headerH));
+                const QRectF fr(px(x0 + floorW + cw * (col + k - 1)), px(y0 + headerH), px(cw), px(headerH));
                 painter.setBrush(QColor(0xfa, 0xf9, 0xf6));
                 painter.setPen(QPen(kGridLine, line));
                 painter.drawRect(fr);
@@ -303,9 +339,9 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
         }
         {
             painter.setPen(kInk);
-            const QRectF r(px(x0 + labelW + cw * columns), px(y0), px(countW), px(2 * headerH));
+            const QRectF r(px(x0 + floorW + cw * columns), px(y0), px(countW), px(2 * headerH));
             drawCentred(painter, fhead, r.center(), QStringLiteral("户/党员"), r.width() * 1.1);
-            const QRectF l(px(x0), px(y0), px(labelW), px(2 * headerH));
+            const QRectF l(px(x0), px(y0), px(floorW), px(2 * headerH));
             drawCentred(painter, fhead, l.center(), QStringLiteral("楼层"), l.width() * 1.1);
         }
 
@@ -314,12 +350,12 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
         for (int r = 0; r < rows; ++r) {
             const double y = rowTop + ch * r;
             painter.setPen(kInk);
-            const QRectF lr(px(x0), px(y), px(labelW), px(ch));
+            const QRectF lr(px(x0), px(y), px(floorW), px(ch));
             const int floor = data.floors[static_cast<std::size_t>(r)];
             drawCentred(painter, fcount, lr.center(), floor < 0 ? QStringLiteral("B%1").arg(-floor) : QStringLiteral("%1层").arg(floor));
             for (int c = 0; c < columns; ++c) {
                 const PlanCell& cell = data.cells[static_cast<std::size_t>(r * columns + c)];
-                const QRectF cr(px(x0 + labelW + cw * c), px(y), px(cw), px(ch));
+                const QRectF cr(px(x0 + floorW + cw * c), px(y), px(cw), px(ch));
                 painter.setBrush(planStatusColor(cell.status));
                 if (cell.status == PlanStatus::NoHousehold) painter.setPen(QPen(QColor(0xbb, 0xbb, 0xbb), line, Qt::DashLine));
                 else painter.setPen(QPen(kGridLine, line));
@@ -354,7 +390,7 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
                 }
             }
             painter.setPen(kInk);
-            const QRectF cr(px(x0 + labelW + cw * columns), px(y), px(countW), px(ch));
+            const QRectF cr(px(x0 + floorW + cw * columns), px(y), px(countW), px(ch));
             const auto& fc = data.floorCounts[static_cast<std::size_t>(r)];
             if (fc.members > 0) painter.setPen(kMemberRed);
             drawCentred(painter, fcount, cr.center(), countText(fc));
@@ -363,7 +399,7 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
         const double ty = rowTop + ch * rows;
         col = 0;
         for (const auto& u : data.units) {
-            const QRectF r(px(x0 + labelW + cw * col), px(ty), px(cw * u.flats), px(headerH));
+            const QRectF r(px(x0 + floorW + cw * col), px(ty), px(cw * u.flats), px(headerH));
             painter.setBrush(QColor(0xf3, 0xf1, 0xec));
             painter.setPen(QPen(kGridLine, line));
             painter.drawRect(r);
@@ -373,9 +409,9 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
             col += u.flats;
         }
         painter.setPen(kInk);
-        drawCentred(painter, fhead, QRectF(px(x0), px(ty), px(labelW), px(headerH)).center(), QStringLiteral("合计"));
+        drawCentred(painter, fhead, QRectF(px(x0), px(ty), px(floorW), px(headerH)).center(), QStringLiteral("合计"));
         painter.setPen(data.total.members > 0 ? kMemberRed : kInk);
-        drawCentred(painter, fhead, QRectF(px(x0 + labelW + cw * columns), px(ty), px(countW), px(headerH)).center(), countText(data.total));
+        drawCentred(painter, fhead, QRectF(px(x0 + floorW + cw * columns), px(ty), px(countW), px(headerH)).center(), countText(data.total));
     }
 
     // Drawn floors, stacked on the right.
@@ -388,7 +424,11 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
             const double sy = top + slotH * static_cast<double>(i);
             painter.setPen(kInk);
             fdt.draw(painter, QPointF(px(dx), px(sy) + fdt.ascent()), q(data.drawings[i].title));
-            const QRectF area(dx, sy + mm(fdt.height()) + 2.0 * ts, dw, slotH - mm(fdt.height()) - 6.0 * ts);
+            QRectF area(dx, sy + mm(fdt.height()) + 2.0 * ts, dw, slotH - mm(fdt.height()) - 6.0 * ts);
+            // Just below its title: as tall as the drawing needs at the slot's width.
+            model::Rect b;
+            for (const auto& r : data.drawings[i].rooms) b.expand(r.polygon.bounds());
+            if (!b.isEmpty() && b.width() > 0) area.setHeight(std::min(area.height(), area.width() * b.height() / b.width()));
             result.drawingsMm.push_back(area);
             paintPlanDrawing(painter, data.drawings[i], QRectF(px(area.left()), px(area.top()), px(area.width()), px(area.height())), dpi,
                              7.0 * ts);

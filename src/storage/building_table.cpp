@@ -120,13 +120,14 @@ std::vector<int> parseFloorList(std::string_view text, const std::string& what) 
                               " (expected floors such as \"2-18;20\" or \"-1;1-3\")");
         };
         if (part.empty()) throw bad("is empty");
-        // A range separator is a '-' that follows a digit: "-2--1" is -2 to -1.
+        // A range separator is a '-' after a digit (spaces between allowed): "-2--1" is -2 to -1.
         std::size_t dash = std::string_view::npos;
-        for (std::size_t i = 1; i < part.size(); ++i)
-            if (part[i] == '-' && part[i - 1] >= '0' && part[i - 1] <= '9') {
-                dash = i;
-                break;
-            }
+        for (std::size_t i = 1; i < part.size() && dash == std::string_view::npos; ++i) {
+            if (part[i] != '-') continue;
+            std::size_t j = i;
+            while (j > 0 && part[j - 1] == ' ') --j;
+            if (j > 0 && part[j - 1] >= '0' && part[j - 1] <= '9') dash = i;
+        }
         const auto a = toInt(trim(part.substr(0, dash)));
         const auto b = dash == std::string_view::npos ? a : toInt(trim(part.substr(dash + 1)));
         if (!a || !b) throw bad("is not a floor or a range of floors");
