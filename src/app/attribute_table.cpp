@@ -19,6 +19,7 @@
 
 #include "app/identify_panel.h"
 #include "app/map_canvas.h"
+#include "app/filter_messages.h"
 #include "model/filter.h"
 #include "model/support/error.h"
 #include "storage/layer_cache.h"
@@ -545,7 +546,7 @@ void AttributeTableDock::applyFilter() {
     } catch (const model::FilterError& e) {
         // The rows keep showing the last filter that worked.
         m_errorColumn = e.column();
-        const QString detail = QString::fromStdString(e.detail());
+        const QString detail = translateFilterMessage(e.message());
         m_filterError->setText(e.column() > 0 ? tr("Column %1: %2").arg(e.column()).arg(detail) : detail);
         m_filterError->setToolTip(m_filterError->text());
     } catch (const std::exception& e) {

@@ -10,6 +10,64 @@
 
 namespace gridatlas::model {
 
+// Every message of the parser, in English, as a template (%1... filled from its arguments). The
+// viewer translates them (src/app/filter_messages.cpp lists the same texts for Qt Linguist).
+#define GRIDATLAS_FILTER_MESSAGES(X)                                                                                     \
+    X(LexerStuck, "internal error: the lexer did not advance")                                                           \
+    X(InvalidUtf8, "the text is not valid UTF-8 (byte %1)")                                                              \
+    X(UnexpectedAmp, "unexpected character '&' (did you mean '&&' or 'and'?)")                                          \
+    X(UnexpectedBar, "unexpected character '|' (did you mean '||' or 'or'?)")                                            \
+    X(UnexpectedCharQuote, "unexpected character %1 (text goes in quotes, e.g. '湖西')")                                 \
+    X(UnexpectedControl, "unexpected control character %1")                                                              \
+    X(UnexpectedChar, "unexpected character %1")                                                                         \
+    X(UnclosedQuote, "the text starting here has no closing quote")                                                      \
+    X(NotANumber, "%1 is not a number (text goes in quotes: %1)")                                                        \
+    X(NumberOutOfRange, "the number %1 is out of range")                                                                 \
+    X(ExpectedEnd, "expected 'and', 'or' or end of text but found %1")                                                   \
+    X(TooDeep, "nested too deeply (at most %1 levels of parentheses and 'not')")                                         \
+    X(ExpectedClose, "expected 'and', 'or' or ')' to close the '(' at column %1 but found %2")                           \
+    X(ExpectedField, "expected a field name, 'not' or '(' but found %1")                                                 \
+    X(UnknownField, "unknown field %1 (fields: %2)")                                                                     \
+    X(UnknownFieldDidYouMean, "unknown field %1; did you mean %2? (fields: %3)")                                         \
+    X(UnknownFieldNoFields, "unknown field %1 (no fields)")                                                              \
+    X(ExpectedNumberAfterMinus, "expected a number after '-' but found %1")                                              \
+    X(FieldHoldsNumbers, "field %1 holds numbers, but %2 is not a number")                                               \
+    X(NullNotAValue, "NULL is not a value to compare with; use 'is null' or 'is not null'")                              \
+    X(ExpectedValueQuote, "expected a value after %1 but found %2 (text goes in quotes: %3)")                            \
+    X(ExpectedValue, "expected a value after %1 but found %2")                                                           \
+    X(ExpectedText, "expected a text in quotes after %1 but found %2")                                                   \
+    X(NullEqualsUseIsNull, "nothing equals NULL, not even NULL; use '%1 is null'")                                       \
+    X(NullEqualsUseIsNotNull, "nothing equals NULL, not even NULL; use '%1 is not null'")                                \
+    X(NullCompare, "nothing equals NULL, not even NULL; use 'is null' or 'is not null'")                                 \
+    X(ExpectedAfterNot, "expected 'like', 'in' or 'contains' after '%1 not' but found %2")                               \
+    X(ExpectedParenAfterIn, "expected '(' after 'in' but found %1")                                                      \
+    X(NullInList, "NULL cannot be in a list after 'in'; use 'is null'")                                                  \
+    X(ExpectedCommaInList, "expected ',' or ')' in the list after 'in' but found %1")                                    \
+    X(ExpectedNullAfterIs, "expected 'null' after 'is' but found %1")                                                    \
+    X(ExpectedNullAfterIsNot, "expected 'null' after 'is not' but found %1")                                             \
+    X(ExpectedOperator, "expected an operator after %1 (=, !=, <, <=, >, >=, like, in, contains, is null) but found %2") \
+    X(TooLong, "too long (%1 characters; at most %2)")                                                                   \
+    X(TokEnd, "end of text")                                                                                             \
+    X(TokWord, "the word %1")                                                                                            \
+    X(TokNumber, "the number %1")                                                                                        \
+    X(TokText, "the text %1")
+
+namespace {
+
+enum class M {
+#define GRIDATLAS_FILTER_ID(id, text) id,
+    GRIDATLAS_FILTER_MESSAGES(GRIDATLAS_FILTER_ID)
+#undef GRIDATLAS_FILTER_ID
+};
+
+FilterMessage plain(std::string text) { return FilterMessage{std::move(text), {}, true}; }
+FilterMessage msg(M id, std::vector<FilterMessage> args = {}) {
+    return FilterMessage{filterMessageTemplates()[static_cast<std::size_t>(id)], std::move(args), false};
+}
+
+} // namespace
+
+
 namespace {
 
 // ---- UTF-8 -------------------------------------------------------------------------------------
@@ -150,7 +208,7 @@ public:
             if (m_pos >= m_text.size()) break;
             const std::size_t before = m_pos;
             out.push_back(next());
-            if (m_pos <= before) fail(before, "internal error: the lexer did not advance"); // never loop forever
+            if (m_pos <= before) fail(before, msg(M::LexerStuck)); // never loop forever
         }
         Token end;
         end.kind = Tok::End;
@@ -160,8 +218,8 @@ public:
     }
 
 private:
-    [[noreturn]] void fail(std::size_t offset, const std::string& detail) const {
-        throw FilterError(columnOf(m_text, offset), detail);
+    [[noreturn]] void fail(std::size_t offset, FilterMessage message) const {
+        throw FilterError(columnOf(m_text, offset), std::move(message));
     }
 
     /// The character at `i` as ASCII (full-width punctuation mapped), its code point and length.
@@ -169,7 +227,7 @@ private:
         if (i >= m_text.size()) return 0;
         std::size_t len = 0;
         const char32_t cp = decode(m_text, i, len);
-        if (len == 0) fail(i, "the text is not valid UTF-8 (byte " + hexByte(m_text[i]) + ")");
+        if (len == 0) fail(i, msg(M::InvalidUtf8, {plain(hexByte(m_text[i]))}));
         if (cpOut) *cpOut = cp;
         if (lenOut) *lenOut = len;
         if (cp < 0x80) return static_cast<char>(cp);
@@ -234,10 +292,10 @@ private:
             return make(Tok::Gt, start);
         case '&':
             if (follows('&')) return make(Tok::And, start);
-            fail(start, "unexpected character '&' (did you mean '&&' or 'and'?)");
+            fail(start, msg(M::UnexpectedAmp));
         case '|':
             if (follows('|')) return make(Tok::Or, start);
-            fail(start, "unexpected character '|' (did you mean '||' or 'or'?)");
+            fail(start, msg(M::UnexpectedBar));
         case '\'':
         case '"': return quoted(c, c);
         default: break;
@@ -251,9 +309,9 @@ private:
         if (isDigit(c) || (c == '.' && isDigit(charAt(m_pos + 1)))) return number();
         if (isIdentStart(c)) return word();
         if (cp >= 0x80)
-            fail(start, "unexpected character '" + std::string(m_text.substr(start, len)) + "' (text goes in quotes, e.g. '湖西')");
-        if (cp < 0x20 || cp == 0x7F) fail(start, "unexpected control character " + hexByte(m_text[start]));
-        fail(start, "unexpected character '" + std::string(1, c) + "'");
+            fail(start, msg(M::UnexpectedCharQuote, {plain("'" + std::string(m_text.substr(start, len)) + "'")}));
+        if (cp < 0x20 || cp == 0x7F) fail(start, msg(M::UnexpectedControl, {plain(hexByte(m_text[start]))}));
+        fail(start, msg(M::UnexpectedChar, {plain("'" + std::string(1, c) + "'")}));
     }
 
     /// A quoted text; a doubled quote inside stands for one (SQL style). Curly quotes close with
@@ -266,7 +324,7 @@ private:
         std::string value;
         while (true) {
             if (m_pos >= m_text.size())
-                fail(start, "the text starting here has no closing quote");
+                fail(start, msg(M::UnclosedQuote));
             char32_t cp = 0;
             std::size_t len = 1;
             charAt(m_pos, &cp, &len);
@@ -307,14 +365,14 @@ private:
             std::size_t end = m_pos;
             while (end < m_text.size() && (isIdentChar(m_text[end]) || m_text[end] == '.')) ++end;
             const std::string word(m_text.substr(start, end - start));
-            fail(start, quoteForMessage(word) + " is not a number (text goes in quotes: " + quoteForMessage(word) + ")");
+            fail(start, msg(M::NotANumber, {plain(quoteForMessage(word))}));
         }
         const std::string_view lexeme = m_text.substr(start, m_pos - start);
         Token t = make(Tok::Number, start);
         // from_chars does not take a leading '.'.
         const std::string digits = lexeme.front() == '.' ? "0" + std::string(lexeme) : std::string(lexeme);
         const auto value = readNumber(digits);
-        if (!value) fail(start, "the number " + quoteForMessage(lexeme) + " is out of range");
+        if (!value) fail(start, msg(M::NumberOutOfRange, {plain(quoteForMessage(lexeme))}));
         t.number = *value;
         return t;
     }
@@ -353,9 +411,33 @@ std::size_t editDistance(std::string_view a, std::string_view b) {
 
 // ---- FilterError -------------------------------------------------------------------------------
 
-FilterError::FilterError(std::size_t column, std::string detail)
-    : InputError(column > 0 ? "filter, column " + std::to_string(column) + ": " + detail : "filter: " + detail),
-      m_column(column), m_detail(std::move(detail)) {}
+std::string FilterMessage::english() const {
+    if (literal) return text;
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 1 < text.size() && text[i + 1] >= '1' && text[i + 1] <= '9') {
+            const auto k = static_cast<std::size_t>(text[i + 1] - '1');
+            if (k < args.size()) out += args[k].english();
+            ++i;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+const std::vector<std::string>& filterMessageTemplates() {
+    static const std::vector<std::string> all{
+#define GRIDATLAS_FILTER_TEMPLATE(id, text) text,
+        GRIDATLAS_FILTER_MESSAGES(GRIDATLAS_FILTER_TEMPLATE)
+#undef GRIDATLAS_FILTER_TEMPLATE
+    };
+    return all;
+}
+
+FilterError::FilterError(std::size_t column, FilterMessage message)
+    : InputError(column > 0 ? "filter, column " + std::to_string(column) + ": " + message.english() : "filter: " + message.english()),
+      m_column(column), m_message(std::move(message)), m_detail(m_message.english()) {}
 
 // ---- Parser ------------------------------------------------------------------------------------
 
@@ -367,12 +449,12 @@ public:
     void run() {
         m_tokens = Lexer(m_text).run();
         parseOr(0);
-        if (peek().kind != Tok::End) fail(peek(), "expected 'and', 'or' or end of text but found " + describeToken(peek()));
+        if (peek().kind != Tok::End) fail(peek(), msg(M::ExpectedEnd, {describeToken(peek())}));
     }
 
 private:
-    [[noreturn]] void fail(const Token& at, const std::string& detail) const {
-        throw FilterError(columnOf(m_text, at.offset), detail);
+    [[noreturn]] void fail(const Token& at, FilterMessage message) const {
+        throw FilterError(columnOf(m_text, at.offset), std::move(message));
     }
 
     const Token& peek() const { return m_tokens[m_pos]; }
@@ -383,13 +465,13 @@ private:
     }
     std::string spelling(const Token& t) const { return std::string(m_text.substr(t.offset, t.length)); }
 
-    std::string describeToken(const Token& t) const {
+    FilterMessage describeToken(const Token& t) const {
         switch (t.kind) {
-        case Tok::End: return "end of text";
-        case Tok::Ident: return "the word " + quoteForMessage(t.text);
-        case Tok::Number: return "the number " + spelling(t);
-        case Tok::String: return "the text " + quoteForMessage(t.text);
-        default: return "'" + spelling(t) + "'";
+        case Tok::End: return msg(M::TokEnd);
+        case Tok::Ident: return msg(M::TokWord, {plain(quoteForMessage(t.text))});
+        case Tok::Number: return msg(M::TokNumber, {plain(spelling(t))});
+        case Tok::String: return msg(M::TokText, {plain(quoteForMessage(t.text))});
+        default: return plain("'" + spelling(t) + "'");
         }
     }
 
@@ -400,7 +482,7 @@ private:
 
     void enter(const Token& at, int depth) const {
         if (depth > m_limits.maxDepth)
-            fail(at, "nested too deeply (at most " + std::to_string(m_limits.maxDepth) + " levels of parentheses and 'not')");
+            fail(at, msg(M::TooDeep, {plain(std::to_string(m_limits.maxDepth))}));
     }
 
     std::uint32_t parseOr(int depth) {
@@ -449,13 +531,12 @@ private:
             enter(open, depth + 1);
             const std::uint32_t inner = parseOr(depth + 1);
             if (peek().kind != Tok::RParen)
-                fail(peek(), "expected 'and', 'or' or ')' to close the '(' at column " + std::to_string(columnOf(m_text, open.offset)) +
-                                 " but found " + describeToken(peek()));
+                fail(peek(), msg(M::ExpectedClose, {plain(std::to_string(columnOf(m_text, open.offset))), describeToken(peek())}));
             take();
             return inner;
         }
         if (t.kind == Tok::Ident) return parsePredicate();
-        fail(t, "expected a field name, 'not' or '(' but found " + describeToken(t));
+        fail(t, msg(M::ExpectedField, {describeToken(t)}));
     }
 
     std::size_t lookupField(const Token& t) const {
@@ -471,10 +552,10 @@ private:
             const std::size_t d = editDistance(t.text, f.name);
             if (d < bestDistance) bestDistance = d, best = f.name;
         }
-        std::string detail = "unknown field " + quoteForMessage(t.text);
-        if (!best.empty() && bestDistance <= std::max<std::size_t>(1, best.size() / 3)) detail += "; did you mean '" + best + "'?";
-        detail += list.empty() ? " (no fields)" : " (fields: " + list + ")";
-        fail(t, detail);
+        if (list.empty()) fail(t, msg(M::UnknownFieldNoFields, {plain(quoteForMessage(t.text))}));
+        if (!best.empty() && bestDistance <= std::max<std::size_t>(1, best.size() / 3))
+            fail(t, msg(M::UnknownFieldDidYouMean, {plain(quoteForMessage(t.text)), plain("'" + best + "'"), plain(list)}));
+        fail(t, msg(M::UnknownField, {plain(quoteForMessage(t.text)), plain(list)}));
     }
 
     bool isNumeric(std::size_t field) const {
@@ -491,7 +572,7 @@ private:
         case Tok::False: lit.value = std::int64_t{0}; break;
         case Tok::Minus: {
             const Token& n = take();
-            if (n.kind != Tok::Number) fail(n, "expected a number after '-' but found " + describeToken(n));
+            if (n.kind != Tok::Number) fail(n, msg(M::ExpectedNumberAfterMinus, {describeToken(n)}));
             if (const auto* i = std::get_if<std::int64_t>(&n.number)) lit.value = -*i; // |i| <= INT64_MAX: no overflow
             else lit.value = -std::get<double>(n.number);
             break;
@@ -501,16 +582,15 @@ private:
             if (isNumeric(field)) {
                 const auto n = readNumber(t.text);
                 if (!n)
-                    fail(t, "field '" + m_fields[field].name + "' holds numbers, but " + quoteForMessage(t.text) + " is not a number");
+                    fail(t, msg(M::FieldHoldsNumbers, {plain("'" + m_fields[field].name + "'"), plain(quoteForMessage(t.text))}));
                 lit.value = *n;
             }
             break;
         case Tok::Null:
-            fail(t, "NULL is not a value to compare with; use 'is null' or 'is not null'");
+            fail(t, msg(M::NullNotAValue));
         case Tok::Ident:
-            fail(t, "expected a value after '" + spelling(after) + "' but found " + describeToken(t) + " (text goes in quotes: " +
-                        quoteForMessage(t.text) + ")");
-        default: fail(t, "expected a value after '" + spelling(after) + "' but found " + describeToken(t));
+            fail(t, msg(M::ExpectedValueQuote, {plain("'" + spelling(after) + "'"), describeToken(t), plain(quoteForMessage(t.text))}));
+        default: fail(t, msg(M::ExpectedValue, {plain("'" + spelling(after) + "'"), describeToken(t)}));
         }
         if (const auto* s = std::get_if<std::string>(&lit.value)) {
             lit.text = *s;
@@ -525,7 +605,7 @@ private:
     Literal parsePattern(const Token& after) {
         const Token& t = take();
         if (t.kind != Tok::String)
-            fail(t, "expected a text in quotes after '" + spelling(after) + "' but found " + describeToken(t));
+            fail(t, msg(M::ExpectedText, {plain("'" + spelling(after) + "'"), describeToken(t)}));
         Literal lit;
         lit.value = t.text;
         lit.text = t.text;
@@ -552,10 +632,9 @@ private:
             n.op = opTok.kind == Tok::Eq ? Op::Eq : opTok.kind == Tok::Ne ? Op::Ne : opTok.kind == Tok::Lt ? Op::Lt
                  : opTok.kind == Tok::Le ? Op::Le : opTok.kind == Tok::Gt ? Op::Gt : Op::Ge;
             if (peek().kind == Tok::Null) {
-                const std::string hint = n.op == Op::Eq ? "use '" + fieldTok.text + " is null'"
-                                       : n.op == Op::Ne ? "use '" + fieldTok.text + " is not null'"
-                                                        : "use 'is null' or 'is not null'";
-                fail(peek(), "nothing equals NULL, not even NULL; " + hint);
+                if (n.op == Op::Eq) fail(peek(), msg(M::NullEqualsUseIsNull, {plain(fieldTok.text)}));
+                if (n.op == Op::Ne) fail(peek(), msg(M::NullEqualsUseIsNotNull, {plain(fieldTok.text)}));
+                fail(peek(), msg(M::NullCompare));
             }
             n.values.push_back(parseValue(opTok, field));
             break;
@@ -569,7 +648,7 @@ private:
                 n.negated = true;
                 const Tok k = peek().kind;
                 if (k != Tok::Like && k != Tok::In && k != Tok::Contains)
-                    fail(peek(), "expected 'like', 'in' or 'contains' after '" + fieldTok.text + " not' but found " + describeToken(peek()));
+                    fail(peek(), msg(M::ExpectedAfterNot, {plain(fieldTok.text), describeToken(peek())}));
             }
             const Token& opTok = take();
             if (opTok.kind == Tok::Like) {
@@ -580,13 +659,13 @@ private:
                 n.values.push_back(parsePattern(opTok));
             } else {
                 n.kind = Kind::In;
-                if (peek().kind != Tok::LParen) fail(peek(), "expected '(' after 'in' but found " + describeToken(peek()));
+                if (peek().kind != Tok::LParen) fail(peek(), msg(M::ExpectedParenAfterIn, {describeToken(peek())}));
                 const Token* after = &take();
                 while (true) {
-                    if (peek().kind == Tok::Null) fail(peek(), "NULL cannot be in a list after 'in'; use 'is null'");
+                    if (peek().kind == Tok::Null) fail(peek(), msg(M::NullInList));
                     n.values.push_back(parseValue(*after, field));
                     if (peek().kind == Tok::RParen) break;
-                    if (peek().kind != Tok::Comma) fail(peek(), "expected ',' or ')' in the list after 'in' but found " + describeToken(peek()));
+                    if (peek().kind != Tok::Comma) fail(peek(), msg(M::ExpectedCommaInList, {describeToken(peek())}));
                     after = &take();
                 }
                 take();
@@ -601,7 +680,7 @@ private:
                 n.negated = true;
             }
             if (peek().kind != Tok::Null)
-                fail(peek(), std::string("expected 'null' after '") + (n.negated ? "is not" : "is") + "' but found " + describeToken(peek()));
+                fail(peek(), msg(n.negated ? M::ExpectedNullAfterIsNot : M::ExpectedNullAfterIs, {describeToken(peek())}));
             take();
             break;
         }
@@ -612,8 +691,7 @@ private:
         case Tok::LParen:
         case Tok::True:
         case Tok::False:
-            fail(t, "expected an operator after '" + fieldTok.text + "' (=, !=, <, <=, >, >=, like, in, contains, is null) but found " +
-                        describeToken(t));
+            fail(t, msg(M::ExpectedOperator, {plain("'" + fieldTok.text + "'"), describeToken(t)}));
         default:
             n.kind = Kind::Truthy; // a bare field: true when not zero and not empty
             break;
@@ -632,7 +710,7 @@ private:
 Filter Filter::parse(std::string_view text, const std::vector<Field>& fields, const FilterLimits& limits) {
     // Checked before lexing so a huge paste costs one pass; four bytes per character at most.
     if (text.size() > 4 * limits.maxLength || utf8Length(text) > limits.maxLength)
-        throw FilterError(0, "too long (" + std::to_string(utf8Length(text)) + " characters; at most " + std::to_string(limits.maxLength) + ")");
+        throw FilterError(0, msg(M::TooLong, {plain(std::to_string(utf8Length(text))), plain(std::to_string(limits.maxLength))}));
     Filter f;
     for (const auto& field : fields) f.m_fieldNames.push_back(field.name);
     Parser(text, fields, limits, f).run();

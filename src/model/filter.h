@@ -22,16 +22,33 @@ namespace gridatlas::model {
 
 /// A filter that does not parse or names an unknown field:
 /// "filter, column 12: expected a value after '>=' but found end of text".
+/// A filter message with its parts kept apart, so the viewer can translate it: `text` is an
+/// English template with %1, %2... filled from `args`, or, when `literal`, text shown as it is
+/// (a field name, a value the user typed).
+struct FilterMessage {
+    std::string text;
+    std::vector<FilterMessage> args;
+    bool literal = false;
+    /// The message in English, templates filled.
+    [[nodiscard]] std::string english() const;
+};
+
+/// Every template the parser uses, each once (translation tables list them all; a test checks).
+const std::vector<std::string>& filterMessageTemplates();
+
 class FilterError : public InputError {
 public:
     /// `column` is 1-based in characters (code points); 0 when the error is about the whole text.
-    FilterError(std::size_t column, std::string detail);
+    FilterError(std::size_t column, FilterMessage message);
     [[nodiscard]] std::size_t column() const { return m_column; }
-    /// The message without the "filter, column N: " prefix (for a label beside the input).
+    /// The message in English without the "filter, column N: " prefix (for a label beside the input).
     [[nodiscard]] const std::string& detail() const { return m_detail; }
+    /// The message in parts, for translation.
+    [[nodiscard]] const FilterMessage& message() const { return m_message; }
 
 private:
     std::size_t m_column;
+    FilterMessage m_message;
     std::string m_detail;
 };
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <string>
@@ -46,7 +47,7 @@ FilterError errorOf(const std::string& text, const FilterLimits& limits = {}) {
         return e;
     }
     ADD_FAILURE() << "'" << text << "' parsed but should not";
-    return FilterError(0, "");
+    return FilterError(0, FilterMessage{});
 }
 
 } // namespace
@@ -350,4 +351,25 @@ TEST(Filter, RandomInputEitherParsesOrFailsCleanly) {
         }
     }
     EXPECT_GT(parsed, 50);
+}
+
+// Messages keep their parts apart for translation: the template is one of the listed ones, the
+// user's own words are literal arguments, and the English text is the template filled.
+TEST(Filter, MessagesAreTemplatesWithLiteralArguments) {
+    const auto& templates = filterMessageTemplates();
+    const FilterError e = errorOf("floors = ");
+    const FilterMessage& m = e.message();
+    EXPECT_FALSE(m.literal);
+    EXPECT_NE(std::find(templates.begin(), templates.end(), m.text), templates.end()) << m.text;
+    ASSERT_EQ(m.args.size(), 2u);
+    EXPECT_TRUE(m.args[0].literal);
+    EXPECT_EQ(m.args[0].text, "'='");
+    EXPECT_FALSE(m.args[1].literal); // "end of text" is translated too
+    EXPECT_EQ(e.detail(), "expected a value after '=' but found end of text");
+    const FilterError u = errorOf("flors = 3");
+    EXPECT_EQ(u.message().args.at(1).text, "'floors'");
+    EXPECT_NE(u.detail().find("did you mean 'floors'?"), std::string::npos) << u.detail();
+    // Each template is listed once.
+    std::set<std::string> unique(templates.begin(), templates.end());
+    EXPECT_EQ(unique.size(), templates.size());
 }

@@ -2,6 +2,199 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>FilterMessage</name>
+    <message>
+        <location filename="../filter_messages.cpp" line="11"/>
+        <source>internal error: the lexer did not advance</source>
+        <translation>内部错误：词法分析没有前进</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="12"/>
+        <source>the text is not valid UTF-8 (byte %1)</source>
+        <translation>文本不是有效的 UTF-8（字节 %1）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="13"/>
+        <source>unexpected character &apos;&amp;&apos; (did you mean &apos;&amp;&amp;&apos; or &apos;and&apos;?)</source>
+        <translation>意外的字符“&amp;”（是否想写“&amp;&amp;”或 and？）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="14"/>
+        <source>unexpected character &apos;|&apos; (did you mean &apos;||&apos; or &apos;or&apos;?)</source>
+        <translation>意外的字符“|”（是否想写“||”或 or？）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="15"/>
+        <source>unexpected character %1 (text goes in quotes, e.g. &apos;湖西&apos;)</source>
+        <translation>意外的字符 %1（文字请加引号，例如 '湖西'）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="16"/>
+        <source>unexpected control character %1</source>
+        <translation>意外的控制字符 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="17"/>
+        <source>unexpected character %1</source>
+        <translation>意外的字符 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="18"/>
+        <source>the text starting here has no closing quote</source>
+        <translation>从此处开始的文字缺少结束引号</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="19"/>
+        <source>%1 is not a number (text goes in quotes: %1)</source>
+        <translation>%1 不是数字（文字请加引号：%1）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="20"/>
+        <source>the number %1 is out of range</source>
+        <translation>数字 %1 超出范围</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="21"/>
+        <source>expected &apos;and&apos;, &apos;or&apos; or end of text but found %1</source>
+        <translation>此处应为 and、or 或结束，却是 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="22"/>
+        <source>nested too deeply (at most %1 levels of parentheses and &apos;not&apos;)</source>
+        <translation>嵌套过深（括号与 not 最多 %1 层）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="23"/>
+        <source>expected &apos;and&apos;, &apos;or&apos; or &apos;)&apos; to close the &apos;(&apos; at column %1 but found %2</source>
+        <translation>此处应为 and、or 或“)”以闭合第 %1 列的“(”，却是 %2</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="24"/>
+        <source>expected a field name, &apos;not&apos; or &apos;(&apos; but found %1</source>
+        <translation>此处应为字段名、not 或“(”，却是 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="25"/>
+        <source>unknown field %1 (fields: %2)</source>
+        <translation>没有字段 %1（可用字段：%2）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="26"/>
+        <source>unknown field %1; did you mean %2? (fields: %3)</source>
+        <translation>没有字段 %1；是否想写 %2？（可用字段：%3）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="27"/>
+        <source>unknown field %1 (no fields)</source>
+        <translation>没有字段 %1（该表没有字段）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="28"/>
+        <source>expected a number after &apos;-&apos; but found %1</source>
+        <translation>“-”后应为数字，却是 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="29"/>
+        <source>field %1 holds numbers, but %2 is not a number</source>
+        <translation>字段 %1 是数值，而 %2 不是数字</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="30"/>
+        <source>NULL is not a value to compare with; use &apos;is null&apos; or &apos;is not null&apos;</source>
+        <translation>NULL 不能用来比较；请用 is null 或 is not null</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="31"/>
+        <source>expected a value after %1 but found %2 (text goes in quotes: %3)</source>
+        <translation>%1 后应为取值，却是 %2（文字请加引号：%3）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="32"/>
+        <source>expected a value after %1 but found %2</source>
+        <translation>%1 后应为取值，却是 %2</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="33"/>
+        <source>expected a text in quotes after %1 but found %2</source>
+        <translation>%1 后应为带引号的文字，却是 %2</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="34"/>
+        <source>nothing equals NULL, not even NULL; use &apos;%1 is null&apos;</source>
+        <translation>任何值都不等于 NULL（NULL 也不例外）；请用“%1 is null”</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="35"/>
+        <source>nothing equals NULL, not even NULL; use &apos;%1 is not null&apos;</source>
+        <translation>任何值都不等于 NULL（NULL 也不例外）；请用“%1 is not null”</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="36"/>
+        <source>nothing equals NULL, not even NULL; use &apos;is null&apos; or &apos;is not null&apos;</source>
+        <translation>任何值都不等于 NULL（NULL 也不例外）；请用 is null 或 is not null</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="37"/>
+        <source>expected &apos;like&apos;, &apos;in&apos; or &apos;contains&apos; after &apos;%1 not&apos; but found %2</source>
+        <translation>“%1 not”后应为 like、in 或 contains，却是 %2</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="38"/>
+        <source>expected &apos;(&apos; after &apos;in&apos; but found %1</source>
+        <translation>in 后应为“(”，却是 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="39"/>
+        <source>NULL cannot be in a list after &apos;in&apos;; use &apos;is null&apos;</source>
+        <translation>in 的列表中不能有 NULL；请用 is null</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="40"/>
+        <source>expected &apos;,&apos; or &apos;)&apos; in the list after &apos;in&apos; but found %1</source>
+        <translation>in 的列表中应为“,”或“)”，却是 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="41"/>
+        <source>expected &apos;null&apos; after &apos;is&apos; but found %1</source>
+        <translation>is 后应为 null，却是 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="42"/>
+        <source>expected &apos;null&apos; after &apos;is not&apos; but found %1</source>
+        <translation>is not 后应为 null，却是 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="43"/>
+        <source>expected an operator after %1 (=, !=, &lt;, &lt;=, &gt;, &gt;=, like, in, contains, is null) but found %2</source>
+        <translation>%1 后应为运算符（=、!=、&lt;、&lt;=、&gt;、&gt;=、like、in、contains、is null），却是 %2</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="44"/>
+        <source>too long (%1 characters; at most %2)</source>
+        <translation>过长（%1 个字符；最多 %2 个）</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="45"/>
+        <source>end of text</source>
+        <translation>结尾</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="46"/>
+        <source>the word %1</source>
+        <translation>词 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="47"/>
+        <source>the number %1</source>
+        <translation>数字 %1</translation>
+    </message>
+    <message>
+        <location filename="../filter_messages.cpp" line="48"/>
+        <source>the text %1</source>
+        <translation>文字 %1</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <location filename="../style_dialog.cpp" line="25"/>
@@ -12,87 +205,87 @@
 <context>
     <name>gridatlas::app::AttributeTableDock</name>
     <message>
-        <location filename="../attribute_table.cpp" line="318"/>
+        <location filename="../attribute_table.cpp" line="319"/>
         <source>Attribute table</source>
         <translation>属性表</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="347"/>
+        <location filename="../attribute_table.cpp" line="348"/>
         <source>Filter, e.g. floor &gt;= 10 and has_member</source>
         <translation>筛选，例如 floor &gt;= 10 and has_member</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="348"/>
+        <location filename="../attribute_table.cpp" line="349"/>
         <source>Compare fields with = != &lt; &lt;= &gt; &gt;=, like &apos;王%&apos;, in (&apos;501&apos;, &apos;502&apos;), contains &apos;湖西&apos;, is null, is not null; combine with and, or, not and parentheses. Text goes in quotes. Hover over a column header for its name in filters.</source>
         <translation>用 = != &lt; &lt;= &gt; &gt;=、like '王%'、in ('501', '502')、contains '湖西'、is null、is not null 比较字段；用 and、or、not 和括号组合。文字放在引号中。鼠标停在列标题上可看到筛选用的字段名。</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="358"/>
+        <location filename="../attribute_table.cpp" line="359"/>
         <source>Rows shown / rows in the layer</source>
         <translation>显示行数 / 图层总行数</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="405"/>
+        <location filename="../attribute_table.cpp" line="406"/>
         <source>Households</source>
         <translation>户数</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="406"/>
+        <location filename="../attribute_table.cpp" line="407"/>
         <source>Buildings</source>
         <translation>楼栋数</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="407"/>
+        <location filename="../attribute_table.cpp" line="408"/>
         <source>Grids</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="408"/>
+        <location filename="../attribute_table.cpp" line="409"/>
         <source>Service posts</source>
         <translation>服务站点</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="409"/>
+        <location filename="../attribute_table.cpp" line="410"/>
         <source>Streets</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="410"/>
+        <location filename="../attribute_table.cpp" line="411"/>
         <source>Units</source>
         <translation>单元数</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="411"/>
+        <location filename="../attribute_table.cpp" line="412"/>
         <source>Communities</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="509"/>
+        <location filename="../attribute_table.cpp" line="510"/>
         <source>Cannot load %1: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="549"/>
+        <location filename="../attribute_table.cpp" line="550"/>
         <source>Column %1: %2</source>
         <translation>第 %1 列：%2</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="706"/>
+        <location filename="../attribute_table.cpp" line="707"/>
         <source>Feature %1 is hidden by the filter</source>
         <translation>要素 %1 被筛选条件隐藏</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="722"/>
+        <location filename="../attribute_table.cpp" line="723"/>
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="730"/>
+        <location filename="../attribute_table.cpp" line="731"/>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="731"/>
+        <location filename="../attribute_table.cpp" line="732"/>
         <source>(working…)</source>
         <translation>（处理中…）</translation>
     </message>
@@ -100,102 +293,102 @@
 <context>
     <name>gridatlas::app::AttributeTableModel</name>
     <message>
-        <location filename="../attribute_table.cpp" line="186"/>
+        <location filename="../attribute_table.cpp" line="187"/>
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="187"/>
+        <location filename="../attribute_table.cpp" line="188"/>
         <source>Unit ID</source>
         <translation>单元编号</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="188"/>
+        <location filename="../attribute_table.cpp" line="189"/>
         <source>Building ID</source>
         <translation>楼栋编号</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="189"/>
+        <location filename="../attribute_table.cpp" line="190"/>
         <source>Community ID</source>
         <translation>社区编号</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="190"/>
+        <location filename="../attribute_table.cpp" line="191"/>
         <source>Grid ID</source>
         <translation>网格编号</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="191"/>
+        <location filename="../attribute_table.cpp" line="192"/>
         <source>Hardship</source>
         <translation>困难户</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="192"/>
+        <location filename="../attribute_table.cpp" line="193"/>
         <source>Minimum income</source>
         <translation>低保户</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="193"/>
+        <location filename="../attribute_table.cpp" line="194"/>
         <source>Elderly living alone</source>
         <translation>独居老人</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="194"/>
+        <location filename="../attribute_table.cpp" line="195"/>
         <source>Left-behind children</source>
         <translation>留守儿童</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="195"/>
+        <location filename="../attribute_table.cpp" line="196"/>
         <source>Vacant</source>
         <translation>空置</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="196"/>
+        <location filename="../attribute_table.cpp" line="197"/>
         <source>Has party member</source>
         <translation>家有党员</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="197"/>
+        <location filename="../attribute_table.cpp" line="198"/>
         <source>Disability</source>
         <translation>残疾人</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="198"/>
+        <location filename="../attribute_table.cpp" line="199"/>
         <source>Needs attention</source>
         <translation>关注事项</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="199"/>
+        <location filename="../attribute_table.cpp" line="200"/>
         <source>Flats per floor</source>
         <translation>每层户数</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="200"/>
+        <location filename="../attribute_table.cpp" line="201"/>
         <source>Street office</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="201"/>
+        <location filename="../attribute_table.cpp" line="202"/>
         <source>Street class</source>
         <translation>道路等级</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="202"/>
+        <location filename="../attribute_table.cpp" line="203"/>
         <source>Width (m)</source>
         <translation>宽度（米）</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="268"/>
+        <location filename="../attribute_table.cpp" line="269"/>
         <source>NULL</source>
         <translation>空</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="300"/>
+        <location filename="../attribute_table.cpp" line="301"/>
         <source>In filters: %1</source>
         <translation>筛选中使用：%1</translation>
     </message>
     <message>
-        <location filename="../attribute_table.cpp" line="301"/>
+        <location filename="../attribute_table.cpp" line="302"/>
         <source>Personal data: shown masked</source>
         <translation>个人信息：已脱敏显示</translation>
     </message>
