@@ -1,0 +1,295 @@
+#include "storage/coverage_data.h"
+
+#include <algorithm>
+#include <future>
+#include <limits>
+#include <numeric>
+
+#include "model/support/error.h"
+#include "model/support/feedback.h"
+#include "storage/atlas.h"
+#include "storage/connection.h"
+#include "storage/layer_cache.h"
+#include "storage/spatialite_blob.h"
+
+namespace gridatlas::storage {
+
+const CoveragePostType* CoverageData::postType(const std::string& type) const {
+    for (const auto& t : postTypes)
+        if (t.type == type) return &t;
+    return nullptr;
+}
+
+std::int32_t CoverageData::buildingIndex(std::int64_t id) const {
+    auto it = buildingById.find(id);
+    return it == buildingById.end() ? -1 : it->second;
+}
+
+std::int64_t CoverageData::householdIndex(std::int64_t id) const {
+    auto it = std::lower_bound(households.ids.begin(), households.ids.end(), id);
+    if (it == households.ids.end() || *it != id) return -1;
+    return it - households.ids.begin();
+}
+
+std::int64_t CoverageData::gridOf(std::size_t h) const {
+    const auto b = households.building[h];
+    return b < 0 ? 0 : buildings[static_cast<std::size_t>(b)].gridId;
+}
+
+std::int64_t CoverageData::communityOf(std::size_t h) const {
+    const auto b = households.building[h];
+    return b < 0 ? 0 : buildings[static_cast<std::size_t>(b)].communityId;
+}
+
+model::Vec2 CoverageData::doorOf(std::size_t h) const {
+    const auto u = households.unit[h];
+    if (u >= 0 && units[static_cast<std::size_t>(u)].entrance) return *units[static_cast<std::size_t>(u)].entrance;
+    return households.points[h];
+}
+
+namespace {
+
+/// A point from a POINT blob: the MBR in the header is the point itself (no full decode).
+model::Vec2 blobPoint(std::string_view blob, const char* table, std::int64_t id) {
+    const model::Rect r = blobBounds(blob);
+    if (r.xmin == r.xmax && r.ymin == r.ymax) return {r.xmin, r.ymin};
+    model::Geometry g;
+    decodeSpatialiteBlob(blob, g);
+    if (g.coords.empty()) throw StorageError(std::string(table) + " row " + std::to_string(id) + ": empty point geometry");
+    return g.coords.front();
+}
+
+std::int64_t intOrZero(const Statement& st, int col) { return st.isNull(col) ? 0 : st.columnInt(col); }
+
+/// Buildings, units, posts, post types, grids, communities (small tables) and optionally streets.
+void loadSmallTables(Atlas& atlas, CoverageData& d, const CoverageLoadOptions& options,
+                     std::unordered_map<std::int64_t, std::int32_t>& unitIndex) {
+    auto& c = atlas.connection();
+    d.srid = atlas.srid();
+    d.atlasName = atlas.info().name;
+    {
+        Statement st(c, "SELECT id, number, compound, grid_id, community_id, geom FROM buildings ORDER BY id");
+        model::Geometry g;
+        while (st.step()) {
+            CoverageBuilding b;
+            b.id = st.columnInt(0);
+            b.number = st.columnText(1);
+            b.compound = st.isNull(2) ? std::string() : st.columnText(2);
+            b.gridId = intOrZero(st, 3);
+            b.communityId = intOrZero(st, 4);
+            const auto blob = st.columnBlob(5);
+            if (!blob.empty()) {
+                if (options.footprints) {
+                    decodeSpatialiteBlob(blob, b.footprint);
+                    b.centroid = model::centroid(b.footprint);
+                } else {
+                    b.centroid = blobBounds(blob).center();
+                }
+            }
+            d.buildingById.emplace(b.id, static_cast<std::int32_t>(d.buildings.size()));
+            d.buildings.push_back(std::move(b));
+        }
+    }
+    {
+        Statement st(c, "SELECT id, building_id, geom FROM units ORDER BY id");
+        while (st.step()) {
+            CoverageUnit u;
+            u.id = st.columnInt(0);
+            u.building = d.buildingIndex(st.columnInt(1));
+            const auto blob = st.columnBlob(2);
+            if (!blob.empty()) u.entrance = blobPoint(blob, "units", u.id);
+            unitIndex.emplace(u.id, static_cast<std::int32_t>(d.units.size()));
+            d.units.push_back(u);
+        }
+    }
+    {
+        Statement st(c, "SELECT type, name_zh, name_en, radius_m, walk_minutes FROM post_types ORDER BY type");
+        while (st.step())
+            d.postTypes.push_back({st.columnText(0), st.columnText(1), st.columnText(2), st.columnDouble(3), st.columnDouble(4)});
+    }
+    {
+        Statement st(c, "SELECT id, name, type, community_id, building_id, geom, radius_m, walk_minutes FROM service_posts "
+                        "ORDER BY id");
+        while (st.step()) {
+            CoveragePost p;
+            p.id = st.columnInt(0);
+            p.name = st.columnText(1);
+            p.type = st.columnText(2);
+            p.communityId = intOrZero(st, 3);
+            p.buildingId = intOrZero(st, 4);
+            p.point = blobPoint(st.columnBlob(5), "service_posts", p.id);
+            if (!st.isNull(6)) p.radiusM = st.columnDouble(6);
+            if (!st.isNull(7)) p.walkMinutes = st.columnDouble(7);
+            d.posts.push_back(std::move(p));
+        }
+    }
+    {
+        Statement st(c, "SELECT id, code, name, community_id FROM grids ORDER BY id");
+        while (st.step()) d.grids.push_back({st.columnInt(0), st.columnText(1), st.columnText(2), st.columnInt(3)});
+    }
+    {
+        Statement st(c, "SELECT id, code, name FROM communities ORDER BY id");
+        while (st.step()) d.communities.push_back({st.columnInt(0), st.columnText(1), st.columnText(2), 0});
+    }
+    if (options.streets) {
+        Statement st(c, "SELECT id, class, geom FROM streets ORDER BY id");
+        model::Geometry g;
+        while (st.step()) {
+            CoverageStreet s;
+            s.id = st.columnInt(0);
+            s.streetClass = st.columnText(1);
+            decodeSpatialiteBlob(st.columnBlob(2), g);
+            // A LINESTRING column; multi-part lines (from other tools) become one street per part.
+            for (std::size_t r = 0; r < g.ringCount(); ++r) {
+                CoverageStreet part{s.id, s.streetClass, {}};
+                part.line.assign(g.coords.begin() + g.ringBegin(r), g.coords.begin() + g.ringEnds[r]);
+                if (part.line.size() >= 2) d.streets.push_back(std::move(part));
+            }
+        }
+    }
+}
+
+/// Disability and member households from the residents' partial indexes (no table scan).
+void applyResidentCategories(Atlas& atlas, CoverageData& d) {
+    auto& c = atlas.connection();
+    auto mark = [&](const char* sql, std::uint8_t bit) {
+        Statement st(c, sql);
+        while (st.step()) {
+            const auto i = d.householdIndex(st.columnInt(0));
+            if (i >= 0) d.households.categories[static_cast<std::size_t>(i)] |= bit;
+        }
+    };
+    mark("SELECT DISTINCT household_id FROM residents WHERE disability = 1", kCoverDisability);
+    mark("SELECT DISTINCT household_id FROM residents WHERE is_member = 1", kCoverMemberHousehold);
+}
+
+struct HouseholdPart {
+    CoverageHouseholds h;
+};
+
+HouseholdPart scanHouseholds(Connection& conn, std::int64_t lo, std::int64_t hi,
+                             const std::unordered_map<std::int64_t, std::int32_t>& unitIndex, const CoverageData& d,
+                             std::size_t reserve) {
+    HouseholdPart p;
+    auto& h = p.h;
+    h.ids.reserve(reserve);
+    h.points.reserve(reserve);
+    h.unit.reserve(reserve);
+    h.building.reserve(reserve);
+    h.categories.reserve(reserve);
+    Statement st(conn, "SELECT id, unit_id, hardship, minimum_income, elderly_alone, left_behind_children, vacant, geom "
+                       "FROM households WHERE id BETWEEN ? AND ? ORDER BY id");
+    st.bind(1, lo).bind(2, hi);
+    std::int64_t lastUnit = std::numeric_limits<std::int64_t>::min();
+    std::int32_t lastIndex = -1;
+    while (st.step()) {
+        const auto blob = st.columnBlob(7);
+        if (blob.empty()) continue;
+        const std::int64_t id = st.columnInt(0);
+        const std::int64_t unitId = st.columnInt(1);
+        if (unitId != lastUnit) { // households come in unit runs: one hash lookup per unit
+            auto it = unitIndex.find(unitId);
+            lastIndex = it == unitIndex.end() ? -1 : it->second;
+            lastUnit = unitId;
+        }
+        std::uint8_t cat = 0;
+        if (st.columnInt(2)) cat |= kCoverHardship;
+        if (st.columnInt(3)) cat |= kCoverMinimumIncome;
+        if (st.columnInt(4)) cat |= kCoverElderlyAlone;
+        if (st.columnInt(5)) cat |= kCoverLeftBehind;
+        if (st.columnInt(6)) cat |= kCoverVacant;
+        h.ids.push_back(id);
+        h.points.push_back(blobPoint(blob, "households", id));
+        h.unit.push_back(lastIndex);
+        h.building.push_back(lastIndex < 0 ? -1 : d.units[static_cast<std::size_t>(lastIndex)].building);
+        h.categories.push_back(cat);
+    }
+    return p;
+}
+
+void append(CoverageHouseholds& to, CoverageHouseholds&& from) {
+    to.ids.insert(to.ids.end(), from.ids.begin(), from.ids.end());
+    to.points.insert(to.points.end(), from.points.begin(), from.points.end());
+    to.unit.insert(to.unit.end(), from.unit.begin(), from.unit.end());
+    to.building.insert(to.building.end(), from.building.begin(), from.building.end());
+    to.categories.insert(to.categories.end(), from.categories.begin(), from.categories.end());
+}
+
+} // namespace
+
+std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const CoverageLoadOptions& options, Feedback* feedback) {
+    auto d = std::make_shared<CoverageData>();
+    std::unordered_map<std::int64_t, std::int32_t> unitIndex;
+    if (feedback) feedback->setProgress(0, "reading the atlas");
+    loadSmallTables(atlas, *d, options, unitIndex);
+    if (feedback) feedback->throwIfCancelled();
+
+    auto& c = atlas.connection();
+    const std::int64_t minId = c.queryInt("SELECT MIN(id) FROM households").value_or(0);
+    const std::int64_t maxId = c.queryInt("SELECT MAX(id) FROM households").value_or(0);
+    const std::int64_t mid = minId + (maxId - minId) / 2;
+    const auto n = static_cast<std::size_t>(std::max<std::int64_t>(0, maxId - minId + 1));
+    // The upper half on its own connection and thread: decoding costs about as much as SQLite.
+    auto upper = std::async(std::launch::async, [&, path = atlas.path()] {
+        Connection uc(path, OpenMode::ReadOnly);
+        return scanHouseholds(uc, mid + 1, maxId, unitIndex, *d, n / 2 + 16);
+    });
+    HouseholdPart lower;
+    try {
+        lower = scanHouseholds(c, std::numeric_limits<std::int64_t>::min(), mid, unitIndex, *d, n + 16);
+    } catch (...) {
+        upper.wait();
+        throw;
+    }
+    append(lower.h, std::move(upper.get().h));
+    d->households = std::move(lower.h);
+    if (feedback) feedback->throwIfCancelled();
+    if (options.residents) applyResidentCategories(atlas, *d);
+    if (feedback) feedback->setProgress(10, "atlas read");
+    return d;
+}
+
+std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const LayerSnapshot& layer,
+                                                     const CoverageLoadOptions& options, Feedback* feedback) {
+    auto d = std::make_shared<CoverageData>();
+    std::unordered_map<std::int64_t, std::int32_t> unitIndex;
+    loadSmallTables(atlas, *d, options, unitIndex);
+    if (feedback) feedback->throwIfCancelled();
+    auto col = [&](const char* name) {
+        const int k = layer.columnIndex(name);
+        if (k < 0) throw InputError("layer '" + layer.name() + "' has no column '" + name + "' (not a households layer)");
+        return k;
+    };
+    const int unitCol = col("unit_id");
+    const int flagCols[] = {col("hardship"), col("minimum_income"), col("elderly_alone"), col("left_behind_children"),
+                            col("vacant"), col("has_disability"), col("has_member")};
+    const std::uint8_t bits[] = {kCoverHardship, kCoverMinimumIncome, kCoverElderlyAlone,   kCoverLeftBehind,
+                                 kCoverVacant,   kCoverDisability,    kCoverMemberHousehold};
+    // The layer is in grid-cell order: sort by id so that lookups by id work.
+    std::vector<std::size_t> order(layer.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return layer.id(a) < layer.id(b); });
+    auto& h = d->households;
+    model::Geometry g;
+    for (std::size_t k : order) {
+        layer.geometry(k, g);
+        if (g.coords.empty()) continue;
+        h.ids.push_back(layer.id(k));
+        h.points.push_back(g.coords.front());
+        const auto unitValue = layer.value(k, unitCol);
+        const std::int64_t unitId = std::holds_alternative<std::int64_t>(unitValue) ? std::get<std::int64_t>(unitValue) : 0;
+        auto it = unitIndex.find(unitId);
+        const std::int32_t u = it == unitIndex.end() ? -1 : it->second;
+        h.unit.push_back(u);
+        h.building.push_back(u < 0 ? -1 : d->units[static_cast<std::size_t>(u)].building);
+        std::uint8_t cat = 0;
+        for (int f = 0; f < 7; ++f) {
+            const auto v = layer.value(k, flagCols[f]);
+            if (std::holds_alternative<std::int64_t>(v) && std::get<std::int64_t>(v) != 0) cat |= bits[f];
+        }
+        h.categories.push_back(cat);
+    }
+    return d;
+}
+
+} // namespace gridatlas::storage
