@@ -52,14 +52,14 @@ double number(const std::string& option, const std::string& text) {
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     if (text.empty() || *end != '\0' || !std::isfinite(v))
-        throw InputError("gridatlas-cli import-plan: --" + option + " '" + text + "' is not a number");
+        throw InputError("--" + option + " '" + text + "' is not a number");
     return v;
 }
 
 model::Vec2 point(const std::string& option, const std::string& text) {
     const auto comma = text.find(',');
     if (comma == std::string::npos)
-        throw InputError("gridatlas-cli import-plan: --" + option + " '" + text + "' is not X,Y (map metres, e.g. 560050,5495050)");
+        throw InputError("--" + option + " '" + text + "' is not X,Y (map metres, e.g. 560050,5495050)");
     return {number(option, text.substr(0, comma)), number(option, text.substr(comma + 1))};
 }
 
@@ -83,20 +83,20 @@ int runImportPlan(const ArgList& argv) {
     const bool fit = args.flag("fit");
     const bool given = args.value("scale") || args.value("rotation") || args.value("anchor");
     if (generate && (fit || given || args.value("layer") || args.value("encoding")))
-        throw InputError("gridatlas-cli import-plan: --generate draws the plan itself; it takes no drawing, placement or layer options");
-    if (!generate && args.value("flats")) throw InputError("gridatlas-cli import-plan: --flats goes with --generate");
+        throw InputError("--generate draws the plan itself; it takes no drawing, placement or layer options");
+    if (!generate && args.value("flats")) throw InputError("--flats goes with --generate");
     if (fit && (args.value("rotation") || args.value("anchor")))
-        throw InputError("gridatlas-cli import-plan: give --fit or --rotation/--anchor, not both (--scale may go with --fit)");
+        throw InputError("give --fit or --rotation/--anchor, not both (--scale may go with --fit)");
     std::string planPath;
     if (generate) {
         if (!args.positional().empty())
-            throw InputError("gridatlas-cli import-plan: --generate takes no drawing, but got '" + args.positional().front() + "'");
+            throw InputError("--generate takes no drawing, but got '" + args.positional().front() + "'");
     } else {
         if (args.positional().size() != 1)
-            throw InputError("gridatlas-cli import-plan: give one drawing (plan.dxf or plan.geojson), or --generate");
+            throw InputError("give one drawing (plan.dxf or plan.geojson), or --generate");
         planPath = args.positional().front();
         if (!fit && !args.value("anchor"))
-            throw InputError("gridatlas-cli import-plan: place the drawing with --scale S --rotation DEG --anchor X,Y, or --fit");
+            throw InputError("place the drawing with --scale S --rotation DEG --anchor X,Y, or --fit");
     }
 
     auto atlas = storage::Atlas::open(atlasPath, storage::OpenMode::ReadWrite);
@@ -126,7 +126,7 @@ int runImportPlan(const ArgList& argv) {
         o.dryRun = args.flag("dry-run");
         if (auto s = args.value("scale")) {
             o.scale = number("scale", *s);
-            if (!(*o.scale > 0)) throw InputError("gridatlas-cli import-plan: --scale " + *s + " must be above 0");
+            if (!(*o.scale > 0)) throw InputError("--scale " + *s + " must be above 0");
         }
         if (auto rot = args.value("rotation")) o.rotationDeg = number("rotation", *rot);
         if (auto a = args.value("anchor")) o.anchor = point("anchor", *a);

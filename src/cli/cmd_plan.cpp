@@ -127,21 +127,21 @@ int runPlan(const ArgList& argv) {
     const std::string atlasPath = args.required("atlas");
     const std::string buildingText = args.required("building");
     const std::string outPath = args.required("out");
-    if (!args.positional().empty()) throw InputError("gridatlas-cli plan: unexpected argument '" + args.positional().front() + "'");
+    if (!args.positional().empty()) throw InputError("unexpected argument '" + args.positional().front() + "'");
     (void)render::outputFormatOf(outPath); // a wrong extension fails before any work
     render::FloorPlanChartOptions options;
     if (auto dpi = args.integer("dpi", 36, 1200)) options.dpi = static_cast<double>(*dpi);
     if (auto page = args.value("page")) {
         if (*page == "A4" || *page == "a4") options.page = render::PageSize::A4;
         else if (*page == "A3" || *page == "a3") options.page = render::PageSize::A3;
-        else throw InputError("gridatlas-cli plan: --page '" + *page + "' is not A4 or A3");
+        else throw InputError("--page '" + *page + "' is not A4 or A3");
     }
-    if (args.flag("landscape") && args.flag("portrait")) throw InputError("gridatlas-cli plan: give --landscape or --portrait, not both");
+    if (args.flag("landscape") && args.flag("portrait")) throw InputError("give --landscape or --portrait, not both");
     if (args.flag("landscape")) options.orientation = render::PageOrientation::Landscape;
     if (args.flag("portrait")) options.orientation = render::PageOrientation::Portrait;
     if (auto date = args.value("date")) {
         options.date = QDate::fromString(QString::fromStdString(*date), Qt::ISODate);
-        if (!options.date.isValid()) throw InputError("gridatlas-cli plan: --date '" + *date + "' is not a date (YYYY-MM-DD)");
+        if (!options.date.isValid()) throw InputError("--date '" + *date + "' is not a date (YYYY-MM-DD)");
     }
     std::optional<int> floor;
     if (auto f = args.integer("floor", -20, 200)) floor = static_cast<int>(*f);
@@ -153,7 +153,7 @@ int runPlan(const ArgList& argv) {
     const storage::BuildingTable table = storage::loadBuildingTable(*atlas, building.id);
     const storage::FloorPlan plan = storage::loadFloorPlan(*atlas, building.id);
     if (floor && plan.rooms.empty())
-        throw InputError("gridatlas-cli plan: --floor " + std::to_string(*floor) + ": building " + building.number +
+        throw InputError("--floor " + std::to_string(*floor) + ": building " + building.number +
                          " has no drawn plan (import one with gridatlas-cli import-plan)");
     const render::FloorPlanChartData data = chartData(*atlas, table, plan, floor, reveal);
     const auto result = render::writeFloorPlanChart(data, outPath, options);

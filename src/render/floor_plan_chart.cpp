@@ -107,7 +107,8 @@ QSizeF floorPlanPageMm(const FloorPlanChartData& data, const FloorPlanChartOptio
     const PageSize size = options.page.value_or(PageSize::A3);
     PageOrientation o = PageOrientation::Landscape;
     if (options.orientation) o = *options.orientation;
-    else if (data.drawings.empty() && data.floors.size() > 2 * static_cast<std::size_t>(std::max(1, data.columns()))) o = PageOrientation::Portrait;
+    else if (data.drawings.empty() && data.columns() > 0 && data.floors.size() > 2 * static_cast<std::size_t>(data.columns()))
+        o = PageOrientation::Portrait;
     const QSizeF portrait = size == PageSize::A4 ? QSizeF(210, 297) : QSizeF(297, 420);
     return o == PageOrientation::Portrait ? portrait : portrait.transposed();
 }
@@ -412,6 +413,14 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
         drawCentred(painter, fhead, QRectF(px(x0), px(ty), px(floorW), px(headerH)).center(), QStringLiteral("合计"));
         painter.setPen(data.total.members > 0 ? kMemberRed : kInk);
         drawCentred(painter, fhead, QRectF(px(x0 + floorW + cw * columns), px(ty), px(countW), px(headerH)).center(), countText(data.total));
+    }
+
+    if (columns == 0 || rows == 0) {
+        // A building without units or households (a shop, a school) has no building table.
+        const TextFace fnote(12.0 * ts, false, dpi, device);
+        painter.setPen(kMuted);
+        drawCentred(painter, fnote, QPointF(px(tableArea.center().x()), px(tableArea.top() + 30.0 * ts)),
+                    QStringLiteral("该楼栋没有单元和住户记录，无楼盘表"));
     }
 
     // Drawn floors, stacked on the right.
