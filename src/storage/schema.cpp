@@ -336,6 +336,37 @@ SELECT h.ROWID AS rowid, h.id AS id, h.unit_id AS unit_id, u.building_id AS buil
         EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.disability = 1)) AS vulnerable,
        h.geom AS geom
 FROM households h JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id;
+CREATE TABLE grid_plans (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE CONSTRAINT grid_plan_name_nonempty CHECK (length(name) > 0),
+  kind         TEXT NOT NULL CONSTRAINT grid_plan_kind_known CHECK (kind IN ('saved', 'proposal')),
+  created_at   TEXT NOT NULL,
+  community_id INTEGER REFERENCES communities(id) ON DELETE CASCADE,
+  note         TEXT
+);
+CREATE TABLE grid_plan_grids (
+  plan_id           INTEGER NOT NULL REFERENCES grid_plans(id) ON DELETE CASCADE,
+  code              TEXT NOT NULL,
+  name              TEXT NOT NULL,
+  community_id      INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+  target_households INTEGER,
+  geom              BLOB NOT NULL,
+  PRIMARY KEY (plan_id, code)
+);
+CREATE TABLE grid_plan_staff (
+  plan_id INTEGER NOT NULL REFERENCES grid_plans(id) ON DELETE CASCADE,
+  code    TEXT NOT NULL,
+  role    TEXT NOT NULL,
+  name    TEXT NOT NULL,
+  phone   TEXT,
+  PRIMARY KEY (plan_id, code, role)
+);
+CREATE TABLE grid_plan_buildings (
+  plan_id     INTEGER NOT NULL REFERENCES grid_plans(id) ON DELETE CASCADE,
+  building_id INTEGER NOT NULL REFERENCES buildings(id) ON DELETE CASCADE,
+  code        TEXT NOT NULL,
+  PRIMARY KEY (plan_id, building_id)
+);
 )SQL";
 
 void seedPostTypes(Connection& conn) {

@@ -1,0 +1,519 @@
+#include "storage/grid_propose.h"
+
+#include <geos_c.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "model/support/error.h"
+#include "model/support/feedback.h"
+#include "storage/atlas.h"
+#include "storage/connection.h"
+#include "storage/grid_geos.h"
+#include "storage/spatialite_blob.h"
+
+namespace gridatlas::storage {
+
+namespace {
+
+using model::Geometry;
+using model::Vec2;
+
+/// An indivisible piece: a compound, or a building of a compound too large for one grid.
+struct Piece {
+    std::vector<std::size_t> buildings; ///< indices into input.buildings
+    int households = 0;
+    Vec2 centre;
+    std::string label; ///< for messages
+};
+
+bool segmentsCross(Vec2 a, Vec2 b, Vec2 c, Vec2 d) {
+    auto orient = [](Vec2 p, Vec2 q, Vec2 r) { return (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x); };
+    const double d1 = orient(c, d, a), d2 = orient(c, d, b), d3 = orient(a, b, c), d4 = orient(a, b, d);
+    return ((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0));
+}
+
+class Partitioner {
+public:
+    Partitioner(const ProposalInput& in, const ProposalOptions& opt) : m_in(in), m_opt(opt) {
+        for (const auto& s : in.streets) m_streetBoxes.push_back(s.bounds());
+    }
+
+    /// Splits `pieces` into `k` groups, appended to `out`.
+    void split(std::vector<Piece> pieces, int k, std::vector<std::vector<Piece>>& out) {
+        if (k <= 1 || pieces.size() <= 1) {
+            out.push_back(std::move(pieces));
+            return;
+        }
+        const int k1 = k / 2;
+        const int total = std::accumulate(pieces.begin(), pieces.end(), 0, [](int s, const Piece& p) { return s + p.households; });
+        const double share = static_cast<double>(total) * k1 / k;
+        model::Rect box;
+        for (const auto& p : pieces) box.expand(p.centre);
+
+        struct Cut {
+            double cost = std::numeric_limits<double>::infinity();
+            int axis = 0;
+            std::size_t index = 0;
+        } best;
+        std::vector<std::size_t> order(pieces.size());
+        std::vector<std::size_t> bestOrder;
+        // Axes: x, y and the two diagonals; the longer extent is preferred for compact grids.
+        const double dirs[4][2] = {{1, 0}, {0, 1}, {0.7071067811865476, 0.7071067811865476}, {0.7071067811865476, -0.7071067811865476}};
+        double extent[4];
+        for (int a = 0; a < 4; ++a) {
+            double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+            for (const auto& p : pieces) {
+                const double v = p.centre.x * dirs[a][0] + p.centre.y * dirs[a][1];
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+            extent[a] = hi - lo;
+        }
+        const double maxExtent = std::max({extent[0], extent[1], extent[2], extent[3], 1.0});
+        for (int a = 0; a < 4; ++a) {
+            std::iota(order.begin(), order.end(), 0);
+            std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+                const double vi = pieces[i].centre.x * dirs[a][0] + pieces[i].centre.y * dirs[a][1];
+                const double vj = pieces[j].centre.x * dirs[a][0] + pieces[j].centre.y * dirs[a][1];
+                return vi != vj ? vi < vj : i < j;
+            });
+            int prefix = 0;
+            for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+                prefix += pieces[order[i]].households;
+                const double imbalance = std::abs(prefix - share) / m_opt.target;
+                if (imbalance > 0.5) {
+                    if (prefix > share) break;
+                    continue;
+                }
+                double cost = imbalance + 0.15 * (1.0 - extent[a] / maxExtent);
+                if (a >= 2) cost += 0.02; // axis cuts read better on a map
+                if (m_opt.respectStreets && !crossesStreet(pieces[order[i]].centre, pieces[order[i + 1]].centre))
+                    cost += 0.08;
+                if (cost < best.cost) {
+                    best = {cost, a, i + 1};
+                    bestOrder = order;
+                }
+            }
+        }
+        if (bestOrder.empty()) {
+            // Every cut is badly unbalanced (one huge piece): cut at the balance point on x.
+            std::iota(order.begin(), order.end(), 0);
+            std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return pieces[i].centre.x < pieces[j].centre.x; });
+            int prefix = 0;
+            std::size_t idx = 1;
+            double bestGap = std::numeric_limits<double>::infinity();
+            for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+                prefix += pieces[order[i]].households;
+                if (std::abs(prefix - share) < bestGap) {
+                    bestGap = std::abs(prefix - share);
+                    idx = i + 1;
+                }
+            }
+            bestOrder = order;
+            best.index = idx;
+        }
+        std::vector<Piece> left, right;
+        int leftHouseholds = 0;
+        for (std::size_t i = 0; i < bestOrder.size(); ++i) {
+            if (i < best.index) {
+                leftHouseholds += pieces[bestOrder[i]].households;
+                left.push_back(std::move(pieces[bestOrder[i]]));
+            } else {
+                right.push_back(std::move(pieces[bestOrder[i]]));
+            }
+        }
+        // Re-balance the grid counts to what each side actually holds.
+        int kl = std::clamp(static_cast<int>(std::lround(static_cast<double>(leftHouseholds) / total * k)), 1, k - 1);
+        split(std::move(left), kl, out);
+        split(std::move(right), k - kl, out);
+    }
+
+private:
+    bool crossesStreet(Vec2 a, Vec2 b) const {
+        const model::Rect seg = model::Rect::of(a.x, a.y, b.x, b.y);
+        for (std::size_t s = 0; s < m_in.streets.size(); ++s) {
+            if (!m_streetBoxes[s].intersects(seg)) continue;
+            const auto& line = m_in.streets[s];
+            for (std::size_t i = 0; i + 1 < line.coords.size(); ++i)
+                if (segmentsCross(a, b, line.coords[i], line.coords[i + 1])) return true;
+        }
+        return false;
+    }
+
+    const ProposalInput& m_in;
+    const ProposalOptions& m_opt;
+    std::vector<model::Rect> m_streetBoxes;
+};
+
+/// Number of grids for `households` that lands the average closest to the target.
+int gridCount(int households, int target) {
+    if (households <= 0) return 0;
+    int k = std::max(1, static_cast<int>(std::lround(static_cast<double>(households) / target)));
+    double best = std::abs(static_cast<double>(households) / k - target);
+    for (int cand : {k - 1, k + 1}) {
+        if (cand < 1) continue;
+        const double d = std::abs(static_cast<double>(households) / cand - target);
+        if (d < best - 1e-9) {
+            best = d;
+            k = cand;
+        }
+    }
+    return k;
+}
+
+double perimeter(const Geometry& g) {
+    double p = 0;
+    for (std::size_t r = 0; r < g.ringEnds.size(); ++r)
+        for (std::size_t i = g.ringBegin(r); i + 1 < g.ringEnds[r]; ++i)
+            p += std::hypot(g.coords[i + 1].x - g.coords[i].x, g.coords[i + 1].y - g.coords[i].y);
+    return p;
+}
+
+} // namespace
+
+ProposalInput loadProposalInput(Atlas& atlas, const std::string& community) {
+    auto& c = atlas.connection();
+    ProposalInput in;
+    {
+        Statement st(c, "SELECT id, name, code, geom FROM communities WHERE name = ? OR code = ? ORDER BY id");
+        st.bind(1, community).bind(2, community);
+        if (!st.step()) {
+            std::string known;
+            Statement all(c, "SELECT name FROM communities ORDER BY id");
+            while (all.step()) known += (known.empty() ? "" : ", ") + all.columnText(0);
+            throw InputError("atlas '" + c.path() + "': no community named '" + community + "' (known: " + known + ")");
+        }
+        in.communityId = st.columnInt(0);
+        in.community = st.columnText(1);
+        in.communityCode = st.columnText(2);
+        decodeSpatialiteBlob(st.columnBlob(3), in.boundary);
+    }
+    {
+        Statement st(c, "SELECT b.id, b.number, COALESCE(b.compound, ''), b.use, g.code, b.geom, "
+                        "(SELECT COUNT(*) FROM units u JOIN households h ON h.unit_id = u.id WHERE u.building_id = b.id) "
+                        "FROM buildings b LEFT JOIN grids g ON g.id = b.grid_id WHERE b.community_id = ? ORDER BY b.id");
+        st.bind(1, in.communityId);
+        while (st.step()) {
+            ProposalBuilding b;
+            b.id = st.columnInt(0);
+            b.number = st.columnText(1);
+            b.compound = st.columnText(2);
+            const std::string use = st.columnText(3);
+            b.currentCode = st.isNull(4) ? std::string() : st.columnText(4);
+            decodeSpatialiteBlob(st.columnBlob(5), b.footprint);
+            b.households = static_cast<int>(st.columnInt(6));
+            b.residential = (use == "residential" || use == "mixed") && b.households > 0;
+            in.buildings.push_back(std::move(b));
+        }
+    }
+    {
+        const model::Rect box = in.boundary.bounds().buffered(50);
+        Statement st(c, "SELECT geom FROM streets WHERE class IN ('arterial', 'local') ORDER BY id");
+        while (st.step()) {
+            if (!blobBounds(st.columnBlob(0)).intersects(box)) continue;
+            Geometry g;
+            decodeSpatialiteBlob(st.columnBlob(0), g);
+            in.streets.push_back(std::move(g));
+        }
+    }
+    {
+        Statement st(c, "SELECT code, name, target_households FROM grids WHERE community_id = ? ORDER BY code");
+        st.bind(1, in.communityId);
+        while (st.step()) {
+            ProposalInput::CurrentGrid g{st.columnText(0), st.columnText(1), std::nullopt};
+            if (!st.isNull(2)) g.target = static_cast<int>(st.columnInt(2));
+            in.currentGrids.push_back(std::move(g));
+        }
+    }
+    return in;
+}
+
+Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedback* feedback) {
+    if (opt.target <= 0) throw InputError("--target must be a positive number of households");
+    if (opt.tolerance < 0 || opt.tolerance >= 1) throw InputError("--tolerance must be between 0 and 1 (e.g. 0.2)");
+    auto progress = [&](double pct, const char* stage) {
+        if (!feedback) return;
+        feedback->throwIfCancelled();
+        feedback->setProgress(pct, stage);
+    };
+    progress(0, "grouping buildings");
+    const double upper = opt.target * (1 + opt.tolerance);
+    const double lower = opt.target * (1 - opt.tolerance);
+    const auto& bs = in.buildings;
+    Proposal out;
+
+    // Fixed grids (keepCurrent): today's grids within tolerance.
+    std::map<std::string, std::vector<std::size_t>> current;
+    for (std::size_t i = 0; i < bs.size(); ++i)
+        if (bs[i].residential && !bs[i].currentCode.empty()) current[bs[i].currentCode].push_back(i);
+    std::vector<std::vector<std::size_t>> groups; // building indices per proposed grid
+    std::vector<std::string> keptCode;           // code for kept groups, "" for new ones
+    std::set<std::size_t> fixed;
+    if (opt.keepCurrent) {
+        for (const auto& [code, members] : current) {
+            int hh = 0;
+            for (auto i : members) hh += bs[i].households;
+            if (hh < lower || hh > upper) continue;
+            groups.push_back(members);
+            keptCode.push_back(code);
+            fixed.insert(members.begin(), members.end());
+        }
+    }
+
+    // Pieces: compounds, or their buildings when a compound is too large for one grid.
+    std::map<std::string, std::vector<std::size_t>> byCompound;
+    std::vector<Piece> pieces;
+    for (std::size_t i = 0; i < bs.size(); ++i) {
+        if (!bs[i].residential || fixed.count(i)) continue;
+        if (bs[i].compound.empty()) {
+            pieces.push_back({{i}, bs[i].households, model::centroid(bs[i].footprint), "building " + bs[i].number});
+        } else {
+            byCompound[bs[i].compound].push_back(i);
+        }
+    }
+    for (const auto& [name, members] : byCompound) {
+        int hh = 0;
+        for (auto i : members) hh += bs[i].households;
+        if (hh <= upper) {
+            Piece p{members, hh, {}, "compound " + name};
+            double sx = 0, sy = 0;
+            for (auto i : members) {
+                const Vec2 c = model::centroid(bs[i].footprint);
+                sx += c.x * bs[i].households;
+                sy += c.y * bs[i].households;
+            }
+            p.centre = {sx / std::max(1, hh), sy / std::max(1, hh)};
+            pieces.push_back(std::move(p));
+        } else {
+            for (auto i : members)
+                pieces.push_back({{i}, bs[i].households, model::centroid(bs[i].footprint),
+                                  "building " + bs[i].number + " of compound " + name});
+        }
+    }
+    int poolHouseholds = 0;
+    for (const auto& p : pieces) poolHouseholds += p.households;
+    const int k = gridCount(poolHouseholds, opt.target);
+    {
+        std::vector<std::vector<Piece>> parts;
+        if (k > 0) Partitioner(in, opt).split(std::move(pieces), k, parts);
+        for (auto& part : parts) {
+            std::vector<std::size_t> members;
+            for (auto& p : part) members.insert(members.end(), p.buildings.begin(), p.buildings.end());
+            if (members.empty()) continue;
+            groups.push_back(std::move(members));
+            keptCode.emplace_back();
+        }
+    }
+    progress(30, "tessellating");
+
+    // Polygons, with separate parts handed to the neighbour they border most.
+    const geos::Context ctx;
+    auto h = ctx.handle();
+    auto region = ctx.fromModel(in.boundary);
+    if (!ctx.isValid(region.get(), nullptr, nullptr)) region = ctx.own(GEOSMakeValid_r(h, region.get()), "make valid");
+    std::vector<int> groupOf(bs.size(), -1);
+    for (std::size_t g = 0; g < groups.size(); ++g)
+        for (auto i : groups[g]) groupOf[i] = static_cast<int>(g);
+    std::vector<geos::GeomPtr> polys;
+    for (int round = 0; round < 4; ++round) {
+        std::vector<geos::TessellationSite> sites;
+        for (std::size_t i = 0; i < bs.size(); ++i) sites.push_back({bs[i].footprint, groupOf[i]});
+        polys = geos::tessellate(ctx, region.get(), sites, std::max<int>(1, static_cast<int>(groups.size())));
+        progress(50 + round * 10, "joining separate parts");
+        bool moved = false;
+        for (std::size_t g = 0; g < polys.size(); ++g) {
+            const int n = GEOSGetNumGeometries_r(h, polys[g].get());
+            if (GEOSGeomTypeId_r(h, polys[g].get()) == GEOS_POLYGON || n <= 1) continue;
+            // Keep the part with most households (or area); move the buildings of the others.
+            std::vector<geos::PreparedPtr> prepared;
+            std::vector<int> partHouseholds(static_cast<std::size_t>(n), 0);
+            std::vector<double> partArea(static_cast<std::size_t>(n), 0);
+            for (int p = 0; p < n; ++p) {
+                prepared.push_back(ctx.prepare(GEOSGetGeometryN_r(h, polys[g].get(), p)));
+                partArea[static_cast<std::size_t>(p)] = ctx.area(GEOSGetGeometryN_r(h, polys[g].get(), p));
+            }
+            std::vector<int> partOf(bs.size(), -1);
+            for (std::size_t i = 0; i < bs.size(); ++i) {
+                if (groupOf[i] != static_cast<int>(g)) continue;
+                const Vec2 c = model::interiorPoint(bs[i].footprint);
+                auto pt = ctx.own(GEOSGeom_createPointFromXY_r(h, c.x, c.y), "point");
+                for (int p = 0; p < n; ++p)
+                    if (GEOSPreparedContains_r(h, prepared[static_cast<std::size_t>(p)].get(), pt.get())) {
+                        partOf[i] = p;
+                        partHouseholds[static_cast<std::size_t>(p)] += bs[i].households;
+                        break;
+                    }
+            }
+            int keep = 0;
+            for (int p = 1; p < n; ++p)
+                if (std::tie(partHouseholds[static_cast<std::size_t>(p)], partArea[static_cast<std::size_t>(p)]) >
+                    std::tie(partHouseholds[static_cast<std::size_t>(keep)], partArea[static_cast<std::size_t>(keep)]))
+                    keep = p;
+            bool handedOver = false;
+            for (int p = 0; p < n; ++p) {
+                if (p == keep) continue;
+                const GEOSGeometry* part = GEOSGetGeometryN_r(h, polys[g].get(), p);
+                auto grown = ctx.own(GEOSBuffer_r(h, part, 0.05, 2), "buffer");
+                int bestNeighbour = -1;
+                double bestArea = 0;
+                for (std::size_t o = 0; o < polys.size(); ++o) {
+                    if (o == g) continue;
+                    const double a = ctx.area(ctx.intersection(grown.get(), polys[o].get()).get());
+                    if (a > bestArea) {
+                        bestArea = a;
+                        bestNeighbour = static_cast<int>(o);
+                    }
+                }
+                if (bestNeighbour < 0) continue;
+                bool hadBuildings = false;
+                for (std::size_t i = 0; i < bs.size(); ++i)
+                    if (groupOf[i] == static_cast<int>(g) && partOf[i] == p) {
+                        groupOf[i] = bestNeighbour;
+                        hadBuildings = true;
+                    }
+                if (hadBuildings) {
+                    moved = true; // tessellated again in the next round
+                } else {
+                    // A part without buildings: hand the area over directly.
+                    auto& nb = polys[static_cast<std::size_t>(bestNeighbour)];
+                    nb = ctx.polygonalParts(ctx.unite(nb.get(), part).get(), 1e-6);
+                    handedOver = true;
+                }
+            }
+            if (handedOver && !moved)
+                polys[g] = ctx.own(GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, polys[g].get(), keep)), "clone");
+        }
+        if (!moved) break;
+        // A kept grid that lost or gained buildings is no longer the current one.
+        for (std::size_t g = 0; g < groups.size(); ++g) groups[g].clear();
+        for (std::size_t i = 0; i < bs.size(); ++i)
+            if (groupOf[i] >= 0 && bs[i].residential) groups[static_cast<std::size_t>(groupOf[i])].push_back(i);
+    }
+    progress(90, "report");
+    // Buildings without households go to the grid their footprint was forced into.
+    {
+        std::vector<geos::PreparedPtr> prepared;
+        for (auto& p : polys) prepared.push_back(ctx.prepare(p.get()));
+        for (std::size_t i = 0; i < bs.size(); ++i) {
+            if (groupOf[i] >= 0) continue;
+            const Vec2 c = model::interiorPoint(bs[i].footprint);
+            auto pt = ctx.own(GEOSGeom_createPointFromXY_r(h, c.x, c.y), "point");
+            for (std::size_t g = 0; g < prepared.size(); ++g)
+                if (GEOSPreparedContains_r(h, prepared[g].get(), pt.get())) {
+                    groupOf[i] = static_cast<int>(g);
+                    break;
+                }
+        }
+    }
+
+    // Codes: kept grids keep theirs; new ones take the current code they share most households
+    // with (so fewer households change grid), else a fresh one.
+    std::set<std::string> usedCodes;
+    for (const auto& code : keptCode)
+        if (!code.empty()) usedCodes.insert(code);
+    std::vector<std::string> codes = keptCode;
+    {
+        struct Overlap {
+            int households;
+            std::size_t group;
+            std::string code;
+        };
+        std::vector<Overlap> overlaps;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            if (!codes[g].empty()) continue;
+            std::map<std::string, int> shared;
+            for (auto i : groups[g])
+                if (!bs[i].currentCode.empty()) shared[bs[i].currentCode] += bs[i].households;
+            for (auto& [code, hh] : shared) overlaps.push_back({hh, g, code});
+        }
+        std::sort(overlaps.begin(), overlaps.end(), [](const Overlap& a, const Overlap& b) {
+            return a.households != b.households ? a.households > b.households : std::tie(a.group, a.code) < std::tie(b.group, b.code);
+        });
+        for (const auto& o : overlaps) {
+            if (!codes[o.group].empty() || usedCodes.count(o.code)) continue;
+            codes[o.group] = o.code;
+            usedCodes.insert(o.code);
+        }
+        int next = 1;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            if (!codes[g].empty()) continue;
+            std::string code;
+            do {
+                char buf[16];
+                std::snprintf(buf, sizeof buf, "-%02d", next++);
+                code = in.communityCode + buf;
+            } while (usedCodes.count(code));
+            codes[g] = code;
+            usedCodes.insert(code);
+        }
+    }
+    std::map<std::string, std::string> currentNames;
+    for (const auto& g : in.currentGrids) currentNames[g.code] = g.name;
+
+    double compactSum = 0;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        ProposedGrid pg;
+        pg.code = codes[g];
+        auto nameIt = currentNames.find(pg.code);
+        pg.name = nameIt != currentNames.end() ? nameIt->second : in.community + " " + pg.code;
+        pg.kept = !keptCode[g].empty();
+        int largestPiece = 0;
+        std::string largestLabel;
+        for (std::size_t i = 0; i < bs.size(); ++i) {
+            if (groupOf[i] != static_cast<int>(g)) continue;
+            pg.buildingIds.push_back(bs[i].id);
+            ++pg.buildings;
+            pg.households += bs[i].households;
+            if (bs[i].households > largestPiece) {
+                largestPiece = bs[i].households;
+                largestLabel = "building " + bs[i].number;
+            }
+        }
+        pg.polygon = ctx.toModel(polys[g].get());
+        pg.deviation = static_cast<double>(pg.households - opt.target) / opt.target;
+        const double per = perimeter(pg.polygon);
+        pg.compactness = per > 0 ? 4 * M_PI * model::area(pg.polygon) / (per * per) : 0;
+        pg.withinTolerance = pg.households >= lower && pg.households <= upper;
+        if (!pg.withinTolerance) {
+            char buf[256];
+            if (largestPiece > upper)
+                std::snprintf(buf, sizeof buf, "%s alone holds %d households, more than %d (buildings are never split)",
+                              largestLabel.c_str(), largestPiece, static_cast<int>(upper));
+            else if (poolHouseholds < lower && !pg.kept)
+                std::snprintf(buf, sizeof buf, "the households left to divide (%d) are fewer than %d", poolHouseholds,
+                              static_cast<int>(std::ceil(lower)));
+            else
+                std::snprintf(buf, sizeof buf,
+                              "compounds and buildings are indivisible: no cut between them brings this grid within "
+                              "%d-%d households",
+                              static_cast<int>(std::ceil(lower)), static_cast<int>(upper));
+            pg.why = buf;
+        }
+        out.households += pg.households;
+        out.maxDeviation = std::max(out.maxDeviation, std::abs(pg.deviation));
+        compactSum += pg.compactness;
+        out.gridsWithinTolerance += pg.withinTolerance;
+        out.grids.push_back(std::move(pg));
+    }
+    out.meanCompactness = groups.empty() ? 0 : compactSum / static_cast<double>(groups.size());
+    for (std::size_t i = 0; i < bs.size(); ++i)
+        if (bs[i].residential && groupOf[i] >= 0 && codes[static_cast<std::size_t>(groupOf[i])] != bs[i].currentCode)
+            out.householdsMoved += bs[i].households;
+    std::sort(out.grids.begin(), out.grids.end(), [](const ProposedGrid& a, const ProposedGrid& b) { return a.code < b.code; });
+    if (out.gridsWithinTolerance < static_cast<int>(out.grids.size())) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "%d of %zu grids miss the target %d±%.0f%%", static_cast<int>(out.grids.size()) - out.gridsWithinTolerance,
+                      out.grids.size(), opt.target, opt.tolerance * 100);
+        out.notes.push_back(buf);
+    }
+    if (groups.empty()) out.notes.push_back("the community has no residential buildings with households");
+    progress(100, "done");
+    return out;
+}
+
+} // namespace gridatlas::storage
