@@ -29,10 +29,12 @@ int main(int argc, char** argv) {
     QCommandLineOption shotOption("screenshot", "Save a PNG of the window after the map has rendered, then quit.", "file");
     QCommandLineOption searchOption("search", "Search for this text and zoom to the first hit.", "text");
     QCommandLineOption identifyOption("identify", "Identify at map coordinates x,y.", "x,y");
+    QCommandLineOption planOption("floor-plan", "Open the floor plan of the building at map coordinates x,y.", "x,y");
     QCommandLineOption sizeOption("size", "Window size WIDTHxHEIGHT.", "size");
     parser.addOption(shotOption);
     parser.addOption(searchOption);
     parser.addOption(identifyOption);
+    parser.addOption(planOption);
     parser.addOption(sizeOption);
     parser.addPositionalArgument("atlas", "Atlas (.sqlite) to open.");
     parser.addPositionalArgument("map", "Map document (.json) to show.");
@@ -58,6 +60,10 @@ int main(int argc, char** argv) {
     if (parser.isSet(identifyOption)) {
         const QStringList xy = parser.value(identifyOption).split(',');
         if (xy.size() == 2) window.identifyAt(xy[0].toDouble(), xy[1].toDouble());
+    }
+    if (parser.isSet(planOption)) {
+        const QStringList xy = parser.value(planOption).split(',');
+        if (xy.size() == 2) window.openFloorPlanAt(xy[0].toDouble(), xy[1].toDouble());
     }
     if (parser.isSet(shotOption)) {
         const QString file = parser.value(shotOption);

@@ -27,6 +27,7 @@
 #include <set>
 
 #include "app/attribute_table.h"
+#include "app/floor_plan_view.h"
 #include "app/identify_panel.h"
 #include "app/map_canvas.h"
 #include "app/style_dialog.h"
@@ -206,6 +207,54 @@ void MainWindow::buildLayerPanel() {
     connect(m_table, &AttributeTableDock::selectionBoundsChanged, this, [this](const model::Rect& r) { m_canvas->setHighlight(r); });
     connect(m_table, &AttributeTableDock::zoomRequested, this, [this](const model::Rect& r) { zoomToFeature(r); });
     connect(m_canvas, &MapCanvas::documentChanged, this, [this] { m_table->setDocument(m_canvas->document()); });
+
+    // The floor plan of a building (楼盘表 and drawn floors): double-click the building on the
+    // map. Selections follow both ways: a household picked in the plan is highlighted on the map
+    // and identified; a household clicked on the map is selected in the plan.
+    m_floorPlan = new FloorPlanDock(this);
+    m_floorPlan->setObjectName("FloorPlanDock");
+    addDockWidget(Qt::RightDockWidgetArea, m_floorPlan);
+    tabifyDockWidget(identifyDock, m_floorPlan);
+    m_floorPlan->hide();
+    identifyDock->raise();
+    connect(m_canvas, &MapCanvas::doubleClicked, this, [this](double x, double y, bool* handled) {
+        if (openFloorPlanAt(x, y)) *handled = true;
+    });
+    connect(m_floorPlan, &FloorPlanDock::householdSelected, this, [this](qint64 id) {
+        if (!m_atlas) return;
+        try {
+            if (auto r = storage::describeHousehold(*m_atlas, id)) {
+                m_canvas->setHighlight(r->bounds);
+                m_identify->setResults({*r});
+            }
+        } catch (const std::exception& e) {
+            showMessage(QString::fromUtf8(e.what()), true);
+        }
+    });
+}
+
+bool MainWindow::openFloorPlanAt(double x, double y) {
+    if (!m_atlas) return false;
+    try {
+        const double tolerance = 3.0 * m_canvas->view().metresPerPixel;
+        for (const auto& r : storage::identifyAt(*m_atlas, {x, y}, tolerance)) {
+            if (r.layer != "buildings") continue;
+            m_canvas->setHighlight(r.bounds);
+            return openFloorPlan(r.id);
+        }
+    } catch (const std::exception& e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+    }
+    return false;
+}
+
+bool MainWindow::openFloorPlan(qint64 buildingId) {
+    if (!m_atlas) return false;
+    const bool ok = m_floorPlan->showBuilding(QString::fromStdString(m_atlas->path()), buildingId);
+    m_floorPlan->show();
+    m_floorPlan->raise();
+    if (!ok) showMessage(m_floorPlan->errorText(), true);
+    return true;
 }
 
 int MainWindow::search(const QString& text) {
@@ -249,6 +298,13 @@ void MainWindow::identifyAt(double x, double y) {
         const double tolerance = 5.0 * m_canvas->view().metresPerPixel;
         auto results = storage::identifyAt(*m_atlas, {x, y}, tolerance);
         if (results.empty()) m_canvas->setHighlight({});
+        // A household of the building whose plan is open is selected in the plan too.
+        if (m_floorPlan->isVisible())
+            for (const auto& r : results)
+                if (r.layer == "households") {
+                    m_floorPlan->selectHousehold(r.id);
+                    break;
+                }
         m_identify->setResults(std::move(results));
     } catch (const std::exception& e) {
         showMessage(QString::fromUtf8(e.what()), true);

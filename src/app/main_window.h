@@ -24,6 +24,7 @@ class CoordinateTransform;
 namespace gridatlas::app {
 
 class AttributeTableDock;
+class FloorPlanDock;
 class IdentifyPanel;
 class MapCanvas;
 
@@ -51,6 +52,10 @@ public:
     [[nodiscard]] QString lastMessage() const { return m_lastMessage; }
     [[nodiscard]] IdentifyPanel* identifyPanel() const { return m_identify; }
     [[nodiscard]] AttributeTableDock* attributeTable() const { return m_table; }
+    [[nodiscard]] FloorPlanDock* floorPlan() const { return m_floorPlan; }
+    /// Opens the floor-plan dock on a building (double-click on the map does it at a point).
+    bool openFloorPlan(qint64 buildingId);
+    bool openFloorPlanAt(double x, double y);
     /// Identifies what is at map point (x, y) and shows it in the identify panel.
     void identifyAt(double x, double y);
     /// Runs the search box's query; fills the result list and zooms to the first hit.
@@ -93,6 +98,7 @@ private:
     MapCanvas* m_canvas = nullptr;
     IdentifyPanel* m_identify = nullptr;
     AttributeTableDock* m_table = nullptr;
+    FloorPlanDock* m_floorPlan = nullptr;
     std::unique_ptr<storage::Atlas> m_atlas; ///< GUI-thread connection for identify (read-only)
     QListWidget* m_layers = nullptr;
     QLabel* m_legend = nullptr;

@@ -1,5 +1,7 @@
 #include "app/map_canvas.h"
 
+#include "app/map_tool.h"
+
 #include <QElapsedTimer>
 #include <QThread>
 #include <QKeyEvent>
@@ -265,6 +267,11 @@ void MapCanvas::paintEvent(QPaintEvent*) {
         p.setBrush(QColor(0, 200, 255, 40));
         p.drawRoundedRect(box, 3, 3);
     }
+    if (m_tool) {
+        p.save();
+        m_tool->paint(*this, p);
+        p.restore();
+    }
     if (m_drag == Drag::RubberBand) {
         p.setPen(QPen(QColor(0, 90, 200), 1, Qt::DashLine));
         p.setBrush(QColor(0, 90, 200, 40));
@@ -281,7 +288,18 @@ void MapCanvas::wheelEvent(QWheelEvent* e) {
     e->accept();
 }
 
+void MapCanvas::setTool(MapTool* tool) {
+    if (tool == m_tool) return;
+    if (m_tool) m_tool->deactivated(*this);
+    m_tool = tool;
+    if (tool) connect(tool, &QObject::destroyed, this, [this, tool] {
+        if (m_tool == tool) m_tool = nullptr;
+    });
+    update();
+}
+
 void MapCanvas::mousePressEvent(QMouseEvent* e) {
+    if (m_tool && m_tool->mousePress(*this, e)) return;
     if (e->button() != Qt::LeftButton) return;
     m_pressPos = m_lastPos = e->position();
     m_pressView = m_view;
@@ -293,6 +311,7 @@ void MapCanvas::mousePressEvent(QMouseEvent* e) {
 void MapCanvas::mouseMoveEvent(QMouseEvent* e) {
     const model::Vec2 at = toMap(e->position());
     emit cursorMoved(at.x, at.y);
+    if (m_drag == Drag::None && m_tool && m_tool->mouseMove(*this, e)) return;
     if (m_drag == Drag::Pan) {
         // Move the view without history; the release records one step.
         View v = m_view;
@@ -311,6 +330,7 @@ void MapCanvas::mouseMoveEvent(QMouseEvent* e) {
 }
 
 void MapCanvas::mouseReleaseEvent(QMouseEvent* e) {
+    if (m_drag == Drag::None && m_tool && m_tool->mouseRelease(*this, e)) return;
     if (e->button() != Qt::LeftButton) return;
     const Drag drag = m_drag;
     m_drag = Drag::None;
@@ -339,9 +359,16 @@ void MapCanvas::setHighlight(const model::Rect& r) {
     update();
 }
 
-void MapCanvas::mouseDoubleClickEvent(QMouseEvent* e) { zoomBy(0.5, e->position()); }
+void MapCanvas::mouseDoubleClickEvent(QMouseEvent* e) {
+    if (m_tool && m_tool->mouseDoubleClick(*this, e)) return;
+    bool handled = false;
+    const model::Vec2 p = toMap(e->position());
+    emit doubleClicked(p.x, p.y, &handled);
+    if (!handled) zoomBy(0.5, e->position());
+}
 
 void MapCanvas::keyPressEvent(QKeyEvent* e) {
+    if (m_tool && m_tool->keyPress(*this, e)) return;
     const double step = std::min(width(), height()) / 4.0;
     switch (e->key()) {
     case Qt::Key_Left: panByPixels({step, 0}); break;

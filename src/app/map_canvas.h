@@ -36,6 +36,8 @@ struct View {
     friend bool operator==(const View&, const View&) = default;
 };
 
+class MapTool;
+
 class MapCanvas : public QWidget {
     Q_OBJECT
 public:
@@ -89,6 +91,10 @@ public:
     [[nodiscard]] const std::vector<render::LegendGroup>& legend() const { return m_legend; }
     /// Labels placed in the frame on screen, in logical pixels of that frame.
     [[nodiscard]] const std::vector<render::PlacedLabel>& placedLabels() const { return m_labels; }
+    /// The tool that takes mouse and keys first (null: pan/zoom/identify only). The canvas does
+    /// not own it.
+    void setTool(MapTool* tool);
+    [[nodiscard]] MapTool* tool() const { return m_tool; }
     /// Outlines a selected feature's box over the map (an empty rect clears it).
     void setHighlight(const model::Rect& r);
     [[nodiscard]] const model::Rect& highlight() const { return m_highlight; }
@@ -104,6 +110,9 @@ signals:
     void documentChanged();
     /// A click without a drag, in map coordinates.
     void clicked(double x, double y);
+    /// A double click, in map coordinates; a receiver that acts on it sets *handled (else the
+    /// map zooms in there).
+    void doubleClicked(double x, double y, bool* handled);
 
 protected:
     void paintEvent(QPaintEvent* e) override;
@@ -127,6 +136,7 @@ private:
     void onRenderDone(quint64 generation, std::shared_ptr<Frame> frame, View view, QSize size, int ms, QStringList errors, bool cancelled);
 
     std::string m_atlasPath;
+    MapTool* m_tool = nullptr;
     std::shared_ptr<const render::MapDocument> m_doc;
     model::Rect m_fullExtent;
     View m_view;

@@ -9,6 +9,9 @@
 #include <QListWidget>
 #include <QTreeWidget>
 
+#include <QTableView>
+
+#include "app/floor_plan_view.h"
 #include "app/identify_panel.h"
 #include "app/main_window.h"
 #include "app/style_dialog.h"
@@ -300,6 +303,35 @@ private slots:
         dialog.setClassColor(0, true, QColor(1, 2, 3));
         QCOMPARE(dialog.style()->renderer.classes[0].symbol.fill, QColor(1, 2, 3));
         QVERIFY(buildings->style->renderer.classes[0].symbol.fill != QColor(1, 2, 3)); // the original is untouched
+    }
+
+    void doubleClickOnABuildingOpensItsFloorPlanAndSelectionsFollow() {
+        // Building 2 ("2栋", an 18-floor tower with 1 unit x 2 flats) at x0+200..225, y0+150..170.
+        MapCanvas* c = canvas();
+        c->zoomToRect({SmallWorld::kX0 + 150, SmallWorld::kY0 + 120, SmallWorld::kX0 + 280, SmallWorld::kY0 + 200});
+        QVERIFY(waitForFrame());
+        QTest::mouseDClick(c, Qt::LeftButton, {}, c->toPixel({SmallWorld::kX0 + 212, SmallWorld::kY0 + 152}).toPoint());
+        app::FloorPlanDock* plan = m_window->floorPlan();
+        QVERIFY(plan->isVisible());
+        QCOMPARE(plan->buildingId(), qint64{2});
+        QCOMPARE(plan->tableModel()->table().floors, 18);
+        // Double-clicking where there is no building zooms in as before.
+        const double before = c->view().metresPerPixel;
+        QTest::mouseDClick(c, Qt::LeftButton, {}, c->toPixel({SmallWorld::kX0 + 160, SmallWorld::kY0 + 125}).toPoint());
+        QVERIFY(c->view().metresPerPixel < before);
+        QCOMPARE(plan->buildingId(), qint64{2});
+        // A household picked in the plan is highlighted on the map (inside building 2) and identified.
+        c->setHighlight({});
+        const QModelIndex cell = plan->tableModel()->index(0, 0);
+        const qint64 household = plan->tableModel()->data(cell, Qt::UserRole).toLongLong();
+        QVERIFY(household > 0);
+        plan->tableView()->setCurrentIndex(cell);
+        const model::Vec2 h = c->highlight().center();
+        QVERIFY2(h.x >= SmallWorld::kX0 + 200 && h.x <= SmallWorld::kX0 + 225 && h.y >= SmallWorld::kY0 + 150 &&
+                     h.y <= SmallWorld::kY0 + 170,
+                 qPrintable(QString("%1 %2").arg(h.x).arg(h.y)));
+        QCOMPARE(m_window->identifyPanel()->results().size(), std::size_t{1});
+        QCOMPARE(m_window->identifyPanel()->results().front().id, std::int64_t{household});
     }
 
     void aForeignFileOpensWithAClearMessage() {
