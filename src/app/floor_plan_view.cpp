@@ -393,6 +393,9 @@ void FloorPlanDock::updateDrawing() {
                     s.status = planStatus(cell->status(isRevealed()));
                     s.members = cell->members;
                     household = cell->householdId;
+                    // The room number on this floor says more than the drawing's flat label.
+                    if (cell->hasHousehold())
+                        s.label = (t.units.size() > 1 ? std::to_string(unit) + "-" : std::string()) + cell->room;
                 }
             }
             d.rooms.push_back(std::move(s));

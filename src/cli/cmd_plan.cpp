@@ -64,6 +64,8 @@ render::PlanDrawing drawingOf(const storage::FloorPlan& plan, const storage::Bui
             if (const auto* cell = table.find(floor, unit, room.flatNumber())) {
                 s.status = planStatus(cell->status(reveal));
                 s.members = cell->members;
+                // The room number on this floor says more than the drawing's flat label.
+                if (cell->hasHousehold()) s.label = (table.units.size() > 1 ? std::to_string(unit) + "-" : std::string()) + cell->room;
             }
         }
         d.rooms.push_back(std::move(s));

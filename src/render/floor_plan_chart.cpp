@@ -164,6 +164,26 @@ void paintPlanDrawing(QPainter& painter, const PlanDrawing& drawing, const QRect
         QPointF centre = toPx(at);
         const QString label = q(r->label);
         if (r->kind == "flat") {
+            // A flat drawn with its rooms keeps its number on one line along its top edge, clear
+            // of the room names.
+            bool hasRooms = false;
+            for (const auto& other : drawing.rooms)
+                hasRooms = hasRooms || (other.kind == "room" && model::contains(r->polygon, model::interiorPoint(other.polygon)));
+            if (hasRooms) {
+                const QString text = r->members > 0 ? label + QStringLiteral(" ★%1").arg(r->members) : label;
+                const QPointF top(box.center().x(), box.top() + line * 2 + fb.height() / 2);
+                const double w = fb.advance(text);
+                if (w <= box.width() * 1.05) {
+                    const double x = top.x() - w / 2, baseline = top.y() - fb.height() / 2 + fb.ascent();
+                    painter.setPen(kInk);
+                    fb.draw(painter, QPointF(x, baseline), label);
+                    if (r->members > 0) {
+                        painter.setPen(kMemberRed);
+                        fb.draw(painter, QPointF(x + fb.advance(label + QStringLiteral(" ")), baseline), QStringLiteral("★%1").arg(r->members));
+                    }
+                }
+                continue;
+            }
             painter.setPen(kInk);
             const bool twoLines = r->members > 0 && box.height() > 2.4 * fb.height();
             if (twoLines) centre.ry() -= fb.height() / 2;

@@ -68,7 +68,7 @@ TEST(PlanCli, GeneratedPlanChartMatchesTheControlImage) {
     QImage image;
     ASSERT_TRUE(image.load(QString::fromStdString(png))) << out;
     EXPECT_EQ(image.size(), QSize(1191, 842)); // A3 landscape at 72 dpi
-    const std::string report = gridatlas::testing::compareWithPlanControl(image, "smallworld_1_generated", 24, 600);
+    const std::string report = gridatlas::testing::compareWithPlanControl(image, "smallworld_1_generated", 16, 40);
     EXPECT_TRUE(report.empty()) << report;
 }
 
@@ -82,7 +82,7 @@ TEST(PlanCli, TowerTableWithoutPlanMatchesTheControlImage) {
     QImage image;
     ASSERT_TRUE(image.load(QString::fromStdString(png)));
     EXPECT_GT(image.height(), image.width()); // a tall table without drawings goes portrait
-    const std::string report = gridatlas::testing::compareWithPlanControl(image, "smallworld_2_reveal", 24, 600);
+    const std::string report = gridatlas::testing::compareWithPlanControl(image, "smallworld_2_reveal", 16, 40);
     EXPECT_TRUE(report.empty()) << report;
 }
 
@@ -169,6 +169,6 @@ TEST(PlanCli, RealCadastralDxfImportsAndRenders) {
     ASSERT_EQ(rc, 0) << out;
     QImage image;
     ASSERT_TRUE(image.load(QString::fromStdString(png)));
-    const std::string report = gridatlas::testing::compareWithPlanControl(image, "cadastral_fitted", 24, 600);
+    const std::string report = gridatlas::testing::compareWithPlanControl(image, "cadastral_fitted", 16, 40);
     EXPECT_TRUE(report.empty()) << report;
 }
