@@ -165,11 +165,8 @@ std::string firstField(OGRFeature& f, std::initializer_list<const char*> names) 
     return {};
 }
 
-bool layerSelected(const DrawingOptions& o, const std::string& layer, const std::string& block) {
-    if (o.layers.empty()) return true;
-    for (const auto& want : o.layers)
-        if (want == layer || (!block.empty() && want == block)) return true;
-    return false;
+bool layerSelected(const DrawingOptions& o, const std::string& layer) {
+    return o.layers.empty() || std::find(o.layers.begin(), o.layers.end(), layer) != o.layers.end();
 }
 
 /// Vertices of the exterior rings of polygons.
@@ -296,7 +293,8 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
     }
 
     GdalMessages messages;
-    // Shapes inside blocks come out one by one, with their texts, instead of merged per INSERT.
+    // The shapes of inserted blocks come out one by one where they are inserted, with their
+    // texts, instead of merged per INSERT.
     CPLConfigOptionSetter inlineBlocks("DXF_INLINE_BLOCKS", "TRUE", false);
     CPLConfigOptionSetter mergeBlocks("DXF_MERGE_BLOCK_GEOMETRIES", "FALSE", false);
     std::optional<CPLConfigOptionSetter> encoding;
@@ -318,9 +316,7 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
             const OGRGeometry* g = feature->GetGeometryRef();
             if (!g) continue;
             const std::string layerName = d.format == "DXF" ? fieldText(*feature, "Layer") : firstField(*feature, {"layer", "Layer"});
-            const std::string block = fieldText(*feature, "Block");
             if (!layerName.empty()) layersSeen.insert(layerName);
-            if (!block.empty()) layersSeen.insert(block);
             const std::string key = d.format == "DXF" ? fieldText(*feature, "EntityHandle") : std::to_string(feature->GetFID());
             const auto type = wkbFlatten(g->getGeometryType());
             if (type == wkbPoint) {
@@ -335,13 +331,13 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
             shapes.clear();
             int open = 0;
             collectShapes(g, shapes, open);
-            if (!layerSelected(options, layerName, block)) continue;
+            if (!layerSelected(options, layerName)) continue;
             d.openShapes += open;
             for (auto& shape : shapes) {
                 if (std::abs(model::area(shape)) <= 0.0) continue;
                 DrawnRoom room;
                 room.polygon = std::move(shape);
-                room.layer = block.empty() ? layerName : block;
+                room.layer = layerName;
                 room.sourceKey = key;
                 if (d.format == "GeoJSON") {
                     room.label = trimmed(firstField(*feature, {"label", "name", "ref", "room"}));

@@ -29,7 +29,7 @@ namespace gridatlas::io {
 /// A closed shape of a drawing, in drawing units, with what the drawing says about it.
 struct DrawnRoom {
     model::Geometry polygon;  ///< one polygon (exterior ring, holes if any)
-    std::string layer;        ///< DXF layer (or block) / GeoJSON "layer"
+    std::string layer;        ///< DXF layer / GeoJSON "layer"
     std::string label;        ///< flat label ("01", "1-01", "501") or room name ("楼梯")
     std::string kind;         ///< flat | room | stair | common | outline ("" until classified)
     std::string floors;       ///< floors the drawing gives (GeoJSON repeat_on/floor, DXF layer "2-18F"), "" none
@@ -57,12 +57,12 @@ struct Drawing {
 };
 
 struct DrawingOptions {
-    std::vector<std::string> layers; ///< DXF layers or blocks holding rooms; empty: every layer
+    std::vector<std::string> layers; ///< DXF layers holding rooms; empty: every layer
     std::string encoding;            ///< DXF text encoding override (GDAL DXF_ENCODING, e.g. "CP936")
 };
 
-/// Reads the closed shapes and texts of a DXF (closed LWPOLYLINE/POLYLINE, HATCH, shapes inside
-/// blocks) or a GeoJSON file (Polygon/MultiPolygon features; properties label|name|ref, kind,
+/// Reads the closed shapes and texts of a DXF (closed LWPOLYLINE/POLYLINE, HATCH, shapes of
+/// inserted blocks, each where it is inserted) or a GeoJSON file (Polygon/MultiPolygon features; properties label|name|ref, kind,
 /// unit, repeat_on|floors|floor|level). Labels from TEXT/MTEXT are attached by classifyRooms().
 /// Throws InputError naming the file (and the feature) on unreadable input or no closed shapes.
 Drawing readDrawing(const std::string& path, const DrawingOptions& options = {}, Feedback* feedback = nullptr);

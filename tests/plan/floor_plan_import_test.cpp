@@ -427,3 +427,42 @@ TEST(FloorPlanImport, RealDxfDrawingsImport) {
     io::importFloorPlan(*w.atlas, 2, copy, o);
     EXPECT_EQ(count(*w.atlas, "SELECT COUNT(*) FROM rooms WHERE label = '1453'"), 1);
 }
+
+TEST(FloorPlanImport, HandWrittenDxfWithAUnitBlockInsertedTwice) {
+    // An R12 drawing as older CAD writes it: the unit drawn once as a block (two flats around a
+    // stairwell, POLYLINE + VERTEX, TEXT labels), inserted for unit 1 and unit 2.
+    auto poly = [](const std::vector<Vec2>& pts) {
+        std::string s = "0\nPOLYLINE\n8\nROOMS\n66\n1\n70\n1\n10\n0\n20\n0\n30\n0\n";
+        for (const auto& p : pts) s += "0\nVERTEX\n8\nROOMS\n10\n" + std::to_string(p.x) + "\n20\n" + std::to_string(p.y) + "\n30\n0\n";
+        return s + "0\nSEQEND\n8\nROOMS\n";
+    };
+    auto text = [](double x, double y, const std::string& t) {
+        return "0\nTEXT\n8\nTEXT\n10\n" + std::to_string(x) + "\n20\n" + std::to_string(y) + "\n30\n0\n40\n300\n1\n" + t + "\n";
+    };
+    std::string dxf = "0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\nAC1009\n0\nENDSEC\n0\nSECTION\n2\nBLOCKS\n"
+                      "0\nBLOCK\n8\n0\n2\nUNITPLAN\n70\n0\n10\n0\n20\n0\n30\n0\n3\nUNITPLAN\n";
+    dxf += poly(rectRing(0, 0, 13500, 12000)) + text(6750, 6000, "01");
+    dxf += poly(rectRing(13500, 0, 16500, 12000)) + text(15000, 6000, "STAIR");
+    dxf += poly(rectRing(16500, 0, 30000, 12000)) + text(23250, 6000, "02");
+    dxf += "0\nENDBLK\n8\n0\n0\nENDSEC\n0\nSECTION\n2\nENTITIES\n";
+    for (double x : {0.0, 30000.0}) dxf += "0\nINSERT\n8\n0\n2\nUNITPLAN\n10\n" + std::to_string(x) + "\n20\n0\n30\n0\n";
+    dxf += "0\nENDSEC\n0\nEOF\n";
+    SmallWorld w;
+    const std::string path = w.dir.file("blocks.dxf");
+    std::ofstream(path) << dxf;
+    io::PlanImportOptions o;
+    o.fit = true;
+    o.floors = "2-6";
+    const auto r = io::importFloorPlan(*w.atlas, 1, path, o);
+    EXPECT_EQ(r.rooms, 6);
+    EXPECT_EQ(r.flats, 4);
+    EXPECT_EQ(r.households, 20); // 4 flats on 5 floors
+    const auto plan = storage::loadFloorPlan(*w.atlas, 1);
+    for (int unit : {1, 2})
+        for (const char* label : {"01", "02", "STAIR"}) EXPECT_NE(roomOf(plan, unit, label), nullptr) << unit << " " << label;
+    EXPECT_EQ(roomOf(plan, 1, "STAIR")->kind, "stair");
+    EXPECT_NEAR(worldCentre(plan, *roomOf(plan, 2, "02")).x, kX0 + 53.25, 0.02);
+    const auto table = storage::loadBuildingTable(*w.atlas, 1);
+    EXPECT_FALSE(table.find(1, 1, 1)->onPlan);
+    EXPECT_TRUE(table.find(2, 2, 2)->onPlan);
+}
