@@ -466,3 +466,30 @@ TEST(FloorPlanImport, HandWrittenDxfWithAUnitBlockInsertedTwice) {
     EXPECT_FALSE(table.find(1, 1, 1)->onPlan);
     EXPECT_TRUE(table.find(2, 2, 2)->onPlan);
 }
+
+TEST(FloorPlanImport, OldChineseDxfInGbkReadsItsLabels) {
+    // R12 from Chinese CAD: texts in GBK, the header says ANSI_936. 楼梯 = C2A5 CCDD.
+    const std::string gbkStair = "\xC2\xA5\xCC\xDD";
+    auto drawing = [&](bool withCodepage) {
+        std::string s = "0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\nAC1009\n";
+        if (withCodepage) s += "9\n$DWGCODEPAGE\n3\nANSI_936\n";
+        s += "0\nENDSEC\n0\nSECTION\n2\nENTITIES\n";
+        s += "0\nPOLYLINE\n8\nROOMS\n66\n1\n70\n1\n10\n0\n20\n0\n30\n0\n";
+        for (const auto& p : rectRing(0, 0, 3000, 12000))
+            s += "0\nVERTEX\n8\nROOMS\n10\n" + std::to_string(p.x) + "\n20\n" + std::to_string(p.y) + "\n30\n0\n";
+        s += "0\nSEQEND\n8\nROOMS\n0\nTEXT\n8\nTEXT\n10\n1500\n20\n6000\n30\n0\n40\n300\n1\n" + gbkStair + "\n";
+        return s + "0\nENDSEC\n0\nEOF\n";
+    };
+    SmallWorld w;
+    const std::string withHeader = w.dir.file("gbk.dxf"), bare = w.dir.file("bare.dxf");
+    std::ofstream(withHeader, std::ios::binary) << drawing(true);
+    std::ofstream(bare, std::ios::binary) << drawing(false);
+    const auto d = io::readDrawing(withHeader);
+    ASSERT_EQ(d.texts.size(), 1u);
+    EXPECT_EQ(d.texts[0].text, "楼梯");
+    // Without the header line the text is not GBK to GDAL; --encoding says what it is.
+    EXPECT_NE(io::readDrawing(bare).texts.at(0).text, "楼梯");
+    io::DrawingOptions cp936;
+    cp936.encoding = "CP936";
+    EXPECT_EQ(io::readDrawing(bare, cp936).texts.at(0).text, "楼梯");
+}
