@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <future>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <thread>
@@ -706,6 +709,77 @@ private:
     storage::Connection& m_c;
 };
 
+constexpr std::size_t kChunkRows = 16384;
+
+/// Votes of a household's rows on its flags, and the flags it had.
+struct FlagVote {
+    YesNo v[kFlagCount] = {YesNo::Empty, YesNo::Empty, YesNo::Empty, YesNo::Empty};
+    bool stored[kFlagCount] = {false, false, false, false};
+};
+
+/// Parses rows in chunks on worker threads; the consumer waits for chunks in order. With no
+/// workers, waitFor() parses the chunk itself. The destructor stops and joins the workers, so a
+/// cancel or an error on the consumer's side never leaves a thread behind.
+class ChunkPipeline {
+public:
+    using Work = std::function<void(unsigned worker, std::size_t begin, std::size_t end)>;
+    ChunkPipeline(std::size_t rows, std::size_t chunk, unsigned workers, Work work, Feedback* feedback)
+        : m_rows(rows), m_chunk(chunk), m_chunks((rows + chunk - 1) / chunk), m_done(m_chunks, 0), m_work(std::move(work)),
+          m_feedback(feedback) {
+        for (unsigned t = 0; t < workers; ++t) m_threads.emplace_back([this, t] { run(t); });
+    }
+    ChunkPipeline(const ChunkPipeline&) = delete;
+    ChunkPipeline& operator=(const ChunkPipeline&) = delete;
+    ChunkPipeline(ChunkPipeline&&) = delete;
+    ChunkPipeline& operator=(ChunkPipeline&&) = delete;
+    ~ChunkPipeline() {
+        m_stop = true;
+        for (auto& t : m_threads) t.join();
+    }
+    [[nodiscard]] std::size_t chunks() const { return m_chunks; }
+    /// Blocks until chunk `k` is parsed; rethrows what a worker threw.
+    void waitFor(std::size_t k) {
+        if (m_threads.empty()) {
+            if (m_feedback) m_feedback->throwIfCancelled();
+            m_work(0, k * m_chunk, std::min(m_rows, (k + 1) * m_chunk));
+            return;
+        }
+        std::unique_lock lock(m_mutex);
+        while (!m_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return m_done[k] || m_error; }))
+            if (m_feedback) m_feedback->throwIfCancelled(); // the workers have stopped
+        if (m_error) std::rethrow_exception(m_error);
+    }
+
+private:
+    void run(unsigned worker) {
+        for (;;) {
+            const std::size_t k = m_next.fetch_add(1);
+            if (k >= m_chunks || m_stop || (m_feedback && m_feedback->isCancelled())) return;
+            try {
+                m_work(worker, k * m_chunk, std::min(m_rows, (k + 1) * m_chunk));
+            } catch (...) {
+                std::lock_guard lock(m_mutex);
+                if (!m_error) m_error = std::current_exception();
+                m_cv.notify_all();
+                return;
+            }
+            std::lock_guard lock(m_mutex);
+            m_done[k] = 1;
+            m_cv.notify_all();
+        }
+    }
+    std::size_t m_rows, m_chunk, m_chunks;
+    std::vector<char> m_done;
+    Work m_work;
+    Feedback* m_feedback;
+    std::atomic<std::size_t> m_next{0};
+    std::atomic<bool> m_stop{false};
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::exception_ptr m_error;
+    std::vector<std::thread> m_threads;
+};
+
 int thisYear() {
     const std::time_t now = std::time(nullptr);
     std::tm tm{};
@@ -829,231 +903,237 @@ RosterImportResult importRoster(storage::Atlas& atlas, const RosterTable& table,
     progress(15, "loading buildings and households");
     const AtlasIndex index(c);
 
-    // Phase 1: parse and match rows on worker threads.
+    // Rows are parsed and matched on worker threads, chunk by chunk, while this thread loads the
+    // stored residents and then decides and writes the rows in roster order as their chunks come
+    // in: parsing and SQLite's insert path overlap.
     const std::size_t n = table.rowCount();
     std::vector<RowPlan> plans(n);
-    {
-        unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
-                                               : std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
-        if (n < 20000) threads = 1;
-        std::atomic<std::size_t> done{0};
-        std::atomic<bool> stop{false};
-        auto work = [&](std::size_t begin, std::size_t end) {
-            RowParser parser(table, mapping, index, year);
-            for (std::size_t r = begin; r < end; ++r) {
-                if ((r & 4095) == 0) {
-                    if (stop.load(std::memory_order_relaxed) || (feedback && feedback->isCancelled())) return;
-                    done.fetch_add(4096, std::memory_order_relaxed);
-                }
-                parser.parse(r, plans[r]);
-            }
-        };
-        std::vector<std::future<void>> futures;
-        const std::size_t chunk = (n + threads - 1) / threads;
-        for (unsigned t = 1; t < threads; ++t) {
-            const std::size_t b = std::min(n, t * chunk), e = std::min(n, (t + 1) * chunk);
-            futures.push_back(std::async(std::launch::async, work, b, e));
-        }
-        try {
-            // This thread parses the first chunk and reports progress for all.
-            RowParser parser(table, mapping, index, year);
-            const std::size_t e0 = std::min(n, chunk);
-            for (std::size_t r = 0; r < e0; ++r) {
-                if ((r & 4095) == 0) progress(20 + 40.0 * static_cast<double>(r * threads) / static_cast<double>(std::max<std::size_t>(n, 1)), "parsing addresses");
-                parser.parse(r, plans[r]);
-            }
-        } catch (...) {
-            stop = true;
-            for (auto& f : futures) f.wait();
-            throw;
-        }
-        for (auto& f : futures) f.get();
-        progress(60, "matching residents");
-    }
+    unsigned workers = options.threads > 0 ? static_cast<unsigned>(options.threads)
+                                           : std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
+    if (n < 20000) workers = 0; // small rosters: parse inline
+    std::vector<std::unique_ptr<RowParser>> parsers;
+    for (unsigned t = 0; t < std::max(1u, workers); ++t) parsers.push_back(std::make_unique<RowParser>(table, mapping, index, year));
+    ChunkPipeline pipeline(n, kChunkRows, workers, [&](unsigned worker, std::size_t begin, std::size_t end) {
+        RowParser& parser = *parsers[worker];
+        for (std::size_t r = begin; r < end; ++r) parser.parse(r, plans[r]);
+    }, feedback);
 
-    // Phase 2: households to create, flags, and residents to match.
-    struct NewHousehold {
-        std::int64_t unitId = 0;
-        int floor = 0;
-        std::string room;
-        std::size_t firstRow = 0;
-        std::int64_t id = 0;
-    };
-    std::vector<NewHousehold> newHouseholds;
-    std::unordered_map<std::string, std::size_t> newByKey;
-    std::vector<std::int64_t> rowNew(n, -1); // index into newHouseholds
-    std::vector<bool> touched(static_cast<std::size_t>(index.maxHouseholdId()) + 1, false);
-    bool anyTouched = false;
-    std::vector<std::uint64_t> rosterIds; // sorted below
-    const bool haveResidents = c.queryInt("SELECT EXISTS (SELECT 1 FROM residents)").value_or(0) != 0;
-    for (std::size_t r = 0; r < n; ++r) {
-        RowPlan& p = plans[r];
-        if (!p.reject.empty()) continue;
-        if (p.householdId == 0) {
-            const std::string key = std::to_string(p.unitId) + "\x1f" + p.room;
-            auto [it, inserted] = newByKey.emplace(key, newHouseholds.size());
-            if (inserted) newHouseholds.push_back({p.unitId, p.floor, p.room, r, 0});
-            rowNew[r] = static_cast<std::int64_t>(it->second);
-        } else {
-            touched[static_cast<std::size_t>(p.householdId)] = true;
-            anyTouched = true;
-        }
-        if (haveResidents && !p.idNumber.empty()) rosterIds.push_back(idKey(p.idNumber));
-    }
-    std::sort(rosterIds.begin(), rosterIds.end());
-    // Existing residents that this roster can match: in touched households, or with a roster ID number.
+    // Stored residents the roster may match: all of them (which households the roster touches is
+    // known only as it is read). Loaded while the workers parse.
+    progress(18, "loading residents");
     std::vector<ResidentRec> stored;
     std::unordered_map<std::uint64_t, std::size_t> storedById;
     std::unordered_multimap<PersonKey, std::size_t, PersonKeyHash> storedByHouseholdName;
-    if (haveResidents && (anyTouched || !rosterIds.empty())) {
+    {
+        const auto existing = c.queryInt("SELECT COUNT(*) FROM residents").value_or(0);
+        stored.reserve(static_cast<std::size_t>(existing));
         storage::Statement st(c, "SELECT id, household_id, name, relation, gender, birth_year, phone, id_number, disability, "
                                  "is_member, member_type, branch, joined_year FROM residents");
         std::size_t scanned = 0;
+        auto text = [&](int i) { return st.isNull(i) ? std::string() : st.columnText(i); };
         while (st.step()) {
             if ((++scanned & 65535) == 0 && feedback) feedback->throwIfCancelled();
-            const std::int64_t hh = st.columnInt(1);
-            const bool inTouched = hh > 0 && static_cast<std::size_t>(hh) < touched.size() && touched[static_cast<std::size_t>(hh)];
-            std::string id = st.isNull(7) ? std::string() : st.columnText(7);
-            const bool idShaped = isIdShaped(id);
-            if (!inTouched && (!idShaped || !std::binary_search(rosterIds.begin(), rosterIds.end(), idKey(id)))) continue;
             ResidentRec rec;
             rec.id = st.columnInt(0);
-            rec.householdId = hh;
+            rec.householdId = st.columnInt(1);
             rec.name = st.columnText(2);
-            rec.relation = st.isNull(3) ? std::string() : st.columnText(3);
-            const std::string g = st.isNull(4) ? std::string() : st.columnText(4);
+            rec.relation = text(3);
+            const std::string g = text(4);
             rec.gender = g.empty() ? 0 : g[0];
             rec.birthYear = st.isNull(5) ? 0 : static_cast<int>(st.columnInt(5));
-            rec.phone = st.isNull(6) ? std::string() : st.columnText(6);
-            rec.idNumber = std::move(id);
+            rec.phone = text(6);
+            rec.idNumber = text(7);
             rec.disability = st.columnInt(8) != 0;
             rec.isMember = st.columnInt(9) != 0;
-            rec.memberType = st.isNull(10) ? std::string() : st.columnText(10);
-            rec.branch = st.isNull(11) ? std::string() : st.columnText(11);
+            rec.memberType = text(10);
+            rec.branch = text(11);
             rec.joinedYear = st.isNull(12) ? 0 : static_cast<int>(st.columnInt(12));
-            const std::size_t idx = stored.size();
-            if (idShaped) storedById.emplace(idKey(rec.idNumber), idx);
             stored.push_back(std::move(rec));
         }
-    }
-    // Keys hold views into `stored`, which no longer grows.
-    storedByHouseholdName.reserve(stored.size());
-    for (std::size_t i = 0; i < stored.size(); ++i) storedByHouseholdName.emplace(PersonKey{stored[i].householdId, stored[i].name}, i);
-    progress(65, "matching residents");
-
-    // Decide per row: add, update, unchanged, reject (duplicates within the roster too).
-    enum class Action : std::uint8_t { Reject, Add, Update, Unchanged };
-    std::vector<Action> action(n, Action::Reject);
-    std::vector<std::int64_t> target(n, 0); // stored index for updates
-    // New households get negative ids here, so a person key never mixes the two.
-    auto householdOf = [&](std::size_t r) { return plans[r].householdId ? plans[r].householdId : -(rowNew[r] + 1); };
-    // Duplicates within the roster, found by sorting (cheaper than hashing a million keys): the
-    // same ID number, or the same name in the same household when one of the two has no ID.
-    {
-        std::vector<std::pair<std::uint64_t, std::uint32_t>> ids;
-        ids.reserve(n);
-        for (std::size_t r = 0; r < n; ++r)
-            if (plans[r].reject.empty() && !plans[r].idNumber.empty()) ids.emplace_back(idKey(plans[r].idNumber), static_cast<std::uint32_t>(r));
-        std::sort(ids.begin(), ids.end());
-        for (std::size_t i = 1; i < ids.size(); ++i)
-            if (ids[i].first == ids[i - 1].first) {
-                std::size_t first = i - 1;
-                while (first > 0 && ids[first - 1].first == ids[i].first) --first;
-                plans[ids[i].second].reject = "the same ID number as row " + std::to_string(table.rowNumber(ids[first].second));
-            }
-        struct NameKey {
-            std::int64_t household;
-            std::size_t hash;
-            std::uint32_t row;
-            bool operator<(const NameKey& o) const {
-                return household != o.household ? household < o.household : hash != o.hash ? hash < o.hash : row < o.row;
-            }
-        };
-        std::vector<NameKey> names;
-        names.reserve(n);
-        for (std::size_t r = 0; r < n; ++r)
-            if (plans[r].reject.empty())
-                names.push_back({householdOf(r), std::hash<std::string_view>()(plans[r].name), static_cast<std::uint32_t>(r)});
-        std::sort(names.begin(), names.end());
-        for (std::size_t i = 0; i < names.size();) {
-            std::size_t j = i + 1;
-            while (j < names.size() && names[j].household == names[i].household && names[j].hash == names[i].hash) ++j;
-            for (std::size_t a = i + 1; a < j; ++a) {
-                RowPlan& later = plans[names[a].row];
-                for (std::size_t b = i; b < a; ++b) {
-                    const RowPlan& earlier = plans[names[b].row];
-                    if (earlier.name == later.name && earlier.reject.empty() &&
-                        (later.idNumber.empty() || earlier.idNumber.empty())) {
-                        later.reject = "the same person as row " + std::to_string(table.rowNumber(names[b].row)) +
-                                       " (same name in the same household)";
-                        break;
-                    }
-                }
-            }
-            i = j;
-        }
-    }
-    std::vector<bool> storedClaimed(stored.size(), false);
-    for (std::size_t r = 0; r < n; ++r) {
-        RowPlan& p = plans[r];
-        if (!p.reject.empty()) continue;
-        const PersonKey hhKey{householdOf(r), p.name};
-        std::optional<std::size_t> match;
-        if (!p.idNumber.empty()) {
-            if (auto it = storedById.find(idKey(p.idNumber)); it != storedById.end()) match = it->second;
-        }
-        if (!match && p.householdId) {
-            {
-                std::vector<std::size_t> candidates;
-                const auto range = storedByHouseholdName.equal_range(hhKey);
-                for (auto it = range.first; it != range.second; ++it) {
-                    const std::size_t idx = it->second;
-                    if (!storedClaimed[idx] && (p.idNumber.empty() || stored[idx].idNumber.empty())) candidates.push_back(idx);
-                }
-                if (candidates.size() > 1) {
-                    p.reject = "several residents named " + model::maskName(p.name) + " live in this household: add the ID number";
-                    continue;
-                }
-                if (candidates.size() == 1) match = candidates.front();
-            }
-        }
-        if (match) {
-            if (storedClaimed[*match]) {
-                p.reject = "matches a resident another row already matched";
-                continue;
-            }
-            storedClaimed[*match] = true;
-            target[r] = static_cast<std::int64_t>(*match);
-            const ResidentRec merged = merge(stored[*match], p, p.householdId ? p.householdId : -1);
-            action[r] = merged == stored[*match] ? Action::Unchanged : Action::Update;
-        } else {
-            action[r] = Action::Add;
+        storedById.reserve(stored.size());
+        storedByHouseholdName.reserve(stored.size());
+        // Keys hold views into `stored`, which no longer grows.
+        for (std::size_t i = 0; i < stored.size(); ++i) {
+            if (isIdShaped(stored[i].idNumber)) storedById.emplace(idKey(stored[i].idNumber), i);
+            storedByHouseholdName.emplace(PersonKey{stored[i].householdId, stored[i].name}, i);
         }
     }
 
-    // Household flags: a flag is set when any row of the household says yes, cleared when rows say no.
-    struct FlagVote {
-        YesNo v[kFlagCount] = {YesNo::Empty, YesNo::Empty, YesNo::Empty, YesNo::Empty};
-        bool stored[kFlagCount] = {false, false, false, false};
+    // A large first import is faster with the residents' ID-number index rebuilt afterwards (one
+    // sort) than updated row by row (random B-tree inserts). Rows arrive in household order, so
+    // the household index (and the partial member/disability ones) grow at their ends anyway.
+    // Same transaction, same definitions (read back from the schema).
+    std::vector<std::pair<std::string, std::string>> droppedIndexes;
+    if (n >= 50000 && stored.size() <= n / 2) {
+        storage::Statement st(c, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'residents' "
+                                 "AND sql IS NOT NULL AND sql LIKE '%id_number%' ORDER BY name");
+        while (st.step()) droppedIndexes.emplace_back(st.columnText(0), st.columnText(1));
+        for (const auto& [name, sql] : droppedIndexes) c.exec("DROP INDEX " + storage::quoteIdentifier(name));
+    }
+
+    struct NewHousehold {
+        std::int64_t id = 0;
+        std::size_t firstRow = 0;
+        bool failed = false;
+        FlagVote vote;
     };
-    std::unordered_map<std::int64_t, FlagVote> votes; // key: household id, or -(new index + 1)
+    std::vector<NewHousehold> newHouseholds;
+    std::unordered_map<std::string, std::size_t> newByKey;
+    std::vector<FlagVote> votes(static_cast<std::size_t>(index.maxHouseholdId()) + 1);
+    std::vector<bool> voted(votes.size(), false);
     bool anyFlagColumn = false;
     for (int f = 0; f < kFlagCount; ++f) anyFlagColumn = anyFlagColumn || mapping.has(kFlagFields[f]);
-    if (anyFlagColumn) {
-        for (std::size_t r = 0; r < n; ++r) {
-            const RowPlan& p = plans[r];
-            if (!p.reject.empty()) continue;
-            FlagVote& v = votes[p.householdId ? p.householdId : -(rowNew[r] + 1)];
-            std::copy(std::begin(p.storedFlags), std::end(p.storedFlags), std::begin(v.stored));
+    std::unordered_map<std::uint64_t, std::size_t> seenId;
+    std::unordered_map<PersonKey, std::size_t, PersonKeyHash> seenName;
+    seenId.reserve(n);
+    seenName.reserve(n);
+    std::vector<bool> storedClaimed(stored.size(), false);
+
+    storage::Statement insHousehold(c, "INSERT INTO households (unit_id, floor, room, geom) VALUES (?, ?, ?, "
+                                       "(SELECT geom FROM units WHERE id = ?))");
+    storage::Statement ins(c, "INSERT INTO residents (household_id, name, relation, gender, birth_year, phone, id_number, "
+                              "disability, is_member, member_type, branch, joined_year) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    storage::Statement up(c, "UPDATE residents SET household_id = ?, name = ?, relation = ?, gender = ?, birth_year = ?, "
+                             "phone = ?, id_number = ?, disability = ?, is_member = ?, member_type = ?, branch = ?, "
+                             "joined_year = ? WHERE id = ?");
+    const std::string started = nowText();
+    // Writing stops at the first rejected row unless --partial: nothing will be committed, but
+    // every row is still checked so that the report lists all of them.
+    bool writing = true;
+    auto reject = [&](RowPlan& p, std::string why) {
+        p.reject = std::move(why);
+        if (!options.partial) writing = false;
+    };
+    const ResidentRec blank;
+    const std::size_t chunks = pipeline.chunks();
+    for (std::size_t k = 0; k < chunks; ++k) {
+        pipeline.waitFor(k);
+        progress(20 + 75.0 * static_cast<double>(k) / static_cast<double>(std::max<std::size_t>(chunks, 1)),
+                 writing ? "writing residents" : "checking rows");
+        const std::size_t end = std::min(n, (k + 1) * kChunkRows);
+        for (std::size_t r = k * kChunkRows; r < end; ++r) {
+            RowPlan& p = plans[r];
+            if (!p.reject.empty()) {
+                if (!options.partial) writing = false;
+                continue;
+            }
+            // The household: existing, or created when first named.
+            std::int64_t hh = p.householdId, personHousehold = p.householdId;
+            FlagVote* vote = nullptr;
+            if (hh == 0) {
+                const std::string key = std::to_string(p.unitId) + "\x1f" + p.room;
+                auto it = newByKey.find(key);
+                if (it == newByKey.end()) {
+                    NewHousehold h;
+                    h.firstRow = r;
+                    if (writing) {
+                        insHousehold.bind(1, p.unitId).bind(2, p.floor).bind(3, std::string_view(p.room)).bind(4, p.unitId);
+                        try {
+                            insHousehold.run();
+                            h.id = c.lastInsertId();
+                        } catch (const ConstraintError& e) {
+                            insHousehold.reset();
+                            h.failed = true;
+                            reject(p, "the household cannot be created: " + storage::describeRule(e.what()));
+                        }
+                    }
+                    it = newByKey.emplace(key, newHouseholds.size()).first;
+                    newHouseholds.push_back(h);
+                    if (h.failed) continue;
+                }
+                NewHousehold& h = newHouseholds[it->second];
+                if (h.failed) {
+                    reject(p, "its household could not be created (see row " + std::to_string(table.rowNumber(h.firstRow)) + ")");
+                    continue;
+                }
+                hh = h.id;
+                personHousehold = -static_cast<std::int64_t>(it->second) - 1; // never mixes with real ids
+                vote = &h.vote;
+            } else {
+                vote = &votes[static_cast<std::size_t>(hh)];
+                if (!voted[static_cast<std::size_t>(hh)]) {
+                    voted[static_cast<std::size_t>(hh)] = true;
+                    std::copy(std::begin(p.storedFlags), std::end(p.storedFlags), std::begin(vote->stored));
+                }
+            }
+            // Duplicates within the roster: the same ID number, or the same name in the same
+            // household when one of the two has no ID number.
+            if (!p.idNumber.empty()) {
+                auto [it, fresh] = seenId.emplace(idKey(p.idNumber), r);
+                if (!fresh) {
+                    reject(p, "the same ID number as row " + std::to_string(table.rowNumber(it->second)));
+                    continue;
+                }
+            }
+            {
+                auto [it, fresh] = seenName.emplace(PersonKey{personHousehold, p.name}, r);
+                if (!fresh && (p.idNumber.empty() || plans[it->second].idNumber.empty())) {
+                    reject(p, "the same person as row " + std::to_string(table.rowNumber(it->second)) +
+                                  " (same name in the same household)");
+                    continue;
+                }
+            }
+            // The stored resident: by ID number, else by name in the household.
+            std::optional<std::size_t> match;
+            if (!p.idNumber.empty()) {
+                if (auto it = storedById.find(idKey(p.idNumber)); it != storedById.end()) match = it->second;
+            }
+            if (!match && p.householdId) {
+                std::optional<std::size_t> only;
+                int candidates = 0;
+                const auto range = storedByHouseholdName.equal_range(PersonKey{p.householdId, p.name});
+                for (auto it = range.first; it != range.second; ++it) {
+                    const std::size_t idx = it->second;
+                    if (!storedClaimed[idx] && (p.idNumber.empty() || stored[idx].idNumber.empty())) {
+                        ++candidates;
+                        only = idx;
+                    }
+                }
+                if (candidates > 1) {
+                    reject(p, "several residents named " + model::maskName(p.name) + " live in this household: add the ID number");
+                    continue;
+                }
+                match = only;
+            }
+            if (match && storedClaimed[*match]) {
+                reject(p, "matches a resident another row already matched");
+                continue;
+            }
+            try {
+                if (match) {
+                    storedClaimed[*match] = true;
+                    const ResidentRec merged = merge(stored[*match], p, hh);
+                    if (merged == stored[*match]) {
+                        ++result.unchanged;
+                    } else {
+                        if (writing) {
+                            bindResident(up, merged);
+                            up.bind(13, merged.id);
+                            up.run();
+                        }
+                        ++result.updated;
+                    }
+                } else {
+                    if (writing) {
+                        const ResidentRec rec = merge(blank, p, hh);
+                        bindResident(ins, rec);
+                        ins.run();
+                    }
+                    ++result.added;
+                }
+            } catch (const ConstraintError& e) {
+                ins.reset();
+                up.reset();
+                reject(p, storage::describeRule(e.what()));
+                continue;
+            }
+            // Household flags: set when any row of the household says yes, cleared when rows say no.
             for (int f = 0; f < kFlagCount; ++f)
-                if (p.flags[f] == YesNo::Yes || (p.flags[f] == YesNo::No && v.v[f] == YesNo::Empty)) v.v[f] = p.flags[f];
+                if (p.flags[f] == YesNo::Yes || (p.flags[f] == YesNo::No && vote->v[f] == YesNo::Empty)) vote->v[f] = p.flags[f];
         }
     }
+    for (const auto& h : newHouseholds) result.householdsCreated += h.failed ? 0 : 1;
 
-    std::size_t preRejected = 0;
-    for (const auto& p : plans) preRejected += p.reject.empty() ? 0 : 1;
-
-    // Phase 3: write, in the one transaction.
     auto collectRejects = [&] {
         result.rejects.clear();
         for (std::size_t r = 0; r < n; ++r)
@@ -1062,135 +1142,40 @@ RosterImportResult importRoster(storage::Atlas& atlas, const RosterTable& table,
                                           plans[r].reject});
         result.rejected = result.rejects.size();
     };
-    if (preRejected > 0 && !options.partial && !options.dryRun) {
-        collectRejects();
-        for (std::size_t r = 0; r < n; ++r) {
-            if (action[r] == Action::Add && plans[r].reject.empty()) ++result.added;
-            else if (action[r] == Action::Update && plans[r].reject.empty()) ++result.updated;
-            else if (action[r] == Action::Unchanged && plans[r].reject.empty()) ++result.unchanged;
-        }
-        result.householdsCreated = newHouseholds.size();
+    collectRejects();
+    if (!writing || (result.rejected > 0 && !options.partial)) {
+        result.written = false;
         return result; // the transaction rolls back: nothing written
     }
 
-    progress(70, "writing");
-    const std::string started = nowText();
-    std::vector<bool> householdFailed(newHouseholds.size(), false);
-    {
-        storage::Statement ins(c, "INSERT INTO households (unit_id, floor, room, geom) VALUES (?, ?, ?, "
-                                  "(SELECT geom FROM units WHERE id = ?))");
-        for (std::size_t i = 0; i < newHouseholds.size(); ++i) {
-            auto& h = newHouseholds[i];
-            ins.bind(1, h.unitId).bind(2, h.floor).bind(3, std::string_view(h.room)).bind(4, h.unitId);
-            try {
-                ins.run();
-                h.id = c.lastInsertId();
-                ++result.householdsCreated;
-            } catch (const ConstraintError& e) {
-                ins.reset();
-                householdFailed[i] = true;
-                plans[h.firstRow].reject = "the household cannot be created: " + storage::describeRule(e.what());
-            }
-        }
-    }
     if (anyFlagColumn) {
+        progress(95, "household flags");
         std::string sql = "UPDATE households SET ";
         for (int f = 0; f < kFlagCount; ++f) sql += std::string(f ? ", " : "") + kFlagColumns[f] + " = ?";
         sql += " WHERE id = ?";
-        storage::Statement up(c, sql);
-        for (const auto& [key, vote] : votes) {
-            std::int64_t id = key;
-            bool stored[kFlagCount] = {false, false, false, false}; // a new household starts with none
-            if (key < 0) {
-                const auto& h = newHouseholds[static_cast<std::size_t>(-key - 1)];
-                if (h.id == 0) continue;
-                id = h.id;
-            } else {
-                std::copy(std::begin(vote.stored), std::end(vote.stored), std::begin(stored));
-            }
+        storage::Statement upFlags(c, sql);
+        auto apply = [&](std::int64_t id, const FlagVote& vote, const bool* storedFlags) {
             bool flags[kFlagCount];
             bool change = false;
             for (int f = 0; f < kFlagCount; ++f) {
-                flags[f] = vote.v[f] == YesNo::Empty ? stored[f] : vote.v[f] == YesNo::Yes;
-                change = change || flags[f] != stored[f];
+                flags[f] = vote.v[f] == YesNo::Empty ? storedFlags[f] : vote.v[f] == YesNo::Yes;
+                change = change || flags[f] != storedFlags[f];
             }
-            if (!change) continue;
-            for (int f = 0; f < kFlagCount; ++f) up.bind(f + 1, flags[f] ? 1 : 0);
-            up.bind(kFlagCount + 1, id);
-            up.run();
-            if (key > 0) ++result.householdsUpdated;
-        }
-    }
-    progress(75, "writing residents");
-    // A large first import is faster with the residents' secondary indexes rebuilt afterwards (one
-    // sort each) than updated row by row (random B-tree inserts for the ID numbers). Same
-    // transaction, same definitions: read back from the schema, so they stay what the atlas has.
-    std::size_t adds = 0;
-    for (std::size_t r = 0; r < n; ++r) adds += action[r] == Action::Add && plans[r].reject.empty() ? 1 : 0;
-    std::vector<std::pair<std::string, std::string>> droppedIndexes;
-    if (adds >= 50000 && adds >= stored.size()) {
-        const auto existing = c.queryInt("SELECT COUNT(*) FROM residents").value_or(0);
-        if (static_cast<std::size_t>(existing) <= adds) {
-            // Only indexes on id_number: rows arrive in household order, so the household index
-            // (and the partial member/disability ones) grow at their ends anyway.
-            storage::Statement st(c, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'residents' "
-                                     "AND sql IS NOT NULL AND sql LIKE '%id_number%' ORDER BY name");
-            while (st.step()) droppedIndexes.emplace_back(st.columnText(0), st.columnText(1));
-            for (const auto& [name, sql] : droppedIndexes) c.exec("DROP INDEX " + storage::quoteIdentifier(name));
-        }
-    }
-    {
-        storage::Statement ins(c, "INSERT INTO residents (household_id, name, relation, gender, birth_year, phone, id_number, "
-                                  "disability, is_member, member_type, branch, joined_year) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-        storage::Statement up(c, "UPDATE residents SET household_id = ?, name = ?, relation = ?, gender = ?, birth_year = ?, "
-                                 "phone = ?, id_number = ?, disability = ?, is_member = ?, member_type = ?, branch = ?, "
-                                 "joined_year = ? WHERE id = ?");
-        ResidentRec blank;
-        for (std::size_t r = 0; r < n; ++r) {
-            if ((r & 8191) == 0) progress(75 + 24.0 * static_cast<double>(r) / static_cast<double>(n), "writing residents");
-            RowPlan& p = plans[r];
-            if (!p.reject.empty()) continue;
-            std::int64_t hh = p.householdId;
-            if (hh == 0) {
-                const auto i = static_cast<std::size_t>(rowNew[r]);
-                if (householdFailed[i]) {
-                    if (p.reject.empty()) p.reject = "its household could not be created (see row " +
-                                                     std::to_string(table.rowNumber(newHouseholds[i].firstRow)) + ")";
-                    continue;
-                }
-                hh = newHouseholds[i].id;
-            }
-            try {
-                if (action[r] == Action::Add) {
-                    const ResidentRec rec = merge(blank, p, hh);
-                    bindResident(ins, rec);
-                    ins.run();
-                    ++result.added;
-                } else if (action[r] == Action::Update) {
-                    const ResidentRec rec = merge(stored[static_cast<std::size_t>(target[r])], p, hh);
-                    bindResident(up, rec);
-                    up.bind(13, rec.id);
-                    up.run();
-                    ++result.updated;
-                } else if (action[r] == Action::Unchanged) {
-                    ++result.unchanged;
-                }
-            } catch (const ConstraintError& e) {
-                ins.reset();
-                up.reset();
-                p.reject = storage::describeRule(e.what());
-            }
-        }
+            if (!change) return false;
+            for (int f = 0; f < kFlagCount; ++f) upFlags.bind(f + 1, flags[f] ? 1 : 0);
+            upFlags.bind(kFlagCount + 1, id);
+            upFlags.run();
+            return true;
+        };
+        for (std::size_t id = 1; id < votes.size(); ++id)
+            if (voted[id] && apply(static_cast<std::int64_t>(id), votes[id], votes[id].stored)) ++result.householdsUpdated;
+        const bool none[kFlagCount] = {false, false, false, false}; // a new household starts with no flags
+        for (const auto& h : newHouseholds)
+            if (!h.failed && h.id) apply(h.id, h.vote, none);
     }
     if (!droppedIndexes.empty()) {
         progress(97, "rebuilding indexes");
         for (const auto& [name, sql] : droppedIndexes) c.exec(sql);
-    }
-    collectRejects();
-    if (result.rejected > 0 && !options.partial) {
-        // Only dry runs and database rules reach here with rejects: nothing is written.
-        result.written = false;
-        return result;
     }
     {
         storage::Statement st(c, "INSERT INTO imports (kind, source, target, started_at, finished_at, user, added, updated, "
