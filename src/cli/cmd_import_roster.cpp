@@ -58,22 +58,22 @@ int runImportRoster(const ArgList& argv) {
 
     std::optional<io::MappingFile> mappingFile;
     if (auto m = args.value("mapping")) mappingFile = io::loadMappingFile(*m);
-    const io::RosterTable table =
-        io::readRoster(rosterPath, args.value("sheet").value_or(""), mappingFile ? &*mappingFile : nullptr, &feedback);
-    const io::ColumnMapping mapping = io::detectMapping(table.headers(), mappingFile ? &*mappingFile : nullptr);
-    std::fprintf(stderr, "roster '%s'%s: %s, header on row %d, %zu rows\n", rosterPath.c_str(),
-                 table.sheet().empty() ? "" : (", sheet '" + table.sheet() + "'").c_str(), table.encoding().c_str(),
-                 table.headerRow(), table.rowCount());
-    for (std::size_t i = 0; i < table.headers().size(); ++i)
-        if (mapping.columns[i] != io::RosterField::Ignore)
-            std::fprintf(stderr, "  %s -> %s\n", table.headers()[i].c_str(), io::fieldCode(mapping.columns[i]));
-
     io::RosterImportOptions options;
     options.dryRun = args.flag("dry-run");
     options.partial = args.flag("partial");
     if (const char* user = std::getenv("USER")) options.user = user;
     if (auto t = args.integer("threads", 1, 64)) options.threads = static_cast<int>(*t);
-    const io::RosterImportResult result = io::importRoster(*atlas, table, mapping, options, &feedback);
+    io::RosterTable table;
+    io::ColumnMapping mapping;
+    const io::RosterImportResult result =
+        io::importRosterFile(*atlas, rosterPath, args.value("sheet").value_or(""), mappingFile ? &*mappingFile : nullptr,
+                             options, &feedback, &table, &mapping);
+    std::fprintf(stderr, "roster '%s'%s: %s, header on row %d, %zu rows\n", rosterPath.c_str(),
+                 table.sheet().empty() ? "" : (", sheet '" + table.sheet() + "'").c_str(), table.encoding().c_str(),
+                 table.headerRow(), table.rowCount());
+    for (std::size_t i = 0; i < table.headers().size() && i < mapping.columns.size(); ++i)
+        if (mapping.columns[i] != io::RosterField::Ignore)
+            std::fprintf(stderr, "  %s -> %s\n", table.headers()[i].c_str(), io::fieldCode(mapping.columns[i]));
 
     if (auto path = args.value("rejects")) io::writeRejects(*path, result);
     for (std::size_t i = 0; i < result.rejects.size() && i < kRejectsShown; ++i) {

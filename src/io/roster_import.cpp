@@ -872,14 +872,74 @@ RosterTable readRoster(const std::string& path, const std::string& sheet, const 
     return readRosterTable(path, o, feedback);
 }
 
+namespace {
+
+std::string describeProblems(const RosterTable& table, const std::vector<std::string>& problems) {
+    std::string msg = "roster '" + table.source() + "': ";
+    for (std::size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+    return msg;
+}
+
+/// The roster of an import: given, or being read on another thread (`wait` joins the reader and
+/// sets `table` and `mapping`).
+struct RosterSource {
+    const RosterTable* table = nullptr;
+    const ColumnMapping* mapping = nullptr;
+    std::function<void()> wait;
+};
+
+RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const RosterImportOptions& options,
+                             Feedback* feedback);
+
+} // namespace
+
 RosterImportResult importRoster(storage::Atlas& atlas, const RosterTable& table, const ColumnMapping& mapping,
                                 const RosterImportOptions& options, Feedback* feedback) {
-    const auto problems = validateMapping(mapping);
-    if (!problems.empty()) {
-        std::string msg = "roster '" + table.source() + "': ";
-        for (std::size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
-        throw InputError(msg);
-    }
+    if (const auto problems = validateMapping(mapping); !problems.empty()) throw InputError(describeProblems(table, problems));
+    RosterSource source{&table, &mapping, {}};
+    return runImport(atlas, source, options, feedback);
+}
+
+RosterImportResult importRosterFile(storage::Atlas& atlas, const std::string& path, const std::string& sheet,
+                                    const MappingFile* mappingFile, const RosterImportOptions& options, Feedback* feedback,
+                                    RosterTable* tableOut, ColumnMapping* mappingOut) {
+    // The roster is read (and decoded) on a worker while this thread takes the write lock and
+    // loads the atlas's buildings, units and households.
+    RosterTable table;
+    ColumnMapping mapping;
+    std::exception_ptr readError;
+    std::thread reader([&] {
+        try {
+            table = readRoster(path, sheet, mappingFile, nullptr);
+            mapping = detectMapping(table.headers(), mappingFile);
+        } catch (...) {
+            readError = std::current_exception();
+        }
+    });
+    struct Join {
+        std::thread& t;
+        ~Join() {
+            if (t.joinable()) t.join();
+        }
+    } join{reader};
+    RosterSource source;
+    source.wait = [&] {
+        reader.join();
+        if (readError) std::rethrow_exception(readError);
+        if (const auto problems = validateMapping(mapping); !problems.empty()) throw InputError(describeProblems(table, problems));
+        source.table = &table;
+        source.mapping = &mapping;
+    };
+    RosterImportResult result = runImport(atlas, source, options, feedback);
+    if (tableOut) *tableOut = std::move(table);
+    if (mappingOut) *mappingOut = std::move(mapping);
+    return result;
+}
+
+namespace {
+
+RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const RosterImportOptions& options,
+                             Feedback* feedback) {
     if (atlas.connection().isReadOnly()) throw InputError("atlas '" + atlas.path() + "' is open read-only");
     auto progress = [&](double pct, const std::string& stage) {
         if (!feedback) return;
@@ -889,7 +949,6 @@ RosterImportResult importRoster(storage::Atlas& atlas, const RosterTable& table,
     const int year = options.currentYear ? options.currentYear : thisYear();
     storage::Connection& c = atlas.connection();
     RosterImportResult result;
-    result.rows = table.rowCount();
     result.dryRun = options.dryRun;
 
     // The write lock first, so the atlas we index is the atlas we write.
@@ -902,6 +961,13 @@ RosterImportResult importRoster(storage::Atlas& atlas, const RosterTable& table,
     storage::Transaction tx(c);
     progress(15, "loading buildings and households");
     const AtlasIndex index(c);
+    if (source.wait) {
+        progress(17, "reading the roster");
+        source.wait();
+    }
+    const RosterTable& table = *source.table;
+    const ColumnMapping& mapping = *source.mapping;
+    result.rows = table.rowCount();
 
     // Rows are parsed and matched on worker threads, chunk by chunk, while this thread loads the
     // stored residents and then decides and writes the rows in roster order as their chunks come
@@ -1201,6 +1267,8 @@ RosterImportResult importRoster(storage::Atlas& atlas, const RosterTable& table,
     progress(100, "done");
     return result;
 }
+
+} // namespace
 
 void writeRejects(const std::string& path, const RosterImportResult& result) {
     const std::string tmp = path + ".tmp";

@@ -63,6 +63,14 @@ struct RosterImportResult {
 RosterImportResult importRoster(storage::Atlas& atlas, const RosterTable& table, const ColumnMapping& mapping,
                                 const RosterImportOptions& options, Feedback* feedback = nullptr);
 
+/// Reads the roster at `path` (on a worker thread, while the atlas is being indexed), detects the
+/// column mapping (with `mappingFile` when given) and imports it. The table and mapping used are
+/// handed back through `tableOut` / `mappingOut` when given (for the report).
+RosterImportResult importRosterFile(storage::Atlas& atlas, const std::string& path, const std::string& sheet,
+                                    const MappingFile* mappingFile, const RosterImportOptions& options,
+                                    Feedback* feedback = nullptr, RosterTable* tableOut = nullptr,
+                                    ColumnMapping* mappingOut = nullptr);
+
 /// Reads the roster at `path` with the header search that `mapping` (may be null) allows.
 RosterTable readRoster(const std::string& path, const std::string& sheet, const MappingFile* mapping,
                        Feedback* feedback = nullptr);
