@@ -827,6 +827,41 @@ void bindResident(storage::Statement& st, const ResidentRec& r) {
     optInt(12, r.joinedYear);
 }
 
+/// Binds a new resident straight from its row (what merge() with an empty record gives, without
+/// building one): the row's text outlives the statement's run().
+void bindNewResident(storage::Statement& st, const RowPlan& p, std::int64_t householdId) {
+    sqlite3_stmt* h = st.handle();
+    auto text = [&](int i, const std::string& v) {
+        if (v.empty()) sqlite3_bind_null(h, i);
+        else sqlite3_bind_text(h, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    };
+    auto optInt = [&](int i, int v) {
+        if (v == 0) sqlite3_bind_null(h, i);
+        else sqlite3_bind_int(h, i, v);
+    };
+    const bool member = p.member == YesNo::Yes;
+    sqlite3_bind_int64(h, 1, householdId);
+    sqlite3_bind_text(h, 2, p.name.data(), static_cast<int>(p.name.size()), SQLITE_STATIC);
+    text(3, p.relation);
+    if (p.gender) sqlite3_bind_text(h, 4, &p.gender, 1, SQLITE_STATIC);
+    else sqlite3_bind_null(h, 4);
+    optInt(5, p.birthYear);
+    text(6, p.phone);
+    text(7, p.idNumber);
+    sqlite3_bind_int(h, 8, p.disability == YesNo::Yes ? 1 : 0);
+    sqlite3_bind_int(h, 9, member ? 1 : 0);
+    if (member) {
+        static const std::string kFull = "full"; // a member with no type given is a full member
+        text(10, p.memberType.empty() ? kFull : p.memberType);
+        text(11, p.branch);
+        optInt(12, p.joinedYear);
+    } else {
+        sqlite3_bind_null(h, 10);
+        sqlite3_bind_null(h, 11);
+        sqlite3_bind_null(h, 12);
+    }
+}
+
 /// The stored record overlaid with what the roster row says (empty cells keep stored values).
 ResidentRec merge(const ResidentRec& stored, const RowPlan& p, std::int64_t householdId) {
     ResidentRec r = stored;
@@ -1070,7 +1105,6 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
         p.reject = std::move(why);
         if (!options.partial) writing = false;
     };
-    const ResidentRec blank;
     const std::size_t chunks = pipeline.chunks();
     for (std::size_t k = 0; k < chunks; ++k) {
         pipeline.waitFor(k);
@@ -1181,8 +1215,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
                     }
                 } else {
                     if (writing) {
-                        const ResidentRec rec = merge(blank, p, hh);
-                        bindResident(ins, rec);
+                        bindNewResident(ins, p, hh);
                         ins.run();
                     }
                     ++result.added;

@@ -136,9 +136,18 @@ std::string decodeToUtf8(std::string_view bytes, TextEncoding encoding, const st
                              hexBytes(bytes, bad, 4) + " are not valid UTF-8");
         return std::string(bytes);
     }
+    // A UTF-8 file with one broken byte would decode as GBK gibberish: when the text before the
+    // first invalid byte already holds real UTF-8 characters, report the byte instead.
+    std::size_t bad = 0;
+    if (!isValidUtf8(bytes, &bad)) {
+        std::size_t multiByte = 0;
+        for (std::size_t i = 0; i < bad; ++i) multiByte += (static_cast<unsigned char>(bytes[i]) & 0xC0) == 0xC0 ? 1 : 0;
+        if (multiByte >= 8)
+            throw InputError("'" + fileName + "', line " + std::to_string(lineOf(bytes, bad)) + ": bytes " +
+                             hexBytes(bytes, bad, 4) + " are not valid UTF-8 (the text before them is UTF-8)");
+    }
     Iconv cd("UTF-8", "GB18030");
     std::string out;
-    std::size_t bad = 0;
     if (!cd.convert(bytes, out, bad))
         throw InputError("'" + fileName + "', line " + std::to_string(lineOf(bytes, bad)) + ": bytes " +
                          hexBytes(bytes, bad, 4) + " are neither UTF-8 nor GB18030/GBK text");

@@ -39,3 +39,16 @@ TEST(TextEncoding, UndecodableBytesNameFileAndLine) {
     }
     EXPECT_THROW(decodeToUtf8("a\xFF", TextEncoding::Utf8, "x.csv"), gridatlas::InputError);
 }
+
+TEST(TextEncoding, BrokenUtf8IsNotMistakenForGbk) {
+    // Real UTF-8 text with one stray byte on line 3: an error naming it, not GBK gibberish.
+    const std::string text = "姓名,住址\n张三,湖西社区3栋2单元501室\n李四,湖西\xFF社区\n";
+    try {
+        decodeAuto(text, "r.csv");
+        FAIL() << "expected an error";
+    } catch (const gridatlas::InputError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("line 3"), std::string::npos) << m;
+        EXPECT_NE(m.find("not valid UTF-8"), std::string::npos) << m;
+    }
+}
