@@ -61,7 +61,7 @@ void appendCsvRow(std::string& out, const std::vector<std::string>& cells) {
         if (i) out += ',';
         out += csvField(cells[i]);
     }
-    out += "\r\n";
+    out += "\n";
 }
 
 std::string percent(std::int64_t part, std::int64_t whole) {
