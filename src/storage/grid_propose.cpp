@@ -297,10 +297,30 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     }
     int poolHouseholds = 0;
     for (const auto& p : pieces) poolHouseholds += p.households;
-    const int k = gridCount(poolHouseholds, opt.target);
     {
+        // The grid count that lands the average nearest the target, and its neighbours: the one
+        // whose partition has most grids within tolerance (then the smallest worst deviation) wins.
+        const int k0 = gridCount(poolHouseholds, opt.target);
         std::vector<std::vector<Piece>> parts;
-        if (k > 0) Partitioner(in, opt).split(std::move(pieces), k, parts);
+        std::pair<int, double> bestScore{-1, 0};
+        for (int kk : {k0, k0 - 1, k0 + 1}) {
+            if (kk < 1 || k0 == 0) continue;
+            std::vector<std::vector<Piece>> candidate;
+            Partitioner(in, opt).split(pieces, kk, candidate);
+            int within = 0;
+            double worst = 0;
+            for (const auto& part : candidate) {
+                int hh = 0;
+                for (const auto& p : part) hh += p.households;
+                within += hh >= lower && hh <= upper;
+                worst = std::max(worst, std::abs(hh - opt.target) / static_cast<double>(opt.target));
+            }
+            const std::pair<int, double> score{within, -worst};
+            if (score > bestScore) {
+                bestScore = score;
+                parts = std::move(candidate);
+            }
+        }
         for (auto& part : parts) {
             std::vector<std::size_t> members;
             for (auto& p : part) members.insert(members.end(), p.buildings.begin(), p.buildings.end());

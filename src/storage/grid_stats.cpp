@@ -264,7 +264,9 @@ void writeXlsx(const GridStatsResult& stats, const std::string& path) {
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("XLSX");
     if (!driver) throw StorageError("GDAL has no XLSX driver");
     const fs::path final(path);
-    const fs::path tmp = final.parent_path() / ("." + final.filename().string() + ".part.xlsx");
+    // GDAL writes XLSX through /vsizip/, which takes the first ".xlsx" in a path as the archive:
+    // the temporary name must hold it once.
+    const fs::path tmp = final.parent_path() / ("." + final.stem().string() + ".part.xlsx");
     std::error_code ec;
     fs::remove(tmp, ec);
     auto fail = [&](const std::string& what) {
