@@ -43,6 +43,7 @@ CrsSpec parseCrsOption(const std::string& text) {
     std::string def = text;
     if (!text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) def = "EPSG:" + text;
     ContextPtr ctx(proj_context_create());
+    proj_log_level(ctx.get(), PJ_LOG_NONE); // the InputError below says it
     PjPtr crs(proj_create(ctx.get(), def.c_str()));
     if (!crs || !proj_is_crs(crs.get()))
         throw InputError("--srs '" + text + "' is not a coordinate system PROJ knows (use EPSG:N, gcj02 or bd09)");
@@ -84,6 +85,7 @@ CrsSpec crsFromOgr(const OGRSpatialReference* srs) {
 bool isGeographic(const CrsSpec& crs) {
     if (crs.offset != OffsetSystem::None) return true;
     ContextPtr ctx(proj_context_create());
+    proj_log_level(ctx.get(), PJ_LOG_NONE);
     PjPtr pj(proj_create(ctx.get(), crs.definition.c_str()));
     if (!pj) return false;
     const auto type = proj_get_type(pj.get());

@@ -1,6 +1,7 @@
 #include "io/vector_import.h"
 
 #include <ogr_geometry.h>
+#include <ogrsf_frmts.h>
 #include <proj.h>
 
 #include <algorithm>
@@ -843,6 +844,7 @@ void Importer::checkDistance(const model::Rect& imported) {
     }
     // An empty atlas: compare with where its CRS is meant to be used.
     PJ_CONTEXT* ctx = proj_context_create();
+    proj_log_level(ctx, PJ_LOG_NONE);
     PJ* crs = proj_create(ctx, ("EPSG:" + std::to_string(m_atlas.srid())).c_str());
     double w = 0, s = 0, e = 0, n = 0;
     if (crs && proj_get_area_of_use(ctx, crs, &w, &s, &e, &n, nullptr) && w > -1000) {
@@ -993,6 +995,13 @@ ImportSummary importVector(storage::Atlas& atlas, const ImportOptions& options, 
     } catch (const InputError&) {
         throw;
     }
+}
+
+std::vector<std::string> listVectorLayers(const std::string& path) {
+    auto ds = openVectorDataset(path);
+    std::vector<std::string> out;
+    for (int i = 0; i < ds->GetLayerCount(); ++i) out.emplace_back(ds->GetLayer(i)->GetName());
+    return out;
 }
 
 SourcePreview previewSource(const std::string& path, const std::string& layer, ImportTarget target, const std::string& mappingFile, int maxRows) {

@@ -74,6 +74,9 @@ struct SourcePreview {
     std::vector<std::pair<std::string, std::string>> mapping; ///< target field -> source field or "= constant"
 };
 
+/// The layers of a vector file, in the file's order; throws InputError naming the file.
+std::vector<std::string> listVectorLayers(const std::string& path);
+
 SourcePreview previewSource(const std::string& path, const std::string& layer, ImportTarget target, const std::string& mappingFile = {},
                             int maxRows = 10);
 

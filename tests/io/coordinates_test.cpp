@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <vector>
 
 #include "io/coordinates.h"
 #include "model/support/error.h"
@@ -14,16 +15,26 @@ using namespace gridatlas::io;
 
 namespace {
 
-/// Runs cs2cs on one point; cs2cs uses each CRS's authority axis order (lat/lon for 4326/4490,
-/// northing/easting for the Gauss-Kruger CRSs, easting/northing for 3857).
-bool cs2cs(const std::string& from, const std::string& to, double a, double b, double& outA, double& outB) {
-    std::string out;
+/// Runs cs2cs on points given as (a, b) in the source CRS's authority axis order and returns the
+/// answers in the target's authority order (lat/lon for 4326/4490, northing/easting for the
+/// Gauss-Kruger CRSs, easting/northing for 3857). One process per CRS pair: proj.db loads once.
+bool cs2cs(const std::string& from, const std::string& to, const std::vector<model::Vec2>& in, std::vector<model::Vec2>& out) {
     std::ostringstream cmd;
     cmd.precision(12);
-    cmd << "echo '" << a << " " << b << "' | cs2cs -f %.6f " << from << " " << to;
-    if (gridatlas::testing::runCommand(cmd.str(), &out) != 0) return false;
-    std::istringstream in(out);
-    return static_cast<bool>(in >> outA >> outB);
+    cmd << "printf '";
+    for (const auto& p : in) cmd << p.x << " " << p.y << "\\n";
+    cmd << "' | cs2cs -f %.6f " << from << " " << to;
+    std::string text;
+    if (gridatlas::testing::runCommand(cmd.str(), &text) != 0) return false;
+    std::istringstream lines(text);
+    std::string line;
+    out.clear();
+    while (std::getline(lines, line)) {
+        std::istringstream ls(line);
+        model::Vec2 v;
+        if (ls >> v.x >> v.y) out.push_back(v);
+    }
+    return out.size() == in.size();
 }
 
 bool hasCs2cs() { return gridatlas::testing::runCommand("command -v cs2cs") == 0; }
@@ -43,9 +54,12 @@ TEST(Coordinates, ProjMatchesCs2csForChineseAndWebCrs) {
     const LonLat points[] = {{116.4, 39.9}, {114.3, 30.5}, {113.26, 23.13}, {111.75, 40.84}};
     for (const auto& c : cases) {
         const CoordinatePipeline t(CrsSpec::epsg(c.from), CrsSpec::epsg(c.to));
-        for (const auto& p : points) {
-            double a = 0, b = 0;
-            ASSERT_TRUE(cs2cs("EPSG:" + std::to_string(c.from), "EPSG:" + std::to_string(c.to), p.y, p.x, a, b));
+        std::vector<model::Vec2> latLon, answers;
+        for (const auto& p : points) latLon.push_back({p.y, p.x});
+        ASSERT_TRUE(cs2cs("EPSG:" + std::to_string(c.from), "EPSG:" + std::to_string(c.to), latLon, answers));
+        for (std::size_t i = 0; i < std::size(points); ++i) {
+            const auto& p = points[i];
+            const double a = answers[i].x, b = answers[i].y;
             const model::Vec2 ours = t.apply(p);
             // cs2cs answers in authority order: 4490 as lat/lon, GK as northing/easting.
             const bool geographicOut = c.to == 4490;
@@ -62,11 +76,11 @@ TEST(Coordinates, ProjectedToProjectedMatchesCs2cs) {
     if (!hasCs2cs()) GTEST_SKIP() << "cs2cs (proj-bin) is not installed";
     const CoordinatePipeline t(CrsSpec::epsg(4547), CrsSpec::epsg(3857));
     const model::Vec2 p{705254.6597, 4421184.0393};
-    double a = 0, b = 0;
-    ASSERT_TRUE(cs2cs("EPSG:4547", "EPSG:3857", p.y, p.x, a, b));
+    std::vector<model::Vec2> answers;
+    ASSERT_TRUE(cs2cs("EPSG:4547", "EPSG:3857", {{p.y, p.x}}, answers));
     const auto ours = t.apply(p);
-    EXPECT_NEAR(ours.x, a, 0.001);
-    EXPECT_NEAR(ours.y, b, 0.001);
+    EXPECT_NEAR(ours.x, answers[0].x, 0.001);
+    EXPECT_NEAR(ours.y, answers[0].y, 0.001);
 }
 
 TEST(Coordinates, GcjSourceLandsOnTheWgsPosition) {

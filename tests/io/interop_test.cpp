@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 #include "io/io_test_util.h"
 #include "storage/fixture_atlas.h"
@@ -82,4 +83,62 @@ TEST(Interop, WholeAtlasGeoPackageHasEveryLayer) {
         EXPECT_EQ(it->second.count, want.second) << name;
         EXPECT_EQ(it->second.crs, "EPSG:4548") << name;
     }
+}
+
+namespace {
+
+/// Runs tests/io/qgis_interop.py under Debian's python3 (python3-qgis lives there, not in a
+/// pyenv or venv python). Returns false when QGIS is not installed.
+bool qgisLayers(const std::string& path, std::map<std::string, std::vector<std::string>>& out) {
+    std::string layers;
+    for (const auto& [name, want] : kExpected) layers += " " + name;
+    std::string text;
+    const int rc = runCommand("QT_QPA_PLATFORM=offscreen /usr/bin/python3 " + q(sourcePath("tests/io/qgis_interop.py")) + " " + q(path) + layers, &text);
+    if (rc == 3 || rc == 127) return false;
+    EXPECT_EQ(rc, 0) << text;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::vector<std::string> parts;
+        std::stringstream ls(line);
+        std::string part;
+        while (std::getline(ls, part, '|')) parts.push_back(part);
+        if (parts.size() == 5) out[parts[0]] = parts;
+    }
+    return true;
+}
+
+const std::map<std::string, std::string> kQgisTypes{{"communities", "MultiPolygon"}, {"grids", "Polygon"}, {"buildings", "Polygon"},
+                                                    {"units", "Point"},             {"households", "Point"}, {"service_posts", "Point"},
+                                                    {"streets", "LineString"}};
+
+void expectQgisSeesEveryLayer(const std::string& path) {
+    std::map<std::string, std::vector<std::string>> layers;
+    if (!qgisLayers(path, layers)) GTEST_SKIP() << "python3-qgis is not installed (apt-get install python3-qgis)";
+    for (const auto& [name, want] : kExpected) {
+        auto it = layers.find(name);
+        ASSERT_NE(it, layers.end()) << "QGIS did not list " << name;
+        EXPECT_EQ(it->second[1], kQgisTypes.at(name)) << name;
+        EXPECT_EQ(it->second[2], "EPSG:4548") << name;
+        EXPECT_EQ(it->second[3], std::to_string(want.second)) << name;
+        EXPECT_EQ(it->second[4], "valid") << name;
+    }
+}
+
+} // namespace
+
+TEST(Interop, QgisOpensTheAtlasWithEveryLayer) {
+    SmallWorld w;
+    w.atlas->updateStatistics();
+    w.atlas.reset();
+    expectQgisSeesEveryLayer(w.path);
+}
+
+TEST(Interop, QgisOpensTheGeoPackageExport) {
+    SmallWorld w;
+    w.atlas.reset();
+    const std::string gpkg = w.dir.file("atlas.gpkg");
+    std::string out;
+    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --out " + q(gpkg), &out), 0) << out;
+    expectQgisSeesEveryLayer(gpkg);
 }
