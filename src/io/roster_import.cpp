@@ -194,16 +194,47 @@ struct RowPlan {
     bool storedFlags[kFlagCount] = {false, false, false, false}; ///< the existing household's flags
 };
 
-/// A resident by household and name (views: the owner outlives the maps).
-struct PersonKey {
-    std::int64_t household = 0;
-    std::string_view name;
-    bool operator==(const PersonKey& o) const { return household == o.household && name == o.name; }
-};
-struct PersonKeyHash {
-    std::size_t operator()(const PersonKey& k) const noexcept {
-        return std::hash<std::string_view>()(k.name) ^ (static_cast<std::size_t>(k.household) * 0x9E3779B97F4A7C15ULL);
+/// A resident by household and name, as a hash key (equal keys are compared in full).
+std::uint64_t personKey(std::int64_t household, std::string_view name) {
+    return std::hash<std::string_view>()(name) ^ (static_cast<std::uint64_t>(household) * 0x9E3779B97F4A7C15ULL);
+}
+
+/// Open-addressing hash from 64-bit keys to indices (rows, stored residents): a million lookups
+/// without a node allocation each. Several entries may share a key; callers tell them apart.
+class IndexHash {
+public:
+    explicit IndexHash(std::size_t expected) {
+        std::size_t size = 64;
+        while (size < expected * 2 + 16) size <<= 1;
+        m_mask = size - 1;
+        m_keys.assign(size, 0);
+        m_values.assign(size, kEmpty);
     }
+    void insert(std::uint64_t key, std::uint32_t value) {
+        std::size_t i = slot(key);
+        while (m_values[i] != kEmpty) i = (i + 1) & m_mask;
+        m_keys[i] = key;
+        m_values[i] = value;
+    }
+    /// Calls fn(value) for each entry with `key` until fn returns true; returns that value.
+    template <class Fn>
+    std::optional<std::uint32_t> find(std::uint64_t key, Fn&& fn) const {
+        for (std::size_t i = slot(key); m_values[i] != kEmpty; i = (i + 1) & m_mask)
+            if (m_keys[i] == key && fn(m_values[i])) return m_values[i];
+        return std::nullopt;
+    }
+
+private:
+    static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+    [[nodiscard]] std::size_t slot(std::uint64_t key) const {
+        key ^= key >> 33;
+        key *= 0xFF51AFD7ED558CCDULL;
+        key ^= key >> 33;
+        return static_cast<std::size_t>(key) & m_mask;
+    }
+    std::size_t m_mask = 0;
+    std::vector<std::uint64_t> m_keys;
+    std::vector<std::uint32_t> m_values;
 };
 
 bool isIdShaped(std::string_view id) {
@@ -1023,8 +1054,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     // known only as it is read). Loaded while the workers parse.
     progress(18, "loading residents");
     std::vector<ResidentRec> stored;
-    std::unordered_map<std::uint64_t, std::size_t> storedById;
-    std::unordered_multimap<PersonKey, std::size_t, PersonKeyHash> storedByHouseholdName;
+    std::optional<IndexHash> storedById, storedByHouseholdName;
     {
         const auto existing = c.queryInt("SELECT COUNT(*) FROM residents").value_or(0);
         stored.reserve(static_cast<std::size_t>(existing));
@@ -1051,12 +1081,13 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
             rec.joinedYear = st.isNull(12) ? 0 : static_cast<int>(st.columnInt(12));
             stored.push_back(std::move(rec));
         }
-        storedById.reserve(stored.size());
-        storedByHouseholdName.reserve(stored.size());
+        storedById.emplace(stored.size());
+        storedByHouseholdName.emplace(stored.size());
         // Keys hold views into `stored`, which no longer grows.
         for (std::size_t i = 0; i < stored.size(); ++i) {
-            if (isIdShaped(stored[i].idNumber)) storedById.emplace(idKey(stored[i].idNumber), i);
-            storedByHouseholdName.emplace(PersonKey{stored[i].householdId, stored[i].name}, i);
+            const auto idx = static_cast<std::uint32_t>(i);
+            if (isIdShaped(stored[i].idNumber)) storedById->insert(idKey(stored[i].idNumber), idx);
+            storedByHouseholdName->insert(personKey(stored[i].householdId, stored[i].name), idx);
         }
     }
 
@@ -1084,10 +1115,8 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     std::vector<bool> voted(votes.size(), false);
     bool anyFlagColumn = false;
     for (int f = 0; f < kFlagCount; ++f) anyFlagColumn = anyFlagColumn || mapping.has(kFlagFields[f]);
-    std::unordered_map<std::uint64_t, std::size_t> seenId;
-    std::unordered_map<PersonKey, std::size_t, PersonKeyHash> seenName;
-    seenId.reserve(n);
-    seenName.reserve(n);
+    IndexHash seenId(n), seenName(n); // rows already taken, by ID number and by household + name
+    std::vector<std::int64_t> rowHousehold(n, 0);     // the person key's household of each taken row
     std::vector<bool> storedClaimed(stored.size(), false);
 
     storage::Statement insHousehold(c, "INSERT INTO households (unit_id, floor, room, geom) VALUES (?, ?, ?, "
@@ -1158,37 +1187,46 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
             }
             // Duplicates within the roster: the same ID number, or the same name in the same
             // household when one of the two has no ID number.
+            const auto row32 = static_cast<std::uint32_t>(r);
             if (!p.idNumber.empty()) {
-                auto [it, fresh] = seenId.emplace(idKey(p.idNumber), r);
-                if (!fresh) {
-                    reject(p, "the same ID number as row " + std::to_string(table.rowNumber(it->second)));
+                const std::uint64_t key = idKey(p.idNumber);
+                if (auto first = seenId.find(key, [](std::uint32_t) { return true; })) {
+                    reject(p, "the same ID number as row " + std::to_string(table.rowNumber(*first)));
                     continue;
                 }
+                seenId.insert(key, row32);
             }
             {
-                auto [it, fresh] = seenName.emplace(PersonKey{personHousehold, p.name}, r);
-                if (!fresh && (p.idNumber.empty() || plans[it->second].idNumber.empty())) {
-                    reject(p, "the same person as row " + std::to_string(table.rowNumber(it->second)) +
+                const std::uint64_t key = personKey(personHousehold, p.name);
+                const auto first = seenName.find(key, [&](std::uint32_t q) {
+                    return rowHousehold[q] == personHousehold && plans[q].name == p.name;
+                });
+                if (first && (p.idNumber.empty() || plans[*first].idNumber.empty())) {
+                    reject(p, "the same person as row " + std::to_string(table.rowNumber(*first)) +
                                   " (same name in the same household)");
                     continue;
+                }
+                if (!first) {
+                    rowHousehold[r] = personHousehold;
+                    seenName.insert(key, row32);
                 }
             }
             // The stored resident: by ID number, else by name in the household.
             std::optional<std::size_t> match;
             if (!p.idNumber.empty()) {
-                if (auto it = storedById.find(idKey(p.idNumber)); it != storedById.end()) match = it->second;
+                if (auto i = storedById->find(idKey(p.idNumber), [](std::uint32_t) { return true; })) match = *i;
             }
             if (!match && p.householdId) {
                 std::optional<std::size_t> only;
                 int candidates = 0;
-                const auto range = storedByHouseholdName.equal_range(PersonKey{p.householdId, p.name});
-                for (auto it = range.first; it != range.second; ++it) {
-                    const std::size_t idx = it->second;
-                    if (!storedClaimed[idx] && (p.idNumber.empty() || stored[idx].idNumber.empty())) {
+                storedByHouseholdName->find(personKey(p.householdId, p.name), [&](std::uint32_t idx) {
+                    if (stored[idx].householdId == p.householdId && stored[idx].name == p.name && !storedClaimed[idx] &&
+                        (p.idNumber.empty() || stored[idx].idNumber.empty())) {
                         ++candidates;
                         only = idx;
                     }
-                }
+                    return false; // visit them all
+                });
                 if (candidates > 1) {
                     reject(p, "several residents named " + model::maskName(p.name) + " live in this household: add the ID number");
                     continue;
