@@ -265,31 +265,44 @@ void summarise(const CoverageData& data, CoverageResult& r) {
     std::map<std::int64_t, CoverageRow> grids, communities;
     std::vector<CoverageRow> cats;
     for (const auto& c : kCategories) cats.push_back(CoverageRow{0, c.code, c.nameZh, 0, 0, 0, 0});
-    std::unordered_map<std::int32_t, GapBuilding> gaps;
+    // Totals per building first (an array, no lookups per household), then per grid/community.
+    std::vector<CoverageRow> perBuilding(data.buildings.size() + 1); // the last: no building
+    std::vector<GapBuilding> gaps(data.buildings.size());
+    auto add = [](CoverageRow& row, bool cov, bool vul) {
+        ++row.households;
+        row.covered += cov;
+        row.vulnerable += vul;
+        row.vulnerableCovered += vul && cov;
+    };
     for (std::size_t i = 0; i < hh.size(); ++i) {
         const bool cov = r.covered[i] != 0;
         const std::uint8_t cat = hh.categories[i];
         const bool vul = (cat & kCoverVulnerableMask) != 0;
-        auto add = [&](CoverageRow& row) {
-            ++row.households;
-            row.covered += cov;
-            row.vulnerable += vul;
-            row.vulnerableCovered += vul && cov;
-        };
-        add(grids[data.gridOf(i)]);
-        add(communities[data.communityOf(i)]);
-        for (std::size_t k = 0; k < std::size(kCategories); ++k)
-            if (kCategories[k].mask == 0 || (cat & kCategories[k].mask)) add(cats[k]);
         const auto b = hh.building[i];
-        if (b >= 0) {
-            auto& gap = gaps[b];
-            gap.building = b;
-            ++gap.households;
-            if (!cov) {
-                ++gap.uncovered;
-                gap.vulnerableUncovered += vul;
-                gap.nearestDistanceM = std::min(gap.nearestDistanceM, r.distanceM[i]);
-            }
+        add(perBuilding[b >= 0 ? static_cast<std::size_t>(b) : data.buildings.size()], cov, vul);
+        for (std::size_t k = 0; k < std::size(kCategories); ++k)
+            if (kCategories[k].mask == 0 || (cat & kCategories[k].mask)) add(cats[k], cov, vul);
+        if (b >= 0 && !cov) {
+            auto& gap = gaps[static_cast<std::size_t>(b)];
+            ++gap.uncovered;
+            gap.vulnerableUncovered += vul;
+            gap.nearestDistanceM = std::min(gap.nearestDistanceM, r.distanceM[i]);
+        }
+    }
+    auto merge = [](CoverageRow& to, const CoverageRow& from) {
+        to.households += from.households;
+        to.covered += from.covered;
+        to.vulnerable += from.vulnerable;
+        to.vulnerableCovered += from.vulnerableCovered;
+    };
+    for (std::size_t b = 0; b <= data.buildings.size(); ++b) {
+        if (perBuilding[b].households == 0) continue;
+        const bool known = b < data.buildings.size();
+        merge(grids[known ? data.buildings[b].gridId : 0], perBuilding[b]);
+        merge(communities[known ? data.buildings[b].communityId : 0], perBuilding[b]);
+        if (known) {
+            gaps[b].building = static_cast<std::int32_t>(b);
+            gaps[b].households = perBuilding[b].households;
         }
     }
     for (auto& [id, row] : grids) {
@@ -315,7 +328,7 @@ void summarise(const CoverageData& data, CoverageResult& r) {
         r.byCommunity.push_back(row);
     }
     r.byCategory = std::move(cats);
-    for (auto& [b, gap] : gaps)
+    for (const auto& gap : gaps)
         if (gap.uncovered > 0) r.gaps.push_back(gap);
     std::sort(r.gaps.begin(), r.gaps.end(), [&](const GapBuilding& a, const GapBuilding& b) {
         if (a.weight() != b.weight()) return a.weight() > b.weight();

@@ -177,13 +177,15 @@ HouseholdPart scanHouseholds(Connection& conn, std::int64_t lo, std::int64_t hi,
     h.unit.reserve(reserve);
     h.building.reserve(reserve);
     h.categories.reserve(reserve);
-    Statement st(conn, "SELECT id, unit_id, hardship, minimum_income, elderly_alone, left_behind_children, vacant, geom "
+    // The flags folded into one integer by SQLite: one column read instead of five.
+    Statement st(conn, "SELECT id, unit_id, (hardship != 0) | ((minimum_income != 0) << 1) | ((elderly_alone != 0) << 2) | "
+                       "((left_behind_children != 0) << 3) | ((vacant != 0) << 6), geom "
                        "FROM households WHERE id BETWEEN ? AND ? ORDER BY id");
     st.bind(1, lo).bind(2, hi);
     std::int64_t lastUnit = std::numeric_limits<std::int64_t>::min();
     std::int32_t lastIndex = -1;
     while (st.step()) {
-        const auto blob = st.columnBlob(7);
+        const auto blob = st.columnBlob(3);
         if (blob.empty()) continue;
         const std::int64_t id = st.columnInt(0);
         const std::int64_t unitId = st.columnInt(1);
@@ -192,12 +194,9 @@ HouseholdPart scanHouseholds(Connection& conn, std::int64_t lo, std::int64_t hi,
             lastIndex = it == unitIndex.end() ? -1 : it->second;
             lastUnit = unitId;
         }
-        std::uint8_t cat = 0;
-        if (st.columnInt(2)) cat |= kCoverHardship;
-        if (st.columnInt(3)) cat |= kCoverMinimumIncome;
-        if (st.columnInt(4)) cat |= kCoverElderlyAlone;
-        if (st.columnInt(5)) cat |= kCoverLeftBehind;
-        if (st.columnInt(6)) cat |= kCoverVacant;
+        static_assert(kCoverHardship == 1 && kCoverMinimumIncome == 2 && kCoverElderlyAlone == 4 && kCoverLeftBehind == 8 &&
+                      kCoverVacant == 64, "the bits the query folds the flags into");
+        const auto cat = static_cast<std::uint8_t>(st.columnInt(2));
         h.ids.push_back(id);
         h.points.push_back(blobPoint(blob, "households", id));
         h.unit.push_back(lastIndex);
@@ -225,6 +224,9 @@ std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const Coverag
     if (feedback) feedback->throwIfCancelled();
 
     auto& c = atlas.connection();
+    // Memory-mapped reads: the pages are used in place instead of copied by read() (the copy
+    // was a fifth of the time on a 1M-household atlas).
+    c.exec("PRAGMA mmap_size = 4294967296");
     const std::int64_t minId = c.queryInt("SELECT MIN(id) FROM households").value_or(0);
     const std::int64_t maxId = c.queryInt("SELECT MAX(id) FROM households").value_or(0);
     const std::int64_t mid = minId + (maxId - minId) / 2;
@@ -232,6 +234,7 @@ std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const Coverag
     // The upper half on its own connection and thread: decoding costs about as much as SQLite.
     auto upper = std::async(std::launch::async, [&, path = atlas.path()] {
         Connection uc(path, OpenMode::ReadOnly);
+        uc.exec("PRAGMA mmap_size = 4294967296");
         return scanHouseholds(uc, mid + 1, maxId, unitIndex, *d, n / 2 + 16);
     });
     HouseholdPart lower;
