@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <iostream>
 #include <random>
 
@@ -11,6 +12,7 @@
 #include "model/support/error.h"
 #include "storage/atlas.h"
 #include "storage/coverage.h"
+#include "storage/fixture_atlas.h"
 #include "storage/siting.h"
 
 namespace gridatlas::storage {
@@ -258,6 +260,46 @@ TEST(SitingDemo, ProposalsAgreeWithCoverageAndGreedyGapIsReported) {
     const auto after = computeCoverage(copy, c);
     EXPECT_EQ(before.coveredCount, r.coveredBefore);
     EXPECT_EQ(after.coveredCount, r.coveredBefore + added);
+}
+
+} // namespace
+} // namespace gridatlas::storage
+
+namespace gridatlas::storage {
+namespace {
+
+TEST(SiteCli, ProposalsCsvAndErrors) {
+    testing::TempDir dir;
+    const std::string out = dir.file("sites.csv");
+    std::string text;
+    ASSERT_EQ(testing::runCommand(testing::cliPath() + " site --atlas " + testing::demoAtlasPath() +
+                                      " --type pioneer_post --k 2 --meters 200 --network --out " + out,
+                                  &text),
+              0)
+        << text;
+    EXPECT_NE(text.find(" 1. "), std::string::npos) << text;
+    std::ifstream in(out);
+    std::string line;
+    std::getline(in, line);
+    EXPECT_EQ(line, "rank,candidate,x,y,newly_covered,coverage_pct_after,avg_distance_m_after");
+    int rows = 0;
+    while (std::getline(in, line)) ++rows;
+    EXPECT_EQ(rows, 2);
+    // Candidates from a CSV, and its errors named by line and column.
+    const std::string cands = dir.file("cands.csv");
+    {
+        std::ofstream c(cands);
+        c << "name,x,y\na,531000,5494600\nb,oops,5494600\n";
+    }
+    EXPECT_NE(testing::runCommand(testing::cliPath() + " site --atlas " + testing::demoAtlasPath() +
+                                      " --type pioneer_post --k 1 --candidates " + cands,
+                                  &text),
+              0);
+    EXPECT_NE(text.find("line 3, column x: 'oops' is not a number"), std::string::npos) << text;
+    EXPECT_NE(testing::runCommand(testing::cliPath() + " site --atlas " + testing::demoAtlasPath() + " --type pioneer_post --k 1 --model best", &text), 0);
+    EXPECT_NE(text.find("--model 'best'"), std::string::npos) << text;
+    EXPECT_NE(testing::runCommand(testing::cliPath() + " site --atlas " + testing::demoAtlasPath() + " --type pioneer_post", &text), 0);
+    EXPECT_NE(text.find("--k is required"), std::string::npos) << text;
 }
 
 } // namespace
