@@ -248,6 +248,11 @@ FloorPlanDock::FloorPlanDock(QWidget* parent) : QDockWidget(tr("Building table a
     m_summary = new QLabel(body);
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);
+    m_legend = new QLabel(body);
+    m_legend->setTextFormat(Qt::RichText);
+    m_legend->setWordWrap(true);
+    layout->addWidget(m_legend);
+    updateLegend();
 
     auto* split = new QSplitter(Qt::Vertical, body);
     m_model = new BuildingTableModel(this);
@@ -258,7 +263,7 @@ FloorPlanDock::FloorPlanDock(QWidget* parent) : QDockWidget(tr("Building table a
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     // Fixed widths: measuring every cell of a 33-floor tower would cost more than loading it.
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setDefaultSectionSize(68);
+    m_view->horizontalHeader()->setDefaultSectionSize(84);
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(22);
     m_view->setStyleSheet(QStringLiteral("QTableView::item:selected { border: 2px solid #1f6fd1; color: #000; }"));
@@ -459,7 +464,22 @@ void FloorPlanDock::select(qint64 householdId, bool fromUser) {
 
 void FloorPlanDock::selectHousehold(qint64 householdId) { select(householdId, false); }
 
+void FloorPlanDock::updateLegend() {
+    // Colour swatches as rich text: the legend wraps with the dock's width.
+    QString html;
+    for (render::PlanStatus s : render::planLegendStatuses(isRevealed())) {
+        const QColor c = render::planStatusColor(s);
+        const bool none = s == render::PlanStatus::NoHousehold; // white: an outlined square
+        html += QStringLiteral("<span style=\"color:%1; font-size:large;\">%2</span>&nbsp;%3&nbsp;&nbsp;&nbsp; ")
+                    .arg(none ? QStringLiteral("#999999") : c.name(), none ? QStringLiteral("□") : QStringLiteral("■"),
+                         statusName(s).toHtmlEscaped());
+    }
+    html += QStringLiteral("<span style=\"color:#c0161b;\"><b>★n</b></span>&nbsp;") + tr("members in the household").toHtmlEscaped();
+    m_legend->setText(html);
+}
+
 void FloorPlanDock::setReveal(bool reveal) {
+    updateLegend();
     m_model->setReveal(reveal);
     updateDrawing();
     updateResidents();

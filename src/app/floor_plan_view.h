@@ -115,6 +115,7 @@ public:
     [[nodiscard]] FloorDrawingWidget* drawingWidget() const { return m_drawing; }
     [[nodiscard]] QCheckBox* revealCheck() const { return m_reveal; }
     [[nodiscard]] QTabWidget* tabs() const { return m_tabs; }
+    [[nodiscard]] QLabel* legend() const { return m_legend; }
     /// The floor the drawing shows (0 when the building has no drawn plan).
     [[nodiscard]] int currentFloor() const;
 
@@ -134,6 +135,7 @@ private:
     void updateResidents();
     void updateDrawing();
     void updateTitle();
+    void updateLegend();
     void setReveal(bool reveal);
     std::unique_ptr<storage::Atlas> m_atlas;
     storage::FloorPlan m_plan;
@@ -143,6 +145,7 @@ private:
     QString m_error;
     QLabel* m_title = nullptr;
     QLabel* m_summary = nullptr;
+    QLabel* m_legend = nullptr;
     QCheckBox* m_reveal = nullptr;
     QTableView* m_view = nullptr;
     BuildingTableModel* m_model = nullptr;

@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
@@ -85,7 +86,10 @@ private slots:
         QCOMPARE(m_dock->residentsView()->item(0, 8)->text(), QStringLiteral("***"));
         // The drawn floor went to floor 2, where the household lives.
         QCOMPARE(m_dock->currentFloor(), 2);
+        QVERIFY(m_dock->legend()->text().contains(QStringLiteral("Household in care")));
+        QVERIFY(!m_dock->legend()->text().contains(QStringLiteral("Elderly living alone")));
         m_dock->revealCheck()->setChecked(true);
+        QVERIFY(m_dock->legend()->text().contains(QStringLiteral("Elderly living alone")));
         QCOMPARE(residentName(0), QStringLiteral("刘党员"));
         QCOMPARE(m_dock->residentsView()->item(0, 5)->text(), QStringLiteral("150781195001011234"));
         QCOMPARE(m_dock->tableModel()->statusAt(cellOf(7)), render::PlanStatus::ElderlyAlone);
