@@ -353,6 +353,8 @@ std::vector<GeomPtr> tessellate(const Context& ctx, const GEOSGeom_t* region, co
         for (std::uint32_t i = 0; i < points.size(); ++i)
             buckets[static_cast<std::size_t>(by(points[i].y)) * nx + bx(points[i].x)].push_back(i);
 
+        // Cells are clipped to the region one by one: only those on its edge need an overlay.
+        auto regionPrep = ctx.prepare(region);
         const int n = GEOSGetNumGeometries_r(h, cells.get());
         std::vector<model::Vec2> ring;
         for (int c = 0; c < n; ++c) {
@@ -373,54 +375,68 @@ std::vector<GeomPtr> tessellate(const Context& ctx, const GEOSGeom_t* region, co
                             found = static_cast<int>(i);
                             break;
                         }
-            if (found < 0) continue; // a cell whose site fell on its edge by rounding: reassigned below
-            cellsOf[static_cast<std::size_t>(pointGroup[static_cast<std::size_t>(found)])].push_back(
-                ctx.own(GEOSGeom_clone_r(h, cell), "clone"));
-        }
-    }
-
-    // Buildings: all of them (to cut out of cells) and per group (to put back whole).
-    std::vector<GeomPtr> all;
-    std::vector<std::vector<GeomPtr>> own(static_cast<std::size_t>(groupCount));
-    for (std::size_t i = 0; i < sites.size(); ++i) {
-        if (group[i] < 0) continue;
-        all.push_back(ctx.fromModel(sites[i].footprint));
-        own[static_cast<std::size_t>(group[i])].push_back(ctx.fromModel(sites[i].footprint));
-    }
-    auto buildings = ctx.coverageUnion(std::move(all));
-
-    result.resize(static_cast<std::size_t>(groupCount));
-    std::vector<GeomPtr> pieces;
-    for (std::size_t g = 0; g < result.size(); ++g) {
-        auto cellsUnion = ctx.coverageUnion(std::move(cellsOf[g]));
-        auto clipped = ctx.intersection(cellsUnion.get(), region);
-        auto open = ctx.difference(clipped.get(), buildings.get());
-        auto mine = ctx.intersection(ctx.coverageUnion(std::move(own[g])).get(), region);
-        result[g] = ctx.polygonalParts(ctx.unite(open.get(), mine.get()).get(), 1e-6);
-    }
-
-    // What no cell covered (Voronoi rounding): give each leftover piece to the group it borders most.
-    {
-        std::vector<GeomPtr> copies;
-        for (auto& r : result) copies.push_back(ctx.own(GEOSGeom_clone_r(h, r.get()), "clone"));
-        auto covered = ctx.unionAll(std::move(copies));
-        auto rest = ctx.polygonalParts(ctx.difference(region, covered.get()).get(), 1e-9);
-        const int parts = GEOSGetNumGeometries_r(h, rest.get());
-        for (int i = 0; i < parts; ++i) {
-            const GEOSGeometry* piece = GEOSGetGeometryN_r(h, rest.get(), i);
-            if (GEOSisEmpty_r(h, piece)) continue;
-            auto grown = ctx.own(GEOSBuffer_r(h, piece, 1e-3, 2), "buffer");
-            std::size_t best = 0;
-            double bestArea = -1;
-            for (std::size_t g = 0; g < result.size(); ++g) {
-                const double a = ctx.area(ctx.intersection(grown.get(), result[g].get()).get());
-                if (a > bestArea) {
-                    bestArea = a;
-                    best = g;
+            if (found < 0) {
+                // The site fell on the cell's edge by rounding: the nearest site takes the cell.
+                const model::Vec2 mid = cb.center();
+                double best = std::numeric_limits<double>::infinity();
+                for (std::size_t i = 0; i < points.size(); ++i) {
+                    const double d = std::hypot(points[i].x - mid.x, points[i].y - mid.y);
+                    if (d < best) {
+                        best = d;
+                        found = static_cast<int>(i);
+                    }
                 }
             }
-            result[best] = ctx.polygonalParts(ctx.unite(result[best].get(), piece).get(), 1e-6);
+            GeomPtr piece;
+            if (GEOSPreparedContainsProperly_r(h, regionPrep.get(), cell)) {
+                piece = ctx.own(GEOSGeom_clone_r(h, cell), "clone");
+            } else if (GEOSPreparedIntersects_r(h, regionPrep.get(), cell)) {
+                piece = ctx.intersection(cell, region);
+                if (GEOSisEmpty_r(h, piece.get())) continue;
+            } else {
+                continue;
+            }
+            cellsOf[static_cast<std::size_t>(pointGroup[static_cast<std::size_t>(found)])].push_back(std::move(piece));
         }
+    }
+    // Footprints, clipped to the region where they cross its edge, bucketed by their boxes.
+    struct Footprint {
+        GeomPtr geom;
+        model::Rect box;
+        int group;
+    };
+    std::vector<Footprint> footprints;
+    {
+        auto regionPrep = ctx.prepare(region);
+        for (std::size_t i = 0; i < sites.size(); ++i) {
+            if (group[i] < 0) continue;
+            auto fp = ctx.fromModel(sites[i].footprint);
+            if (!GEOSPreparedContainsProperly_r(h, regionPrep.get(), fp.get())) {
+                if (!GEOSPreparedIntersects_r(h, regionPrep.get(), fp.get())) continue;
+                fp = ctx.intersection(fp.get(), region);
+            }
+            footprints.push_back({std::move(fp), sites[i].footprint.bounds(), group[i]});
+        }
+    }
+    std::vector<std::vector<std::size_t>> ownFootprints(static_cast<std::size_t>(groupCount));
+    for (std::size_t f = 0; f < footprints.size(); ++f) ownFootprints[static_cast<std::size_t>(footprints[f].group)].push_back(f);
+
+    // Each group: its cells, minus the other groups' buildings that reach into them, plus its own
+    // buildings whole. Every point of the region lands in exactly one group.
+    result.resize(static_cast<std::size_t>(groupCount));
+    for (std::size_t g = 0; g < result.size(); ++g) {
+        auto cellsUnion = ctx.coverageUnion(std::move(cellsOf[g]));
+        const model::Rect box = ctx.bounds(cellsUnion.get());
+        std::vector<GeomPtr> others;
+        for (const auto& f : footprints)
+            if (f.group != static_cast<int>(g) && f.box.intersects(box))
+                others.push_back(ctx.own(GEOSGeom_clone_r(h, f.geom.get()), "clone"));
+        GeomPtr open = others.empty() ? std::move(cellsUnion)
+                                      : ctx.difference(cellsUnion.get(), ctx.coverageUnion(std::move(others)).get());
+        std::vector<GeomPtr> mine;
+        for (auto f : ownFootprints[g]) mine.push_back(ctx.own(GEOSGeom_clone_r(h, footprints[f].geom.get()), "clone"));
+        if (!mine.empty()) open = ctx.unite(open.get(), ctx.coverageUnion(std::move(mine)).get());
+        result[g] = ctx.polygonalParts(open.get(), 1e-6);
     }
     return result;
 }

@@ -339,17 +339,25 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     std::vector<int> groupOf(bs.size(), -1);
     for (std::size_t g = 0; g < groups.size(); ++g)
         for (auto i : groups[g]) groupOf[i] = static_cast<int>(g);
-    std::vector<geos::GeomPtr> polys;
-    for (int round = 0; round < 4; ++round) {
-        std::vector<geos::TessellationSite> sites;
-        for (std::size_t i = 0; i < bs.size(); ++i) sites.push_back({bs[i].footprint, groupOf[i]});
-        polys = geos::tessellate(ctx, region.get(), sites, std::max<int>(1, static_cast<int>(groups.size())));
-        progress(50 + round * 10, "joining separate parts");
-        bool moved = false;
+    std::vector<geos::TessellationSite> sites;
+    for (std::size_t i = 0; i < bs.size(); ++i) sites.push_back({bs[i].footprint, groupOf[i]});
+    // 15 m between footprint samples: boundaries follow the buildings closely enough, and the
+    // footprints are forced whole anyway.
+    std::vector<geos::GeomPtr> polys =
+        geos::tessellate(ctx, region.get(), sites, std::max<int>(1, static_cast<int>(groups.size())), 15.0);
+    progress(70, "joining separate parts");
+    // A grid in several parts keeps the part with most households; every other part (area and
+    // buildings, which lie whole inside it) goes to the neighbour it borders most. Moving whole
+    // parts keeps the tiling exact and needs no new tessellation.
+    std::vector<bool> regrouped(polys.size(), false);
+    std::vector<model::Rect> boxes;
+    for (auto& p : polys) boxes.push_back(ctx.bounds(p.get()));
+    for (int pass = 0; pass < 3; ++pass) {
+        bool any = false;
         for (std::size_t g = 0; g < polys.size(); ++g) {
+            if (GEOSGeomTypeId_r(h, polys[g].get()) == GEOS_POLYGON) continue;
             const int n = GEOSGetNumGeometries_r(h, polys[g].get());
-            if (GEOSGeomTypeId_r(h, polys[g].get()) == GEOS_POLYGON || n <= 1) continue;
-            // Keep the part with most households (or area); move the buildings of the others.
+            if (n <= 1) continue;
             std::vector<geos::PreparedPtr> prepared;
             std::vector<int> partHouseholds(static_cast<std::size_t>(n), 0);
             std::vector<double> partArea(static_cast<std::size_t>(n), 0);
@@ -374,46 +382,48 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
                 if (std::tie(partHouseholds[static_cast<std::size_t>(p)], partArea[static_cast<std::size_t>(p)]) >
                     std::tie(partHouseholds[static_cast<std::size_t>(keep)], partArea[static_cast<std::size_t>(keep)]))
                     keep = p;
-            bool handedOver = false;
+            std::vector<geos::GeomPtr> kept;
             for (int p = 0; p < n; ++p) {
-                if (p == keep) continue;
                 const GEOSGeometry* part = GEOSGetGeometryN_r(h, polys[g].get(), p);
+                if (p == keep) continue;
                 auto grown = ctx.own(GEOSBuffer_r(h, part, 0.05, 2), "buffer");
+                const model::Rect gb = ctx.bounds(grown.get());
                 int bestNeighbour = -1;
                 double bestArea = 0;
                 for (std::size_t o = 0; o < polys.size(); ++o) {
-                    if (o == g) continue;
+                    if (o == g || !boxes[o].intersects(gb)) continue;
                     const double a = ctx.area(ctx.intersection(grown.get(), polys[o].get()).get());
                     if (a > bestArea) {
                         bestArea = a;
                         bestNeighbour = static_cast<int>(o);
                     }
                 }
-                if (bestNeighbour < 0) continue;
-                bool hadBuildings = false;
-                for (std::size_t i = 0; i < bs.size(); ++i)
-                    if (groupOf[i] == static_cast<int>(g) && partOf[i] == p) {
-                        groupOf[i] = bestNeighbour;
-                        hadBuildings = true;
-                    }
-                if (hadBuildings) {
-                    moved = true; // tessellated again in the next round
-                } else {
-                    // A part without buildings: hand the area over directly.
-                    auto& nb = polys[static_cast<std::size_t>(bestNeighbour)];
-                    nb = ctx.polygonalParts(ctx.unite(nb.get(), part).get(), 1e-6);
-                    handedOver = true;
+                if (bestNeighbour < 0) {
+                    kept.push_back(ctx.own(GEOSGeom_clone_r(h, part), "clone")); // an island: stays
+                    continue;
                 }
+                const auto nb = static_cast<std::size_t>(bestNeighbour);
+                for (std::size_t i = 0; i < bs.size(); ++i)
+                    if (groupOf[i] == static_cast<int>(g) && partOf[i] == p) groupOf[i] = bestNeighbour;
+                polys[nb] = ctx.polygonalParts(ctx.unite(polys[nb].get(), part).get(), 1e-6);
+                boxes[nb] = ctx.bounds(polys[nb].get());
+                regrouped[nb] = regrouped[g] = true;
+                any = true;
             }
-            if (handedOver && !moved)
-                polys[g] = ctx.own(GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, polys[g].get(), keep)), "clone");
+            kept.push_back(ctx.own(GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, polys[g].get(), keep)), "clone"));
+            polys[g] = ctx.polygonalParts(ctx.unionAll(std::move(kept)).get(), 1e-6);
+            boxes[g] = ctx.bounds(polys[g].get());
         }
-        if (!moved) break;
-        // A kept grid that lost or gained buildings is no longer the current one.
-        for (std::size_t g = 0; g < groups.size(); ++g) groups[g].clear();
-        for (std::size_t i = 0; i < bs.size(); ++i)
-            if (groupOf[i] >= 0 && bs[i].residential) groups[static_cast<std::size_t>(groupOf[i])].push_back(i);
+        if (!any) break;
     }
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        if (!regrouped[g]) continue;
+        groups[g].clear();
+        keptCode[g].clear(); // a kept grid that changed is no longer today's grid
+    }
+    for (std::size_t i = 0; i < bs.size(); ++i)
+        if (groupOf[i] >= 0 && bs[i].residential && regrouped[static_cast<std::size_t>(groupOf[i])])
+            groups[static_cast<std::size_t>(groupOf[i])].push_back(i);
     progress(90, "report");
     // Buildings without households go to the grid their footprint was forced into.
     {
