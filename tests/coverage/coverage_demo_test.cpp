@@ -146,6 +146,50 @@ TEST(CoverageDemo, WalkingDistancesEqualPlainDijkstra) {
     EXPECT_EQ(reached, d->households.size()) << "every demo door is on the network";
 }
 
+/// The demo street graph loaded into SpatiaLite's VirtualRouting (Dijkstra): node-to-node
+/// walking distances equal ours.
+TEST(CoverageDemo, NetworkDistancesEqualSpatiaLiteVirtualRouting) {
+    const auto d = demoData();
+    const auto net = StreetNetwork::fromStreets(d->streets);
+    ASSERT_GT(net.edgeCount(), 100u);
+    Connection c(":memory:", OpenMode::Create);
+    c.exec("CREATE TABLE edges (id INTEGER PRIMARY KEY, node_from INTEGER, node_to INTEGER, cost DOUBLE)");
+    {
+        Transaction tx(c);
+        Statement ins(c, "INSERT INTO edges (node_from, node_to, cost) VALUES (?, ?, ?)");
+        for (const auto& e : net.edges()) {
+            ins.bind(1, static_cast<std::int64_t>(e.a) + 1).bind(2, static_cast<std::int64_t>(e.b) + 1).bind(3, e.length);
+            ins.run();
+        }
+        tx.commit();
+    }
+    ASSERT_EQ(c.queryInt("SELECT CreateRouting('edges_data', 'edges_net', 'edges', 'node_from', 'node_to', NULL, 'cost', "
+                         "NULL, 0, 1)")
+                  .value_or(0),
+              1)
+        << c.queryText("SELECT CreateRouting_GetLastError()").value_or("");
+    std::vector<double> dist;
+    std::vector<std::int32_t> label;
+    std::size_t compared = 0;
+    for (std::uint32_t from : {0u, static_cast<std::uint32_t>(net.nodeCount() / 3), static_cast<std::uint32_t>(net.nodeCount() - 1)}) {
+        net.shortestPaths({{from, 0, 0}}, StreetNetwork::kInfinity, dist, label);
+        for (std::size_t to = 1; to < net.nodeCount(); to += net.nodeCount() / 15) {
+            if (to == from) continue;
+            // The virtual table wants the node codes as literals; the first row is the route.
+            Statement q(c, "SELECT Cost FROM edges_net WHERE NodeFrom = " + std::to_string(from + 1) +
+                               " AND NodeTo = " + std::to_string(to + 1));
+            if (std::isinf(dist[to])) {
+                EXPECT_TRUE(!q.step() || q.isNull(0)) << from << " -> " << to << " is unreachable for us";
+                continue;
+            }
+            ASSERT_TRUE(q.step()) << from << " -> " << to;
+            EXPECT_NEAR(q.columnDouble(0), dist[to], 1e-6) << from << " -> " << to;
+            ++compared;
+        }
+    }
+    EXPECT_GT(compared, 30u);
+}
+
 TEST(CoverageCli, PerHouseholdCsvAndReports) {
     testing::TempDir dir;
     const std::string csv = dir.file("households.csv"), report = dir.file("report.xlsx"), pdf = dir.file("report.pdf"),
