@@ -33,24 +33,28 @@ if [ ! -f "$EMPTY" ]; then
     mv "$EMPTY.tmp" "$EMPTY"
 fi
 ROWS=$(($(wc -l < "$ROSTER") - 1))
-echo "roster $ROSTER: $ROWS rows, $(du -m "$ROSTER" | cut -f1) MiB; atlas $(basename "$EMPTY")"
+echo "roster $ROSTER: $ROWS rows, $(du -mL "$ROSTER" | cut -f1) MiB; atlas $(basename "$EMPTY")"
 
 now() { date +%s.%N; }
+# cpu FILE COMMAND...: runs COMMAND and appends its user+system CPU seconds to FILE (a load-independent
+# figure next to the wall time: the host is shared).
+cpu() { f=$1; shift; /usr/bin/time -f "%U %S" -o "$f.time" "$@"; rc=$?; awk '{print $1 + $2}' "$f.time" >> "$f"; return $rc; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 FIRST=""; AGAIN=""; OGR=""
+rm -f "$DATA/cpu_first" "$DATA/cpu_again" "$DATA/cpu_ogr"
 RUN=$DATA/run_$SCALE.sqlite
 for i in $(seq "$RUNS"); do
     rm -f "$RUN" "$RUN-wal" "$RUN-shm"
     cp "$EMPTY" "$RUN"
     sync
     t0=$(now)
-    "$CLI" import-roster --atlas "$RUN" "$ROSTER" >"$DATA/first.out" 2>"$DATA/first.err" || { cat "$DATA/first.err" | tail -5; exit 1; }
+    cpu "$DATA/cpu_first" "$CLI" import-roster --atlas "$RUN" "$ROSTER" >"$DATA/first.out" 2>"$DATA/first.err" || { tail -5 "$DATA/first.err"; exit 1; }
     t1=$(now)
-    "$CLI" import-roster --atlas "$RUN" "$ROSTER" >"$DATA/again.out" 2>"$DATA/again.err" || { cat "$DATA/again.err" | tail -5; exit 1; }
+    cpu "$DATA/cpu_again" "$CLI" import-roster --atlas "$RUN" "$ROSTER" >"$DATA/again.out" 2>"$DATA/again.err" || { tail -5 "$DATA/again.err"; exit 1; }
     t2=$(now)
     rm -f "$DATA/ogr_$SCALE.sqlite"
     t3=$(now)
-    ogr2ogr -f SQLite -dsco SPATIALITE=YES -gt 65536 -a_srs EPSG:4547 -oo X_POSSIBLE_NAMES=x \
+    cpu "$DATA/cpu_ogr" ogr2ogr -f SQLite -dsco SPATIALITE=YES -gt 65536 -a_srs EPSG:4547 -oo X_POSSIBLE_NAMES=x \
         -oo Y_POSSIBLE_NAMES=y -oo AUTODETECT_TYPE=YES -nln households "$DATA/ogr_$SCALE.sqlite" "$ROSTER"
     t4=$(now)
     f=$(echo "$t1 - $t0" | bc); a=$(echo "$t2 - $t1" | bc); o=$(echo "$t4 - $t3" | bc)
@@ -60,4 +64,6 @@ done
 mf=$(echo $FIRST | tr ' ' '\n' | median); ma=$(echo $AGAIN | tr ' ' '\n' | median); mo=$(echo $OGR | tr ' ' '\n' | median)
 echo "medians over $RUNS runs: first import $mf s, re-import $ma s, ogr2ogr $mo s"
 echo "ogr2ogr / first import = $(echo "scale=2; $mo / $mf" | bc)x; ogr2ogr / re-import = $(echo "scale=2; $mo / $ma" | bc)x (target: first import under 5 s and at least 3x)"
-echo "load while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
+cf=$(median < "$DATA/cpu_first"); ca=$(median < "$DATA/cpu_again"); co=$(median < "$DATA/cpu_ogr")
+echo "CPU seconds (user+system, medians): first import $cf, re-import $ca, ogr2ogr $co"
+echo "load while measuring: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (wall times stretch with load; ogr2ogr runs on one thread, the import on several)"

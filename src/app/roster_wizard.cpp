@@ -29,7 +29,9 @@ namespace {
 
 constexpr int kPreviewRows = 20;
 
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString qs(std::string_view s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 /// A wizard page whose Next and completeness are decided by the wizard.
 class CallbackPage : public QWizardPage {
@@ -47,49 +49,80 @@ public:
 
 model::Sensitivity sensitivityOf(io::RosterField f) {
     switch (f) {
-    case io::RosterField::Name: return model::Sensitivity::Name;
-    case io::RosterField::Phone: return model::Sensitivity::Phone;
-    case io::RosterField::IdNumber: return model::Sensitivity::IdNumber;
+    case io::RosterField::Name:
+        return model::Sensitivity::Name;
+    case io::RosterField::Phone:
+        return model::Sensitivity::Phone;
+    case io::RosterField::IdNumber:
+        return model::Sensitivity::IdNumber;
     case io::RosterField::Disability:
     case io::RosterField::Hardship:
     case io::RosterField::MinimumIncome:
     case io::RosterField::ElderlyAlone:
-    case io::RosterField::LeftBehindChildren: return model::Sensitivity::Detail;
-    default: return model::Sensitivity::None;
+    case io::RosterField::LeftBehindChildren:
+        return model::Sensitivity::Detail;
+    default:
+        return model::Sensitivity::None;
     }
 }
 
 QString fieldLabel(io::RosterField f) {
     switch (f) {
-    case io::RosterField::Ignore: return RosterWizard::tr("(not imported)");
-    case io::RosterField::Name: return RosterWizard::tr("Name");
-    case io::RosterField::Gender: return RosterWizard::tr("Sex");
-    case io::RosterField::BirthDate: return RosterWizard::tr("Date of birth");
-    case io::RosterField::IdNumber: return RosterWizard::tr("ID number");
-    case io::RosterField::Phone: return RosterWizard::tr("Phone");
-    case io::RosterField::Address: return RosterWizard::tr("Address");
-    case io::RosterField::Community: return RosterWizard::tr("Community");
-    case io::RosterField::Compound: return RosterWizard::tr("Compound");
-    case io::RosterField::Building: return RosterWizard::tr("Building");
-    case io::RosterField::Unit: return RosterWizard::tr("Unit");
-    case io::RosterField::Floor: return RosterWizard::tr("Floor");
-    case io::RosterField::Room: return RosterWizard::tr("Room");
-    case io::RosterField::IsMember: return RosterWizard::tr("Party member (yes/no)");
-    case io::RosterField::PoliticalStatus: return RosterWizard::tr("Political status");
-    case io::RosterField::MemberType: return RosterWizard::tr("Member type");
-    case io::RosterField::Branch: return RosterWizard::tr("Party branch");
-    case io::RosterField::JoinedYear: return RosterWizard::tr("Joined the Party");
-    case io::RosterField::Relation: return RosterWizard::tr("Relation to head of household");
-    case io::RosterField::Disability: return RosterWizard::tr("Disability");
-    case io::RosterField::MinimumIncome: return RosterWizard::tr("Minimum income");
-    case io::RosterField::Hardship: return RosterWizard::tr("Hardship");
-    case io::RosterField::ElderlyAlone: return RosterWizard::tr("Elderly living alone");
-    case io::RosterField::LeftBehindChildren: return RosterWizard::tr("Left-behind children");
+    case io::RosterField::Ignore:
+        return RosterWizard::tr("(not imported)");
+    case io::RosterField::Name:
+        return RosterWizard::tr("Name");
+    case io::RosterField::Gender:
+        return RosterWizard::tr("Sex");
+    case io::RosterField::BirthDate:
+        return RosterWizard::tr("Date of birth");
+    case io::RosterField::IdNumber:
+        return RosterWizard::tr("ID number");
+    case io::RosterField::Phone:
+        return RosterWizard::tr("Phone");
+    case io::RosterField::Address:
+        return RosterWizard::tr("Address");
+    case io::RosterField::Community:
+        return RosterWizard::tr("Community");
+    case io::RosterField::Compound:
+        return RosterWizard::tr("Compound");
+    case io::RosterField::Building:
+        return RosterWizard::tr("Building");
+    case io::RosterField::Unit:
+        return RosterWizard::tr("Unit");
+    case io::RosterField::Floor:
+        return RosterWizard::tr("Floor");
+    case io::RosterField::Room:
+        return RosterWizard::tr("Room");
+    case io::RosterField::IsMember:
+        return RosterWizard::tr("Party member (yes/no)");
+    case io::RosterField::PoliticalStatus:
+        return RosterWizard::tr("Political status");
+    case io::RosterField::MemberType:
+        return RosterWizard::tr("Member type");
+    case io::RosterField::Branch:
+        return RosterWizard::tr("Party branch");
+    case io::RosterField::JoinedYear:
+        return RosterWizard::tr("Joined the Party");
+    case io::RosterField::Relation:
+        return RosterWizard::tr("Relation to head of household");
+    case io::RosterField::Disability:
+        return RosterWizard::tr("Disability");
+    case io::RosterField::MinimumIncome:
+        return RosterWizard::tr("Minimum income");
+    case io::RosterField::Hardship:
+        return RosterWizard::tr("Hardship");
+    case io::RosterField::ElderlyAlone:
+        return RosterWizard::tr("Elderly living alone");
+    case io::RosterField::LeftBehindChildren:
+        return RosterWizard::tr("Left-behind children");
     }
     return {};
 }
 
-CallbackPage* callbackPage(QWizard* w, int id) { return static_cast<CallbackPage*>(w->page(id)); }
+CallbackPage* callbackPage(QWizard* w, int id) {
+    return static_cast<CallbackPage*>(w->page(id));
+}
 
 } // namespace
 
@@ -275,15 +308,23 @@ void RosterWizard::buildPages() {
     setPage(ResultPageId, result);
 }
 
-void RosterWizard::setRosterPath(const QString& path) { m_fileEdit->setText(path); }
-void RosterWizard::setMappingPath(const QString& path) { m_mappingEdit->setText(path); }
+void RosterWizard::setRosterPath(const QString& path) {
+    m_fileEdit->setText(path);
+}
+void RosterWizard::setMappingPath(const QString& path) {
+    m_mappingEdit->setText(path);
+}
 void RosterWizard::setSheet(const QString& sheet) {
     m_sheet = sheet;
     const int i = m_sheetBox->findText(sheet);
     if (i >= 0) m_sheetBox->setCurrentIndex(i);
 }
-bool RosterWizard::partial() const { return m_partialBox->isChecked(); }
-void RosterWizard::setPartial(bool on) { m_partialBox->setChecked(on); }
+bool RosterWizard::partial() const {
+    return m_partialBox->isChecked();
+}
+void RosterWizard::setPartial(bool on) {
+    m_partialBox->setChecked(on);
+}
 
 bool RosterWizard::loadRoster() {
     m_error.clear();
@@ -292,8 +333,8 @@ bool RosterWizard::loadRoster() {
     try {
         m_mappingFile.reset();
         if (!m_mappingPath.isEmpty()) m_mappingFile = io::loadMappingFile(m_mappingPath.toStdString());
-        m_table = std::make_unique<io::RosterTable>(io::readRoster(m_rosterPath.toStdString(), m_sheet.toStdString(),
-                                                                   m_mappingFile ? &*m_mappingFile : nullptr));
+        m_table = std::make_unique<io::RosterTable>(
+            io::readRoster(m_rosterPath.toStdString(), m_sheet.toStdString(), m_mappingFile ? &*m_mappingFile : nullptr));
     } catch (const Error& e) {
         m_table.reset();
         m_error = qs(e.what());
@@ -308,14 +349,14 @@ bool RosterWizard::loadRoster() {
 void RosterWizard::fillPreview() {
     if (!m_table) return;
     const auto& t = *m_table;
-    m_previewInfo->setText(tr("%1: %2, header on row %3, %4 rows%5")
-                               .arg(QFileInfo(qs(t.source())).fileName(), qs(t.encoding()))
-                               .arg(t.headerRow())
-                               .arg(t.rowCount())
-                               .arg(t.skippedTitleRows() > 0 ? tr(" (%1 title rows above it skipped)").arg(t.skippedTitleRows())
-                                                              : QString()));
-    const io::ColumnMapping m = m_fieldBoxes.empty() ? io::detectMapping(t.headers(), m_mappingFile ? &*m_mappingFile : nullptr)
-                                                     : mapping();
+    m_previewInfo->setText(
+        tr("%1: %2, header on row %3, %4 rows%5")
+            .arg(QFileInfo(qs(t.source())).fileName(), qs(t.encoding()))
+            .arg(t.headerRow())
+            .arg(t.rowCount())
+            .arg(t.skippedTitleRows() > 0 ? tr(" (%1 title rows above it skipped)").arg(t.skippedTitleRows()) : QString()));
+    const io::ColumnMapping m =
+        m_fieldBoxes.empty() ? io::detectMapping(t.headers(), m_mappingFile ? &*m_mappingFile : nullptr) : mapping();
     const int rows = static_cast<int>(std::min<std::size_t>(t.rowCount(), kPreviewRows));
     m_preview->clear();
     m_preview->setColumnCount(static_cast<int>(t.columnCount()));
@@ -416,7 +457,8 @@ void RosterWizard::startImport(bool dryRun) {
     m_feedback->setProgressCallback([bar, stage](double pct, const std::string& text) {
         // Called on the worker: hand the numbers to the GUI thread.
         QMetaObject::invokeMethod(
-            bar, [bar, stage, pct, t = qs(text)] {
+            bar,
+            [bar, stage, pct, t = qs(text)] {
                 if (bar) bar->setValue(static_cast<int>(pct));
                 if (stage) stage->setText(t);
             },
@@ -487,9 +529,12 @@ QString RosterWizard::summaryText() const {
                     .arg(r.rejected);
     if (r.householdsCreated || r.householdsUpdated)
         s += " " + tr("Households: %1 created, %2 updated.").arg(r.householdsCreated).arg(r.householdsUpdated);
-    if (r.dryRun) s += " " + tr("Dry run: nothing was written.");
-    else if (!r.written) s += " " + tr("Nothing was written: some rows were rejected and partial import is off.");
-    else s += " " + tr("Written to the atlas.");
+    if (r.dryRun)
+        s += " " + tr("Dry run: nothing was written.");
+    else if (!r.written)
+        s += " " + tr("Nothing was written: some rows were rejected and partial import is off.");
+    else
+        s += " " + tr("Written to the atlas.");
     return s;
 }
 

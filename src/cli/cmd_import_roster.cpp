@@ -66,8 +66,8 @@ int runImportRoster(const ArgList& argv) {
     io::RosterTable table;
     io::ColumnMapping mapping;
     const io::RosterImportResult result =
-        io::importRosterFile(*atlas, rosterPath, args.value("sheet").value_or(""), mappingFile ? &*mappingFile : nullptr,
-                             options, &feedback, &table, &mapping);
+        io::importRosterFile(*atlas, rosterPath, args.value("sheet").value_or(""), mappingFile ? &*mappingFile : nullptr, options,
+                             &feedback, &table, &mapping);
     std::fprintf(stderr, "roster '%s'%s: %s, header on row %d, %zu rows\n", rosterPath.c_str(),
                  table.sheet().empty() ? "" : (", sheet '" + table.sheet() + "'").c_str(), table.encoding().c_str(),
                  table.headerRow(), table.rowCount());
@@ -92,9 +92,12 @@ int runImportRoster(const ArgList& argv) {
 
 } // namespace
 
-GRIDATLAS_CLI_COMMAND("import-roster", R"(  import-roster --atlas FILE ROSTER.csv|xlsx [--sheet NAME] [--mapping FILE] [--dry-run] [--partial] [--rejects FILE.csv]
+GRIDATLAS_CLI_COMMAND(
+    "import-roster",
+    R"(  import-roster --atlas FILE ROSTER.csv|xlsx [--sheet NAME] [--mapping FILE] [--dry-run] [--partial] [--rejects FILE.csv]
           import residents from a community roster (CSV in UTF-8 or GBK, or XLSX); one transaction:
           any rejected row writes nothing unless --partial; --dry-run writes nothing
-)", runImportRoster, 60);
+)",
+    runImportRoster, 60);
 
 } // namespace gridatlas::cli

@@ -84,9 +84,10 @@ enum class YesNo { Empty, Yes, No, Unknown };
 
 /// 是/否 and friends. `lenient`: other text ("肢体二级") means yes, for flags described in words.
 YesNo parseYesNo(std::string_view raw, bool lenient) {
-    static constexpr std::string_view kYes[] = {"是", "Y", "YES", "1", "TRUE", "有", "√", "✓", "✔", "T", "是的", "y", "yes", "true"};
-    static constexpr std::string_view kNo[] = {"否", "N", "NO", "0", "FALSE", "无", "×", "✗", "✘", "F", "不是", "没有", "非",
-                                               "n", "no", "false"};
+    static constexpr std::string_view kYes[] = {"是", "Y", "YES", "1",    "TRUE", "有",  "√",
+                                                "✓",  "✔", "T",   "是的", "y",    "yes", "true"};
+    static constexpr std::string_view kNo[] = {"否", "N", "NO",   "0",    "FALSE", "无", "×",  "✗",
+                                               "✘",  "F", "不是", "没有", "非",    "n",  "no", "false"};
     std::string_view s = raw;
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -119,7 +120,7 @@ int parseYear(std::string_view raw) {
         return tm.tm_year + 1900;
     }
     if (digits == 4 || digits == 6 || digits == 8) {
-        if (digits > 4 && digits != s.size() && s[digits] != '.' ) return 0;
+        if (digits > 4 && digits != s.size() && s[digits] != '.') return 0;
         return std::stoi(s.substr(0, 4));
     }
     return 0;
@@ -131,10 +132,14 @@ std::optional<std::string> normalizePhone(std::string_view raw) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
-        if (c >= '0' && c <= '9') out += c;
-        else if (c == '+' && out.empty()) out += c;
-        else if (c == ' ' || c == '-' || c == '(' || c == ')') continue;
-        else return std::nullopt;
+        if (c >= '0' && c <= '9')
+            out += c;
+        else if (c == '+' && out.empty())
+            out += c;
+        else if (c == ' ' || c == '-' || c == '(' || c == ')')
+            continue;
+        else
+            return std::nullopt;
     }
     const std::size_t digits = out.size() - (out.rfind('+', 0) == 0 ? 1 : 0);
     if (digits < 5 || digits > 15) return std::nullopt;
@@ -144,11 +149,21 @@ std::optional<std::string> normalizePhone(std::string_view raw) {
 std::optional<std::string> memberTypeCode(std::string_view raw) {
     const std::string s = folded(raw);
     static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-        {"正式党员", "full"},     {"正式", "full"},          {"FULL", "full"},
-        {"中共党员", "full"},     {"预备党员", "probationary"}, {"预备", "probationary"},
-        {"中共预备党员", "probationary"}, {"PROBATIONARY", "probationary"}, {"流动党员", "mobile"},
-        {"流动", "mobile"},       {"MOBILE", "mobile"},      {"在职党员", "in_service"},
-        {"在职", "in_service"},   {"在职党员进社区", "in_service"}, {"IN_SERVICE", "in_service"},
+        {"正式党员", "full"},
+        {"正式", "full"},
+        {"FULL", "full"},
+        {"中共党员", "full"},
+        {"预备党员", "probationary"},
+        {"预备", "probationary"},
+        {"中共预备党员", "probationary"},
+        {"PROBATIONARY", "probationary"},
+        {"流动党员", "mobile"},
+        {"流动", "mobile"},
+        {"MOBILE", "mobile"},
+        {"在职党员", "in_service"},
+        {"在职", "in_service"},
+        {"在职党员进社区", "in_service"},
+        {"IN_SERVICE", "in_service"},
     };
     for (const auto& [text, code] : kTypes)
         if (s == text) return std::string(code);
@@ -160,7 +175,7 @@ std::optional<std::string> memberTypeCode(std::string_view raw) {
 struct ResidentRec {
     std::int64_t id = 0, householdId = 0;
     std::string name, relation, phone, idNumber, memberType, branch;
-    char gender = 0; ///< 0 = NULL
+    char gender = 0;                   ///< 0 = NULL
     int birthYear = 0, joinedYear = 0; ///< 0 = NULL
     bool disability = false, isMember = false;
 
@@ -217,8 +232,7 @@ public:
         m_values[i] = value;
     }
     /// Calls fn(value) for each entry with `key` until fn returns true; returns that value.
-    template <class Fn>
-    std::optional<std::uint32_t> find(std::uint64_t key, Fn&& fn) const {
+    template <class Fn> std::optional<std::uint32_t> find(std::uint64_t key, Fn&& fn) const {
         for (std::size_t i = slot(key); m_values[i] != kEmpty; i = (i + 1) & m_mask)
             if (m_keys[i] == key && fn(m_values[i])) return m_values[i];
         return std::nullopt;
@@ -272,7 +286,9 @@ struct AreaMatch {
     std::string error;
 };
 
-std::uint64_t pairKey(std::int64_t a, std::uint64_t b) { return (static_cast<std::uint64_t>(a) << 32) ^ b; }
+std::uint64_t pairKey(std::int64_t a, std::uint64_t b) {
+    return (static_cast<std::uint64_t>(a) << 32) ^ b;
+}
 
 std::string communityStem(std::string name) {
     for (std::string_view suffix : {"社区居委会", "居委会", "社区"}) {
@@ -285,8 +301,8 @@ std::string communityStem(std::string name) {
 }
 
 bool looksLikeCompoundName(std::string_view s) {
-    for (std::string_view suffix : {"小区", "花园", "家园", "苑", "园", "公寓", "新村", "大院", "院", "城", "府", "庭",
-                                    "湾", "里", "村", "期", "区", "宿舍", "山庄", "广场", "大厦"})
+    for (std::string_view suffix : {"小区", "花园", "家园", "苑", "园", "公寓", "新村", "大院", "院",   "城",  "府",
+                                    "庭",   "湾",   "里",   "村", "期", "区",   "宿舍", "山庄", "广场", "大厦"})
         if (s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0) return true;
     return false;
 }
@@ -307,7 +323,8 @@ public:
             }
         }
         {
-            storage::Statement st(c, "SELECT id, community_id, number, compound, name, floors, unit_count FROM buildings ORDER BY id");
+            storage::Statement st(
+                c, "SELECT id, community_id, number, compound, name, floors, unit_count FROM buildings ORDER BY id");
             while (st.step()) {
                 BuildingRec b;
                 b.id = st.columnInt(0);
@@ -341,14 +358,16 @@ public:
             while (st.step()) m_units[pairKey(st.columnInt(1), static_cast<std::uint64_t>(st.columnInt(2)))] = st.columnInt(0);
         }
         for (const auto& [name, communities] : m_compounds) m_compoundNames.push_back(name);
-        std::sort(m_compoundNames.begin(), m_compoundNames.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+        std::sort(m_compoundNames.begin(), m_compoundNames.end(),
+                  [](const auto& a, const auto& b) { return a.size() > b.size(); });
         std::sort(m_communityStems.begin(), m_communityStems.end(),
                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
         {
             const auto count = c.queryInt("SELECT COUNT(*) FROM households").value_or(0);
             m_households.reserve(static_cast<std::size_t>(count) + 16);
-            storage::Statement st(c, "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children "
-                                     "FROM households");
+            storage::Statement st(
+                c, "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children "
+                   "FROM households");
             while (st.step()) {
                 HouseholdRec h;
                 h.id = st.columnInt(0);
@@ -602,9 +621,12 @@ public:
         }
         if (const std::string_view g = cell(RosterField::Gender); !g.empty()) {
             const std::string s = folded(g);
-            if (s == "男" || s == "M" || s == "男性" || s == "MALE") out.gender = 'M';
-            else if (s == "女" || s == "F" || s == "女性" || s == "FEMALE") out.gender = 'F';
-            else return reject(out, header(RosterField::Gender) + " '" + std::string(g) + "' is not 男 or 女");
+            if (s == "男" || s == "M" || s == "男性" || s == "MALE")
+                out.gender = 'M';
+            else if (s == "女" || s == "F" || s == "女性" || s == "FEMALE")
+                out.gender = 'F';
+            else
+                return reject(out, header(RosterField::Gender) + " '" + std::string(g) + "' is not 男 or 女");
             if (idGender && idGender != out.gender)
                 return reject(out, header(RosterField::Gender) + " " + std::string(g) + " but the ID number says " +
                                        (idGender == 'M' ? "男" : "女"));
@@ -623,7 +645,9 @@ public:
         }
         if (const std::string_view p = cell(RosterField::Phone); !p.empty()) {
             auto phone = normalizePhone(p);
-            if (!phone) return reject(out, header(RosterField::Phone) + " '" + model::maskPhone(std::string(p)) + "' is not one phone number");
+            if (!phone)
+                return reject(out,
+                              header(RosterField::Phone) + " '" + model::maskPhone(std::string(p)) + "' is not one phone number");
             out.phone = std::move(*phone);
         }
         out.relation = trimmed(cell(RosterField::Relation));
@@ -695,8 +719,10 @@ private:
         const BuildingRec& b = m_index.building(*bidx);
         int unit = p.unit;
         if (unit == 0) {
-            if (b.unitCount == 1) unit = 1;
-            else return reject(out, "no unit given, and building " + b.number + " has " + std::to_string(b.unitCount) + " units");
+            if (b.unitCount == 1)
+                unit = 1;
+            else
+                return reject(out, "no unit given, and building " + b.number + " has " + std::to_string(b.unitCount) + " units");
         }
         const auto unitId = m_index.unitId(b.id, unit);
         if (!unitId)
@@ -828,26 +854,34 @@ std::string nowText() {
 }
 
 void bindOptText(storage::Statement& st, int i, const std::string& s) {
-    if (s.empty()) st.bindNull(i);
-    else st.bind(i, std::string_view(s));
+    if (s.empty())
+        st.bindNull(i);
+    else
+        st.bind(i, std::string_view(s));
 }
 
 /// Binds a resident without copying its text (SQLITE_STATIC): `r` outlives the statement's run().
 void bindResident(storage::Statement& st, const ResidentRec& r) {
     sqlite3_stmt* h = st.handle();
     auto text = [&](int i, const std::string& v) {
-        if (v.empty()) sqlite3_bind_null(h, i);
-        else sqlite3_bind_text(h, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+        if (v.empty())
+            sqlite3_bind_null(h, i);
+        else
+            sqlite3_bind_text(h, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     };
     auto optInt = [&](int i, int v) {
-        if (v == 0) sqlite3_bind_null(h, i);
-        else sqlite3_bind_int(h, i, v);
+        if (v == 0)
+            sqlite3_bind_null(h, i);
+        else
+            sqlite3_bind_int(h, i, v);
     };
     sqlite3_bind_int64(h, 1, r.householdId);
     sqlite3_bind_text(h, 2, r.name.data(), static_cast<int>(r.name.size()), SQLITE_STATIC);
     text(3, r.relation);
-    if (r.gender) sqlite3_bind_text(h, 4, &r.gender, 1, SQLITE_STATIC);
-    else sqlite3_bind_null(h, 4);
+    if (r.gender)
+        sqlite3_bind_text(h, 4, &r.gender, 1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(h, 4);
     optInt(5, r.birthYear);
     text(6, r.phone);
     text(7, r.idNumber);
@@ -863,19 +897,25 @@ void bindResident(storage::Statement& st, const ResidentRec& r) {
 void bindNewResident(storage::Statement& st, const RowPlan& p, std::int64_t householdId) {
     sqlite3_stmt* h = st.handle();
     auto text = [&](int i, const std::string& v) {
-        if (v.empty()) sqlite3_bind_null(h, i);
-        else sqlite3_bind_text(h, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+        if (v.empty())
+            sqlite3_bind_null(h, i);
+        else
+            sqlite3_bind_text(h, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     };
     auto optInt = [&](int i, int v) {
-        if (v == 0) sqlite3_bind_null(h, i);
-        else sqlite3_bind_int(h, i, v);
+        if (v == 0)
+            sqlite3_bind_null(h, i);
+        else
+            sqlite3_bind_int(h, i, v);
     };
     const bool member = p.member == YesNo::Yes;
     sqlite3_bind_int64(h, 1, householdId);
     sqlite3_bind_text(h, 2, p.name.data(), static_cast<int>(p.name.size()), SQLITE_STATIC);
     text(3, p.relation);
-    if (p.gender) sqlite3_bind_text(h, 4, &p.gender, 1, SQLITE_STATIC);
-    else sqlite3_bind_null(h, 4);
+    if (p.gender)
+        sqlite3_bind_text(h, 4, &p.gender, 1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(h, 4);
     optInt(5, p.birthYear);
     text(6, p.phone);
     text(7, p.idNumber);
@@ -926,8 +966,10 @@ std::string RosterImportResult::summary() const {
                     " updated, " + std::to_string(unchanged) + " unchanged, " + std::to_string(rejected) + " rejected";
     if (householdsCreated || householdsUpdated)
         s += "; households: " + std::to_string(householdsCreated) + " created, " + std::to_string(householdsUpdated) + " updated";
-    if (dryRun) s += " (dry run: nothing written)";
-    else if (!written) s += " (nothing written: " + std::string(rejected ? "rejected rows and no --partial" : "cancelled") + ")";
+    if (dryRun)
+        s += " (dry run: nothing written)";
+    else if (!written)
+        s += " (nothing written: " + std::string(rejected ? "rejected rows and no --partial" : "cancelled") + ")";
     return s;
 }
 
@@ -954,8 +996,7 @@ struct RosterSource {
     std::function<void()> wait;
 };
 
-RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const RosterImportOptions& options,
-                             Feedback* feedback);
+RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const RosterImportOptions& options, Feedback* feedback);
 
 } // namespace
 
@@ -992,7 +1033,8 @@ RosterImportResult importRosterFile(storage::Atlas& atlas, const std::string& pa
     source.wait = [&] {
         reader.join();
         if (readError) std::rethrow_exception(readError);
-        if (const auto problems = validateMapping(mapping); !problems.empty()) throw InputError(describeProblems(table, problems));
+        if (const auto problems = validateMapping(mapping); !problems.empty())
+            throw InputError(describeProblems(table, problems));
         source.table = &table;
         source.mapping = &mapping;
     };
@@ -1044,11 +1086,15 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
                                            : std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
     if (n < 20000) workers = 0; // small rosters: parse inline
     std::vector<std::unique_ptr<RowParser>> parsers;
-    for (unsigned t = 0; t < std::max(1u, workers); ++t) parsers.push_back(std::make_unique<RowParser>(table, mapping, index, year));
-    ChunkPipeline pipeline(n, kChunkRows, workers, [&](unsigned worker, std::size_t begin, std::size_t end) {
-        RowParser& parser = *parsers[worker];
-        for (std::size_t r = begin; r < end; ++r) parser.parse(r, plans[r]);
-    }, feedback);
+    for (unsigned t = 0; t < std::max(1u, workers); ++t)
+        parsers.push_back(std::make_unique<RowParser>(table, mapping, index, year));
+    ChunkPipeline pipeline(
+        n, kChunkRows, workers,
+        [&](unsigned worker, std::size_t begin, std::size_t end) {
+            RowParser& parser = *parsers[worker];
+            for (std::size_t r = begin; r < end; ++r) parser.parse(r, plans[r]);
+        },
+        feedback);
 
     // Stored residents the roster may match: all of them (which households the roster touches is
     // known only as it is read). Loaded while the workers parse.
@@ -1115,8 +1161,8 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     std::vector<bool> voted(votes.size(), false);
     bool anyFlagColumn = false;
     for (int f = 0; f < kFlagCount; ++f) anyFlagColumn = anyFlagColumn || mapping.has(kFlagFields[f]);
-    IndexHash seenId(n), seenName(n); // rows already taken, by ID number and by household + name
-    std::vector<std::int64_t> rowHousehold(n, 0);     // the person key's household of each taken row
+    IndexHash seenId(n), seenName(n);             // rows already taken, by ID number and by household + name
+    std::vector<std::int64_t> rowHousehold(n, 0); // the person key's household of each taken row
     std::vector<bool> storedClaimed(stored.size(), false);
 
     storage::Statement insHousehold(c, "INSERT INTO households (unit_id, floor, room, geom) VALUES (?, ?, ?, "
@@ -1198,9 +1244,8 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
             }
             {
                 const std::uint64_t key = personKey(personHousehold, p.name);
-                const auto first = seenName.find(key, [&](std::uint32_t q) {
-                    return rowHousehold[q] == personHousehold && plans[q].name == p.name;
-                });
+                const auto first = seenName.find(
+                    key, [&](std::uint32_t q) { return rowHousehold[q] == personHousehold && plans[q].name == p.name; });
                 if (first && (p.idNumber.empty() || plans[*first].idNumber.empty())) {
                     reject(p, "the same person as row " + std::to_string(table.rowNumber(*first)) +
                                   " (same name in the same household)");
@@ -1228,7 +1273,8 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
                     return false; // visit them all
                 });
                 if (candidates > 1) {
-                    reject(p, "several residents named " + model::maskName(p.name) + " live in this household: add the ID number");
+                    reject(p,
+                           "several residents named " + model::maskName(p.name) + " live in this household: add the ID number");
                     continue;
                 }
                 match = only;
@@ -1275,7 +1321,8 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
         result.rejects.clear();
         for (std::size_t r = 0; r < n; ++r)
             if (!plans[r].reject.empty())
-                result.rejects.push_back({table.rowNumber(r), plans[r].address.empty() ? composeAddress(table, mapping, r) : plans[r].address,
+                result.rejects.push_back({table.rowNumber(r),
+                                          plans[r].address.empty() ? composeAddress(table, mapping, r) : plans[r].address,
                                           plans[r].reject});
         result.rejected = result.rejects.size();
     };
@@ -1354,7 +1401,8 @@ void writeRejects(const std::string& path, const RosterImportResult& result) {
             }
             return q + "\"";
         };
-        out << "\xEF\xBB\xBF" << "行号,住址,原因\r\n";
+        out << "\xEF\xBB\xBF"
+            << "行号,住址,原因\r\n";
         for (const auto& r : result.rejects) out << r.row << ',' << quote(r.address) << ',' << quote(r.reason) << "\r\n";
         out.flush();
         if (!out) throw Error("cannot write rejects file '" + path + "'");

@@ -52,7 +52,7 @@ struct RosterImportResult {
     std::vector<RosterReject> rejects; ///< in row order
     bool written = false;              ///< the transaction committed
     bool dryRun = false;
-    std::int64_t importId = 0;         ///< imports.id when written
+    std::int64_t importId = 0; ///< imports.id when written
     /// "1000 rows: 990 added, 5 updated, 3 unchanged, 2 rejected; 12 households created" plus why
     /// nothing was written when that is the case.
     [[nodiscard]] std::string summary() const;

@@ -48,44 +48,102 @@ struct Alias {
 };
 // Normalised (see normalizeHeader) header names seen in community rosters.
 constexpr std::array<Alias, 86> kAliases{{
-    {"姓名", RosterField::Name}, {"名字", RosterField::Name}, {"居民姓名", RosterField::Name},
-    {"党员姓名", RosterField::Name}, {"人员姓名", RosterField::Name}, {"NAME", RosterField::Name},
-    {"性别", RosterField::Gender}, {"SEX", RosterField::Gender}, {"GENDER", RosterField::Gender},
-    {"出生日期", RosterField::BirthDate}, {"出生年月", RosterField::BirthDate}, {"出生年月日", RosterField::BirthDate},
-    {"出生年份", RosterField::BirthDate}, {"生日", RosterField::BirthDate}, {"出生时间", RosterField::BirthDate},
-    {"身份证号", RosterField::IdNumber}, {"身份证号码", RosterField::IdNumber}, {"公民身份号码", RosterField::IdNumber},
-    {"身份证", RosterField::IdNumber}, {"证件号码", RosterField::IdNumber}, {"身份证件号码", RosterField::IdNumber},
-    {"联系电话", RosterField::Phone}, {"电话", RosterField::Phone}, {"手机", RosterField::Phone},
-    {"手机号", RosterField::Phone}, {"手机号码", RosterField::Phone}, {"联系方式", RosterField::Phone},
-    {"电话号码", RosterField::Phone}, {"PHONE", RosterField::Phone},
-    {"住址", RosterField::Address}, {"地址", RosterField::Address}, {"现住址", RosterField::Address},
-    {"居住地址", RosterField::Address}, {"家庭住址", RosterField::Address}, {"详细地址", RosterField::Address},
-    {"现居住地址", RosterField::Address}, {"家庭地址", RosterField::Address}, {"居住地", RosterField::Address},
+    {"姓名", RosterField::Name},
+    {"名字", RosterField::Name},
+    {"居民姓名", RosterField::Name},
+    {"党员姓名", RosterField::Name},
+    {"人员姓名", RosterField::Name},
+    {"NAME", RosterField::Name},
+    {"性别", RosterField::Gender},
+    {"SEX", RosterField::Gender},
+    {"GENDER", RosterField::Gender},
+    {"出生日期", RosterField::BirthDate},
+    {"出生年月", RosterField::BirthDate},
+    {"出生年月日", RosterField::BirthDate},
+    {"出生年份", RosterField::BirthDate},
+    {"生日", RosterField::BirthDate},
+    {"出生时间", RosterField::BirthDate},
+    {"身份证号", RosterField::IdNumber},
+    {"身份证号码", RosterField::IdNumber},
+    {"公民身份号码", RosterField::IdNumber},
+    {"身份证", RosterField::IdNumber},
+    {"证件号码", RosterField::IdNumber},
+    {"身份证件号码", RosterField::IdNumber},
+    {"联系电话", RosterField::Phone},
+    {"电话", RosterField::Phone},
+    {"手机", RosterField::Phone},
+    {"手机号", RosterField::Phone},
+    {"手机号码", RosterField::Phone},
+    {"联系方式", RosterField::Phone},
+    {"电话号码", RosterField::Phone},
+    {"PHONE", RosterField::Phone},
+    {"住址", RosterField::Address},
+    {"地址", RosterField::Address},
+    {"现住址", RosterField::Address},
+    {"居住地址", RosterField::Address},
+    {"家庭住址", RosterField::Address},
+    {"详细地址", RosterField::Address},
+    {"现居住地址", RosterField::Address},
+    {"家庭地址", RosterField::Address},
+    {"居住地", RosterField::Address},
     {"ADDRESS", RosterField::Address},
-    {"社区", RosterField::Community}, {"所属社区", RosterField::Community}, {"所在社区", RosterField::Community},
+    {"社区", RosterField::Community},
+    {"所属社区", RosterField::Community},
+    {"所在社区", RosterField::Community},
     {"社区名称", RosterField::Community},
-    {"小区", RosterField::Compound}, {"小区名称", RosterField::Compound}, {"所在小区", RosterField::Compound},
-    {"楼栋", RosterField::Building}, {"楼号", RosterField::Building}, {"楼栋号", RosterField::Building},
-    {"栋", RosterField::Building}, {"幢", RosterField::Building}, {"楼栋号码", RosterField::Building},
-    {"单元", RosterField::Unit}, {"单元号", RosterField::Unit},
-    {"楼层", RosterField::Floor}, {"层", RosterField::Floor}, {"所在楼层", RosterField::Floor},
-    {"房号", RosterField::Room}, {"门牌号", RosterField::Room}, {"房间号", RosterField::Room},
-    {"室", RosterField::Room}, {"户号", RosterField::Room},
-    {"是否党员", RosterField::IsMember}, {"党员", RosterField::IsMember},
+    {"小区", RosterField::Compound},
+    {"小区名称", RosterField::Compound},
+    {"所在小区", RosterField::Compound},
+    {"楼栋", RosterField::Building},
+    {"楼号", RosterField::Building},
+    {"楼栋号", RosterField::Building},
+    {"栋", RosterField::Building},
+    {"幢", RosterField::Building},
+    {"楼栋号码", RosterField::Building},
+    {"单元", RosterField::Unit},
+    {"单元号", RosterField::Unit},
+    {"楼层", RosterField::Floor},
+    {"层", RosterField::Floor},
+    {"所在楼层", RosterField::Floor},
+    {"房号", RosterField::Room},
+    {"门牌号", RosterField::Room},
+    {"房间号", RosterField::Room},
+    {"室", RosterField::Room},
+    {"户号", RosterField::Room},
+    {"是否党员", RosterField::IsMember},
+    {"党员", RosterField::IsMember},
     {"政治面貌", RosterField::PoliticalStatus},
-    {"党员类型", RosterField::MemberType}, {"党员身份", RosterField::MemberType}, {"党员类别", RosterField::MemberType},
-    {"所在支部", RosterField::Branch}, {"支部", RosterField::Branch}, {"党支部", RosterField::Branch},
-    {"所属支部", RosterField::Branch}, {"所在党支部", RosterField::Branch},
-    {"入党时间", RosterField::JoinedYear}, {"入党日期", RosterField::JoinedYear}, {"入党年份", RosterField::JoinedYear},
-    {"与户主关系", RosterField::Relation}, {"户主关系", RosterField::Relation}, {"关系", RosterField::Relation},
-    {"残疾", RosterField::Disability}, {"是否残疾", RosterField::Disability}, {"残疾人", RosterField::Disability},
-    {"低保", RosterField::MinimumIncome}, {"是否低保", RosterField::MinimumIncome}, {"低保户", RosterField::MinimumIncome},
+    {"党员类型", RosterField::MemberType},
+    {"党员身份", RosterField::MemberType},
+    {"党员类别", RosterField::MemberType},
+    {"所在支部", RosterField::Branch},
+    {"支部", RosterField::Branch},
+    {"党支部", RosterField::Branch},
+    {"所属支部", RosterField::Branch},
+    {"所在党支部", RosterField::Branch},
+    {"入党时间", RosterField::JoinedYear},
+    {"入党日期", RosterField::JoinedYear},
+    {"入党年份", RosterField::JoinedYear},
+    {"与户主关系", RosterField::Relation},
+    {"户主关系", RosterField::Relation},
+    {"关系", RosterField::Relation},
+    {"残疾", RosterField::Disability},
+    {"是否残疾", RosterField::Disability},
+    {"残疾人", RosterField::Disability},
+    {"低保", RosterField::MinimumIncome},
+    {"是否低保", RosterField::MinimumIncome},
+    {"低保户", RosterField::MinimumIncome},
     {"困难", RosterField::Hardship},
 }};
 constexpr std::array<Alias, 8> kMoreAliases{{
-    {"困难户", RosterField::Hardship}, {"是否困难", RosterField::Hardship}, {"困难群众", RosterField::Hardship},
-    {"独居老人", RosterField::ElderlyAlone}, {"是否独居", RosterField::ElderlyAlone}, {"独居", RosterField::ElderlyAlone},
-    {"留守儿童", RosterField::LeftBehindChildren}, {"是否留守儿童", RosterField::LeftBehindChildren},
+    {"困难户", RosterField::Hardship},
+    {"是否困难", RosterField::Hardship},
+    {"困难群众", RosterField::Hardship},
+    {"独居老人", RosterField::ElderlyAlone},
+    {"是否独居", RosterField::ElderlyAlone},
+    {"独居", RosterField::ElderlyAlone},
+    {"留守儿童", RosterField::LeftBehindChildren},
+    {"是否留守儿童", RosterField::LeftBehindChildren},
 }};
 // Columns rosters often have that are not imported, recognised so the header search counts them.
 constexpr std::array<std::string_view, 8> kKnownIgnored{"序号", "编号", "备注", "年龄", "民族", "文化程度", "NO", "职业"};
@@ -129,9 +187,12 @@ std::string normalizeHeader(std::string_view header) {
     int depth = 0;
     for (std::size_t i = 0; i < folded.size(); ++i) {
         const char c = folded[i];
-        if (c == '(') ++depth;
-        else if (c == ')') depth = depth > 0 ? depth - 1 : 0;
-        else if (depth == 0 && c != ' ' && c != '*' && c != ':' && c != '_') out += c;
+        if (c == '(')
+            ++depth;
+        else if (c == ')')
+            depth = depth > 0 ? depth - 1 : 0;
+        else if (depth == 0 && c != ' ' && c != '*' && c != ':' && c != '_')
+            out += c;
     }
     return out;
 }
@@ -187,7 +248,9 @@ MappingFile loadMappingFile(const std::string& path) {
     return m;
 }
 
-bool ColumnMapping::has(RosterField f) const { return columnOf(f) >= 0; }
+bool ColumnMapping::has(RosterField f) const {
+    return columnOf(f) >= 0;
+}
 int ColumnMapping::columnOf(RosterField f) const {
     for (std::size_t i = 0; i < columns.size(); ++i)
         if (columns[i] == f) return static_cast<int>(i);
@@ -203,8 +266,7 @@ ColumnMapping detectMapping(const std::vector<std::string>& headers, const Mappi
         RosterField field = f.value_or(RosterField::Ignore);
         if (field != RosterField::Ignore && m.has(field)) {
             m.duplicates.push_back("columns '" + headers[static_cast<std::size_t>(m.columnOf(field))] + "' and '" + h +
-                                   "' both hold " + fieldLabelZh(field) +
-                                   ": map one of them to 'ignore' in a mapping file");
+                                   "' both hold " + fieldLabelZh(field) + ": map one of them to 'ignore' in a mapping file");
             field = RosterField::Ignore;
         }
         m.columns.push_back(field);

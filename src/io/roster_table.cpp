@@ -26,7 +26,9 @@ std::string lowerExtension(const std::string& path) {
     return ext;
 }
 
-bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isBlank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 /// Rows of cells (offset/length into one arena) before the header is known.
 struct RawRows {
@@ -77,6 +79,20 @@ void parseCsv(RawRows& out, const std::string& fileName, Feedback* feedback) {
         const std::size_t eol = t.find('\n');
         const std::string_view first = std::string_view(t).substr(0, eol);
         if (first.find('\t') != std::string_view::npos && first.find(',') == std::string_view::npos) delim = '\t';
+    }
+    {
+        // Reserve for the whole file (lines x the first line's cells) rather than grow a 16M-cell
+        // vector by doubling.
+        const std::size_t eol = t.find('\n');
+        const std::size_t lines = static_cast<std::size_t>(std::count(t.begin(), t.end(), '\n')) + 1;
+        const std::size_t cols =
+            static_cast<std::size_t>(
+                std::count(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(eol == std::string::npos ? n : eol), delim)) +
+            1;
+        out.cellOffset.reserve(lines * cols);
+        out.cellLength.reserve(lines * cols);
+        out.rowFirstCell.reserve(lines + 1);
+        out.rowNumber.reserve(lines);
     }
     out.rowFirstCell.push_back(0);
     std::size_t nextReport = 1 << 22;
@@ -197,7 +213,8 @@ void readLayer(OGRLayer& layer, RawRows& out, Feedback* feedback) {
         out.endRow(row);
         if (feedback && (++done & 1023) == 0) {
             feedback->throwIfCancelled();
-            if (total > 0) feedback->setProgress(5 + 10.0 * static_cast<double>(done) / static_cast<double>(total), "reading the workbook");
+            if (total > 0)
+                feedback->setProgress(5 + 10.0 * static_cast<double>(done) / static_cast<double>(total), "reading the workbook");
         }
     }
 }
@@ -207,8 +224,8 @@ void readLayer(OGRLayer& layer, RawRows& out, Feedback* feedback) {
 /// Turns raw rows into a table below the detected header row.
 class RosterTableBuilder {
 public:
-    static RosterTable build(RawRows& raw, const RosterReadOptions& options, const std::string& source,
-                             const std::string& sheet, const std::string& encoding, bool throwWhenNoHeader) {
+    static RosterTable build(RawRows& raw, const RosterReadOptions& options, const std::string& source, const std::string& sheet,
+                             const std::string& encoding, bool throwWhenNoHeader) {
         RosterTable t;
         t.m_source = source;
         t.m_sheet = sheet;
@@ -279,8 +296,7 @@ RosterTable readRosterTable(const std::string& path, const RosterReadOptions& op
                          std::to_string(options.maxHeaderSearchRows) +
                          " rows (expected column names such as 姓名, 身份证号, 住址; or give a mapping file)");
     }
-    if (ext == ".xls")
-        throw InputError("roster '" + path + "' is an old Excel .xls file: save it as .xlsx or CSV");
+    if (ext == ".xls") throw InputError("roster '" + path + "' is an old Excel .xls file: save it as .xlsx or CSV");
     if (ext != ".csv" && ext != ".txt" && ext != ".tsv")
         throw InputError("roster '" + path + "': unknown file type '" + ext + "' (expected .csv or .xlsx)");
     std::ifstream in(path, std::ios::binary);

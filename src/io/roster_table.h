@@ -61,9 +61,9 @@ private:
 using HeaderScorer = std::function<int(const std::vector<std::string>& cells)>;
 
 struct RosterReadOptions {
-    std::string sheet;               ///< XLSX sheet name; empty = the first sheet with a header
-    HeaderScorer scorer;             ///< required
-    int maxHeaderSearchRows = 30;    ///< the header must be in the first N non-empty rows
+    std::string sheet;            ///< XLSX sheet name; empty = the first sheet with a header
+    HeaderScorer scorer;          ///< required
+    int maxHeaderSearchRows = 30; ///< the header must be in the first N non-empty rows
 };
 
 /// Reads a CSV or XLSX roster (by extension: .csv/.txt, .xlsx). Throws InputError naming the file

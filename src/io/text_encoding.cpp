@@ -15,7 +15,8 @@ namespace gridatlas::io {
 namespace {
 
 std::size_t lineOf(std::string_view bytes, std::size_t offset) {
-    return 1 + static_cast<std::size_t>(std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(std::min(offset, bytes.size())), '\n'));
+    return 1 + static_cast<std::size_t>(
+                   std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(std::min(offset, bytes.size())), '\n'));
 }
 
 std::string hexBytes(std::string_view bytes, std::size_t offset, std::size_t n) {
@@ -72,9 +73,12 @@ private:
 
 const char* encodingName(TextEncoding e) {
     switch (e) {
-    case TextEncoding::Utf8: return "UTF-8";
-    case TextEncoding::Utf8Bom: return "UTF-8 (BOM)";
-    case TextEncoding::Gb18030: return "GB18030";
+    case TextEncoding::Utf8:
+        return "UTF-8";
+    case TextEncoding::Utf8Bom:
+        return "UTF-8 (BOM)";
+    case TextEncoding::Gb18030:
+        return "GB18030";
     }
     return "?";
 }
@@ -103,7 +107,8 @@ bool isValidUtf8(std::string_view s, std::size_t* badOffset) {
         }
         std::size_t len;
         unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) len = 2;
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2;
         else if (c >= 0xE0 && c <= 0xEF) {
             len = 3;
             if (c == 0xE0) lo = 0xA0;
@@ -112,7 +117,8 @@ bool isValidUtf8(std::string_view s, std::size_t* badOffset) {
             len = 4;
             if (c == 0xF0) lo = 0x90;
             if (c == 0xF4) hi = 0x8F;
-        } else return bad(i);
+        } else
+            return bad(i);
         if (i + len > n) return bad(i);
         if (p[i + 1] < lo || p[i + 1] > hi) return bad(i);
         for (std::size_t k = 2; k < len; ++k)
@@ -149,8 +155,8 @@ std::string decodeToUtf8(std::string_view bytes, TextEncoding encoding, const st
     Iconv cd("UTF-8", "GB18030");
     std::string out;
     if (!cd.convert(bytes, out, bad))
-        throw InputError("'" + fileName + "', line " + std::to_string(lineOf(bytes, bad)) + ": bytes " +
-                         hexBytes(bytes, bad, 4) + " are neither UTF-8 nor GB18030/GBK text");
+        throw InputError("'" + fileName + "', line " + std::to_string(lineOf(bytes, bad)) + ": bytes " + hexBytes(bytes, bad, 4) +
+                         " are neither UTF-8 nor GB18030/GBK text");
     return out;
 }
 

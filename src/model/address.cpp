@@ -64,7 +64,9 @@ std::string utf8Of(const char32_t* b, const char32_t* e) {
     for (; b < e; ++b) appendUtf8(out, *b);
     return out;
 }
-std::string utf8Of(const U32& s) { return utf8Of(s.data(), s.data() + s.size()); }
+std::string utf8Of(const U32& s) {
+    return utf8Of(s.data(), s.data() + s.size());
+}
 
 // ---- normalisation ----------------------------------------------------------------------------
 
@@ -74,13 +76,40 @@ constexpr char32_t kSep = ' ';
 char32_t fold(char32_t c) {
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
     switch (c) {
-    case 0x3000: case '\t': case '\r': case '\n': case 0xA0: return kSep;
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212: case 0xFE63:
-    case 0x2500: case '~': case 0x301C: return '-';
-    case 0x3001: case ',': case ';': case 0xFF1B: case 0x3002: case '.': case ':': return kSep;
-    case 0x3010: case '[': return '(';
-    case 0x3011: case ']': return ')';
-    default: break;
+    case 0x3000:
+    case '\t':
+    case '\r':
+    case '\n':
+    case 0xA0:
+        return kSep;
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212:
+    case 0xFE63:
+    case 0x2500:
+    case '~':
+    case 0x301C:
+        return '-';
+    case 0x3001:
+    case ',':
+    case ';':
+    case 0xFF1B:
+    case 0x3002:
+    case '.':
+    case ':':
+        return kSep;
+    case 0x3010:
+    case '[':
+        return '(';
+    case 0x3011:
+    case ']':
+        return ')';
+    default:
+        break;
     }
     if (c >= 'a' && c <= 'z') c -= 32;
     return c;
@@ -103,35 +132,72 @@ void normalize(std::string_view text, U32& out) {
     while (!out.empty() && out.back() == kSep) out.pop_back();
 }
 
-bool isDigit(char32_t c) { return c >= '0' && c <= '9'; }
-bool isUpper(char32_t c) { return c >= 'A' && c <= 'Z'; }
+bool isDigit(char32_t c) {
+    return c >= '0' && c <= '9';
+}
+bool isUpper(char32_t c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 /// Value of a Chinese numeral character as a digit (0-9), or -1.
 int chineseDigit(char32_t c) {
     switch (c) {
-    case U'零': case U'〇': case U'O': return 0;
-    case U'一': case U'壹': case U'幺': return 1;
-    case U'二': case U'贰': case U'两': return 2;
-    case U'三': case U'叁': return 3;
-    case U'四': case U'肆': return 4;
-    case U'五': case U'伍': return 5;
-    case U'六': case U'陆': return 6;
-    case U'七': case U'柒': return 7;
-    case U'八': case U'捌': return 8;
-    case U'九': case U'玖': return 9;
-    default: return -1;
+    case U'零':
+    case U'〇':
+    case U'O':
+        return 0;
+    case U'一':
+    case U'壹':
+    case U'幺':
+        return 1;
+    case U'二':
+    case U'贰':
+    case U'两':
+        return 2;
+    case U'三':
+    case U'叁':
+        return 3;
+    case U'四':
+    case U'肆':
+        return 4;
+    case U'五':
+    case U'伍':
+        return 5;
+    case U'六':
+    case U'陆':
+        return 6;
+    case U'七':
+    case U'柒':
+        return 7;
+    case U'八':
+    case U'捌':
+        return 8;
+    case U'九':
+    case U'玖':
+        return 9;
+    default:
+        return -1;
     }
 }
 /// 十 = 10, 百 = 100, 千 = 1000; 0 otherwise.
 int chineseUnit(char32_t c) {
     switch (c) {
-    case U'十': case U'拾': return 10;
-    case U'百': case U'佰': return 100;
-    case U'千': case U'仟': return 1000;
-    default: return 0;
+    case U'十':
+    case U'拾':
+        return 10;
+    case U'百':
+    case U'佰':
+        return 100;
+    case U'千':
+    case U'仟':
+        return 1000;
+    default:
+        return 0;
     }
 }
-bool isChineseNumeral(char32_t c) { return c != U'O' && (chineseDigit(c) >= 0 || chineseUnit(c) > 0); }
+bool isChineseNumeral(char32_t c) {
+    return c != U'O' && (chineseDigit(c) >= 0 || chineseUnit(c) > 0);
+}
 
 /// "五〇一" -> "501" (digit by digit), "十二" -> "12", "一百零一" -> "101"; empty when malformed.
 std::string chineseToDigits(const char32_t* b, const char32_t* e) {
@@ -298,8 +364,8 @@ void scan(const U32& s, std::vector<Elem>& out) {
                                   (out.back().marker == Marker::Unit || out.back().marker == Marker::Floor ||
                                    out.back().marker == Marker::Building || out.back().marker == Marker::Lou);
             std::string digits = chineseToDigits(s.data() + i, s.data() + j);
-            if (!digits.empty() && ((m != Marker::None && m != Marker::Phase) || (m == Marker::Phase && j - i <= 2) ||
-                                    (atEnd && afterStructure))) {
+            if (!digits.empty() &&
+                ((m != Marker::None && m != Marker::Phase) || (m == Marker::Phase && j - i <= 2) || (atEnd && afterStructure))) {
                 e.kind = Kind::Id;
                 e.id = std::move(digits);
                 e.digits = static_cast<int>(e.id.size());
@@ -322,12 +388,27 @@ void scan(const U32& s, std::vector<Elem>& out) {
         e.end = i + 1;
         e.ch = c;
         switch (c) {
-        case '-': e.kind = Kind::Dash; break;
-        case '/': case '\\': case '&': case '+': e.kind = Kind::Slash; break;
-        case kSep: e.kind = Kind::Sep; break;
-        case '(': e.kind = Kind::Open; break;
-        case ')': e.kind = Kind::Close; break;
-        default: e.kind = Kind::Char; break;
+        case '-':
+            e.kind = Kind::Dash;
+            break;
+        case '/':
+        case '\\':
+        case '&':
+        case '+':
+            e.kind = Kind::Slash;
+            break;
+        case kSep:
+            e.kind = Kind::Sep;
+            break;
+        case '(':
+            e.kind = Kind::Open;
+            break;
+        case ')':
+            e.kind = Kind::Close;
+            break;
+        default:
+            e.kind = Kind::Char;
+            break;
         }
         ++i;
         out.push_back(std::move(e));
@@ -378,18 +459,24 @@ void splitArea(const U32& a, ParsedAddress& out) {
     // The community: the last name ending in 社区 or 居委会 (社区居委会 counts once).
     std::size_t commEnd = 0;
     for (std::size_t k = 0; k < a.size(); ++k) {
-        if (startsWith(a, k, U"社区居委会")) commEnd = k + 5;
-        else if (startsWith(a, k, U"社区") && !startsWith(a, k, U"社区居委会")) commEnd = std::max(commEnd, k + 2);
-        else if (startsWith(a, k, U"居委会") && !endsWithAt(a, k, U"社区")) commEnd = std::max(commEnd, k + 3);
+        if (startsWith(a, k, U"社区居委会"))
+            commEnd = k + 5;
+        else if (startsWith(a, k, U"社区") && !startsWith(a, k, U"社区居委会"))
+            commEnd = std::max(commEnd, k + 2);
+        else if (startsWith(a, k, U"居委会") && !endsWithAt(a, k, U"社区"))
+            commEnd = std::max(commEnd, k + 3);
     }
     std::size_t restBegin = 0;
     if (commEnd > 0) {
         // The name starts after the last boundary before its suffix.
         std::size_t suffixBegin = commEnd;
         while (suffixBegin > 0 && a[suffixBegin - 1] != U'社' && !(startsWith(a, suffixBegin - 1, U"居委会"))) --suffixBegin;
-        if (endsWithAt(a, commEnd, U"社区居委会")) suffixBegin = commEnd - 5;
-        else if (endsWithAt(a, commEnd, U"社区")) suffixBegin = commEnd - 2;
-        else suffixBegin = commEnd - 3;
+        if (endsWithAt(a, commEnd, U"社区居委会"))
+            suffixBegin = commEnd - 5;
+        else if (endsWithAt(a, commEnd, U"社区"))
+            suffixBegin = commEnd - 2;
+        else
+            suffixBegin = commEnd - 3;
         std::size_t nameBegin = lastBoundary(a, suffixBegin);
         // A boundary word inside the name ("红旗社区": 旗 is also a banner) leaves no name: look further back.
         while (nameBegin == suffixBegin && nameBegin > 0) nameBegin = lastBoundary(a, nameBegin - 1);
@@ -445,8 +532,10 @@ struct Reader {
         int v = 0;
         bool numeric = !id.empty() && id.size() <= 3;
         for (char ch : id) {
-            if (ch < '0' || ch > '9') numeric = false;
-            else v = v * 10 + (ch - '0');
+            if (ch < '0' || ch > '9')
+                numeric = false;
+            else
+                v = v * 10 + (ch - '0');
         }
         if (!numeric || v == 0) {
             lower(AddressConfidence::Low, "unit '" + id + "' is not a unit number");
@@ -463,8 +552,10 @@ struct Reader {
         std::string digits;
         bool basement = negative;
         for (char ch : id) {
-            if (ch >= '0' && ch <= '9') digits += ch;
-            else if (ch == 'B' && digits.empty()) basement = true;
+            if (ch >= '0' && ch <= '9')
+                digits += ch;
+            else if (ch == 'B' && digits.empty())
+                basement = true;
             else {
                 lower(AddressConfidence::Low, "floor '" + id + "' is not a floor number");
                 return;
@@ -556,8 +647,7 @@ struct Reader {
                 out.floor = roomFloor;
                 haveFloor = true;
             } else if (*out.floor != roomFloor) {
-                lower(AddressConfidence::Low,
-                      "floor " + std::to_string(*out.floor) + " does not match room " + r);
+                lower(AddressConfidence::Low, "floor " + std::to_string(*out.floor) + " does not match room " + r);
             }
         } else if (haveFloor) {
             const int fl = *out.floor;
@@ -581,10 +671,14 @@ AddressLevel ParsedAddress::level() const {
 
 const char* confidenceName(AddressConfidence c) {
     switch (c) {
-    case AddressConfidence::None: return "None";
-    case AddressConfidence::Low: return "Low";
-    case AddressConfidence::Medium: return "Medium";
-    case AddressConfidence::High: return "High";
+    case AddressConfidence::None:
+        return "None";
+    case AddressConfidence::Low:
+        return "Low";
+    case AddressConfidence::Medium:
+        return "Medium";
+    case AddressConfidence::High:
+        return "High";
     }
     return "?";
 }
@@ -639,10 +733,16 @@ ParsedAddress parseAddress(std::string_view text) {
         if (e.kind != Kind::Id) continue;
         const char32_t before = k > 0 && el[k - 1].kind == Kind::Char ? el[k - 1].ch : 0;
         switch (e.marker) {
-        case Marker::Building: case Marker::Hash: case Marker::Unit: case Marker::Floor: case Marker::Room:
+        case Marker::Building:
+        case Marker::Hash:
+        case Marker::Unit:
+        case Marker::Floor:
+        case Marker::Room:
             anchor = k;
             break;
-        case Marker::Lou: anchor = k; break;
+        case Marker::Lou:
+            anchor = k;
+            break;
         case Marker::Hao: {
             // A door number after a street ("苏州街33号", "东土城路乙14号", "天府大道中段588号"), or
             // followed by more name text, is area.
@@ -659,11 +759,14 @@ ParsedAddress parseAddress(std::string_view text) {
         }
         case Marker::None: {
             const std::size_t j = k + 1;
-            if (j < n && el[j].kind == Kind::Dash && kindAt(j + 1) == Kind::Id) anchor = k;
-            else if (isEnd(j)) anchor = k; // a bare trailing number
+            if (j < n && el[j].kind == Kind::Dash && kindAt(j + 1) == Kind::Id)
+                anchor = k;
+            else if (isEnd(j))
+                anchor = k; // a bare trailing number
             break;
         }
-        default: break;
+        default:
+            break;
         }
     }
     // The area: everything before the anchor.
@@ -684,8 +787,11 @@ ParsedAddress parseAddress(std::string_view text) {
     for (std::size_t k = anchor; k < n; ++k) {
         const Elem& e = el[k];
         switch (e.kind) {
-        case Kind::Sep: continue;
-        case Kind::Open: ++depth; continue;
+        case Kind::Sep:
+            continue;
+        case Kind::Open:
+            ++depth;
+            continue;
         case Kind::Close:
             if (depth > 0) --depth;
             continue;
@@ -712,8 +818,8 @@ ParsedAddress parseAddress(std::string_view text) {
             if (kindAt(k + 1) == Kind::Id && el[k + 1].marker == Marker::Floor) {
                 rd.setFloor(el[k + 1].id, true);
                 ++k;
-            } else if (kindAt(k + 1) == Kind::Id && rd.haveFloor == false && (rd.haveUnit || rd.haveBuilding) &&
-                       isEnd(k + 2) && el[k + 1].marker == Marker::None) {
+            } else if (kindAt(k + 1) == Kind::Id && rd.haveFloor == false && (rd.haveUnit || rd.haveBuilding) && isEnd(k + 2) &&
+                       el[k + 1].marker == Marker::None) {
                 // "3栋2单元-101": a basement room
                 Elem r = el[k + 1];
                 r.id = "B" + r.id;
@@ -723,7 +829,8 @@ ParsedAddress parseAddress(std::string_view text) {
             }
             continue;
         }
-        case Kind::Id: break;
+        case Kind::Id:
+            break;
         }
         if (!trailing.empty()) {
             rd.lower(AddressConfidence::Low, "text '" + trailing + "' between the numbers");
@@ -795,9 +902,12 @@ ParsedAddress parseAddress(std::string_view text) {
             continue;
         }
         switch (e.marker) {
-        case Marker::Building: case Marker::Hash:
-            if (e.leadingLetter && e.digits > 0 && e.id[0] == 'B' && rd.haveBuilding) rd.setFloor(e.id, true);
-            else rd.setBuilding(e);
+        case Marker::Building:
+        case Marker::Hash:
+            if (e.leadingLetter && e.digits > 0 && e.id[0] == 'B' && rd.haveBuilding)
+                rd.setFloor(e.id, true);
+            else
+                rd.setBuilding(e);
             break;
         case Marker::Hao:
             if (!rd.haveBuilding && !rd.haveUnit && !rd.haveFloor) {
@@ -832,13 +942,20 @@ ParsedAddress parseAddress(std::string_view text) {
                 }
             }
             break;
-        case Marker::Unit: rd.setUnit(e.id); break;
-        case Marker::Floor:
-            if (e.leadingLetter && e.id[0] == 'B') rd.setFloor(e.id, true);
-            else rd.setFloor(e.id, false);
+        case Marker::Unit:
+            rd.setUnit(e.id);
             break;
-        case Marker::Room: rd.setRoom(e); break;
-        case Marker::Lane: case Marker::Phase:
+        case Marker::Floor:
+            if (e.leadingLetter && e.id[0] == 'B')
+                rd.setFloor(e.id, true);
+            else
+                rd.setFloor(e.id, false);
+            break;
+        case Marker::Room:
+            rd.setRoom(e);
+            break;
+        case Marker::Lane:
+        case Marker::Phase:
             rd.lower(AddressConfidence::Low, "'" + utf8Of(s.data() + e.begin, s.data() + e.end) + "' after the building number");
             break;
         case Marker::None:
@@ -859,8 +976,10 @@ ParsedAddress parseAddress(std::string_view text) {
     rd.finishRoom();
     if (!rd.haveBuilding) {
         if (rd.conf > AddressConfidence::Low) rd.conf = AddressConfidence::None;
-        if (rd.notes.empty()) rd.notes = "no building number";
-        else rd.notes = "no building number; " + rd.notes;
+        if (rd.notes.empty())
+            rd.notes = "no building number";
+        else
+            rd.notes = "no building number; " + rd.notes;
     }
     out.confidence = rd.conf;
     out.reason = rd.notes;
@@ -875,13 +994,15 @@ std::string buildingKey(std::string_view number) {
     normalize(number, s);
     std::string out;
     for (char32_t c : s) {
-        if (isDigit(c) || isUpper(c)) out += static_cast<char>(c);
+        if (isDigit(c) || isUpper(c))
+            out += static_cast<char>(c);
         else if (isChineseNumeral(c)) {
             U32 all;
             for (char32_t x : s)
                 if (isChineseNumeral(x)) all += x;
             return all.size() == s.size() ? chineseToDigits(all.data(), all.data() + all.size()) : std::string();
-        } else return {};
+        } else
+            return {};
     }
     return out;
 }

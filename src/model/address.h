@@ -27,13 +27,13 @@ enum class AddressConfidence {
 enum class AddressLevel { None, Area, Building, Unit, Room };
 
 struct ParsedAddress {
-    std::string community; ///< "湖西社区" (with its suffix as written: 社区 or 居委会)
-    std::string compound;  ///< "阳光小区", "阳光小区二期"; empty when none
-    std::string area;      ///< everything in front of the building, normalised (for lookups)
-    std::string building;  ///< building key: "3", "12A", "B", "C6" (see buildingKey)
-    int unit = 0;          ///< 0 = not given
+    std::string community;    ///< "湖西社区" (with its suffix as written: 社区 or 居委会)
+    std::string compound;     ///< "阳光小区", "阳光小区二期"; empty when none
+    std::string area;         ///< everything in front of the building, normalised (for lookups)
+    std::string building;     ///< building key: "3", "12A", "B", "C6" (see buildingKey)
+    int unit = 0;             ///< 0 = not given
     std::optional<int> floor; ///< negative below ground; from the room number when not given
-    std::string room;      ///< "501", "1203", "B101", "510A"
+    std::string room;         ///< "501", "1203", "B101", "510A"
     AddressConfidence confidence = AddressConfidence::None;
     std::string reason; ///< why the confidence is not High, or why nothing was read; may note extras
 

@@ -36,7 +36,9 @@ std::string foldAscii(std::string_view s) {
     return out;
 }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 int daysInMonth(int year, int month) {
     static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -77,7 +79,8 @@ IdNumberInfo checkIdNumber(std::string_view text, int currentYear) {
     }
     // Excel shows long numbers as 1.10101E+17: the digits are gone for good.
     if (s.find('E') != std::string::npos || s.find('e') != std::string::npos || s.find('.') != std::string::npos) {
-        info.error = "\"" + std::string(text) + "\" is a number in scientific notation (Excel lost the digits; format the column as text)";
+        info.error =
+            "\"" + std::string(text) + "\" is a number in scientific notation (Excel lost the digits; format the column as text)";
         return info;
     }
     if (s.size() == 15) {
@@ -121,7 +124,8 @@ IdNumberInfo checkIdNumber(std::string_view text, int currentYear) {
     }
     const char expected = idCheckCharacterOf(s);
     if (expected != s[17]) {
-        info.error = std::string("check digit is ") + s[17] + ", expected " + expected + " (a typing error or a number damaged by Excel)";
+        info.error =
+            std::string("check digit is ") + s[17] + ", expected " + expected + " (a typing error or a number damaged by Excel)";
         return info;
     }
     info.valid = true;

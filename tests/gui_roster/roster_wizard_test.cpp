@@ -139,7 +139,8 @@ private slots:
         {
             std::ofstream out(roster, std::ios::binary);
             out << "姓名,住址\n";
-            for (int i = 0; i < 300000; ++i) out << "居民" << i << ",湖西社区2栋1单元" << (1 + i % 18) << "0" << (1 + i % 2) << "\n";
+            for (int i = 0; i < 300000; ++i)
+                out << "居民" << i << ",湖西社区2栋1单元" << (1 + i % 18) << "0" << (1 + i % 2) << "\n";
         }
         const auto before = residents(world.path);
         RosterWizard w(QString::fromStdString(world.path));

@@ -101,13 +101,14 @@ std::string fingerprint(const std::string& atlasPath) {
     return out;
 }
 
-std::int64_t count(storage::Atlas& a, const std::string& sql) { return a.connection().queryInt(sql).value_or(-1); }
+std::int64_t count(storage::Atlas& a, const std::string& sql) {
+    return a.connection().queryInt(sql).value_or(-1);
+}
 
 struct RosterWorld : SmallWorld {
     RosterWorld() {
         // A flat without its household: the roster creates it.
-        atlas->connection().exec(
-            "DELETE FROM households WHERE unit_id = 2 AND room = '602'");
+        atlas->connection().exec("DELETE FROM households WHERE unit_id = 2 AND room = '602'");
     }
     io::RosterImportResult import(const std::string& roster, bool dryRun = false, bool partial = false,
                                   const io::MappingFile* mapping = nullptr) {
@@ -132,7 +133,7 @@ TEST(RosterImport, AddsUpdatesMatchesAndCreatesHouseholds) {
     EXPECT_TRUE(r.written) << r.summary();
     EXPECT_EQ(r.rows, 5u);
     EXPECT_EQ(r.added, 3u) << r.summary();
-    EXPECT_EQ(r.updated, 1u) << r.summary();  // 刘党员's phone
+    EXPECT_EQ(r.updated, 1u) << r.summary();   // 刘党员's phone
     EXPECT_EQ(r.unchanged, 1u) << r.summary(); // 住户10 by name
     EXPECT_EQ(r.rejected, 0u);
     EXPECT_EQ(r.householdsCreated, 1u);
@@ -143,10 +144,11 @@ TEST(RosterImport, AddsUpdatesMatchesAndCreatesHouseholds) {
                           "FROM residents r JOIN households h ON h.id = r.household_id WHERE r.name = '王小明'"),
               "13800001111|M|1990|101|1");
     // 李红 (name padding dropped): gender and birth year from the ID number, a probationary member in 2栋 1202.
-    EXPECT_EQ(c.queryText("SELECT r.gender || '|' || r.birth_year || '|' || r.member_type || '|' || h.room || '|' || u.building_id "
-                          "FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.id = h.unit_id "
-                          "WHERE r.name = '李红'"),
-              "F|1949|probationary|1202|2");
+    EXPECT_EQ(
+        c.queryText("SELECT r.gender || '|' || r.birth_year || '|' || r.member_type || '|' || h.room || '|' || u.building_id "
+                    "FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.id = h.unit_id "
+                    "WHERE r.name = '李红'"),
+        "F|1949|probationary|1202|2");
     // 赵新 in the created household 1栋2单元602 (floor 6 from the room), phone without dashes, disability.
     EXPECT_EQ(c.queryText("SELECT h.floor || '|' || h.unit_id || '|' || r.phone || '|' || r.disability FROM residents r "
                           "JOIN households h ON h.id = r.household_id WHERE r.name = '赵新'"),

@@ -23,7 +23,7 @@ TEST(TextEncoding, Utf8Validation) {
     EXPECT_FALSE(isValidUtf8("ab\xC0\xAF", &bad)); // overlong '/'
     EXPECT_EQ(bad, 2u);
     EXPECT_FALSE(isValidUtf8("\xED\xA0\x80")); // a surrogate
-    EXPECT_FALSE(isValidUtf8("\xE6\xB9")); // truncated
+    EXPECT_FALSE(isValidUtf8("\xE6\xB9"));     // truncated
 }
 
 TEST(TextEncoding, UndecodableBytesNameFileAndLine) {
