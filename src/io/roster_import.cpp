@@ -766,6 +766,113 @@ private:
     storage::Connection& m_c;
 };
 
+/// The atlas's residents as the matcher needs them: all loaded at once for a large roster, or
+/// looked up row by row (ID number, then household + name; both indexed) for a small roster in a
+/// large atlas. Residents this import inserts are never found (ids above the ones at the start).
+class StoredResidents {
+public:
+    StoredResidents(storage::Connection& c, std::size_t rosterRows, Feedback* feedback) {
+        m_existing = static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM residents").value_or(0));
+        m_maxId = c.queryInt("SELECT MAX(id) FROM residents").value_or(0);
+        m_all = m_existing <= 4 * rosterRows + 1000;
+        if (!m_all) {
+            m_queryId = std::make_unique<storage::Statement>(c, std::string(kSelect) + " WHERE id_number = ? AND id <= ?");
+            m_queryName = std::make_unique<storage::Statement>(c, std::string(kSelect) + " WHERE household_id = ? AND name = ? AND id <= ?");
+            return;
+        }
+        m_recs.reserve(m_existing);
+        storage::Statement st(c, kSelect);
+        std::size_t scanned = 0;
+        while (st.step()) {
+            if ((++scanned & 65535) == 0 && feedback) feedback->throwIfCancelled();
+            m_recs.push_back(read(st));
+        }
+        m_claimed.assign(m_recs.size(), 0);
+        m_byId.emplace(m_recs.size());
+        m_byName.emplace(m_recs.size());
+        for (std::size_t i = 0; i < m_recs.size(); ++i) {
+            const auto idx = static_cast<std::uint32_t>(i);
+            if (isIdShaped(m_recs[i].idNumber)) m_byId->insert(idKey(m_recs[i].idNumber), idx);
+            m_byName->insert(personKey(m_recs[i].householdId, m_recs[i].name), idx);
+        }
+    }
+    [[nodiscard]] std::size_t existing() const { return m_existing; }
+    [[nodiscard]] const ResidentRec& at(std::size_t i) const { return m_recs[i]; }
+    [[nodiscard]] bool claimed(std::size_t i) const { return m_claimed[i] != 0; }
+    void claim(std::size_t i) { m_claimed[i] = 1; }
+
+    /// The resident with this (validated) ID number.
+    std::optional<std::size_t> byId(const std::string& id) {
+        if (m_all) {
+            if (auto i = m_byId->find(idKey(id), [](std::uint32_t) { return true; })) return *i;
+            return std::nullopt;
+        }
+        m_queryId->bind(1, std::string_view(id)).bind(2, m_maxId);
+        std::optional<std::size_t> found;
+        while (m_queryId->step()) found = remember(*m_queryId);
+        m_queryId->reset();
+        return found;
+    }
+    /// Calls fn(index) for each resident of the household with this name.
+    template <class Fn>
+    void byHouseholdName(std::int64_t household, const std::string& name, Fn&& fn) {
+        if (m_all) {
+            m_byName->find(personKey(household, name), [&](std::uint32_t idx) {
+                if (m_recs[idx].householdId == household && m_recs[idx].name == name) fn(static_cast<std::size_t>(idx));
+                return false; // visit them all
+            });
+            return;
+        }
+        m_queryName->bind(1, household).bind(2, std::string_view(name)).bind(3, m_maxId);
+        std::vector<std::size_t> found;
+        while (m_queryName->step()) found.push_back(remember(*m_queryName));
+        m_queryName->reset();
+        for (std::size_t i : found) fn(i);
+    }
+
+private:
+    static constexpr const char* kSelect = "SELECT id, household_id, name, relation, gender, birth_year, phone, id_number, "
+                                           "disability, is_member, member_type, branch, joined_year FROM residents";
+    static ResidentRec read(storage::Statement& st) {
+        auto text = [&](int i) { return st.isNull(i) ? std::string() : st.columnText(i); };
+        ResidentRec rec;
+        rec.id = st.columnInt(0);
+        rec.householdId = st.columnInt(1);
+        rec.name = st.columnText(2);
+        rec.relation = text(3);
+        const std::string g = text(4);
+        rec.gender = g.empty() ? 0 : g[0];
+        rec.birthYear = st.isNull(5) ? 0 : static_cast<int>(st.columnInt(5));
+        rec.phone = text(6);
+        rec.idNumber = text(7);
+        rec.disability = st.columnInt(8) != 0;
+        rec.isMember = st.columnInt(9) != 0;
+        rec.memberType = text(10);
+        rec.branch = text(11);
+        rec.joinedYear = st.isNull(12) ? 0 : static_cast<int>(st.columnInt(12));
+        return rec;
+    }
+    /// The row's resident, added once (by resident id) so that claims stick.
+    std::size_t remember(storage::Statement& st) {
+        const std::int64_t id = st.columnInt(0);
+        auto [it, fresh] = m_byResidentId.emplace(id, m_recs.size());
+        if (fresh) {
+            m_recs.push_back(read(st));
+            m_claimed.push_back(0);
+        }
+        return it->second;
+    }
+
+    bool m_all = true;
+    std::size_t m_existing = 0;
+    std::int64_t m_maxId = 0;
+    std::vector<ResidentRec> m_recs;
+    std::vector<char> m_claimed;
+    std::optional<IndexHash> m_byId, m_byName;
+    std::unordered_map<std::int64_t, std::size_t> m_byResidentId;
+    std::unique_ptr<storage::Statement> m_queryId, m_queryName;
+};
+
 constexpr std::size_t kChunkRows = 16384;
 
 /// Votes of a household's rows on its flags, and the flags it had.
@@ -1096,53 +1203,17 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
         },
         feedback);
 
-    // Stored residents the roster may match: all of them (which households the roster touches is
-    // known only as it is read). Loaded while the workers parse.
+    // Stored residents the roster may match, loaded while the workers parse (a large roster) or
+    // looked up row by row (a small roster in a large atlas).
     progress(18, "loading residents");
-    std::vector<ResidentRec> stored;
-    std::optional<IndexHash> storedById, storedByHouseholdName;
-    {
-        const auto existing = c.queryInt("SELECT COUNT(*) FROM residents").value_or(0);
-        stored.reserve(static_cast<std::size_t>(existing));
-        storage::Statement st(c, "SELECT id, household_id, name, relation, gender, birth_year, phone, id_number, disability, "
-                                 "is_member, member_type, branch, joined_year FROM residents");
-        std::size_t scanned = 0;
-        auto text = [&](int i) { return st.isNull(i) ? std::string() : st.columnText(i); };
-        while (st.step()) {
-            if ((++scanned & 65535) == 0 && feedback) feedback->throwIfCancelled();
-            ResidentRec rec;
-            rec.id = st.columnInt(0);
-            rec.householdId = st.columnInt(1);
-            rec.name = st.columnText(2);
-            rec.relation = text(3);
-            const std::string g = text(4);
-            rec.gender = g.empty() ? 0 : g[0];
-            rec.birthYear = st.isNull(5) ? 0 : static_cast<int>(st.columnInt(5));
-            rec.phone = text(6);
-            rec.idNumber = text(7);
-            rec.disability = st.columnInt(8) != 0;
-            rec.isMember = st.columnInt(9) != 0;
-            rec.memberType = text(10);
-            rec.branch = text(11);
-            rec.joinedYear = st.isNull(12) ? 0 : static_cast<int>(st.columnInt(12));
-            stored.push_back(std::move(rec));
-        }
-        storedById.emplace(stored.size());
-        storedByHouseholdName.emplace(stored.size());
-        // Keys hold views into `stored`, which no longer grows.
-        for (std::size_t i = 0; i < stored.size(); ++i) {
-            const auto idx = static_cast<std::uint32_t>(i);
-            if (isIdShaped(stored[i].idNumber)) storedById->insert(idKey(stored[i].idNumber), idx);
-            storedByHouseholdName->insert(personKey(stored[i].householdId, stored[i].name), idx);
-        }
-    }
+    StoredResidents stored(c, n, feedback);
 
     // A large first import is faster with the residents' ID-number index rebuilt afterwards (one
     // sort) than updated row by row (random B-tree inserts). Rows arrive in household order, so
     // the household index (and the partial member/disability ones) grow at their ends anyway.
     // Same transaction, same definitions (read back from the schema).
     std::vector<std::pair<std::string, std::string>> droppedIndexes;
-    if (n >= 50000 && stored.size() <= n / 2) {
+    if (n >= 50000 && stored.existing() <= n / 2) {
         storage::Statement st(c, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'residents' "
                                  "AND sql IS NOT NULL AND sql LIKE '%id_number%' ORDER BY name");
         while (st.step()) droppedIndexes.emplace_back(st.columnText(0), st.columnText(1));
@@ -1163,7 +1234,6 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     for (int f = 0; f < kFlagCount; ++f) anyFlagColumn = anyFlagColumn || mapping.has(kFlagFields[f]);
     IndexHash seenId(n), seenName(n);             // rows already taken, by ID number and by household + name
     std::vector<std::int64_t> rowHousehold(n, 0); // the person key's household of each taken row
-    std::vector<bool> storedClaimed(stored.size(), false);
 
     storage::Statement insHousehold(c, "INSERT INTO households (unit_id, floor, room, geom) VALUES (?, ?, ?, "
                                        "(SELECT geom FROM units WHERE id = ?))");
@@ -1258,36 +1328,31 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
             }
             // The stored resident: by ID number, else by name in the household.
             std::optional<std::size_t> match;
-            if (!p.idNumber.empty()) {
-                if (auto i = storedById->find(idKey(p.idNumber), [](std::uint32_t) { return true; })) match = *i;
-            }
+            if (!p.idNumber.empty()) match = stored.byId(p.idNumber);
             if (!match && p.householdId) {
                 std::optional<std::size_t> only;
                 int candidates = 0;
-                storedByHouseholdName->find(personKey(p.householdId, p.name), [&](std::uint32_t idx) {
-                    if (stored[idx].householdId == p.householdId && stored[idx].name == p.name && !storedClaimed[idx] &&
-                        (p.idNumber.empty() || stored[idx].idNumber.empty())) {
+                stored.byHouseholdName(p.householdId, p.name, [&](std::size_t idx) {
+                    if (!stored.claimed(idx) && (p.idNumber.empty() || stored.at(idx).idNumber.empty())) {
                         ++candidates;
                         only = idx;
                     }
-                    return false; // visit them all
                 });
                 if (candidates > 1) {
-                    reject(p,
-                           "several residents named " + model::maskName(p.name) + " live in this household: add the ID number");
+                    reject(p, "several residents named " + model::maskName(p.name) + " live in this household: add the ID number");
                     continue;
                 }
                 match = only;
             }
-            if (match && storedClaimed[*match]) {
+            if (match && stored.claimed(*match)) {
                 reject(p, "matches a resident another row already matched");
                 continue;
             }
             try {
                 if (match) {
-                    storedClaimed[*match] = true;
-                    const ResidentRec merged = merge(stored[*match], p, hh);
-                    if (merged == stored[*match]) {
+                    stored.claim(*match);
+                    const ResidentRec merged = merge(stored.at(*match), p, hh);
+                    if (merged == stored.at(*match)) {
                         ++result.unchanged;
                     } else {
                         if (writing) {

@@ -277,6 +277,29 @@ TEST(RosterImport, RejectReasonsNameTheProblem) {
     EXPECT_NE(r.rejects[1].reason.find("same person as row 4"), std::string::npos) << r.rejects[1].reason;
 }
 
+// A small roster in an atlas with many residents looks residents up row by row instead of
+// loading them all: the same answers.
+TEST(RosterImport, SmallRosterInALargeAtlasLooksResidentsUp) {
+    RosterWorld w;
+    auto& c = w.atlas->connection();
+    c.exec("WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1500) "
+           "INSERT INTO residents (household_id, name) SELECT h.id, '邻居' || k.i FROM k JOIN households h ON h.id = 1 + k.i % 59");
+    c.exec("INSERT INTO residents (household_id, name) VALUES (5, '重名'), (5, '重名')"); // 1栋1单元301 twice
+    const std::string roster = w.dir.file("r.csv");
+    writeFile(roster, csv(kRows));
+    const auto r = w.import(roster);
+    EXPECT_TRUE(r.written) << r.summary();
+    EXPECT_EQ(r.added, 3u) << r.summary();
+    EXPECT_EQ(r.updated, 1u) << r.summary();
+    EXPECT_EQ(r.unchanged, 1u) << r.summary();
+    const auto again = w.import(roster);
+    EXPECT_EQ(again.unchanged, 5u) << again.summary();
+    writeFile(roster, csv({"1,重名,男,,,,湖西社区1栋1单元301,,,,,,"}));
+    const auto dup = w.import(roster);
+    ASSERT_EQ(dup.rejects.size(), 1u) << dup.summary();
+    EXPECT_NE(dup.rejects[0].reason.find("several residents named"), std::string::npos) << dup.rejects[0].reason;
+}
+
 TEST(RosterImport, HeaderRowFoundBelowTitleRows) {
     RosterWorld w;
     const std::string roster = w.dir.file("titled.csv");
