@@ -157,6 +157,7 @@ std::string decodeToUtf8(std::string_view bytes, TextEncoding encoding, const st
     if (!cd.convert(bytes, out, bad))
         throw InputError("'" + fileName + "', line " + std::to_string(lineOf(bytes, bad)) + ": bytes " + hexBytes(bytes, bad, 4) +
                          " are neither UTF-8 nor GB18030/GBK text");
+    if (out.rfind("\xEF\xBB\xBF", 0) == 0) out.erase(0, 3); // a BOM converted to GB18030 (84 31 95 33)
     return out;
 }
 

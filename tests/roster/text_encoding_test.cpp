@@ -15,6 +15,8 @@ TEST(TextEncoding, DetectsUtf8BomAndGb18030) {
     EXPECT_EQ(decodeAuto(gbk, "r.csv"), text);
     EXPECT_EQ(decodeAuto("\xEF\xBB\xBF" + text, "r.csv"), text);
     EXPECT_EQ(decodeAuto("plain ascii", "r.csv"), "plain ascii");
+    // iconv turns a UTF-8 BOM into GB18030's 84 31 95 33: dropped like the UTF-8 one.
+    EXPECT_EQ(decodeAuto(encodeGb18030("\xEF\xBB\xBF" + text), "r.csv"), text);
 }
 
 TEST(TextEncoding, Utf8Validation) {
