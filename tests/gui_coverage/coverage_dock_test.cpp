@@ -6,6 +6,8 @@
 #include <QTableWidget>
 #include <QTest>
 
+#include <cstdlib>
+
 #include "app/coverage_dock.h"
 #include "storage/atlas.h"
 #include "storage/coverage.h"
@@ -82,6 +84,12 @@ private slots:
         QVERIFY(households);
         QCOMPARE(households->size(), data->households.size());
         QVERIFY(dock.summaryText().contains(QString::number(expected.coveredCount)));
+        // For a look by hand: GRIDATLAS_COVERAGE_SCREENSHOT=/tmp/dock.png
+        if (const char* shot = std::getenv("GRIDATLAS_COVERAGE_SCREENSHOT")) {
+            dock.resize(520, 640);
+            dock.show();
+            QVERIFY(dock.grab().save(QString::fromLocal8Bit(shot)));
+        }
     }
 
     void walkingRunWithTheLayerCache() {
