@@ -26,22 +26,33 @@ namespace gridatlas::app {
 
 namespace {
 
-render::PlanStatus planStatus(storage::CellStatus s) { return static_cast<render::PlanStatus>(static_cast<int>(s)); }
+render::PlanStatus planStatus(storage::CellStatus s) {
+    return static_cast<render::PlanStatus>(static_cast<int>(s));
+}
 static_assert(static_cast<int>(storage::CellStatus::Member) == static_cast<int>(render::PlanStatus::Member) &&
                   static_cast<int>(storage::CellStatus::Care) == static_cast<int>(render::PlanStatus::Care),
               "storage::CellStatus and render::PlanStatus list the statuses in the same order");
 
 QString statusName(render::PlanStatus s) {
     switch (s) {
-    case render::PlanStatus::Member: return FloorPlanDock::tr("Member household");
-    case render::PlanStatus::Hardship: return FloorPlanDock::tr("Hardship or minimum income");
-    case render::PlanStatus::ElderlyAlone: return FloorPlanDock::tr("Elderly living alone");
-    case render::PlanStatus::Disability: return FloorPlanDock::tr("Resident with a disability");
-    case render::PlanStatus::LeftBehindChildren: return FloorPlanDock::tr("Left-behind children");
-    case render::PlanStatus::Care: return FloorPlanDock::tr("Household in care");
-    case render::PlanStatus::Ordinary: return FloorPlanDock::tr("Ordinary household");
-    case render::PlanStatus::Vacant: return FloorPlanDock::tr("Vacant");
-    case render::PlanStatus::NoHousehold: return FloorPlanDock::tr("No household on record");
+    case render::PlanStatus::Member:
+        return FloorPlanDock::tr("Member household");
+    case render::PlanStatus::Hardship:
+        return FloorPlanDock::tr("Hardship or minimum income");
+    case render::PlanStatus::ElderlyAlone:
+        return FloorPlanDock::tr("Elderly living alone");
+    case render::PlanStatus::Disability:
+        return FloorPlanDock::tr("Resident with a disability");
+    case render::PlanStatus::LeftBehindChildren:
+        return FloorPlanDock::tr("Left-behind children");
+    case render::PlanStatus::Care:
+        return FloorPlanDock::tr("Household in care");
+    case render::PlanStatus::Ordinary:
+        return FloorPlanDock::tr("Ordinary household");
+    case render::PlanStatus::Vacant:
+        return FloorPlanDock::tr("Vacant");
+    case render::PlanStatus::NoHousehold:
+        return FloorPlanDock::tr("No household on record");
     }
     return {};
 }
@@ -50,7 +61,9 @@ QString floorName(int floor) {
     return floor < 0 ? FloorPlanDock::tr("Basement %1").arg(-floor) : FloorPlanDock::tr("Floor %1").arg(floor);
 }
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 QPainterPath pathOf(const model::Geometry& g, const std::function<QPointF(model::Vec2)>& toPx) {
     QPainterPath path;
@@ -69,7 +82,8 @@ QPainterPath pathOf(const model::Geometry& g, const std::function<QPointF(model:
 
 // ---- BuildingTableModel --------------------------------------------------------------------
 
-BuildingTableModel::BuildingTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+BuildingTableModel::BuildingTableModel(QObject* parent) : QAbstractTableModel(parent) {
+}
 
 void BuildingTableModel::setTable(storage::BuildingTable table, bool reveal) {
     beginResetModel();
@@ -93,7 +107,8 @@ int BuildingTableModel::columnCount(const QModelIndex& parent) const {
 }
 
 const storage::BuildingTableCell* BuildingTableModel::cellAt(const QModelIndex& index) const {
-    if (!index.isValid() || index.row() >= static_cast<int>(m_table.floorNumbers.size()) || index.column() >= m_table.columns) return nullptr;
+    if (!index.isValid() || index.row() >= static_cast<int>(m_table.floorNumbers.size()) || index.column() >= m_table.columns)
+        return nullptr;
     return &m_table.cell(static_cast<std::size_t>(index.row()), static_cast<std::size_t>(index.column()));
 }
 
@@ -118,17 +133,22 @@ QVariant BuildingTableModel::data(const QModelIndex& index, int role) const {
         switch (role) {
         case Qt::DisplayRole:
             return c->members > 0 ? q(c->room) + QStringLiteral(" ★%1").arg(c->members) : q(c->room);
-        case Qt::BackgroundRole: return QBrush(render::planStatusColor(s));
+        case Qt::BackgroundRole:
+            return QBrush(render::planStatusColor(s));
         case Qt::ForegroundRole:
             return QBrush(s == render::PlanStatus::NoHousehold ? QColor(0x99, 0x99, 0x99) : QColor(0x22, 0x22, 0x22));
-        case Qt::TextAlignmentRole: return int(Qt::AlignCenter);
+        case Qt::TextAlignmentRole:
+            return int(Qt::AlignCenter);
         case Qt::ToolTipRole: {
             QString tip = q(c->room) + QStringLiteral(" · ") + statusName(s);
-            if (c->hasHousehold()) tip += QStringLiteral(" · ") + tr("%1 residents, %2 members").arg(c->residents).arg(c->members);
+            if (c->hasHousehold())
+                tip += QStringLiteral(" · ") + tr("%1 residents, %2 members").arg(c->residents).arg(c->members);
             return tip;
         }
-        case Qt::UserRole: return QVariant::fromValue<qint64>(c->householdId);
-        default: return {};
+        case Qt::UserRole:
+            return QVariant::fromValue<qint64>(c->householdId);
+        default:
+            return {};
         }
     }
     if (role == Qt::UserRole) return QVariant::fromValue<qint64>(0);
@@ -154,7 +174,8 @@ QVariant BuildingTableModel::headerData(int section, Qt::Orientation orientation
         const auto& u = m_table.unitOfColumn(section);
         return tr("Unit %1 · %2").arg(u.number).arg(section - u.firstColumn + 1, 2, 10, QLatin1Char('0'));
     }
-    if (section < static_cast<int>(m_table.floorNumbers.size())) return floorName(m_table.floorNumbers[static_cast<std::size_t>(section)]);
+    if (section < static_cast<int>(m_table.floorNumbers.size()))
+        return floorName(m_table.floorNumbers[static_cast<std::size_t>(section)]);
     return tr("Total");
 }
 
@@ -178,7 +199,9 @@ void FloorDrawingWidget::setSelectedHousehold(qint64 householdId) {
     update();
 }
 
-QRectF FloorDrawingWidget::drawingRect() const { return QRectF(rect()).adjusted(8, 8, -8, -8); }
+QRectF FloorDrawingWidget::drawingRect() const {
+    return QRectF(rect()).adjusted(8, 8, -8, -8);
+}
 
 QPointF FloorDrawingWidget::toWidget(model::Vec2 p) const {
     const QRectF r = drawingRect();
@@ -271,8 +294,8 @@ FloorPlanDock::FloorPlanDock(QWidget* parent) : QDockWidget(tr("Building table a
 
     m_tabs = new QTabWidget(split);
     m_residents = new QTableWidget(0, 9, m_tabs);
-    m_residents->setHorizontalHeaderLabels({tr("Name of resident"), tr("Relation"), tr("Gender"), tr("Birth year"), tr("Phone"), tr("ID number"),
-                                            tr("Party member"), tr("Branch"), tr("Disability")});
+    m_residents->setHorizontalHeaderLabels({tr("Name of resident"), tr("Relation"), tr("Gender"), tr("Birth year"), tr("Phone"),
+                                            tr("ID number"), tr("Party member"), tr("Branch"), tr("Disability")});
     m_residents->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_residents->verticalHeader()->hide();
     m_residents->horizontalHeader()->setStretchLastSection(true);
@@ -306,7 +329,9 @@ FloorPlanDock::FloorPlanDock(QWidget* parent) : QDockWidget(tr("Building table a
 
 FloorPlanDock::~FloorPlanDock() = default;
 
-bool FloorPlanDock::isRevealed() const { return m_reveal->isChecked(); }
+bool FloorPlanDock::isRevealed() const {
+    return m_reveal->isChecked();
+}
 
 bool FloorPlanDock::showBuilding(const QString& atlasPath, qint64 buildingId) {
     m_error.clear();
@@ -358,8 +383,8 @@ bool FloorPlanDock::showBuilding(const QString& atlasPath, qint64 buildingId) {
 
 void FloorPlanDock::updateTitle() {
     const auto& t = m_model->table();
-    m_title->setText(q(t.community) + QStringLiteral(" ") + (t.compound.empty() ? QString() : q(t.compound) + QStringLiteral(" ")) +
-                     q(t.number));
+    m_title->setText(q(t.community) + QStringLiteral(" ") +
+                     (t.compound.empty() ? QString() : q(t.compound) + QStringLiteral(" ")) + q(t.number));
     m_summary->setText(tr("%1 floors, %2 units; %3 households, %4 residents, %5 members in %6 households; %7 households in care")
                            .arg(t.floors)
                            .arg(t.units.size())
@@ -371,7 +396,9 @@ void FloorPlanDock::updateTitle() {
                        (m_plan.rooms.empty() ? QStringLiteral(" · ") + tr("no drawn plan") : QString()));
 }
 
-int FloorPlanDock::currentFloor() const { return m_floors->count() ? m_floors->currentData().toInt() : 0; }
+int FloorPlanDock::currentFloor() const {
+    return m_floors->count() ? m_floors->currentData().toInt() : 0;
+}
 
 void FloorPlanDock::showFloor(int floor) {
     const int i = m_floors->findData(floor);
@@ -432,7 +459,9 @@ void FloorPlanDock::updateResidents() {
         }
         const QStringList cells{q(p.name),
                                 q(p.relation),
-                                p.gender == "M" ? tr("Male") : p.gender == "F" ? tr("Female") : QString(),
+                                p.gender == "M"   ? tr("Male")
+                                : p.gender == "F" ? tr("Female")
+                                                  : QString(),
                                 p.birthYear ? QString::number(*p.birthYear) : QString(),
                                 q(p.phone),
                                 q(p.idNumber),
@@ -462,7 +491,9 @@ void FloorPlanDock::select(qint64 householdId, bool fromUser) {
     if (fromUser && householdId != 0) emit householdSelected(householdId);
 }
 
-void FloorPlanDock::selectHousehold(qint64 householdId) { select(householdId, false); }
+void FloorPlanDock::selectHousehold(qint64 householdId) {
+    select(householdId, false);
+}
 
 void FloorPlanDock::updateLegend() {
     // Colour swatches as rich text: the legend wraps with the dock's width.
@@ -474,7 +505,8 @@ void FloorPlanDock::updateLegend() {
                     .arg(none ? QStringLiteral("#999999") : c.name(), none ? QStringLiteral("□") : QStringLiteral("■"),
                          statusName(s).toHtmlEscaped());
     }
-    html += QStringLiteral("<span style=\"color:#c0161b;\"><b>★n</b></span>&nbsp;") + tr("members in the household").toHtmlEscaped();
+    html +=
+        QStringLiteral("<span style=\"color:#c0161b;\"><b>★n</b></span>&nbsp;") + tr("members in the household").toHtmlEscaped();
     m_legend->setText(html);
 }
 

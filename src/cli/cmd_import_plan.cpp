@@ -51,8 +51,7 @@ private:
 double number(const std::string& option, const std::string& text) {
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !std::isfinite(v))
-        throw InputError("--" + option + " '" + text + "' is not a number");
+    if (text.empty() || *end != '\0' || !std::isfinite(v)) throw InputError("--" + option + " '" + text + "' is not a number");
     return v;
 }
 
@@ -92,8 +91,7 @@ int runImportPlan(const ArgList& argv) {
         if (!args.positional().empty())
             throw InputError("--generate takes no drawing, but got '" + args.positional().front() + "'");
     } else {
-        if (args.positional().size() != 1)
-            throw InputError("give one drawing (plan.dxf or plan.geojson), or --generate");
+        if (args.positional().size() != 1) throw InputError("give one drawing (plan.dxf or plan.geojson), or --generate");
         planPath = args.positional().front();
         if (!fit && !args.value("anchor"))
             throw InputError("place the drawing with --scale S --rotation DEG --anchor X,Y, or --fit");
@@ -145,8 +143,8 @@ int runImportPlan(const ArgList& argv) {
               << " rooms, " << r.flats << " flats on floors " << storage::formatFloorList(r.floors) << "; " << r.linkedFlats
               << " flats with households (" << r.households << " households)";
     if (r.replacedRooms) std::cout << "; " << r.replacedRooms << " earlier rooms replaced";
-    std::cout << "\nplacement: scale " << p.scale << ", rotation " << fixed(p.rotationDeg, 2) << " deg, origin " << fixed(p.originX, 2)
-              << "," << fixed(p.originY, 2) << (p.fitted ? " (fitted to the footprint)" : "") << "\n";
+    std::cout << "\nplacement: scale " << p.scale << ", rotation " << fixed(p.rotationDeg, 2) << " deg, origin "
+              << fixed(p.originX, 2) << "," << fixed(p.originY, 2) << (p.fitted ? " (fitted to the footprint)" : "") << "\n";
     return 0;
 }
 
@@ -156,6 +154,7 @@ GRIDATLAS_CLI_COMMAND("import-plan", R"(  import-plan --atlas FILE --building "3
   import-plan --atlas FILE --building "3栋" [--community NAME] --generate [--floors F] [--flats N] [--dry-run]
           a building's floor plan: rooms from a CAD drawing or GeoJSON, placed on the footprint
           (the drawing's 0,0 at the anchor, or fitted), or generated from floors, units and flats
-)", runImportPlan, 60);
+)",
+                      runImportPlan, 60);
 
 } // namespace gridatlas::cli

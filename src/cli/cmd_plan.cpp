@@ -22,7 +22,9 @@ static_assert(static_cast<int>(storage::CellStatus::NoHousehold) == static_cast<
                   static_cast<int>(storage::CellStatus::Member) == static_cast<int>(render::PlanStatus::Member),
               "storage::CellStatus and render::PlanStatus list the statuses in the same order");
 
-render::PlanStatus planStatus(storage::CellStatus s) { return static_cast<render::PlanStatus>(static_cast<int>(s)); }
+render::PlanStatus planStatus(storage::CellStatus s) {
+    return static_cast<render::PlanStatus>(static_cast<int>(s));
+}
 
 /// The statuses of a household beyond the one its cell is coloured by (masked: Care only).
 std::vector<render::PlanStatus> furtherStatuses(const storage::BuildingTableCell& c, bool reveal) {
@@ -65,7 +67,8 @@ render::PlanDrawing drawingOf(const storage::FloorPlan& plan, const storage::Bui
                 s.status = planStatus(cell->status(reveal));
                 s.members = cell->members;
                 // The room number on this floor says more than the drawing's flat label.
-                if (cell->hasHousehold()) s.label = (table.units.size() > 1 ? std::to_string(unit) + "-" : std::string()) + cell->room;
+                if (cell->hasHousehold())
+                    s.label = (table.units.size() > 1 ? std::to_string(unit) + "-" : std::string()) + cell->room;
             }
         }
         d.rooms.push_back(std::move(s));
@@ -73,7 +76,9 @@ render::PlanDrawing drawingOf(const storage::FloorPlan& plan, const storage::Bui
     return d;
 }
 
-std::string floorName(int floor) { return floor < 0 ? "地下" + std::to_string(-floor) + "层" : std::to_string(floor) + "层"; }
+std::string floorName(int floor) {
+    return floor < 0 ? "地下" + std::to_string(-floor) + "层" : std::to_string(floor) + "层";
+}
 
 render::FloorPlanChartData chartData(storage::Atlas& atlas, const storage::BuildingTable& t, const storage::FloorPlan& plan,
                                      std::optional<int> onlyFloor, bool reveal) {
@@ -81,9 +86,10 @@ render::FloorPlanChartData chartData(storage::Atlas& atlas, const storage::Build
     d.reveal = reveal;
     d.atlasName = atlas.info().name;
     d.title = t.community + " " + (t.compound.empty() ? "" : t.compound + " ") + t.number + " 党员居住平面图";
-    d.subtitle = std::to_string(t.floors) + "层 · " + std::to_string(t.units.size()) + "个单元 · 住户 " + std::to_string(t.total.households) +
-                 "户 · 居民 " + std::to_string(t.total.residents) + "人 · 党员 " + std::to_string(t.total.members) + "名（党员户 " +
-                 std::to_string(t.total.memberHouseholds) + "户）· 重点关爱户 " + std::to_string(t.total.vulnerableHouseholds) + "户";
+    d.subtitle = std::to_string(t.floors) + "层 · " + std::to_string(t.units.size()) + "个单元 · 住户 " +
+                 std::to_string(t.total.households) + "户 · 居民 " + std::to_string(t.total.residents) + "人 · 党员 " +
+                 std::to_string(t.total.members) + "名（党员户 " + std::to_string(t.total.memberHouseholds) +
+                 "户）· 重点关爱户 " + std::to_string(t.total.vulnerableHouseholds) + "户";
     d.floors = t.floorNumbers;
     for (const auto& u : t.units) d.units.push_back({u.number, u.flats, planCount(u.count)});
     d.cells.reserve(t.cells.size());
@@ -98,8 +104,8 @@ render::FloorPlanChartData chartData(storage::Atlas& atlas, const storage::Build
         bool found = false;
         for (const auto& floors : drawings) found = found || std::binary_search(floors.begin(), floors.end(), *onlyFloor);
         if (!found)
-            throw InputError("building " + t.number + " has no drawn plan for floor " + std::to_string(*onlyFloor) + " (drawn: " +
-                             storage::formatFloorList(plan.floors()) + ")");
+            throw InputError("building " + t.number + " has no drawn plan for floor " + std::to_string(*onlyFloor) +
+                             " (drawn: " + storage::formatFloorList(plan.floors()) + ")");
     }
     for (const auto& floors : drawings) {
         int floor = floors.front();
@@ -134,9 +140,12 @@ int runPlan(const ArgList& argv) {
     render::FloorPlanChartOptions options;
     if (auto dpi = args.integer("dpi", 36, 1200)) options.dpi = static_cast<double>(*dpi);
     if (auto page = args.value("page")) {
-        if (*page == "A4" || *page == "a4") options.page = render::PageSize::A4;
-        else if (*page == "A3" || *page == "a3") options.page = render::PageSize::A3;
-        else throw InputError("--page '" + *page + "' is not A4 or A3");
+        if (*page == "A4" || *page == "a4")
+            options.page = render::PageSize::A4;
+        else if (*page == "A3" || *page == "a3")
+            options.page = render::PageSize::A3;
+        else
+            throw InputError("--page '" + *page + "' is not A4 or A3");
     }
     if (args.flag("landscape") && args.flag("portrait")) throw InputError("give --landscape or --portrait, not both");
     if (args.flag("landscape")) options.orientation = render::PageOrientation::Landscape;
@@ -169,6 +178,7 @@ int runPlan(const ArgList& argv) {
 GRIDATLAS_CLI_COMMAND("plan", R"(  plan    --atlas FILE --building "3栋" [--community NAME] --out plan.pdf|png|svg
           [--floor N] [--dpi N] [--page A4|A3] [--landscape|--portrait] [--date YYYY-MM-DD] [--reveal]
           a building's member plan chart: its building table (楼盘表) and drawn floors
-)", runPlan, 25);
+)",
+                      runPlan, 25);
 
 } // namespace gridatlas::cli

@@ -98,7 +98,9 @@ double textAngle(const char* style) {
     return std::strtod(m[1].str().c_str(), nullptr);
 }
 
-bool nearlyEqual(Vec2 a, Vec2 b, double tol) { return std::abs(a.x - b.x) <= tol && std::abs(a.y - b.y) <= tol; }
+bool nearlyEqual(Vec2 a, Vec2 b, double tol) {
+    return std::abs(a.x - b.x) <= tol && std::abs(a.y - b.y) <= tol;
+}
 
 /// A ring from an OGR curve, Z dropped.
 std::vector<Vec2> ringOf(const OGRSimpleCurve& c) {
@@ -128,8 +130,10 @@ void collectShapes(const OGRGeometry* g, std::vector<Geometry>& out, int& openSh
         auto pts = ringOf(*line);
         const Rect box = Geometry::lineString(pts).bounds();
         const double tol = 1e-9 * std::max({1.0, box.width(), box.height(), std::abs(box.xmax), std::abs(box.ymax)});
-        if (pts.size() >= 4 && nearlyEqual(pts.front(), pts.back(), tol)) out.push_back(Geometry::polygon({std::move(pts)}));
-        else ++openShapes;
+        if (pts.size() >= 4 && nearlyEqual(pts.front(), pts.back(), tol))
+            out.push_back(Geometry::polygon({std::move(pts)}));
+        else
+            ++openShapes;
         return;
     }
     case wkbMultiPolygon:
@@ -189,7 +193,9 @@ Geometry transformed(const Geometry& g, const std::function<Vec2(Vec2)>& f) {
     return out;
 }
 
-double cross(Vec2 o, Vec2 a, Vec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+double cross(Vec2 o, Vec2 a, Vec2 b) {
+    return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
 
 std::vector<Vec2> convexHull(std::vector<Vec2> pts) {
     std::sort(pts.begin(), pts.end(), [](Vec2 a, Vec2 b) { return a.x != b.x ? a.x < b.x : a.y < b.y; });
@@ -232,8 +238,8 @@ struct BuildingInfo {
     int floors = 0;
     std::optional<int> flatsPerFloor;
     Geometry footprint;
-    std::map<int, std::int64_t> unitIds;  ///< number -> id
-    std::map<int, Vec2> entrances;        ///< number -> entrance point (where known)
+    std::map<int, std::int64_t> unitIds; ///< number -> id
+    std::map<int, Vec2> entrances;       ///< number -> entrance point (where known)
 };
 
 BuildingInfo loadBuilding(storage::Atlas& atlas, std::int64_t buildingId) {
@@ -260,7 +266,9 @@ BuildingInfo loadBuilding(storage::Atlas& atlas, std::int64_t buildingId) {
     return b;
 }
 
-std::string nowUtc(storage::Connection& c) { return c.queryText("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')").value_or(""); }
+std::string nowUtc(storage::Connection& c) {
+    return c.queryText("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')").value_or("");
+}
 
 } // namespace
 
@@ -311,19 +319,24 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
         for (auto& feature : *layer) {
             if (feedback && ++n % 256 == 0) {
                 feedback->throwIfCancelled();
-                feedback->setProgress(std::min(60.0, 60.0 * static_cast<double>(n) / static_cast<double>(total)), "reading " + d.format);
+                feedback->setProgress(std::min(60.0, 60.0 * static_cast<double>(n) / static_cast<double>(total)),
+                                      "reading " + d.format);
             }
             const OGRGeometry* g = feature->GetGeometryRef();
             if (!g) continue;
-            const std::string layerName = d.format == "DXF" ? fieldText(*feature, "Layer") : firstField(*feature, {"layer", "Layer"});
+            const std::string layerName =
+                d.format == "DXF" ? fieldText(*feature, "Layer") : firstField(*feature, {"layer", "Layer"});
             if (!layerName.empty()) layersSeen.insert(layerName);
             const std::string key = d.format == "DXF" ? fieldText(*feature, "EntityHandle") : std::to_string(feature->GetFID());
             const auto type = wkbFlatten(g->getGeometryType());
             if (type == wkbPoint) {
-                std::string text = d.format == "DXF" ? fieldText(*feature, "Text") : firstField(*feature, {"label", "name", "ref", "text"});
+                std::string text =
+                    d.format == "DXF" ? fieldText(*feature, "Text") : firstField(*feature, {"label", "name", "ref", "text"});
                 text = plainText(text);
                 if (!text.empty())
-                    d.texts.push_back({{g->toPoint()->getX(), g->toPoint()->getY()}, text, layerName,
+                    d.texts.push_back({{g->toPoint()->getX(), g->toPoint()->getY()},
+                                       text,
+                                       layerName,
                                        d.format == "DXF" ? floorsFromLayerName(layerName) : std::string(),
                                        textAngle(feature->GetStyleString())});
                 continue;
@@ -376,8 +389,9 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
             // The same shape drawn for other floors is another room; a hatch on a layer that names
             // no floor is the fill of its polyline.
             const bool sameFloors = kept.floors == room.floors || kept.floors.empty() || room.floors.empty();
-            if (sameFloors && std::abs(k.xmin - b.xmin) <= tol && std::abs(k.ymin - b.ymin) <= tol && std::abs(k.xmax - b.xmax) <= tol &&
-                std::abs(k.ymax - b.ymax) <= tol && std::abs(std::abs(model::area(kept.polygon)) - a) <= 0.01 * a) {
+            if (sameFloors && std::abs(k.xmin - b.xmin) <= tol && std::abs(k.ymin - b.ymin) <= tol &&
+                std::abs(k.xmax - b.xmax) <= tol && std::abs(k.ymax - b.ymax) <= tol &&
+                std::abs(std::abs(model::area(kept.polygon)) - a) <= 0.01 * a) {
                 if (kept.label.empty()) kept.label = room.label;
                 if (kept.floors.empty()) {
                     kept.floors = room.floors;
@@ -387,8 +401,10 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
                 break;
             }
         }
-        if (duplicate) ++d.duplicateShapes;
-        else unique.push_back(std::move(room));
+        if (duplicate)
+            ++d.duplicateShapes;
+        else
+            unique.push_back(std::move(room));
     }
     d.rooms = std::move(unique);
 
@@ -407,7 +423,8 @@ Drawing readDrawing(const std::string& path, const DrawingOptions& options, Feed
 namespace {
 
 /// Classifies the rooms `ri` of one floor group with the texts `ti` that apply to it.
-void classifyGroup(Drawing& d, const std::vector<std::size_t>& ri, const std::vector<std::size_t>& ti, std::optional<int> flatsPerFloor) {
+void classifyGroup(Drawing& d, const std::vector<std::size_t>& ri, const std::vector<std::size_t>& ti,
+                   std::optional<int> flatsPerFloor) {
     const std::size_t n = ri.size();
     auto room = [&](std::size_t i) -> DrawnRoom& { return d.rooms[ri[i]]; };
     auto text = [&](std::size_t t) -> const DrawnText& { return d.texts[ti[t]]; };
@@ -546,9 +563,12 @@ DrawingPlacement fitPlacement(const OrientedBox& drawing, const OrientedBox& foo
     if (drawing.length <= 0 || footprint.length <= 0)
         throw InputError("cannot fit a floor plan: the drawing or the footprint has no extent");
     double s = 0;
-    if (scale) s = *scale;
-    else if (drawing.width > 0 && footprint.width > 0) s = std::sqrt((footprint.length * footprint.width) / (drawing.length * drawing.width));
-    else s = footprint.length / drawing.length;
+    if (scale)
+        s = *scale;
+    else if (drawing.width > 0 && footprint.width > 0)
+        s = std::sqrt((footprint.length * footprint.width) / (drawing.length * drawing.width));
+    else
+        s = footprint.length / drawing.length;
     // Nearly square boxes fit a quarter turn either way too.
     const bool square = drawing.width > 0.9 * drawing.length && footprint.width > 0.9 * footprint.length;
     std::vector<double> turns{0.0, 180.0};
@@ -596,8 +616,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
     auto checkFloors = [&](const std::vector<int>& floors, const std::string& where) {
         for (int f : floors)
             if (f > building.floors)
-                throw InputError(where + ": floor " + std::to_string(f) + " is above the top floor of building " + building.number +
-                                 " (" + std::to_string(building.floors) + " floors)");
+                throw InputError(where + ": floor " + std::to_string(f) + " is above the top floor of building " +
+                                 building.number + " (" + std::to_string(building.floors) + " floors)");
     };
     std::vector<int> allFloors;
     for (int f = 1; f <= building.floors; ++f) allFloors.push_back(f);
@@ -613,7 +633,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         if (given) {
             roomFloors[i] = *given;
         } else if (!room.floors.empty()) {
-            const std::string where = what + ", " + (drawing.format == "DXF" ? "layer '" + room.layer + "'" : "feature " + room.sourceKey);
+            const std::string where =
+                what + ", " + (drawing.format == "DXF" ? "layer '" + room.layer + "'" : "feature " + room.sourceKey);
             roomFloors[i] = storage::parseFloorList(room.floors, where + " floors");
             checkFloors(roomFloors[i], where);
         } else {
@@ -639,7 +660,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         std::function<double(const DrawingPlacement&)> prefer;
         std::map<int, std::vector<Vec2>> unitPoints;
         for (const auto& room : drawing.rooms)
-            if (room.unit > 0 && building.entrances.count(room.unit)) unitPoints[room.unit].push_back(model::centroid(room.polygon));
+            if (room.unit > 0 && building.entrances.count(room.unit))
+                unitPoints[room.unit].push_back(model::centroid(room.polygon));
         if (unitPoints.size() < 2 && !drawing.texts.empty()) {
             // Texts stand upright in the drawing's own orientation: the turn that keeps them upright.
             std::vector<double> angles;
@@ -653,7 +675,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
                 double sum = 0;
                 for (const auto& [unit, pts] : unitPoints) {
                     Vec2 m{0, 0};
-                    for (Vec2 q : pts) m = {m.x + q.x / static_cast<double>(pts.size()), m.y + q.y / static_cast<double>(pts.size())};
+                    for (Vec2 q : pts)
+                        m = {m.x + q.x / static_cast<double>(pts.size()), m.y + q.y / static_cast<double>(pts.size())};
                     const Vec2 w = p.toWorld(m), e = building.entrances.at(unit);
                     sum += std::hypot(w.x - e.x, w.y - e.y);
                 }
@@ -665,8 +688,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         const double ra = db.width > 0 ? db.length / db.width : 0, rb = fb.width > 0 ? fb.length / fb.width : 0;
         result.fitMismatch = (ra > 0 && rb > 0) ? std::abs(ra - rb) / rb : 0;
         if (result.fitMismatch > 0.25)
-            result.warnings.push_back(what + " does not have the footprint's shape (long/short side " + std::to_string(ra).substr(0, 4) +
-                                      " against " + std::to_string(rb).substr(0, 4) +
+            result.warnings.push_back(what + " does not have the footprint's shape (long/short side " +
+                                      std::to_string(ra).substr(0, 4) + " against " + std::to_string(rb).substr(0, 4) +
                                       "): check the fit, or place it with --scale/--rotation/--anchor");
     } else {
         if (!options.anchor) throw InputError(what + ": give --anchor X,Y (with --scale and --rotation) or --fit");
@@ -674,7 +697,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         placement.rotationDeg = options.rotationDeg.value_or(0.0);
         placement.anchor = *options.anchor;
     }
-    if (!(placement.scale > 0) || !std::isfinite(placement.scale)) throw InputError(what + ": the scale must be a positive number");
+    if (!(placement.scale > 0) || !std::isfinite(placement.scale))
+        throw InputError(what + ": the scale must be a positive number");
     if (drawing.format == "generated") fitted = true;
 
     // Units of flats the labels do not give: along the drawing's long axis (unit 1 first), or by
@@ -727,7 +751,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
     // The building's local frame: kept when earlier rooms stay, else the drawing's lower-left corner.
     std::optional<storage::FloorPlanPlacement> frame;
     {
-        storage::Statement st(c, "SELECT source, scale, rotation_deg, origin_x, origin_y, fitted FROM floor_plans WHERE building_id = ?");
+        storage::Statement st(
+            c, "SELECT source, scale, rotation_deg, origin_x, origin_y, fitted FROM floor_plans WHERE building_id = ?");
         st.bind(1, buildingId);
         if (st.step()) {
             storage::FloorPlanPlacement p;
@@ -749,7 +774,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         storage::Statement delSource(c, "DELETE FROM feature_sources WHERE table_name = 'rooms' AND row_id = ?");
         storage::Statement upd(c, "UPDATE rooms SET floor = ?, repeat_on = ?, household_id = NULL WHERE id = ?");
         for (const auto& [id, floor, repeatOn] : existing) {
-            std::vector<int> floors = repeatOn.empty() ? std::vector<int>{floor} : storage::parseFloorList(repeatOn, "rooms.repeat_on");
+            std::vector<int> floors =
+                repeatOn.empty() ? std::vector<int>{floor} : storage::parseFloorList(repeatOn, "rooms.repeat_on");
             std::vector<int> left;
             std::set_difference(floors.begin(), floors.end(), newFloors.begin(), newFloors.end(), std::back_inserter(left));
             if (left.size() == floors.size()) {
@@ -765,8 +791,10 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
             } else {
                 ++remaining;
                 upd.bind(1, left.front());
-                if (left.size() > 1) upd.bind(2, storage::formatFloorList(left));
-                else upd.bindNull(2);
+                if (left.size() > 1)
+                    upd.bind(2, storage::formatFloorList(left));
+                else
+                    upd.bindNull(2);
                 upd.bind(3, id);
                 upd.run();
             }
@@ -791,7 +819,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         saved.originX = origin.x;
         saved.originY = origin.y;
     }
-    saved.source = drawing.format == "generated" ? std::string("generated") : std::filesystem::path(drawing.path).filename().string();
+    saved.source =
+        drawing.format == "generated" ? std::string("generated") : std::filesystem::path(drawing.path).filename().string();
     saved.scale = placement.scale;
     saved.fitted = fitted;
     {
@@ -806,13 +835,16 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
 
     std::int64_t importId = 0;
     {
-        storage::Statement st(c, "INSERT INTO imports (kind, source, target, started_at, user) VALUES ('floor_plan', ?, ?, ?, ?)");
+        storage::Statement st(c,
+                              "INSERT INTO imports (kind, source, target, started_at, user) VALUES ('floor_plan', ?, ?, ?, ?)");
         const char* user = std::getenv("USER");
         st.bind(1, drawing.format == "generated" ? std::string("generated") : drawing.path)
             .bind(2, "buildings/" + std::to_string(buildingId) + " " + building.number)
             .bind(3, started);
-        if (user) st.bind(4, user);
-        else st.bindNull(4);
+        if (user)
+            st.bind(4, user);
+        else
+            st.bindNull(4);
         st.run();
         importId = c.lastInsertId();
     }
@@ -826,14 +858,16 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         while (st.step()) {
             const auto label = storage::parseRoomLabel(st.columnText(3));
             const int floor = static_cast<int>(st.columnInt(2));
-            if (label && (label->floor == 0 || label->floor == floor)) households.emplace(std::make_tuple(static_cast<int>(st.columnInt(1)), floor, label->flat), st.columnInt(0));
+            if (label && (label->floor == 0 || label->floor == floor))
+                households.emplace(std::make_tuple(static_cast<int>(st.columnInt(1)), floor, label->flat), st.columnInt(0));
         }
     }
 
     storage::Statement ins(c, "INSERT INTO rooms (building_id, floor, unit_id, household_id, label, kind, repeat_on, geom) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    storage::Statement src(c, "INSERT OR REPLACE INTO feature_sources (table_name, row_id, import_id, source_file, source_layer, source_key) "
-                              "VALUES ('rooms', ?, ?, ?, ?, ?)");
+    storage::Statement src(
+        c, "INSERT OR REPLACE INTO feature_sources (table_name, row_id, import_id, source_file, source_layer, source_key) "
+           "VALUES ('rooms', ?, ?, ?, ?, ?)");
     for (std::size_t i = 0; i < drawing.rooms.size(); ++i) {
         if (feedback && i % 64 == 0) {
             feedback->throwIfCancelled();
@@ -848,8 +882,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
             ++result.flats;
             const auto label = storage::parseRoomLabel(room.label);
             if (!label)
-                throw InputError(what + ", shape " + room.sourceKey + ": a flat needs a flat label such as \"01\", \"1-01\" or \"501\", not \"" +
-                                 room.label + "\"");
+                throw InputError(what + ", shape " + room.sourceKey +
+                                 ": a flat needs a flat label such as \"01\", \"1-01\" or \"501\", not \"" + room.label + "\"");
             const int k = label->flat;
             bool linked = false;
             for (int f : floors)
@@ -861,15 +895,23 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
             if (linked) ++result.linkedFlats;
         }
         ins.bind(1, buildingId).bind(2, floors.front());
-        if (room.unit > 0) ins.bind(3, building.unitIds.at(room.unit));
-        else ins.bindNull(3);
-        if (household) ins.bind(4, household);
-        else ins.bindNull(4);
-        if (room.label.empty()) ins.bindNull(5);
-        else ins.bind(5, room.label);
+        if (room.unit > 0)
+            ins.bind(3, building.unitIds.at(room.unit));
+        else
+            ins.bindNull(3);
+        if (household)
+            ins.bind(4, household);
+        else
+            ins.bindNull(4);
+        if (room.label.empty())
+            ins.bindNull(5);
+        else
+            ins.bind(5, room.label);
         ins.bind(6, room.kind);
-        if (floors.size() > 1) ins.bind(7, storage::formatFloorList(floors));
-        else ins.bindNull(7);
+        if (floors.size() > 1)
+            ins.bind(7, storage::formatFloorList(floors));
+        else
+            ins.bindNull(7);
         const std::string blob = storage::encodeSpatialiteBlob(local, -1);
         ins.bindBlob(8, blob.data(), blob.size());
         try {
@@ -879,22 +921,28 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         }
         const std::int64_t roomId = c.lastInsertId();
         src.bind(1, roomId).bind(2, importId).bind(3, drawing.format == "generated" ? std::string("generated") : drawing.path);
-        if (room.layer.empty()) src.bindNull(4);
-        else src.bind(4, room.layer);
-        if (room.sourceKey.empty()) src.bindNull(5);
-        else src.bind(5, room.sourceKey);
+        if (room.layer.empty())
+            src.bindNull(4);
+        else
+            src.bind(4, room.layer);
+        if (room.sourceKey.empty())
+            src.bindNull(5);
+        else
+            src.bind(5, room.sourceKey);
         src.run();
         ++result.rooms;
     }
     {
         storage::Statement st(c, "UPDATE imports SET finished_at = ?, added = ?, updated = ?, summary = ? WHERE id = ?");
-        const std::string summary = std::to_string(result.rooms) + " rooms (" + std::to_string(result.flats) + " flats) on floors " +
-                                    storage::formatFloorList(result.floors) + " of building " + building.number;
+        const std::string summary = std::to_string(result.rooms) + " rooms (" + std::to_string(result.flats) +
+                                    " flats) on floors " + storage::formatFloorList(result.floors) + " of building " +
+                                    building.number;
         st.bind(1, nowUtc(c)).bind(2, result.rooms).bind(3, result.replacedRooms).bind(4, summary).bind(5, importId);
         st.run();
     }
     if (result.flats == 0)
-        result.warnings.push_back(what + ": no shape has a flat label (\"01\", \"1-01\", \"501\"), so the plan shows no households");
+        result.warnings.push_back(what +
+                                  ": no shape has a flat label (\"01\", \"1-01\", \"501\"), so the plan shows no households");
     if (feedback) feedback->throwIfCancelled();
     if (!options.dryRun) {
         tx.commit();
@@ -904,10 +952,10 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
     return result;
 }
 
-PlanImportResult generateFloorPlan(storage::Atlas& atlas, std::int64_t buildingId, const GenerateOptions& options, Feedback* feedback) {
+PlanImportResult generateFloorPlan(storage::Atlas& atlas, std::int64_t buildingId, const GenerateOptions& options,
+                                   Feedback* feedback) {
     const BuildingInfo building = loadBuilding(atlas, buildingId);
-    if (building.unitIds.empty())
-        throw InputError("building " + building.number + " has no units to generate a floor plan for");
+    if (building.unitIds.empty()) throw InputError("building " + building.number + " has no units to generate a floor plan for");
     const auto footprintPts = exteriorPoints(building.footprint);
     if (footprintPts.empty()) throw InputError("building " + building.number + " has no footprint to generate a floor plan in");
     const storage::BuildingTable table = storage::loadBuildingTable(atlas, buildingId);
@@ -915,7 +963,8 @@ PlanImportResult generateFloorPlan(storage::Atlas& atlas, std::int64_t buildingI
     int flats = options.flatsPerFloor.value_or(building.flatsPerFloor.value_or(0));
     if (flats == 0)
         for (const auto& u : table.units) flats = std::max(flats, u.flats);
-    if (flats < 1 || flats > 50) throw InputError("building " + building.number + ": flats per floor must be 1..50, not " + std::to_string(flats));
+    if (flats < 1 || flats > 50)
+        throw InputError("building " + building.number + ": flats per floor must be 1..50, not " + std::to_string(flats));
 
     std::string floors = options.floors;
     if (floors.empty()) {
@@ -933,7 +982,9 @@ PlanImportResult generateFloorPlan(storage::Atlas& atlas, std::int64_t buildingI
     Drawing d;
     d.format = "generated";
     d.path = "generated";
-    auto rect = [](double x0, double y0, double x1, double y1) { return Geometry::polygon({{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}}); };
+    auto rect = [](double x0, double y0, double x1, double y1) {
+        return Geometry::polygon({{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}});
+    };
     auto twoDigits = [](int k) {
         char buf[16];
         std::snprintf(buf, sizeof buf, "%02d", k);

@@ -28,13 +28,13 @@ namespace gridatlas::io {
 
 /// A closed shape of a drawing, in drawing units, with what the drawing says about it.
 struct DrawnRoom {
-    model::Geometry polygon;  ///< one polygon (exterior ring, holes if any)
-    std::string layer;        ///< DXF layer / GeoJSON "layer"
-    std::string label;        ///< flat label ("01", "1-01", "501") or room name ("楼梯")
-    std::string kind;         ///< flat | room | stair | common | outline ("" until classified)
-    std::string floors;       ///< floors the drawing gives (GeoJSON repeat_on/floor, DXF layer "2-18F"), "" none
-    int unit = 0;             ///< unit the drawing gives (label "1-01", GeoJSON "unit"), 0 none
-    std::string sourceKey;    ///< DXF entity handle / GeoJSON feature id
+    model::Geometry polygon; ///< one polygon (exterior ring, holes if any)
+    std::string layer;       ///< DXF layer / GeoJSON "layer"
+    std::string label;       ///< flat label ("01", "1-01", "501") or room name ("楼梯")
+    std::string kind;        ///< flat | room | stair | common | outline ("" until classified)
+    std::string floors;      ///< floors the drawing gives (GeoJSON repeat_on/floor, DXF layer "2-18F"), "" none
+    int unit = 0;            ///< unit the drawing gives (label "1-01", GeoJSON "unit"), 0 none
+    std::string sourceKey;   ///< DXF entity handle / GeoJSON feature id
 };
 
 /// A text of a drawing (DXF TEXT/MTEXT), in drawing units.
@@ -42,7 +42,7 @@ struct DrawnText {
     model::Vec2 at;
     std::string text;
     std::string layer;
-    std::string floors; ///< floors its layer names ("1F"), "" for texts on every floor
+    std::string floors;    ///< floors its layer names ("1F"), "" for texts on every floor
     double angleDeg = 0.0; ///< text rotation: CAD texts stand upright in the drawing's own orientation
 };
 
@@ -51,8 +51,8 @@ struct Drawing {
     std::string format; ///< DXF | GeoJSON
     std::vector<DrawnRoom> rooms;
     std::vector<DrawnText> texts;
-    int openShapes = 0;       ///< open polylines and lines (walls, doors): not rooms, skipped
-    int duplicateShapes = 0;  ///< a hatch over its own polyline, dropped
+    int openShapes = 0;      ///< open polylines and lines (walls, doors): not rooms, skipped
+    int duplicateShapes = 0; ///< a hatch over its own polyline, dropped
     [[nodiscard]] model::Rect bounds() const;
 };
 
@@ -104,27 +104,27 @@ DrawingPlacement fitPlacement(const OrientedBox& drawing, const OrientedBox& foo
 // ---- importing into the atlas ---------------------------------------------------------------
 
 struct PlanImportOptions {
-    std::string floors;                 ///< --floors: the floors the drawing is on ("2-18;20"); "" from the drawing, else all
-    std::optional<double> scale;        ///< drawing units -> metres
+    std::string floors;          ///< --floors: the floors the drawing is on ("2-18;20"); "" from the drawing, else all
+    std::optional<double> scale; ///< drawing units -> metres
     std::optional<double> rotationDeg;
-    std::optional<model::Vec2> anchor;  ///< map position of the drawing's (0,0)
-    bool fit = false;                   ///< fit to the footprint (scale too unless given)
-    bool dryRun = false;                ///< do everything but write
+    std::optional<model::Vec2> anchor; ///< map position of the drawing's (0,0)
+    bool fit = false;                  ///< fit to the footprint (scale too unless given)
+    bool dryRun = false;               ///< do everything but write
     DrawingOptions drawing;
 };
 
 struct PlanImportResult {
     std::int64_t buildingId = 0;
     storage::FloorPlanPlacement placement; ///< as saved in floor_plans
-    int rooms = 0;                    ///< rooms stored
-    int flats = 0;                    ///< of them flats
-    int linkedFlats = 0;              ///< flats whose household is in the atlas on at least one of their floors
-    int households = 0;               ///< households the plan's flats cover (over all floors)
-    int replacedRooms = 0;            ///< earlier rooms removed or trimmed to other floors
-    std::vector<int> floors;          ///< floors the new rooms are on
-    double fitMismatch = 0.0;         ///< fitted: relative difference of the boxes' aspect ratios
+    int rooms = 0;                         ///< rooms stored
+    int flats = 0;                         ///< of them flats
+    int linkedFlats = 0;                   ///< flats whose household is in the atlas on at least one of their floors
+    int households = 0;                    ///< households the plan's flats cover (over all floors)
+    int replacedRooms = 0;                 ///< earlier rooms removed or trimmed to other floors
+    std::vector<int> floors;               ///< floors the new rooms are on
+    double fitMismatch = 0.0;              ///< fitted: relative difference of the boxes' aspect ratios
     std::vector<std::string> warnings;
-    std::int64_t importId = 0;        ///< imports row (0 on a dry run)
+    std::int64_t importId = 0; ///< imports row (0 on a dry run)
 };
 
 /// Imports a drawing as the floor plan of `buildingId` in one transaction. Earlier rooms on the
@@ -139,8 +139,8 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
                                Feedback* feedback = nullptr);
 
 struct GenerateOptions {
-    std::string floors;                ///< the floors to draw; "" the floors with households, else all
-    std::optional<int> flatsPerFloor;  ///< per unit; default buildings.flats_per_floor, else the table's
+    std::string floors;               ///< the floors to draw; "" the floors with households, else all
+    std::optional<int> flatsPerFloor; ///< per unit; default buildings.flats_per_floor, else the table's
     bool dryRun = false;
 };
 

@@ -33,7 +33,9 @@ const QColor kMuted(0x66, 0x66, 0x66);
 const QColor kGridLine(0x8a, 0x8a, 0x8a);
 const QColor kMemberRed(0xc0, 0x16, 0x1b);
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 /// Draws `text` centred on `centre` (device px) if it fits in `maxWidth`; returns whether it did.
 bool drawCentred(QPainter& p, const TextFace& f, QPointF centre, const QString& text, double maxWidth = 1e9) {
@@ -56,44 +58,65 @@ QPainterPath pathOf(const model::Geometry& g, const std::function<QPointF(model:
     return path;
 }
 
-QString countText(const PlanCount& c) { return QStringLiteral("%1/%2").arg(c.households).arg(c.members); }
+QString countText(const PlanCount& c) {
+    return QStringLiteral("%1/%2").arg(c.households).arg(c.members);
+}
 
 } // namespace
 
 QColor planStatusColor(PlanStatus s) {
     switch (s) {
-    case PlanStatus::Member: return QColor(0xf2, 0x8e, 0x86);
-    case PlanStatus::Hardship: return QColor(0xf6, 0xc1, 0x5a);
-    case PlanStatus::ElderlyAlone: return QColor(0xbc, 0xa6, 0xe0);
-    case PlanStatus::Disability: return QColor(0x86, 0xb9, 0xe0);
-    case PlanStatus::LeftBehindChildren: return QColor(0xa8, 0xd8, 0x7a);
-    case PlanStatus::Care: return QColor(0xf6, 0xb2, 0x6b);
-    case PlanStatus::Ordinary: return QColor(0xe4, 0xeb, 0xf0);
-    case PlanStatus::Vacant: return QColor(0xc8, 0xc8, 0xc8);
-    case PlanStatus::NoHousehold: return QColor(0xff, 0xff, 0xff);
+    case PlanStatus::Member:
+        return QColor(0xf2, 0x8e, 0x86);
+    case PlanStatus::Hardship:
+        return QColor(0xf6, 0xc1, 0x5a);
+    case PlanStatus::ElderlyAlone:
+        return QColor(0xbc, 0xa6, 0xe0);
+    case PlanStatus::Disability:
+        return QColor(0x86, 0xb9, 0xe0);
+    case PlanStatus::LeftBehindChildren:
+        return QColor(0xa8, 0xd8, 0x7a);
+    case PlanStatus::Care:
+        return QColor(0xf6, 0xb2, 0x6b);
+    case PlanStatus::Ordinary:
+        return QColor(0xe4, 0xeb, 0xf0);
+    case PlanStatus::Vacant:
+        return QColor(0xc8, 0xc8, 0xc8);
+    case PlanStatus::NoHousehold:
+        return QColor(0xff, 0xff, 0xff);
     }
     return Qt::white;
 }
 
 QString planStatusName(PlanStatus s) {
     switch (s) {
-    case PlanStatus::Member: return QStringLiteral("党员户（家有党员）");
-    case PlanStatus::Hardship: return QStringLiteral("困难户、低保户");
-    case PlanStatus::ElderlyAlone: return QStringLiteral("独居老人");
-    case PlanStatus::Disability: return QStringLiteral("残疾人家庭");
-    case PlanStatus::LeftBehindChildren: return QStringLiteral("留守儿童");
-    case PlanStatus::Care: return QStringLiteral("重点关爱户");
-    case PlanStatus::Ordinary: return QStringLiteral("一般住户");
-    case PlanStatus::Vacant: return QStringLiteral("空置");
-    case PlanStatus::NoHousehold: return QStringLiteral("未登记");
+    case PlanStatus::Member:
+        return QStringLiteral("党员户（家有党员）");
+    case PlanStatus::Hardship:
+        return QStringLiteral("困难户、低保户");
+    case PlanStatus::ElderlyAlone:
+        return QStringLiteral("独居老人");
+    case PlanStatus::Disability:
+        return QStringLiteral("残疾人家庭");
+    case PlanStatus::LeftBehindChildren:
+        return QStringLiteral("留守儿童");
+    case PlanStatus::Care:
+        return QStringLiteral("重点关爱户");
+    case PlanStatus::Ordinary:
+        return QStringLiteral("一般住户");
+    case PlanStatus::Vacant:
+        return QStringLiteral("空置");
+    case PlanStatus::NoHousehold:
+        return QStringLiteral("未登记");
     }
     return {};
 }
 
 std::vector<PlanStatus> planLegendStatuses(bool reveal) {
     if (reveal)
-        return {PlanStatus::Member, PlanStatus::Hardship, PlanStatus::ElderlyAlone, PlanStatus::Disability, PlanStatus::LeftBehindChildren,
-                PlanStatus::Ordinary, PlanStatus::Vacant, PlanStatus::NoHousehold};
+        return {PlanStatus::Member,     PlanStatus::Hardship,           PlanStatus::ElderlyAlone,
+                PlanStatus::Disability, PlanStatus::LeftBehindChildren, PlanStatus::Ordinary,
+                PlanStatus::Vacant,     PlanStatus::NoHousehold};
     return {PlanStatus::Member, PlanStatus::Care, PlanStatus::Ordinary, PlanStatus::Vacant, PlanStatus::NoHousehold};
 }
 
@@ -106,7 +129,8 @@ int FloorPlanChartData::columns() const {
 QSizeF floorPlanPageMm(const FloorPlanChartData& data, const FloorPlanChartOptions& options) {
     const PageSize size = options.page.value_or(PageSize::A3);
     PageOrientation o = PageOrientation::Landscape;
-    if (options.orientation) o = *options.orientation;
+    if (options.orientation)
+        o = *options.orientation;
     else if (data.drawings.empty() && data.columns() > 0 && data.floors.size() > 2 * static_cast<std::size_t>(data.columns()))
         o = PageOrientation::Portrait;
     const QSizeF portrait = size == PageSize::A4 ? QSizeF(210, 297) : QSizeF(297, 420);
@@ -179,7 +203,8 @@ void paintPlanDrawing(QPainter& painter, const PlanDrawing& drawing, const QRect
                     fb.draw(painter, QPointF(x, baseline), label);
                     if (r->members > 0) {
                         painter.setPen(kMemberRed);
-                        fb.draw(painter, QPointF(x + fb.advance(label + QStringLiteral(" ")), baseline), QStringLiteral("★%1").arg(r->members));
+                        fb.draw(painter, QPointF(x + fb.advance(label + QStringLiteral(" ")), baseline),
+                                QStringLiteral("★%1").arg(r->members));
                     }
                 }
                 continue;
@@ -191,8 +216,11 @@ void paintPlanDrawing(QPainter& painter, const PlanDrawing& drawing, const QRect
             if (r->members > 0) {
                 painter.setPen(kMemberRed);
                 const QString star = QStringLiteral("★%1").arg(r->members);
-                if (twoLines) drawCentred(painter, fb, centre + QPointF(0, fb.height()), star, box.width() * 1.05);
-                else fb.draw(painter, QPointF(box.right() - fb.advance(star) - line * 2, box.top() + line * 2 + fb.ascent()), star);
+                if (twoLines)
+                    drawCentred(painter, fb, centre + QPointF(0, fb.height()), star, box.width() * 1.05);
+                else
+                    fb.draw(painter, QPointF(box.right() - fb.advance(star) - line * 2, box.top() + line * 2 + fb.ascent()),
+                            star);
             }
         } else {
             painter.setPen(r->kind == "room" ? kMuted : kInk);
@@ -236,7 +264,7 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
     const TextFace flegend(8.5 * ts, false, dpi, device), flegendBold(8.5 * ts, true, dpi, device);
     struct LegendItem {
         std::optional<PlanStatus> swatch;
-        QString red;  ///< drawn first, in member red
+        QString red; ///< drawn first, in member red
         QString text;
         double width = 0; ///< mm
     };
@@ -303,7 +331,8 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
     {
         const QDate date = options.date.isValid() ? options.date : QDate::currentDate();
         const QString left = q(data.atlasName);
-        const QString centre = QStringLiteral("制图日期：%1年%2月%3日 · GridAtlas").arg(date.year()).arg(date.month()).arg(date.day());
+        const QString centre =
+            QStringLiteral("制图日期：%1年%2月%3日 · GridAtlas").arg(date.year()).arg(date.month()).arg(date.day());
         const QString right = data.reveal ? QStringLiteral("含未脱敏个人信息（困难、残疾等）· 仅限内部使用，注意保密")
                                           : QStringLiteral("个人信息已脱敏：困难、低保、独居、残疾、留守合并为“重点关爱户”");
         const double footY = px(pageMm.height() - margin - footerH + 3.0 * ts) + ffoot.ascent();
@@ -373,13 +402,16 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
             painter.setPen(kInk);
             const QRectF lr(px(x0), px(y), px(floorW), px(ch));
             const int floor = data.floors[static_cast<std::size_t>(r)];
-            drawCentred(painter, fcount, lr.center(), floor < 0 ? QStringLiteral("B%1").arg(-floor) : QStringLiteral("%1层").arg(floor));
+            drawCentred(painter, fcount, lr.center(),
+                        floor < 0 ? QStringLiteral("B%1").arg(-floor) : QStringLiteral("%1层").arg(floor));
             for (int c = 0; c < columns; ++c) {
                 const PlanCell& cell = data.cells[static_cast<std::size_t>(r * columns + c)];
                 const QRectF cr(px(x0 + floorW + cw * c), px(y), px(cw), px(ch));
                 painter.setBrush(planStatusColor(cell.status));
-                if (cell.status == PlanStatus::NoHousehold) painter.setPen(QPen(QColor(0xbb, 0xbb, 0xbb), line, Qt::DashLine));
-                else painter.setPen(QPen(kGridLine, line));
+                if (cell.status == PlanStatus::NoHousehold)
+                    painter.setPen(QPen(QColor(0xbb, 0xbb, 0xbb), line, Qt::DashLine));
+                else
+                    painter.setPen(QPen(kGridLine, line));
                 painter.drawRect(cr);
                 painter.setPen(cell.status == PlanStatus::NoHousehold ? QColor(0xaa, 0xaa, 0xaa) : kInk);
                 const QString room = q(cell.room);
@@ -426,13 +458,15 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
             painter.drawRect(r);
             painter.setPen(u.count.members > 0 ? kMemberRed : kInk);
             const QString full = QStringLiteral("%1户 · 党员%2名").arg(u.count.households).arg(u.count.members);
-            drawCentred(painter, fcount, r.center(), full, r.width() * 0.98) || drawCentred(painter, fcount, r.center(), countText(u.count));
+            drawCentred(painter, fcount, r.center(), full, r.width() * 0.98) ||
+                drawCentred(painter, fcount, r.center(), countText(u.count));
             col += u.flats;
         }
         painter.setPen(kInk);
         drawCentred(painter, fhead, QRectF(px(x0), px(ty), px(floorW), px(headerH)).center(), QStringLiteral("合计"));
         painter.setPen(data.total.members > 0 ? kMemberRed : kInk);
-        drawCentred(painter, fhead, QRectF(px(x0 + floorW + cw * columns), px(ty), px(countW), px(headerH)).center(), countText(data.total));
+        drawCentred(painter, fhead, QRectF(px(x0 + floorW + cw * columns), px(ty), px(countW), px(headerH)).center(),
+                    countText(data.total));
     }
 
     if (columns == 0 || rows == 0) {
@@ -459,8 +493,8 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
             for (const auto& r : data.drawings[i].rooms) b.expand(r.polygon.bounds());
             if (!b.isEmpty() && b.width() > 0) area.setHeight(std::min(area.height(), area.width() * b.height() / b.width()));
             result.drawingsMm.push_back(area);
-            paintPlanDrawing(painter, data.drawings[i], QRectF(px(area.left()), px(area.top()), px(area.width()), px(area.height())), dpi,
-                             7.0 * ts);
+            paintPlanDrawing(painter, data.drawings[i],
+                             QRectF(px(area.left()), px(area.top()), px(area.width()), px(area.height())), dpi, 7.0 * ts);
         }
         if (data.drawings.size() > shown) {
             painter.setPen(kMuted);
@@ -471,7 +505,8 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
     return result;
 }
 
-FloorPlanChartResult writeFloorPlanChart(const FloorPlanChartData& data, const std::string& path, const FloorPlanChartOptions& options) {
+FloorPlanChartResult writeFloorPlanChart(const FloorPlanChartData& data, const std::string& path,
+                                         const FloorPlanChartOptions& options) {
     const OutputFormat format = outputFormatOf(path);
     {
         std::error_code ec;
@@ -537,7 +572,8 @@ FloorPlanChartResult writeFloorPlanChart(const FloorPlanChartData& data, const s
         break;
     }
     }
-    if (out.write(bytes) != bytes.size() || !out.commit()) throw RenderError("cannot write '" + path + "': " + out.errorString().toStdString());
+    if (out.write(bytes) != bytes.size() || !out.commit())
+        throw RenderError("cannot write '" + path + "': " + out.errorString().toStdString());
     return result;
 }
 

@@ -34,9 +34,9 @@ QString planStatusName(PlanStatus status);
 std::vector<PlanStatus> planLegendStatuses(bool reveal);
 
 struct PlanCell {
-    std::string room;                 ///< "501"
+    std::string room; ///< "501"
     PlanStatus status = PlanStatus::NoHousehold;
-    std::vector<PlanStatus> also;     ///< further statuses of the household (small corner marks)
+    std::vector<PlanStatus> also; ///< further statuses of the household (small corner marks)
     int residents = 0;
     int members = 0;
 };
@@ -55,30 +55,30 @@ struct PlanUnit {
 };
 
 struct PlanRoomShape {
-    model::Geometry polygon;          ///< building-local metres
+    model::Geometry polygon; ///< building-local metres
     std::string label;
-    std::string kind;                 ///< flat | room | stair | common | outline
+    std::string kind;                            ///< flat | room | stair | common | outline
     PlanStatus status = PlanStatus::NoHousehold; ///< flats: the household on the drawn floor
     int members = 0;
 };
 
 /// One drawn floor: the rooms of one floor of a drawing.
 struct PlanDrawing {
-    std::string title;                ///< "5层平面图（标准层 2-18层）"
+    std::string title; ///< "5层平面图（标准层 2-18层）"
     std::vector<PlanRoomShape> rooms;
 };
 
 struct FloorPlanChartData {
-    std::string title;                ///< "湖西社区 9栋 党员居住平面图"
-    std::string subtitle;             ///< "29层 · 3个单元 · 住户 174户 · 党员 12名"
+    std::string title;    ///< "湖西社区 9栋 党员居住平面图"
+    std::string subtitle; ///< "29层 · 3个单元 · 住户 174户 · 党员 12名"
     std::string atlasName;
-    std::vector<int> floors;          ///< rows, top floor first
-    std::vector<PlanUnit> units;      ///< column groups, left to right
-    std::vector<PlanCell> cells;      ///< floors x sum(units.flats), row-major
+    std::vector<int> floors;     ///< rows, top floor first
+    std::vector<PlanUnit> units; ///< column groups, left to right
+    std::vector<PlanCell> cells; ///< floors x sum(units.flats), row-major
     std::vector<PlanCount> floorCounts;
     PlanCount total;
     std::vector<PlanDrawing> drawings;
-    bool reveal = false;              ///< the texts are unmasked (the footer says so)
+    bool reveal = false; ///< the texts are unmasked (the footer says so)
     [[nodiscard]] int columns() const;
 };
 
@@ -92,7 +92,7 @@ struct FloorPlanChartOptions {
 
 struct FloorPlanChartResult {
     QSizeF pageMm;
-    QRectF tableMm;              ///< where the building table is on the page
+    QRectF tableMm;                 ///< where the building table is on the page
     std::vector<QRectF> drawingsMm; ///< where each drawn floor is
 };
 
@@ -109,6 +109,7 @@ QSizeF floorPlanPageMm(const FloorPlanChartData& data, const FloorPlanChartOptio
 
 /// Writes the chart to .png, .pdf or .svg through QSaveFile (nothing is left on failure).
 /// Throws InputError (unknown extension) or RenderError.
-FloorPlanChartResult writeFloorPlanChart(const FloorPlanChartData& data, const std::string& path, const FloorPlanChartOptions& options);
+FloorPlanChartResult writeFloorPlanChart(const FloorPlanChartData& data, const std::string& path,
+                                         const FloorPlanChartOptions& options);
 
 } // namespace gridatlas::render

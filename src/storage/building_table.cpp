@@ -101,7 +101,9 @@ std::optional<RoomLabel> parseRoomPart(std::string_view s) {
     return std::nullopt;
 }
 
-std::int64_t columnIntOr0(Statement& st, int i) { return st.isNull(i) ? 0 : st.columnInt(i); }
+std::int64_t columnIntOr0(Statement& st, int i) {
+    return st.isNull(i) ? 0 : st.columnInt(i);
+}
 
 } // namespace
 
@@ -198,8 +200,10 @@ std::optional<RoomLabel> parseRoomLabel(std::string_view labelIn) {
 
 std::string roomNumber(int floor, int flat) {
     char buf[32];
-    if (floor < 0) std::snprintf(buf, sizeof buf, "B%d%02d", -floor, flat);
-    else std::snprintf(buf, sizeof buf, "%d%02d", floor, flat);
+    if (floor < 0)
+        std::snprintf(buf, sizeof buf, "B%d%02d", -floor, flat);
+    else
+        std::snprintf(buf, sizeof buf, "%d%02d", floor, flat);
     return buf;
 }
 
@@ -326,8 +330,9 @@ BuildingTable loadBuildingTable(Atlas& atlas, std::int64_t buildingId) {
     // Flats of the drawn plan per (unit, floor): flat numbers from the room labels.
     std::map<std::pair<int, int>, std::set<int>> planFlats;
     {
-        Statement st(c, "SELECT r.floor, r.repeat_on, u.number, r.label, r.kind FROM rooms r LEFT JOIN units u ON u.id = r.unit_id "
-                        "WHERE r.building_id = ? ORDER BY r.id");
+        Statement st(c,
+                     "SELECT r.floor, r.repeat_on, u.number, r.label, r.kind FROM rooms r LEFT JOIN units u ON u.id = r.unit_id "
+                     "WHERE r.building_id = ? ORDER BY r.id");
         st.bind(1, buildingId);
         while (st.step()) {
             t.hasPlan = true;
@@ -379,8 +384,10 @@ BuildingTable loadBuildingTable(Atlas& atlas, std::int64_t buildingId) {
         // The room number decides the flat when it agrees with the household's floor.
         const bool usable = label && label->flat >= 1 && label->flat <= 50 && (label->floor == 0 || label->floor == cell.floor) &&
                             (label->unit == 0 || label->unit == cell.unit);
-        if (usable && !floorMap.count(label->flat)) floorMap[label->flat] = hi;
-        else unplaced[households[hi].unitIndex].push_back(hi);
+        if (usable && !floorMap.count(label->flat))
+            floorMap[label->flat] = hi;
+        else
+            unplaced[households[hi].unitIndex].push_back(hi);
     }
     for (std::size_t ui = 0; ui < t.units.size(); ++ui) {
         auto& u = t.units[ui];
@@ -424,9 +431,12 @@ BuildingTable loadBuildingTable(Atlas& atlas, std::int64_t buildingId) {
             auto& u = t.units[ui];
             const auto planIt = planFlats.find({u.number, floor});
             for (int k = 1; k <= u.flats; ++k) {
-                BuildingTableCell& cell = t.cells[r * static_cast<std::size_t>(t.columns) + static_cast<std::size_t>(u.firstColumn + k - 1)];
-                if (auto it = placed[ui][r].find(k); it != placed[ui][r].end()) cell = households[it->second].cell;
-                else cell.room = roomNumber(floor, k);
+                BuildingTableCell& cell =
+                    t.cells[r * static_cast<std::size_t>(t.columns) + static_cast<std::size_t>(u.firstColumn + k - 1)];
+                if (auto it = placed[ui][r].find(k); it != placed[ui][r].end())
+                    cell = households[it->second].cell;
+                else
+                    cell.room = roomNumber(floor, k);
                 cell.floor = floor;
                 cell.unit = u.number;
                 cell.flat = k;
@@ -483,14 +493,17 @@ int FloorPlanRoom::flatNumber() const {
     return l ? l->flat : 0;
 }
 
-bool FloorPlanRoom::isOn(int floor) const { return std::binary_search(floors.begin(), floors.end(), floor); }
+bool FloorPlanRoom::isOn(int floor) const {
+    return std::binary_search(floors.begin(), floors.end(), floor);
+}
 
 std::vector<std::vector<int>> FloorPlan::drawings() const {
     std::set<std::vector<int>> sets;
     for (const auto& r : rooms) sets.insert(r.floors);
     std::vector<std::vector<int>> out(sets.begin(), sets.end());
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-        return a.empty() || b.empty() ? a.size() < b.size() : (a.front() != b.front() ? a.front() < b.front() : a.size() < b.size());
+        return a.empty() || b.empty() ? a.size() < b.size()
+                                      : (a.front() != b.front() ? a.front() < b.front() : a.size() < b.size());
     });
     return out;
 }
@@ -580,8 +593,8 @@ BuildingRef findBuilding(Atlas& atlas, const std::string& numberIn, const std::o
         }
         throw InputError(msg);
     }
-    std::string msg = "building \"" + numberIn + "\" is in " + std::to_string(hits.size()) + " communities of atlas '" +
-                      atlas.path() + "':";
+    std::string msg =
+        "building \"" + numberIn + "\" is in " + std::to_string(hits.size()) + " communities of atlas '" + atlas.path() + "':";
     for (std::size_t i = 0; i < hits.size(); ++i) msg += (i ? ", " : " ") + hits[i].community;
     msg += "; give --community NAME";
     throw InputError(msg);

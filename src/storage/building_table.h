@@ -65,14 +65,14 @@ inline bool isVulnerable(unsigned flags) {
 
 struct BuildingTableCell {
     int floor = 0;
-    int unit = 0;                  ///< unit number
-    int flat = 0;                  ///< 1-based flat within the unit's floor (the column)
-    std::int64_t householdId = 0;  ///< 0: no household on record
-    std::string room;              ///< the household's room, else the room number the flat would have
+    int unit = 0;                 ///< unit number
+    int flat = 0;                 ///< 1-based flat within the unit's floor (the column)
+    std::int64_t householdId = 0; ///< 0: no household on record
+    std::string room;             ///< the household's room, else the room number the flat would have
     int residents = 0;
     int members = 0;
-    unsigned flags = 0;            ///< HouseholdFlag bits
-    bool onPlan = false;           ///< the drawn floor plan has this flat
+    unsigned flags = 0;  ///< HouseholdFlag bits
+    bool onPlan = false; ///< the drawn floor plan has this flat
     [[nodiscard]] bool hasHousehold() const { return householdId != 0; }
     [[nodiscard]] CellStatus status(bool reveal) const { return cellStatusOf(flags, hasHousehold(), reveal); }
 };
@@ -98,20 +98,20 @@ struct BuildingTableUnit {
 
 struct BuildingTable {
     std::int64_t buildingId = 0;
-    std::string number;    ///< "3栋"
+    std::string number; ///< "3栋"
     std::string name;
     std::string community;
     std::string compound;
     std::string address;
-    int floors = 0;        ///< buildings.floors
+    int floors = 0; ///< buildings.floors
     std::optional<int> flatsPerFloor;
     std::vector<int> floorNumbers; ///< the rows, top floor first
     std::vector<BuildingTableUnit> units;
-    int columns = 0;               ///< sum of the units' flats
-    std::vector<BuildingTableCell> cells; ///< rows x columns, row-major
+    int columns = 0;                             ///< sum of the units' flats
+    std::vector<BuildingTableCell> cells;        ///< rows x columns, row-major
     std::vector<BuildingTableCount> floorCounts; ///< per row
     BuildingTableCount total;
-    bool hasPlan = false;          ///< the building has drawn rooms
+    bool hasPlan = false; ///< the building has drawn rooms
 
     [[nodiscard]] const BuildingTableCell& cell(std::size_t row, std::size_t column) const {
         return cells[row * static_cast<std::size_t>(columns) + column];
@@ -136,12 +136,12 @@ BuildingTable loadBuildingTable(Atlas& atlas, std::int64_t buildingId);
 /// One resident of a household, masked unless `reveal`.
 struct HouseholdResident {
     std::int64_t id = 0;
-    std::string name;       ///< masked: 张*
+    std::string name; ///< masked: 张*
     std::string relation;
-    std::string gender;     ///< M | F | ""
+    std::string gender; ///< M | F | ""
     std::optional<int> birthYear;
-    std::string phone;      ///< masked: 138****5678
-    std::string idNumber;   ///< masked: 1101**********1234
+    std::string phone;              ///< masked: 138****5678
+    std::string idNumber;           ///< masked: 1101**********1234
     std::optional<bool> disability; ///< unknown (nullopt) unless revealed: a health detail
     bool isMember = false;
     std::string memberType; ///< full | probationary | mobile | in_service
@@ -160,7 +160,7 @@ struct FloorPlanPlacement {
     double rotationDeg = 0.0; ///< counter-clockwise
     double originX = 0.0;
     double originY = 0.0;
-    bool fitted = false;      ///< fitted to the footprint automatically
+    bool fitted = false; ///< fitted to the footprint automatically
     [[nodiscard]] model::Vec2 toWorld(model::Vec2 local) const;
     [[nodiscard]] model::Vec2 toLocal(model::Vec2 world) const;
 };
@@ -168,12 +168,12 @@ struct FloorPlanPlacement {
 /// A room of the drawn plan, in building-local metres.
 struct FloorPlanRoom {
     std::int64_t id = 0;
-    std::vector<int> floors;    ///< the floors it is on (floor, or repeat_on expanded)
-    std::string repeatOn;       ///< "" when on one floor only
-    int unit = 0;               ///< unit number, 0 when not known
+    std::vector<int> floors;      ///< the floors it is on (floor, or repeat_on expanded)
+    std::string repeatOn;         ///< "" when on one floor only
+    int unit = 0;                 ///< unit number, 0 when not known
     std::int64_t householdId = 0; ///< linked household (one-floor rooms), else 0
     std::string label;
-    std::string kind;           ///< flat | stair | common | outline
+    std::string kind; ///< flat | stair | common | outline
     model::Geometry geometry;
     /// The flat this room is on `floor` (parsed from its label), 0 for none.
     [[nodiscard]] int flatNumber() const;

@@ -33,7 +33,8 @@ private:
         return item ? item->text() : QString();
     }
     void saveScreenshot(const QString& name) {
-        if (const char* dir = std::getenv("GRIDATLAS_SCREENSHOT_DIR")) m_dock->grab().save(QString::fromLocal8Bit(dir) + "/" + name);
+        if (const char* dir = std::getenv("GRIDATLAS_SCREENSHOT_DIR"))
+            m_dock->grab().save(QString::fromLocal8Bit(dir) + "/" + name);
     }
 
 private slots:
@@ -62,7 +63,8 @@ private slots:
         QCOMPARE(member.row(), 4); // floor 2
         QCOMPARE(member.column(), 0);
         QCOMPARE(model->data(member).toString(), QStringLiteral("201 ★1"));
-        QCOMPARE(model->data(member, Qt::BackgroundRole).value<QBrush>().color(), render::planStatusColor(render::PlanStatus::Member));
+        QCOMPARE(model->data(member, Qt::BackgroundRole).value<QBrush>().color(),
+                 render::planStatusColor(render::PlanStatus::Member));
         // Household 7 (room 401) is elderly alone: "in care" until revealed.
         QCOMPARE(model->statusAt(cellOf(7)), render::PlanStatus::Care);
         QCOMPARE(model->data(model->index(4, 4)).toString(), QStringLiteral("4 hh / 1 members"));
@@ -94,7 +96,8 @@ private slots:
         QCOMPARE(m_dock->residentsView()->item(0, 5)->text(), QStringLiteral("150781195001011234"));
         QCOMPARE(m_dock->tableModel()->statusAt(cellOf(7)), render::PlanStatus::ElderlyAlone);
         // An empty-handed click (the totals row) selects nothing and says nothing.
-        QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier, view->visualRect(m_dock->tableModel()->index(6, 4)).center());
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier,
+                          view->visualRect(m_dock->tableModel()->index(6, 4)).center());
         QCOMPARE(spy.count(), 1);
         QCOMPARE(m_dock->residentsView()->rowCount(), 0);
     }
@@ -132,7 +135,8 @@ private slots:
         // The member's flat on floor 2 is drawn in the member colour.
         m_dock->showFloor(2);
         bool memberDrawn = false;
-        for (const auto& r : drawing->drawing().rooms) memberDrawn = memberDrawn || (r.status == render::PlanStatus::Member && r.members == 1);
+        for (const auto& r : drawing->drawing().rooms)
+            memberDrawn = memberDrawn || (r.status == render::PlanStatus::Member && r.members == 1);
         QVERIFY(memberDrawn);
         saveScreenshot("floor_plan_dock_drawing.png");
     }

@@ -26,8 +26,9 @@ struct SqlHousehold {
     unsigned flags = 0;
 };
 std::map<std::int64_t, SqlHousehold> householdsBySql(storage::Atlas& atlas, std::int64_t building) {
-    storage::Statement st(atlas.connection(), "SELECT id, unit, floor, residents, members, hardship OR minimum_income, elderly_alone, "
-                                              "has_disability, left_behind_children, vacant FROM household_summary WHERE building_id = ?");
+    storage::Statement st(atlas.connection(),
+                          "SELECT id, unit, floor, residents, members, hardship OR minimum_income, elderly_alone, "
+                          "has_disability, left_behind_children, vacant FROM household_summary WHERE building_id = ?");
     st.bind(1, building);
     std::map<std::int64_t, SqlHousehold> out;
     while (st.step()) {
@@ -106,7 +107,7 @@ TEST(FloorList, ParsesOsmRepeatOnSyntax) {
     EXPECT_EQ(storage::parseFloorList(" 20 ; 2 - 18 "), expected);
     EXPECT_EQ(storage::parseFloorList("-2--1;1-3"), (std::vector<int>{-2, -1, 1, 2, 3}));
     EXPECT_EQ(storage::parseFloorList("-1-2"), (std::vector<int>{-1, 1, 2})); // no floor 0
-    EXPECT_EQ(storage::parseFloorList("７"), (std::vector<int>{7}));        // full-width digits
+    EXPECT_EQ(storage::parseFloorList("７"), (std::vector<int>{7}));          // full-width digits
     EXPECT_EQ(storage::parseFloorList("1,3"), (std::vector<int>{1, 3}));
 }
 
@@ -135,16 +136,17 @@ TEST(RoomLabel, ReadsTheShapesRoomNumbersComeIn) {
         const char* text;
         int unit, floor, flat;
     };
-    for (const Case& c : {Case{"501", 0, 5, 1}, Case{"01", 0, 0, 1}, Case{"3", 0, 0, 3}, Case{"1-01", 1, 0, 1}, Case{"2单元502", 2, 5, 2},
-                          Case{"3-2-501", 2, 5, 1}, Case{"５０１室", 0, 5, 1}, Case{"B102", 0, -1, 2}, Case{"5层01", 0, 5, 1},
-                          Case{"2601", 0, 26, 1}, Case{"1－02", 1, 0, 2}, Case{"2 单元 02", 2, 0, 2}}) {
+    for (const Case& c : {Case{"501", 0, 5, 1}, Case{"01", 0, 0, 1}, Case{"3", 0, 0, 3}, Case{"1-01", 1, 0, 1},
+                          Case{"2单元502", 2, 5, 2}, Case{"3-2-501", 2, 5, 1}, Case{"５０１室", 0, 5, 1}, Case{"B102", 0, -1, 2},
+                          Case{"5层01", 0, 5, 1}, Case{"2601", 0, 26, 1}, Case{"1－02", 1, 0, 2}, Case{"2 单元 02", 2, 0, 2}}) {
         const auto l = storage::parseRoomLabel(c.text);
         ASSERT_TRUE(l.has_value()) << c.text;
         EXPECT_EQ(l->unit, c.unit) << c.text;
         EXPECT_EQ(l->floor, c.floor) << c.text;
         EXPECT_EQ(l->flat, c.flat) << c.text;
     }
-    for (const char* none : {"楼梯", "A", "00", "500", "", "电梯厅", "1-2-3-4", "12345"}) EXPECT_FALSE(storage::parseRoomLabel(none)) << none;
+    for (const char* none : {"楼梯", "A", "00", "500", "", "电梯厅", "1-2-3-4", "12345"})
+        EXPECT_FALSE(storage::parseRoomLabel(none)) << none;
     EXPECT_EQ(storage::roomNumber(5, 2), "502");
     EXPECT_EQ(storage::roomNumber(-1, 2), "B102");
 }
@@ -223,7 +225,8 @@ TEST(BuildingTable, IrregularRoomsWidenTheirUnitAndFillFreeFlats) {
         w.add(b);
         w.add(Unit{1, 1, 1, std::nullopt});
         std::int64_t id = 0;
-        for (auto [floor, room] : std::vector<std::pair<int, const char*>>{{1, "101"}, {1, "102"}, {1, "103"}, {2, "2A"}, {2, "205"}}) {
+        for (auto [floor, room] :
+             std::vector<std::pair<int, const char*>>{{1, "101"}, {1, "102"}, {1, "103"}, {2, "2A"}, {2, "205"}}) {
             Household h;
             h.id = ++id;
             h.unitId = 1;

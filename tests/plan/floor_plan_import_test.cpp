@@ -67,7 +67,9 @@ Vec2 worldCentre(const storage::FloorPlan& plan, const storage::FloorPlanRoom& r
     return plan.placement->toWorld(model::centroid(r.geometry));
 }
 
-std::int64_t count(storage::Atlas& a, const std::string& sql) { return a.connection().queryInt(sql).value_or(-1); }
+std::int64_t count(storage::Atlas& a, const std::string& sql) {
+    return a.connection().queryInt(sql).value_or(-1);
+}
 
 } // namespace
 
@@ -83,7 +85,7 @@ TEST(FloorPlanImport, DxfPlacedByScaleRotationAndAnchor) {
     const Vec2 back = rotate(cadOrigin, -30.0);
     o.anchor = Vec2{kX0 - 0.001 * back.x, kY0 - 0.001 * back.y};
     const auto r = io::importFloorPlan(*w.atlas, 1, dxf, o);
-    EXPECT_EQ(r.rooms, 8);   // outline, 4 flats, 2 stairs, 1 bedroom; the hatch and the walls are gone
+    EXPECT_EQ(r.rooms, 8); // outline, 4 flats, 2 stairs, 1 bedroom; the hatch and the walls are gone
     EXPECT_EQ(r.flats, 4);
     EXPECT_EQ(r.linkedFlats, 4);
     EXPECT_EQ(r.households, 24);
@@ -207,9 +209,11 @@ TEST(FloorPlanImport, FloorsFromDxfLayerNames) {
     SmallWorld w;
     const std::string dxf = w.dir.file("floors.dxf");
     gridatlas::testing::writeDxf(dxf,
-                      {{rectRing(0, 0, 30, 12), "1F"}, {rectRing(30, 0, 60, 12), "1F"}, {rectRing(0, 0, 30, 12), "2-6F"},
-                       {rectRing(30, 0, 60, 12), "2-6F"}},
-                      {{{15, 6}, "01"}, {{45, 6}, "02"}});
+                                 {{rectRing(0, 0, 30, 12), "1F"},
+                                  {rectRing(30, 0, 60, 12), "1F"},
+                                  {rectRing(0, 0, 30, 12), "2-6F"},
+                                  {rectRing(30, 0, 60, 12), "2-6F"}},
+                                 {{{15, 6}, "01"}, {{45, 6}, "02"}});
     io::PlanImportOptions o;
     o.fit = true;
     const auto r = io::importFloorPlan(*w.atlas, 1, dxf, o);
@@ -264,17 +268,19 @@ TEST(FloorPlanImport, GeoJsonRoomsWithTheirOwnProperties) {
     const std::string path = w.dir.file("rooms.geojson");
     // In map coordinates: placed with scale 1 at anchor 0,0.
     auto ring = [](double x0, double x1) {
-        return "[[[" + std::to_string(kX0 + x0) + "," + std::to_string(kY0) + "],[" + std::to_string(kX0 + x1) + "," + std::to_string(kY0) +
-               "],[" + std::to_string(kX0 + x1) + "," + std::to_string(kY0 + 12) + "],[" + std::to_string(kX0 + x0) + "," +
-               std::to_string(kY0 + 12) + "],[" + std::to_string(kX0 + x0) + "," + std::to_string(kY0) + "]]]";
+        return "[[[" + std::to_string(kX0 + x0) + "," + std::to_string(kY0) + "],[" + std::to_string(kX0 + x1) + "," +
+               std::to_string(kY0) + "],[" + std::to_string(kX0 + x1) + "," + std::to_string(kY0 + 12) + "],[" +
+               std::to_string(kX0 + x0) + "," + std::to_string(kY0 + 12) + "],[" + std::to_string(kX0 + x0) + "," +
+               std::to_string(kY0) + "]]]";
     };
-    std::ofstream(path) << R"({"type":"FeatureCollection","features":[)"
-                        << R"({"type":"Feature","properties":{"label":"01","unit":1,"floors":"3"},"geometry":{"type":"Polygon","coordinates":)"
-                        << ring(0, 15) << "}},"
-                        << R"({"type":"Feature","properties":{"label":"2-02","floors":"3"},"geometry":{"type":"Polygon","coordinates":)"
-                        << ring(45, 60) << "}},"
-                        << R"({"type":"Feature","properties":{"name":"楼梯","kind":"stair","repeat_on":"1-6"},"geometry":{"type":"Polygon","coordinates":)"
-                        << ring(28, 32) << "}}]}";
+    std::ofstream(path)
+        << R"({"type":"FeatureCollection","features":[)"
+        << R"({"type":"Feature","properties":{"label":"01","unit":1,"floors":"3"},"geometry":{"type":"Polygon","coordinates":)"
+        << ring(0, 15) << "}},"
+        << R"({"type":"Feature","properties":{"label":"2-02","floors":"3"},"geometry":{"type":"Polygon","coordinates":)"
+        << ring(45, 60) << "}},"
+        << R"({"type":"Feature","properties":{"name":"楼梯","kind":"stair","repeat_on":"1-6"},"geometry":{"type":"Polygon","coordinates":)"
+        << ring(28, 32) << "}}]}";
     io::PlanImportOptions o;
     o.scale = 1.0;
     o.anchor = Vec2{0, 0};
@@ -288,19 +294,24 @@ TEST(FloorPlanImport, GeoJsonRoomsWithTheirOwnProperties) {
     ASSERT_TRUE(f01 && f02);
     EXPECT_EQ(f01->floors, (std::vector<int>{3}));
     // One floor: linked to the households of unit 1 room 301 and unit 2 room 302.
-    EXPECT_EQ(w.atlas->connection().queryText("SELECT h.room || '/' || u.number FROM rooms r JOIN households h ON h.id = r.household_id "
-                                              "JOIN units u ON u.id = h.unit_id WHERE r.id = " + std::to_string(f01->id)),
+    EXPECT_EQ(w.atlas->connection().queryText(
+                  "SELECT h.room || '/' || u.number FROM rooms r JOIN households h ON h.id = r.household_id "
+                  "JOIN units u ON u.id = h.unit_id WHERE r.id = " +
+                  std::to_string(f01->id)),
               "301/1");
-    EXPECT_EQ(w.atlas->connection().queryText("SELECT h.room || '/' || u.number FROM rooms r JOIN households h ON h.id = r.household_id "
-                                              "JOIN units u ON u.id = h.unit_id WHERE r.id = " + std::to_string(f02->id)),
+    EXPECT_EQ(w.atlas->connection().queryText(
+                  "SELECT h.room || '/' || u.number FROM rooms r JOIN households h ON h.id = r.household_id "
+                  "JOIN units u ON u.id = h.unit_id WHERE r.id = " +
+                  std::to_string(f02->id)),
               "302/2");
     const Vec2 c = worldCentre(plan, *f01);
     EXPECT_NEAR(c.x, kX0 + 7.5, 1e-6);
     EXPECT_NEAR(c.y, kY0 + 6, 1e-6);
 
     // A kind the atlas does not know names the feature and the property; nothing is written.
-    std::ofstream(path) << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"label":"01","kind":"garage"},)"
-                        << R"("geometry":{"type":"Polygon","coordinates":)" << ring(0, 15) << "}}]}";
+    std::ofstream(path)
+        << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"label":"01","kind":"garage"},)"
+        << R"("geometry":{"type":"Polygon","coordinates":)" << ring(0, 15) << "}}]}";
     try {
         io::importFloorPlan(*w.atlas, 1, path, o);
         FAIL() << "an unknown kind was accepted";
@@ -433,7 +444,8 @@ TEST(FloorPlanImport, HandWrittenDxfWithAUnitBlockInsertedTwice) {
     // stairwell, POLYLINE + VERTEX, TEXT labels), inserted for unit 1 and unit 2.
     auto poly = [](const std::vector<Vec2>& pts) {
         std::string s = "0\nPOLYLINE\n8\nROOMS\n66\n1\n70\n1\n10\n0\n20\n0\n30\n0\n";
-        for (const auto& p : pts) s += "0\nVERTEX\n8\nROOMS\n10\n" + std::to_string(p.x) + "\n20\n" + std::to_string(p.y) + "\n30\n0\n";
+        for (const auto& p : pts)
+            s += "0\nVERTEX\n8\nROOMS\n10\n" + std::to_string(p.x) + "\n20\n" + std::to_string(p.y) + "\n30\n0\n";
         return s + "0\nSEQEND\n8\nROOMS\n";
     };
     auto text = [](double x, double y, const std::string& t) {

@@ -25,7 +25,9 @@ std::string cli(const std::string& args, int* code = nullptr) {
     return out;
 }
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
+std::string q(const std::string& s) {
+    return "'" + s + "'";
+}
 
 std::string readAll(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -39,7 +41,8 @@ struct CliWorld : SmallWorld {
             storage::Transaction tx(atlas->connection());
             storage::AtlasWriter w(*atlas);
             using namespace model;
-            w.add(Community{2, "150781001002", "东湖社区", "兴华街道", Geometry::polygon({{{0, 0}, {10, 0}, {10, 10}, {0, 10}}})});
+            w.add(
+                Community{2, "150781001002", "东湖社区", "兴华街道", Geometry::polygon({{{0, 0}, {10, 0}, {10, 10}, {0, 10}}})});
             Building b;
             b.id = 3;
             b.communityId = 2;
@@ -62,7 +65,9 @@ TEST(PlanCli, GeneratedPlanChartMatchesTheControlImage) {
     ASSERT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("6 rooms, 4 flats on floors 1-6; 4 flats with households (24 households)"), std::string::npos) << out;
     const std::string png = w.dir.file("plan.png");
-    out = cli("plan --atlas " + q(w.path) + " --building 1栋 --community 湖西社区 --out " + q(png) + " --dpi 72 --date 2024-06-01", &rc);
+    out =
+        cli("plan --atlas " + q(w.path) + " --building 1栋 --community 湖西社区 --out " + q(png) + " --dpi 72 --date 2024-06-01",
+            &rc);
     ASSERT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("personal data masked"), std::string::npos) << out;
     QImage image;
@@ -76,7 +81,8 @@ TEST(PlanCli, TowerTableWithoutPlanMatchesTheControlImage) {
     CliWorld w;
     const std::string png = w.dir.file("tower.png");
     int rc = 0;
-    const std::string out = cli("plan --atlas " + q(w.path) + " --building 2号楼 --out " + q(png) + " --dpi 72 --date 2024-06-01 --reveal", &rc);
+    const std::string out =
+        cli("plan --atlas " + q(w.path) + " --building 2号楼 --out " + q(png) + " --dpi 72 --date 2024-06-01 --reveal", &rc);
     ASSERT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("personal data REVEALED"), std::string::npos) << out;
     QImage image;
@@ -147,7 +153,9 @@ TEST(PlanCli, ErrorsNameTheProblemAndLeaveNothingBehind) {
     EXPECT_NE(out.find("rooms: 0"), std::string::npos) << out;
 
     // Given scale and anchor, then fitted with a given scale: the chart shows the drawn floor.
-    out = cli("import-plan --atlas " + q(w.path) + " --building 2栋 " + q(dxf) + " --scale 0.001 --rotation 0 --anchor 560200,5495150 --floors 2-18", &rc);
+    out = cli("import-plan --atlas " + q(w.path) + " --building 2栋 " + q(dxf) +
+                  " --scale 0.001 --rotation 0 --anchor 560200,5495150 --floors 2-18",
+              &rc);
     ASSERT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("1 rooms, 1 flats on floors 2-18; 1 flats with households (17 households)"), std::string::npos) << out;
     out = cli("plan --atlas " + q(w.path) + " --building 2栋 --floor 5 --out " + q(w.dir.file("f5.svg")), &rc);

@@ -97,7 +97,9 @@ void writeDxf(const std::string& path, const std::vector<DxfShape>& shapes, cons
     }
 }
 
-std::vector<model::Vec2> rectRing(double x0, double y0, double x1, double y1) { return {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}; }
+std::vector<model::Vec2> rectRing(double x0, double y0, double x1, double y1) {
+    return {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}};
+}
 
 std::vector<model::Vec2> placed(const std::vector<model::Vec2>& ring, double scale, double deg, double dx, double dy) {
     const double a = deg * std::numbers::pi / 180.0, c = std::cos(a), s = std::sin(a);
@@ -125,8 +127,8 @@ std::string compareWithPlanControl(const QImage& actualIn, const std::string& na
     expected = expected.convertToFormat(QImage::Format_ARGB32);
     if (expected.size() != actual.size()) {
         std::ostringstream os;
-        os << name << ": size " << actual.width() << "x" << actual.height() << " differs from the reference's " << expected.width() << "x"
-           << expected.height() << " (actual: " << actualPath << ")";
+        os << name << ": size " << actual.width() << "x" << actual.height() << " differs from the reference's "
+           << expected.width() << "x" << expected.height() << " (actual: " << actualPath << ")";
         return os.str();
     }
     QImage diff(actual.size(), QImage::Format_ARGB32);
