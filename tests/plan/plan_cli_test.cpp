@@ -107,9 +107,20 @@ TEST(PlanCli, VectorOutputsSayWhetherPersonalDetailsAreMasked) {
     EXPECT_EQ(masked.find("独居老人"), std::string::npos); // the detail stays out of a masked chart
     EXPECT_NE(revealed.find("独居老人"), std::string::npos);
     EXPECT_NE(revealed.find("含未脱敏个人信息"), std::string::npos);
-    cli("plan --atlas " + q(w.path) + " --building 1栋 --community 湖西社区 --out " + q(pdf) + " --page A4", &rc);
+    cli("plan --atlas " + q(w.path) + " --building 1栋 --community 湖西社区 --out " + q(pdf) + " --page A4 --date 2024-06-01",
+        &rc);
     ASSERT_EQ(rc, 0);
-    EXPECT_EQ(readAll(pdf).rfind("%PDF", 0), 0u);
+    const std::string bytes = readAll(pdf);
+    EXPECT_EQ(bytes.rfind("%PDF", 0), 0u);
+    EXPECT_EQ(bytes.find("/Subtype /Image"), std::string::npos) << "the chart must be vector";
+    if (runCommand("command -v pdftotext && command -v pdffonts") != 0) GTEST_SKIP() << "poppler-utils not installed";
+    std::string fonts, text;
+    ASSERT_EQ(runCommand("pdffonts " + q(pdf), &fonts), 0);
+    EXPECT_NE(fonts.find("NotoSansCJKsc"), std::string::npos) << fonts;
+    ASSERT_EQ(runCommand("pdftotext " + q(pdf) + " -", &text), 0);
+    for (const char* expected : {"湖西社区 1栋 党员居住平面图", "楼层", "1单元", "重点关爱户", "个人信息已脱敏", "2024年6月1日"})
+        EXPECT_NE(text.find(expected), std::string::npos) << "pdftotext misses " << expected << ":\n" << text;
+    EXPECT_EQ(text.find("⾯"), std::string::npos) << "Kangxi radicals instead of ideographs";
 }
 
 TEST(PlanCli, ErrorsNameTheProblemAndLeaveNothingBehind) {
