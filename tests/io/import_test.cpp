@@ -364,3 +364,61 @@ TEST(Import, LibraryApiReportsSummaryAndHonoursCancel) {
     EXPECT_EQ(last, 100.0);
     EXPECT_EQ(countRows(*w.atlas, "buildings"), 452);
 }
+
+TEST(Import, MultiPartBuildingsSplitAnd3dIsDropped) {
+    SmallWorld w;
+    const std::string src = w.dir.file("multi.geojson");
+    const double x = kX + 300, y = kY + 20;
+    auto ring = [](double x0, double y0, double z) {
+        char buf[400];
+        std::snprintf(buf, sizeof buf, "[[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f]]", x0, y0, z, x0 + 20,
+                      y0, z, x0 + 20, y0 + 10, z, x0, y0 + 10, z, x0, y0, z);
+        return std::string(buf);
+    };
+    writeFile(src, geojson({R"({"type":"Feature","id":1,"properties":{"number":"20栋","floors":5},"geometry":{"type":"MultiPolygon","coordinates":[[)" +
+                            ring(x, y, 12) + "],[" + ring(x, y + 40, 12) + "]]}}"}));
+    std::string out;
+    ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings", &out), 0) << out;
+    EXPECT_NE(out.find("3D coordinates: Z/M dropped (the atlas is 2D): 1"), std::string::npos) << out;
+    EXPECT_NE(out.find("multi-part footprints split into one building per part"), std::string::npos) << out;
+    auto atlas = storage::Atlas::open(w.path);
+    EXPECT_EQ(countRows(*atlas, "buildings", "number IN ('20栋', '20栋-2') AND floors = 5"), 2);
+    EXPECT_EQ(countRows(*atlas, "feature_sources", "source_key IN ('1', '1/2')"), 2);
+}
+
+TEST(Import, GbkCsvAndBaiduPointsImport) {
+    // A Baidu-geocoded point list saved by Excel on Chinese Windows: GBK text, BD-09 lon/lat.
+    const int srid = storage::gaussKrugerZoneEpsg(116.4);
+    FixtureAtlas f(srid);
+    const io::CoordinatePipeline toAtlas(io::CrsSpec::epsg(4326), io::CrsSpec::epsg(srid));
+    const auto centre = toAtlas.apply(model::Vec2{116.40, 39.91});
+    addCommunity(*f.atlas, model::Rect::of(centre.x - 3000, centre.y - 3000, centre.x + 3000, centre.y + 3000));
+    const io::LonLat wgs{116.3975, 39.9087};
+    const io::LonLat bd = io::wgs84ToBd09(wgs);
+    char line[300];
+    std::snprintf(line, sizeof line, "名称,类型,lng,lat\n东华门社区党群服务中心,党群活动室,%.9f,%.9f\n", bd.x, bd.y);
+    const std::string csv = f.dir.file("baidu.csv");
+    writeFile(csv, toGbk(line));
+    std::string out;
+    ASSERT_EQ(cli("import --atlas " + q(f.path) + " " + q(csv) + " --as service_posts --srs bd09", &out), 0) << out;
+    EXPECT_NE(out.find("GB18030/GBK (detected: CSV has no code page)"), std::string::npos) << out;
+    auto atlas = storage::Atlas::open(f.path);
+    auto& c = atlas->connection();
+    EXPECT_EQ(c.queryText("SELECT name FROM service_posts"), "东华门社区党群服务中心");
+    EXPECT_EQ(c.queryText("SELECT type FROM service_posts"), "activity_room");
+    const auto expected = toAtlas.apply(wgs);
+    EXPECT_NEAR(std::stod(*c.queryText("SELECT ST_X(geom) FROM service_posts")), expected.x, 0.05);
+    EXPECT_NEAR(std::stod(*c.queryText("SELECT ST_Y(geom) FROM service_posts")), expected.y, 0.05);
+    EXPECT_EQ(c.queryText("SELECT source_crs FROM feature_sources"), "BD-09");
+}
+
+TEST(Import, UndecodableTextIsRejectedWithTheField) {
+    SmallWorld w;
+    // Neither UTF-8 nor GB18030: a lone 0x80 byte (not a GB18030 lead byte) in the name.
+    const std::string csv = w.dir.file("bad.csv");
+    writeFile(csv, std::string("number,floors,name,WKT\nX1,3,ok,\"POLYGON ((560300 5495020,560320 5495020,560320 5495030,560300 5495030,560300 5495020))\"\n"
+                               "X2,3,bad\x80name,\"POLYGON ((560300 5495060,560320 5495060,560320 5495070,560300 5495070,560300 5495060))\"\n"));
+    std::string out;
+    EXPECT_EQ(cli("import --atlas " + q(w.path) + " " + q(csv) + " --as buildings --srs EPSG:4548", &out), 1) << out;
+    EXPECT_NE(out.find("feature 2: field name: bytes that are neither UTF-8 nor GB18030/GBK"), std::string::npos) << out;
+}
