@@ -224,7 +224,7 @@ void paintPlanDrawing(QPainter& painter, const PlanDrawing& drawing, const QRect
             }
         } else {
             painter.setPen(r->kind == "room" ? kMuted : kInk);
-            drawCentred(painter, r->kind == "room" ? fs : f, centre, label, box.width() * 1.05);
+            drawCentred(painter, r->kind == "room" ? fs : f, centre, label, box.width() * 0.9);
         }
     }
 }
@@ -362,6 +362,9 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
         result.tableMm = QRectF(x0, y0, gridW, 2 * headerH + ch * rows + headerH);
         const double cellPt = std::clamp(std::min(ch * 1.15, cw * 0.62) / ts, 3.0, 9.0) * ts;
         const TextFace fcell(cellPt, false, dpi, device), fstar(cellPt, true, dpi, device);
+        // Member cells too narrow for "room ★n" on one line take two lines.
+        const double cellPt2 = std::min(cellPt, ch / 2.0 / 1.25 * kPtPerInch / kMmPerInch);
+        const TextFace fcell2(cellPt2, false, dpi, device), fstar2(cellPt2, true, dpi, device);
         const TextFace fhead(std::min(8.0 * ts, cellPt * 1.15), true, dpi, device);
         const TextFace fcount(std::min(7.5 * ts, cellPt * 1.05), false, dpi, device);
         const double line = px(0.18);
@@ -425,6 +428,12 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
                         fcell.draw(painter, QPointF(cr.left() + pad, baseline), room);
                         painter.setPen(kMemberRed);
                         fstar.draw(painter, QPointF(cr.right() - pad - sw, baseline), star);
+                    } else if (cr.height() >= 2.1 * fcell2.height() && fcell2.advance(room) <= cr.width() * 0.98) {
+                        // Too narrow for one line: the room number over the marker.
+                        const QPointF c = cr.center();
+                        drawCentred(painter, fcell2, c - QPointF(0, fcell2.height() / 2), room);
+                        painter.setPen(kMemberRed);
+                        drawCentred(painter, fstar2, c + QPointF(0, fcell2.height() / 2), star);
                     } else {
                         painter.setPen(kMemberRed);
                         drawCentred(painter, fstar, cr.center(), star, cr.width());
