@@ -391,6 +391,11 @@ std::vector<PendingRow> Importer::convert(SourceRecord& rec, Reject& reject, boo
             auto v = src.values.find(model::toText(raw));
             if (v != src.values.end()) raw = v->second;
         }
+        // MapInfo cannot store an empty number: 0 in an optional field that must be positive
+        // (flats per floor, target households) means "not given" there.
+        if (m_source.driverName() == "MapInfo File" && !field.required && field.min && *field.min > 0 &&
+            model::toNumber(raw) == 0.0 && !std::holds_alternative<std::string>(raw))
+            raw = Value{};
         try {
             row.values[std::string(field.name)] = convertValue(field, raw);
         } catch (const InputError& e) {

@@ -422,3 +422,25 @@ TEST(Import, UndecodableTextIsRejectedWithTheField) {
     EXPECT_EQ(cli("import --atlas " + q(w.path) + " " + q(csv) + " --as buildings --srs EPSG:4548", &out), 1) << out;
     EXPECT_NE(out.find("feature 2: field name: bytes that are neither UTF-8 nor GB18030/GBK"), std::string::npos) << out;
 }
+
+TEST(Import, MapInfoAndKmzFromOgr2ogrImport) {
+    if (runCommand("command -v ogr2ogr") != 0) GTEST_SKIP() << "ogr2ogr (gdal-bin) is not installed";
+    SmallWorld w;
+    const std::string src = w.dir.file("src.geojson");
+    // MapInfo field names are ASCII (ogr2ogr launders Chinese ones); the values are Chinese.
+    writeFile(src, geojson({building(1, R"("number":"甲1栋","floors":4,"address":"湖西路1号")", kX + 300, kY + 20),
+                            building(2, R"("number":"甲2栋","floors":5,"address":"湖西路2号","flats_per_floor":2)", kX + 300, kY + 60)}));
+    std::string out;
+    // MapInfo with a Chinese code page (CP936 = GBK), and a zipped KML.
+    ASSERT_EQ(runCommand("ogr2ogr -f 'MapInfo File' " + q(w.dir.file("b.tab")) + " " + q(src) + " -lco ENCODING=CP936", &out), 0) << out;
+    ASSERT_EQ(runCommand("ogr2ogr -f LIBKML " + q(w.dir.file("b.kmz")) + " " + q(src), &out), 0) << out;
+    ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(w.dir.file("b.tab")) + " --as buildings", &out), 0) << out;
+    EXPECT_NE(out.find("added 2"), std::string::npos) << out;
+    auto atlas = storage::Atlas::open(w.path);
+    EXPECT_EQ(atlas->connection().queryText("SELECT address FROM buildings WHERE number = '甲2栋'"), "湖西路2号");
+    EXPECT_EQ(atlas->connection().queryInt("SELECT flats_per_floor IS NULL FROM buildings WHERE number = '甲1栋'"), 1);
+    EXPECT_EQ(atlas->connection().queryInt("SELECT flats_per_floor FROM buildings WHERE number = '甲2栋'"), 2);
+    atlas.reset();
+    ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(w.dir.file("b.kmz")) + " --as buildings --key number", &out), 0) << out;
+    EXPECT_NE(out.find("read 2, added 0, updated 2"), std::string::npos) << out; // KML is WGS84: last digits move
+}
