@@ -444,3 +444,22 @@ TEST(Import, MapInfoAndKmzFromOgr2ogrImport) {
     ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(w.dir.file("b.kmz")) + " --as buildings --key number", &out), 0) << out;
     EXPECT_NE(out.find("read 2, added 0, updated 2"), std::string::npos) << out; // KML is WGS84: last digits move
 }
+
+TEST(Import, OpenStreetMapPbfGivesTheSameAtlasAsXml) {
+    if (runCommand("command -v osmium") != 0) GTEST_SKIP() << "osmium (osmium-tool) is not installed to write the PBF";
+    const std::string osm = sourcePath("tests/io/data/hohhot_compound.osm");
+    FixtureAtlas f(4546);
+    addCommunity(*f.atlas, model::Rect::of(300000, 4400000, 700000, 4600000), "HH");
+    f.atlas.reset();
+    const std::string pbf = f.dir.file("hohhot_compound.osm.pbf");
+    std::string out;
+    ASSERT_EQ(runCommand("osmium cat " + q(osm) + " -o " + q(pbf), &out), 0) << out;
+    for (const char* target : {"buildings", "streets", "service_posts"}) {
+        ASSERT_EQ(cli("import --atlas " + q(f.path) + " " + q(pbf) + " --as " + target, &out), 0) << out;
+    }
+    auto atlas = storage::Atlas::open(f.path);
+    EXPECT_EQ(countRows(*atlas, "buildings"), 4);
+    EXPECT_EQ(countRows(*atlas, "streets"), 4);
+    EXPECT_EQ(countRows(*atlas, "service_posts"), 3);
+    EXPECT_EQ(atlas->connection().queryText("SELECT address FROM buildings WHERE number = '3'"), "新华大街3号");
+}
