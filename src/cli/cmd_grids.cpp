@@ -1,7 +1,9 @@
 // gridatlas-cli grids: grid planning from the command line (网格规划): checks, per-grid statistics,
 // proposals saved as plan versions, and saving, comparing and restoring plans.
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -23,10 +25,27 @@ namespace gridatlas::cli {
 
 namespace {
 
-/// Progress on stderr, one line per tenth.
+std::atomic<Feedback*> g_gridsCancel{nullptr};
+
+extern "C" void onGridsInterrupt(int) {
+    if (Feedback* f = g_gridsCancel.load()) f->cancel();
+}
+
+/// Progress on stderr, one line per tenth; Ctrl-C cancels (the work stops at its next check and
+/// nothing is written).
 class StderrProgress {
 public:
+    StderrProgress(const StderrProgress&) = delete;
+    StderrProgress& operator=(const StderrProgress&) = delete;
+    StderrProgress(StderrProgress&&) = delete;
+    StderrProgress& operator=(StderrProgress&&) = delete;
+    ~StderrProgress() {
+        std::signal(SIGINT, m_previous == SIG_ERR ? SIG_DFL : m_previous);
+        g_gridsCancel.store(nullptr);
+    }
     explicit StderrProgress(Feedback& f) {
+        g_gridsCancel.store(&f);
+        m_previous = std::signal(SIGINT, onGridsInterrupt);
         f.setProgressCallback([this](double p, const std::string& stage) {
             const int decile = static_cast<int>(p / 10);
             if (decile == m_last && stage == m_stage) return;
@@ -39,6 +58,7 @@ public:
 private:
     int m_last = -1;
     std::string m_stage;
+    void (*m_previous)(int) = SIG_DFL;
 };
 
 double seconds(std::chrono::steady_clock::time_point t0) {
@@ -155,6 +175,7 @@ int runPropose(const ArgList& argv) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto input = storage::loadProposalInput(*atlas, community);
     const auto proposal = storage::proposeGrids(input, options, &feedback);
+    feedback.throwIfCancelled(); // Ctrl-C after the last check still means "nothing saved"
     const double took = seconds(t0);
 
     std::vector<storage::PlanGrid> grids;

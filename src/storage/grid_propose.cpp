@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <map>
 #include <numeric>
+#include <queue>
+#include <unordered_map>
 #include <set>
 
 #include "model/support/error.h"
@@ -29,6 +31,7 @@ struct Piece {
     int households = 0;
     Vec2 centre;
     std::string label; ///< for messages
+    int id = -1;       ///< index into the adjacency lists
 };
 
 bool segmentsCross(Vec2 a, Vec2 b, Vec2 c, Vec2 d) {
@@ -39,8 +42,71 @@ bool segmentsCross(Vec2 a, Vec2 b, Vec2 c, Vec2 d) {
 
 class Partitioner {
 public:
-    Partitioner(const ProposalInput& in, const ProposalOptions& opt) : m_in(in), m_opt(opt) {
+    Partitioner(const ProposalInput& in, const ProposalOptions& opt, const std::vector<std::vector<int>>& adjacency)
+        : m_in(in), m_opt(opt), m_adj(adjacency) {
         for (const auto& s : in.streets) m_streetBoxes.push_back(s.bounds());
+    }
+
+    /// Pieces in the order a region grows from the lowest one along `dir`: always the lowest
+    /// piece adjacent to what has grown, so every prefix is connected (where the set is).
+    std::vector<std::size_t> growOrder(const std::vector<Piece>& pieces, const double dir[2]) const {
+        const std::size_t n = pieces.size();
+        std::vector<double> proj(n);
+        std::unordered_map<int, std::size_t> local;
+        for (std::size_t i = 0; i < n; ++i) {
+            proj[i] = pieces[i].centre.x * dir[0] + pieces[i].centre.y * dir[1];
+            local[pieces[i].id] = i;
+        }
+        std::vector<std::size_t> sorted(n);
+        std::iota(sorted.begin(), sorted.end(), 0);
+        std::sort(sorted.begin(), sorted.end(), [&](std::size_t i, std::size_t j) { return proj[i] != proj[j] ? proj[i] < proj[j] : i < j; });
+        std::vector<char> seen(n, 0);
+        std::vector<std::size_t> order;
+        using Entry = std::pair<double, std::size_t>;
+        std::priority_queue<Entry, std::vector<Entry>, std::greater<>> frontier;
+        for (std::size_t s : sorted) {
+            if (seen[s]) continue;
+            frontier.push({proj[s], s});
+            while (!frontier.empty()) {
+                const auto [v, i] = frontier.top();
+                frontier.pop();
+                if (seen[i]) continue;
+                seen[i] = 1;
+                order.push_back(i);
+                for (int nb : m_adj[static_cast<std::size_t>(pieces[i].id)]) {
+                    auto it = local.find(nb);
+                    if (it != local.end() && !seen[it->second]) frontier.push({proj[it->second], it->second});
+                }
+            }
+        }
+        return order;
+    }
+
+    /// Connected components of `pieces` (by adjacency), as index lists.
+    std::vector<std::vector<std::size_t>> components(const std::vector<Piece>& pieces) const {
+        std::unordered_map<int, std::size_t> local;
+        for (std::size_t i = 0; i < pieces.size(); ++i) local[pieces[i].id] = i;
+        std::vector<char> seen(pieces.size(), 0);
+        std::vector<std::vector<std::size_t>> out;
+        for (std::size_t s = 0; s < pieces.size(); ++s) {
+            if (seen[s]) continue;
+            out.emplace_back();
+            std::vector<std::size_t> stack{s};
+            seen[s] = 1;
+            while (!stack.empty()) {
+                const std::size_t i = stack.back();
+                stack.pop_back();
+                out.back().push_back(i);
+                for (int nb : m_adj[static_cast<std::size_t>(pieces[i].id)]) {
+                    auto it = local.find(nb);
+                    if (it != local.end() && !seen[it->second]) {
+                        seen[it->second] = 1;
+                        stack.push_back(it->second);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /// Splits `pieces` into `k` groups, appended to `out`.
@@ -76,12 +142,7 @@ public:
         }
         const double maxExtent = std::max({extent[0], extent[1], extent[2], extent[3], 1.0});
         for (int a = 0; a < 4; ++a) {
-            std::iota(order.begin(), order.end(), 0);
-            std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
-                const double vi = pieces[i].centre.x * dirs[a][0] + pieces[i].centre.y * dirs[a][1];
-                const double vj = pieces[j].centre.x * dirs[a][0] + pieces[j].centre.y * dirs[a][1];
-                return vi != vj ? vi < vj : i < j;
-            });
+            order = growOrder(pieces, dirs[a]);
             int prefix = 0;
             for (std::size_t i = 0; i + 1 < order.size(); ++i) {
                 prefix += pieces[order[i]].households;
@@ -127,6 +188,35 @@ public:
                 right.push_back(std::move(pieces[bestOrder[i]]));
             }
         }
+        // The grown side is connected; the rest may not be: its smaller components join the
+        // grown side (they border it, the whole being connected).
+        {
+            auto comps = components(right);
+            if (comps.size() > 1) {
+                std::size_t keep = 0;
+                std::vector<int> hh(comps.size(), 0);
+                for (std::size_t c = 0; c < comps.size(); ++c)
+                    for (auto i : comps[c]) hh[c] += right[i].households;
+                for (std::size_t c = 1; c < comps.size(); ++c)
+                    if (hh[c] > hh[keep]) keep = c;
+                std::vector<Piece> rest;
+                std::vector<char> moveIt(right.size(), 1);
+                for (auto i : comps[keep]) moveIt[i] = 0;
+                for (std::size_t i = 0; i < right.size(); ++i) {
+                    if (moveIt[i]) {
+                        leftHouseholds += right[i].households;
+                        left.push_back(std::move(right[i]));
+                    } else {
+                        rest.push_back(std::move(right[i]));
+                    }
+                }
+                right = std::move(rest);
+            }
+        }
+        if (left.empty() || right.empty()) {
+            out.push_back(std::move(left.empty() ? right : left));
+            return;
+        }
         // Re-balance the grid counts to what each side actually holds.
         int kl = std::clamp(static_cast<int>(std::lround(static_cast<double>(leftHouseholds) / total * k)), 1, k - 1);
         split(std::move(left), kl, out);
@@ -147,6 +237,7 @@ private:
 
     const ProposalInput& m_in;
     const ProposalOptions& m_opt;
+    const std::vector<std::vector<int>>& m_adj;
     std::vector<model::Rect> m_streetBoxes;
 };
 
@@ -250,7 +341,7 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     // Fixed grids (keepCurrent): today's grids within tolerance.
     std::map<std::string, std::vector<std::size_t>> current;
     for (std::size_t i = 0; i < bs.size(); ++i)
-        if (bs[i].residential && !bs[i].currentCode.empty()) current[bs[i].currentCode].push_back(i);
+        if (!bs[i].currentCode.empty()) current[bs[i].currentCode].push_back(i);
     std::vector<std::vector<std::size_t>> groups; // building indices per proposed grid
     std::vector<std::string> keptCode;           // code for kept groups, "" for new ones
     std::set<std::size_t> fixed;
@@ -268,8 +359,14 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     // Pieces: compounds, or their buildings when a compound is too large for one grid.
     std::map<std::string, std::vector<std::size_t>> byCompound;
     std::vector<Piece> pieces;
+    // Buildings without households are pieces too (of no weight): they sit between the others,
+    // and a grid that skipped them could fall apart around them.
     for (std::size_t i = 0; i < bs.size(); ++i) {
-        if (!bs[i].residential || fixed.count(i)) continue;
+        if (fixed.count(i)) continue;
+        if (!bs[i].residential) {
+            pieces.push_back({{i}, 0, model::centroid(bs[i].footprint), "building " + bs[i].number});
+            continue;
+        }
         if (bs[i].compound.empty()) {
             pieces.push_back({{i}, bs[i].households, model::centroid(bs[i].footprint), "building " + bs[i].number});
         } else {
@@ -297,6 +394,46 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     }
     int poolHouseholds = 0;
     for (const auto& p : pieces) poolHouseholds += p.households;
+
+    // Which pieces are neighbours: a Delaunay triangulation of the building centroids (the dual
+    // of their Voronoi cells, which the grid polygons are made of).
+    const geos::Context ctx;
+    auto h = ctx.handle();
+    std::vector<std::vector<int>> adjacency(pieces.size());
+    {
+        std::map<std::pair<double, double>, int> pieceAt;
+        std::vector<GEOSGeometry*> pts;
+        for (std::size_t p = 0; p < pieces.size(); ++p) {
+            pieces[p].id = static_cast<int>(p);
+            for (auto b : pieces[p].buildings) {
+                const Vec2 c = model::interiorPoint(bs[b].footprint);
+                if (pieceAt.emplace(std::make_pair(c.x, c.y), static_cast<int>(p)).second)
+                    pts.push_back(GEOSGeom_createPointFromXY_r(h, c.x, c.y));
+            }
+        }
+        if (pts.size() >= 3) {
+            auto multi = ctx.own(GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, pts.data(), static_cast<unsigned>(pts.size())),
+                                 "centroids");
+            auto edges = ctx.own(GEOSDelaunayTriangulation_r(h, multi.get(), 0.0, 1), "Delaunay triangulation");
+            const int n = GEOSGetNumGeometries_r(h, edges.get());
+            for (int e = 0; e < n; ++e) {
+                const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, GEOSGetGeometryN_r(h, edges.get(), e));
+                double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+                GEOSCoordSeq_getXY_r(h, seq, 0, &x0, &y0);
+                GEOSCoordSeq_getXY_r(h, seq, 1, &x1, &y1);
+                auto a = pieceAt.find({x0, y0});
+                auto b = pieceAt.find({x1, y1});
+                if (a == pieceAt.end() || b == pieceAt.end() || a->second == b->second) continue;
+                adjacency[static_cast<std::size_t>(a->second)].push_back(b->second);
+                adjacency[static_cast<std::size_t>(b->second)].push_back(a->second);
+            }
+        } else {
+            for (auto* p : pts) GEOSGeom_destroy_r(h, p);
+            for (std::size_t a = 0; a < pieces.size(); ++a)
+                for (std::size_t b = 0; b < pieces.size(); ++b)
+                    if (a != b) adjacency[a].push_back(static_cast<int>(b));
+        }
+    }
     {
         // The grid count that lands the average nearest the target, and its neighbours: the one
         // whose partition has most grids within tolerance (then the smallest worst deviation) wins.
@@ -306,7 +443,7 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
         for (int kk : {k0, k0 - 1, k0 + 1}) {
             if (kk < 1 || k0 == 0) continue;
             std::vector<std::vector<Piece>> candidate;
-            Partitioner(in, opt).split(pieces, kk, candidate);
+            Partitioner(in, opt, adjacency).split(pieces, kk, candidate);
             int within = 0;
             double worst = 0;
             for (const auto& part : candidate) {
@@ -332,8 +469,6 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     progress(30, "tessellating");
 
     // Polygons, with separate parts handed to the neighbour they border most.
-    const geos::Context ctx;
-    auto h = ctx.handle();
     auto region = ctx.fromModel(in.boundary);
     if (!ctx.isValid(region.get(), nullptr, nullptr)) region = ctx.own(GEOSMakeValid_r(h, region.get()), "make valid");
     std::vector<int> groupOf(bs.size(), -1);
@@ -350,6 +485,7 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     // buildings, which lie whole inside it) goes to the neighbour it borders most. Moving whole
     // parts keeps the tiling exact and needs no new tessellation.
     std::vector<bool> regrouped(polys.size(), false);
+    std::vector<int> tookParts(polys.size(), 0), gaveParts(polys.size(), 0);
     std::vector<model::Rect> boxes;
     for (auto& p : polys) boxes.push_back(ctx.bounds(p.get()));
     for (int pass = 0; pass < 3; ++pass) {
@@ -408,6 +544,8 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
                 polys[nb] = ctx.polygonalParts(ctx.unite(polys[nb].get(), part).get(), 1e-6);
                 boxes[nb] = ctx.bounds(polys[nb].get());
                 regrouped[nb] = regrouped[g] = true;
+                ++tookParts[nb];
+                ++gaveParts[g];
                 any = true;
             }
             kept.push_back(ctx.own(GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, polys[g].get(), keep)), "clone"));
@@ -511,7 +649,12 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
         pg.withinTolerance = pg.households >= lower && pg.households <= upper;
         if (!pg.withinTolerance) {
             char buf[256];
-            if (largestPiece > upper)
+            if (tookParts[g] > 0 || gaveParts[g] > 0)
+                std::snprintf(buf, sizeof buf,
+                              "to stay one connected polygon it %s %d separate part(s) of buildings %s a neighbouring grid",
+                              tookParts[g] > 0 ? "took" : "gave", tookParts[g] > 0 ? tookParts[g] : gaveParts[g],
+                              tookParts[g] > 0 ? "from" : "to");
+            else if (largestPiece > upper)
                 std::snprintf(buf, sizeof buf, "%s alone holds %d households, more than %d (buildings are never split)",
                               largestLabel.c_str(), largestPiece, static_cast<int>(upper));
             else if (poolHouseholds < lower && !pg.kept)
