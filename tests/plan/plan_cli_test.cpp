@@ -174,20 +174,32 @@ TEST(PlanCli, ErrorsNameTheProblemAndLeaveNothingBehind) {
     EXPECT_NE(readAll(w.dir.file("f5.svg")).find("5层平面图"), std::string::npos);
 }
 
-TEST(PlanCli, RealCadastralDxfImportsAndRenders) {
-    const std::filesystem::path real = gridatlas::testing::sourcePath("../shared/realdata/dxf_cadastral_hatch_libspatialite.dxf");
-    if (!std::filesystem::exists(real)) GTEST_SKIP() << "no " << real.string();
-    CliWorld w;
-    const std::string dxf = w.dir.file("cadastral.dxf");
-    std::filesystem::copy_file(real, dxf);
-    int rc = 0;
-    std::string out = cli("import-plan --atlas " + q(w.path) + " --building 2栋 " + q(dxf) + " --fit --floors 1", &rc);
-    ASSERT_EQ(rc, 0) << out;
-    const std::string png = w.dir.file("cadastral.png");
-    out = cli("plan --atlas " + q(w.path) + " --building 2栋 --out " + q(png) + " --dpi 72 --date 2024-06-01", &rc);
-    ASSERT_EQ(rc, 0) << out;
-    QImage image;
-    ASSERT_TRUE(image.load(QString::fromStdString(png)));
-    const std::string report = gridatlas::testing::compareWithPlanControl(image, "cadastral_fitted", 16, 40);
-    EXPECT_TRUE(report.empty()) << report;
+TEST(PlanCli, RealDxfDrawingsImportAndRender) {
+    struct Case {
+        const char* file;
+        const char* control;
+        const char* floors;
+    };
+    for (const Case& c : {Case{"dxf_cadastral_hatch_libspatialite.dxf", "cadastral_fitted", "1"},
+                          Case{"dxf_citymap_22_libspatialite.dxf", "citymap_fitted", "2-18"}}) {
+        SCOPED_TRACE(c.file);
+        const std::filesystem::path real = gridatlas::testing::sourcePath(std::string("../shared/realdata/") + c.file);
+        if (!std::filesystem::exists(real)) GTEST_SKIP() << "no " << real.string();
+        CliWorld w;
+        const std::string dxf = w.dir.file(c.file);
+        std::filesystem::copy_file(real, dxf);
+        int rc = 0;
+        std::string out =
+            cli("import-plan --atlas " + q(w.path) + " --building 2栋 " + q(dxf) + " --fit --floors " + c.floors, &rc);
+        ASSERT_EQ(rc, 0) << out;
+        EXPECT_NE(out.find("fitted to the footprint"), std::string::npos) << out;
+        const std::string png = w.dir.file("plan.png");
+        out = cli("plan --atlas " + q(w.path) + " --building 2栋 --out " + q(png) + " --dpi 72 --date 2024-06-01", &rc);
+        ASSERT_EQ(rc, 0) << out;
+        EXPECT_NE(out.find("1 drawn floors"), std::string::npos) << out;
+        QImage image;
+        ASSERT_TRUE(image.load(QString::fromStdString(png)));
+        const std::string report = gridatlas::testing::compareWithPlanControl(image, c.control, 16, 40);
+        EXPECT_TRUE(report.empty()) << report;
+    }
 }
