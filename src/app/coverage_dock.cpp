@@ -30,7 +30,9 @@ namespace gridatlas::app {
 
 namespace {
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 QTableWidget* makeTable(const QStringList& header, QWidget* parent) {
     auto* t = new QTableWidget(0, static_cast<int>(header.size()), parent);
@@ -45,7 +47,8 @@ QTableWidget* makeTable(const QStringList& header, QWidget* parent) {
 
 QTableWidgetItem* number(double v, int decimals = 0) {
     auto* item = new QTableWidgetItem;
-    item->setData(Qt::DisplayRole, decimals == 0 ? QVariant(static_cast<qlonglong>(std::llround(v))) : QVariant(std::round(v * 10) / 10));
+    item->setData(Qt::DisplayRole,
+                  decimals == 0 ? QVariant(static_cast<qlonglong>(std::llround(v))) : QVariant(std::round(v * 10) / 10));
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
 }
@@ -116,11 +119,13 @@ CoverageDock::CoverageDock(QWidget* parent) : QDockWidget(tr("Coverage"), parent
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);
     m_tabs = new QTabWidget(body);
-    const QStringList cols{tr("Name"), tr("Households"), tr("Covered"), tr("Covered %"), tr("Vulnerable"), tr("Vulnerable covered")};
+    const QStringList cols{tr("Name"),      tr("Households"), tr("Covered"),
+                           tr("Covered %"), tr("Vulnerable"), tr("Vulnerable covered")};
     m_categories = makeTable(cols, m_tabs);
     m_communities = makeTable(cols, m_tabs);
     m_grids = makeTable(cols, m_tabs);
-    m_gaps = makeTable({tr("Building"), tr("Households"), tr("Uncovered"), tr("Vulnerable uncovered"), tr("Weight"), tr("Nearest (m)")}, m_tabs);
+    m_gaps = makeTable(
+        {tr("Building"), tr("Households"), tr("Uncovered"), tr("Vulnerable uncovered"), tr("Weight"), tr("Nearest (m)")}, m_tabs);
     m_tabs->addTab(m_categories, tr("By category"));
     m_tabs->addTab(m_communities, tr("By community"));
     m_tabs->addTab(m_grids, tr("By grid"));
@@ -194,9 +199,13 @@ void CoverageDock::setDistanceMode(storage::DistanceMode mode) {
     (mode == storage::DistanceMode::Network ? m_network : m_euclid)->setChecked(true);
 }
 
-void CoverageDock::setServiceAreasEnabled(bool on) { m_areas->setChecked(on); }
+void CoverageDock::setServiceAreasEnabled(bool on) {
+    m_areas->setChecked(on);
+}
 
-QString CoverageDock::summaryText() const { return m_summary->text(); }
+QString CoverageDock::summaryText() const {
+    return m_summary->text();
+}
 
 bool CoverageDock::run() {
     if (m_path.isEmpty() || m_type->currentIndex() < 0) return false;
@@ -248,7 +257,8 @@ bool CoverageDock::run() {
             const auto& data = *out->data;
             std::optional<storage::StreetNetwork> net;
             if (o.mode == storage::DistanceMode::Network) {
-                if (data.streets.empty()) throw InputError("the atlas has no streets: walking distances need them (choose straight line)");
+                if (data.streets.empty())
+                    throw InputError("the atlas has no streets: walking distances need them (choose straight line)");
                 net = storage::StreetNetwork::fromStreets(data.streets);
             }
             out->result = storage::computeCoverage(data, o, net ? &*net : nullptr, feedback.get());
@@ -276,7 +286,8 @@ bool CoverageDock::run() {
             error = QString::fromUtf8(e.what());
         }
         QMetaObject::invokeMethod(
-            this, [this, generation, run, error, cancelled] { finishRun(generation, run, error, cancelled); }, Qt::QueuedConnection);
+            this, [this, generation, run, error, cancelled] { finishRun(generation, run, error, cancelled); },
+            Qt::QueuedConnection);
         done->store(true);
     });
     m_workers.push_back(Worker{std::move(worker), done});
@@ -296,7 +307,8 @@ void CoverageDock::cancel() {
     }
 }
 
-void CoverageDock::finishRun(std::uint64_t generation, std::shared_ptr<const CoverageRun> run, const QString& error, bool cancelled) {
+void CoverageDock::finishRun(std::uint64_t generation, std::shared_ptr<const CoverageRun> run, const QString& error,
+                             bool cancelled) {
     reapWorkers(false);
     if (generation != m_generation) return;
     m_running = false;
@@ -322,9 +334,12 @@ void CoverageDock::showRun(const CoverageRun& run) {
     const auto n = static_cast<double>(d.households.size());
     const auto* type = d.postType(r.options.postType);
     QString standard;
-    if (r.options.meters) standard = tr("%1 m").arg(*r.options.meters, 0, 'f', 0);
-    else if (r.options.minutes) standard = tr("%1 min").arg(*r.options.minutes, 0, 'f', 0);
-    else standard = tr("the post type's standard");
+    if (r.options.meters)
+        standard = tr("%1 m").arg(*r.options.meters, 0, 'f', 0);
+    else if (r.options.minutes)
+        standard = tr("%1 min").arg(*r.options.minutes, 0, 'f', 0);
+    else
+        standard = tr("the post type's standard");
     m_summary->setText(tr("%1 (%2, %3): %4 of %5 households covered (%6%), %7 posts, %8 gap buildings.")
                            .arg(type ? q(type->nameZh) : q(r.options.postType))
                            .arg(r.options.mode == storage::DistanceMode::Network ? tr("walking") : tr("straight line"))
@@ -349,7 +364,8 @@ void CoverageDock::showRun(const CoverageRun& run) {
         m_gaps->setItem(i, 2, number(static_cast<double>(g.uncovered)));
         m_gaps->setItem(i, 3, number(static_cast<double>(g.vulnerableUncovered)));
         m_gaps->setItem(i, 4, number(g.weight()));
-        m_gaps->setItem(i, 5, std::isfinite(g.nearestDistanceM) ? number(g.nearestDistanceM) : new QTableWidgetItem(tr("no path")));
+        m_gaps->setItem(i, 5,
+                        std::isfinite(g.nearestDistanceM) ? number(g.nearestDistanceM) : new QTableWidgetItem(tr("no path")));
     }
     m_gaps->setSortingEnabled(true);
     m_gaps->sortByColumn(4, Qt::DescendingOrder); // heaviest gap first

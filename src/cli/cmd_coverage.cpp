@@ -42,7 +42,9 @@ std::string lowerExtension(const std::string& path) {
     return e;
 }
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 /// A4 portrait: title, the map (buildings by coverage, gap buildings in red, posts), then tables.
 void writeCoveragePdf(const std::string& path, const CoverageData& data, const CoverageResult& r, const std::string& title) {
@@ -87,7 +89,8 @@ void writeCoveragePdf(const std::string& path, const CoverageData& data, const C
         p.setPen(QPen(Qt::black, 0.3 * mm));
         p.drawRect(frame);
         if (!ext.isEmpty()) {
-            const double s = std::min(frame.width() / std::max(ext.width(), 1.0), frame.height() / std::max(ext.height(), 1.0)) * 0.95;
+            const double s =
+                std::min(frame.width() / std::max(ext.width(), 1.0), frame.height() / std::max(ext.height(), 1.0)) * 0.95;
             const double ox = frame.center().x() - ext.center().x * s, oy = frame.center().y() + ext.center().y * s;
             auto map = [&](model::Vec2 v) { return QPointF(ox + v.x * s, oy - v.y * s); };
             p.save();
@@ -111,7 +114,8 @@ void writeCoveragePdf(const std::string& path, const CoverageData& data, const C
                     path.addPolygon(poly);
                 }
                 QColor c(200, 200, 200); // no households
-                if (total[b] > 0) c = unc[b] == 0 ? QColor(120, 190, 120) : (unc[b] == total[b] ? QColor(215, 48, 39) : QColor(244, 165, 80));
+                if (total[b] > 0)
+                    c = unc[b] == 0 ? QColor(120, 190, 120) : (unc[b] == total[b] ? QColor(215, 48, 39) : QColor(244, 165, 80));
                 p.fillPath(path, c);
             }
             for (auto k : r.posts) {
@@ -126,9 +130,11 @@ void writeCoveragePdf(const std::string& path, const CoverageData& data, const C
         // Legend.
         p.setFont(font(7.5));
         double lx = left;
-        for (const auto& [colour, label] : std::vector<std::pair<QColor, const char*>>{
-                 {QColor(120, 190, 120), "全部覆盖"}, {QColor(244, 165, 80), "部分覆盖"}, {QColor(215, 48, 39), "未覆盖"},
-                 {QColor(200, 200, 200), "无住户"}, {QColor(33, 102, 172), "站点"}}) {
+        for (const auto& [colour, label] : std::vector<std::pair<QColor, const char*>>{{QColor(120, 190, 120), "全部覆盖"},
+                                                                                       {QColor(244, 165, 80), "部分覆盖"},
+                                                                                       {QColor(215, 48, 39), "未覆盖"},
+                                                                                       {QColor(200, 200, 200), "无住户"},
+                                                                                       {QColor(33, 102, 172), "站点"}}) {
             p.fillRect(QRectF(lx, y + 1 * mm, 3 * mm, 3 * mm), colour);
             p.setPen(Qt::black);
             p.drawText(QRectF(lx + 4 * mm, y, 25 * mm, 5 * mm), Qt::AlignLeft | Qt::AlignVCenter, QString::fromUtf8(label));
@@ -187,7 +193,8 @@ int runCoverage(const ArgList& argv) {
     const Args args("coverage", argv, {"atlas", "type", "minutes", "meters", "out", "per-household", "speed", "threads"},
                     {"network", "euclid"});
     if (!args.positional().empty()) throw InputError("unexpected argument '" + args.positional().front() + "'");
-    if (args.flag("network") && args.flag("euclid")) throw InputError("gridatlas-cli coverage: give --network or --euclid, not both");
+    if (args.flag("network") && args.flag("euclid"))
+        throw InputError("gridatlas-cli coverage: give --network or --euclid, not both");
     storage::CoverageOptions options;
     options.postType = args.required("type");
     options.mode = args.flag("network") ? storage::DistanceMode::Network : storage::DistanceMode::Euclidean;
@@ -222,24 +229,32 @@ int runCoverage(const ArgList& argv) {
                          "' (known: " + known + ")");
     }
     if (options.mode == storage::DistanceMode::Network && data->streets.empty())
-        throw InputError("gridatlas-cli coverage: '" + atlas->path() + "' has no streets; walking distances need them (use --euclid)");
+        throw InputError("gridatlas-cli coverage: '" + atlas->path() +
+                         "' has no streets; walking distances need them (use --euclid)");
     const CoverageResult r = storage::computeCoverage(*data, options, nullptr, &feedback);
     feedback.throwIfCancelled();
 
     const auto* type = data->postType(options.postType);
     std::string standard;
-    if (options.meters) standard = storage::formatNumber(*options.meters, 0) + " m";
-    else if (options.minutes) standard = storage::formatNumber(*options.minutes, 0) + " min (" +
-                                         storage::formatNumber(*options.minutes * options.metersPerMinute(), 0) + " m)";
-    else standard = "the post_types standard";
+    if (options.meters)
+        standard = storage::formatNumber(*options.meters, 0) + " m";
+    else if (options.minutes)
+        standard = storage::formatNumber(*options.minutes, 0) + " min (" +
+                   storage::formatNumber(*options.minutes * options.metersPerMinute(), 0) + " m)";
+    else
+        standard = "the post_types standard";
     const std::string mode = options.mode == storage::DistanceMode::Network ? "walking" : "straight-line";
     if (out) {
-        const std::string title = std::string(type->nameZh) + (options.mode == storage::DistanceMode::Network ? " 步行覆盖" : " 直线覆盖") +
-                                  (options.minutes && !options.meters ? " " + storage::formatNumber(*options.minutes, 0) + "分钟" : "") +
-                                  (options.meters ? " " + storage::formatNumber(*options.meters, 0) + "米" : "");
-        if (format == "pdf") writeCoveragePdf(*out, *data, r, title);
-        else if (format == "xlsx") storage::writeXlsxReport(*out, storage::coverageTables(*data, r));
-        else storage::writeCsvReport(*out, storage::coverageTables(*data, r));
+        const std::string title =
+            std::string(type->nameZh) + (options.mode == storage::DistanceMode::Network ? " 步行覆盖" : " 直线覆盖") +
+            (options.minutes && !options.meters ? " " + storage::formatNumber(*options.minutes, 0) + "分钟" : "") +
+            (options.meters ? " " + storage::formatNumber(*options.meters, 0) + "米" : "");
+        if (format == "pdf")
+            writeCoveragePdf(*out, *data, r, title);
+        else if (format == "xlsx")
+            storage::writeXlsxReport(*out, storage::coverageTables(*data, r));
+        else
+            storage::writeCsvReport(*out, storage::coverageTables(*data, r));
     }
     if (perHousehold) storage::writeHouseholdCoverageCsv(*perHousehold, *data, r);
 
@@ -256,7 +271,8 @@ int runCoverage(const ArgList& argv) {
     for (auto reason : {storage::UncoveredReason::NoPostOfType, storage::UncoveredReason::NoPostInCommunity,
                         storage::UncoveredReason::NoWalkablePath, storage::UncoveredReason::BeyondStandard})
         if (reasons[static_cast<std::size_t>(reason)])
-            std::printf("  uncovered, %s: %lld\n", storage::reasonCode(reason), static_cast<long long>(reasons[static_cast<std::size_t>(reason)]));
+            std::printf("  uncovered, %s: %lld\n", storage::reasonCode(reason),
+                        static_cast<long long>(reasons[static_cast<std::size_t>(reason)]));
     std::printf("  gap buildings: %zu\n", r.gaps.size());
     if (out) std::printf("wrote %s\n", out->c_str());
     if (perHousehold) std::printf("wrote %s\n", perHousehold->c_str());
@@ -269,6 +285,7 @@ GRIDATLAS_CLI_COMMAND("coverage", R"(  coverage --atlas FILE --type POST_TYPE [-
            [--speed KMH] [--out report.csv|xlsx|pdf] [--per-household households.csv]
           who the posts of one type reach: straight line (default) or walking along the streets
           from each unit's door; by category, community and grid, gap buildings, reasons
-)", runCoverage, 60);
+)",
+                      runCoverage, 60);
 
 } // namespace gridatlas::cli

@@ -19,9 +19,11 @@
 namespace gridatlas::cli {
 
 int runReach(const ArgList& argv) {
-    const Args args("reach", argv, {"atlas", "max-load", "radius", "out", "speed"}, {"network", "euclid", "include-mobile", "reveal"});
+    const Args args("reach", argv, {"atlas", "max-load", "radius", "out", "speed"},
+                    {"network", "euclid", "include-mobile", "reveal"});
     if (!args.positional().empty()) throw InputError("unexpected argument '" + args.positional().front() + "'");
-    if (args.flag("network") && args.flag("euclid")) throw InputError("gridatlas-cli reach: give --network or --euclid, not both");
+    if (args.flag("network") && args.flag("euclid"))
+        throw InputError("gridatlas-cli reach: give --network or --euclid, not both");
     storage::MemberReachOptions o;
     o.mode = args.flag("network") ? storage::DistanceMode::Network : storage::DistanceMode::Euclidean;
     if (const auto l = args.integer("max-load", 1, 1000)) o.maxLoad = static_cast<int>(*l);
@@ -58,13 +60,15 @@ int runReach(const ArgList& argv) {
         maxLoad = std::max<std::int64_t>(maxLoad, l);
     }
     std::printf("vulnerable households: %zu; with an assigned member: %lld; without: %lld\n", r.vulnerable.size(),
-                static_cast<long long>(static_cast<std::int64_t>(r.vulnerable.size()) - r.unassigned), static_cast<long long>(r.unassigned));
+                static_cast<long long>(static_cast<std::int64_t>(r.vulnerable.size()) - r.unassigned),
+                static_cast<long long>(r.unassigned));
     std::printf("members: %zu, %lld with pairings, largest load %lld, %lld above the maximum load %d\n", members.members.size(),
-                static_cast<long long>(loaded), static_cast<long long>(maxLoad), static_cast<long long>(r.overloadedMembers), o.maxLoad);
+                static_cast<long long>(loaded), static_cast<long long>(maxLoad), static_cast<long long>(r.overloadedMembers),
+                o.maxLoad);
     std::printf("vulnerable households with no member within %.0f m (%s): %lld\n", o.radiusM,
                 o.mode == storage::DistanceMode::Network ? "walking" : "straight line", static_cast<long long>(none));
-    std::printf("suggested pairings: %zu (total %.0f m, average %.0f m); left unpaired: %lld\n", r.suggestions.size(), r.totalDistanceM,
-                r.suggestions.empty() ? 0.0 : r.totalDistanceM / static_cast<double>(r.suggestions.size()),
+    std::printf("suggested pairings: %zu (total %.0f m, average %.0f m); left unpaired: %lld\n", r.suggestions.size(),
+                r.totalDistanceM, r.suggestions.empty() ? 0.0 : r.totalDistanceM / static_cast<double>(r.suggestions.size()),
                 static_cast<long long>(r.unmatched));
     if (const auto out = args.value("out")) std::printf("wrote %s%s\n", out->c_str(), reveal ? " (names revealed)" : "");
     return 0;
@@ -74,6 +78,7 @@ GRIDATLAS_CLI_COMMAND("reach", R"(  reach   --atlas FILE [--max-load N] [--radiu
           [--out pairs.csv] [--reveal]
           member reach (一帮一): vulnerable households with and without a member, loads, and
           suggested pairings with nearby members (fewest unpaired, then least total distance)
-)", runReach, 64);
+)",
+                      runReach, 64);
 
 } // namespace gridatlas::cli

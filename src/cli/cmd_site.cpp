@@ -73,8 +73,8 @@ std::vector<model::Vec2> readCandidates(const std::string& path) {
 
 int runSite(const ArgList& argv) {
     const Args args("site", argv,
-                    {"atlas", "type", "k", "minutes", "meters", "model", "candidates", "vulnerable-weight", "capacity", "out", "speed",
-                     "exact-limit"},
+                    {"atlas", "type", "k", "minutes", "meters", "model", "candidates", "vulnerable-weight", "capacity", "out",
+                     "speed", "exact-limit"},
                     {"network", "euclid"});
     if (!args.positional().empty()) throw InputError("unexpected argument '" + args.positional().front() + "'");
     if (args.flag("network") && args.flag("euclid")) throw InputError("gridatlas-cli site: give --network or --euclid, not both");
@@ -82,12 +82,18 @@ int runSite(const ArgList& argv) {
     o.postType = args.required("type");
     o.mode = args.flag("network") ? storage::DistanceMode::Network : storage::DistanceMode::Euclidean;
     const std::string model = args.value("model").value_or("mclp");
-    if (model == "mclp") o.model = storage::SitingModel::Mclp;
-    else if (model == "lscp") o.model = storage::SitingModel::Lscp;
-    else if (model == "pmedian") o.model = storage::SitingModel::PMedian;
-    else throw InputError("gridatlas-cli site: --model '" + model + "' is not mclp, lscp or pmedian");
-    if (const auto k = args.integer("k", 1, 10000)) o.k = static_cast<int>(*k);
-    else if (o.model != storage::SitingModel::Lscp) throw InputError("gridatlas-cli site: --k is required for --model " + model);
+    if (model == "mclp")
+        o.model = storage::SitingModel::Mclp;
+    else if (model == "lscp")
+        o.model = storage::SitingModel::Lscp;
+    else if (model == "pmedian")
+        o.model = storage::SitingModel::PMedian;
+    else
+        throw InputError("gridatlas-cli site: --model '" + model + "' is not mclp, lscp or pmedian");
+    if (const auto k = args.integer("k", 1, 10000))
+        o.k = static_cast<int>(*k);
+    else if (o.model != storage::SitingModel::Lscp)
+        throw InputError("gridatlas-cli site: --k is required for --model " + model);
     o.minutes = coverage_support::positiveNumber(args, "minutes");
     o.meters = coverage_support::positiveNumber(args, "meters");
     if (const auto s = coverage_support::positiveNumber(args, "speed")) o.walkSpeedKmh = *s;
@@ -102,8 +108,10 @@ int runSite(const ArgList& argv) {
     if (const auto c = args.integer("capacity", 1, 100000000)) o.capacity = static_cast<int>(*c);
     if (const auto e = args.integer("exact-limit", 0, 200)) o.exactLimit = static_cast<int>(*e);
     const std::string candidates = args.value("candidates").value_or("entrances");
-    if (candidates == "entrances") o.candidates = storage::CandidateSource::Entrances;
-    else if (candidates == "buildings") o.candidates = storage::CandidateSource::Buildings;
+    if (candidates == "entrances")
+        o.candidates = storage::CandidateSource::Entrances;
+    else if (candidates == "buildings")
+        o.candidates = storage::CandidateSource::Buildings;
     else {
         o.candidates = storage::CandidateSource::Points;
         o.candidatePoints = readCandidates(candidates);
@@ -118,16 +126,19 @@ int runSite(const ArgList& argv) {
     load.streets = true; // gates are candidates too
     load.residents = o.vulnerableWeight > 0;
     const auto data = storage::loadCoverageData(*atlas, load, &feedback);
-    if (!data->postType(o.postType)) throw InputError("gridatlas-cli site: --type '" + o.postType + "' is not a post type of '" + atlas->path() + "'");
+    if (!data->postType(o.postType))
+        throw InputError("gridatlas-cli site: --type '" + o.postType + "' is not a post type of '" + atlas->path() + "'");
     const auto r = storage::proposeSites(*data, o, nullptr, &feedback);
     feedback.throwIfCancelled();
 
-    storage::ReportTable table{"proposals", {"rank", "candidate", "x", "y", "newly_covered", "coverage_pct_after", "avg_distance_m_after"}, {}};
+    storage::ReportTable table{
+        "proposals", {"rank", "candidate", "x", "y", "newly_covered", "coverage_pct_after", "avg_distance_m_after"}, {}};
     for (std::size_t i = 0; i < r.proposals.size(); ++i) {
         const auto& p = r.proposals[i];
         const auto& c = r.candidates[static_cast<std::size_t>(p.candidate)];
-        table.rows.push_back({std::to_string(i + 1), c.label, storage::formatNumber(c.point.x, 2), storage::formatNumber(c.point.y, 2),
-                              std::to_string(p.newlyCovered), storage::formatNumber(p.coveragePctAfter, 2),
+        table.rows.push_back({std::to_string(i + 1), c.label, storage::formatNumber(c.point.x, 2),
+                              storage::formatNumber(c.point.y, 2), std::to_string(p.newlyCovered),
+                              storage::formatNumber(p.coveragePctAfter, 2),
                               o.model == storage::SitingModel::PMedian ? storage::formatNumber(p.averageDistanceAfter, 1) : ""});
     }
     if (const auto out = args.value("out")) storage::writeCsvTable(*out, table);
@@ -143,8 +154,8 @@ int runSite(const ArgList& argv) {
             std::printf("  %2zu. %s (%.1f, %.1f): average distance %.1f m\n", i + 1, c.label.c_str(), c.point.x, c.point.y,
                         p.averageDistanceAfter);
         else
-            std::printf("  %2zu. %s (%.1f, %.1f): +%lld households, %.1f%% covered\n", i + 1, c.label.c_str(), c.point.x, c.point.y,
-                        static_cast<long long>(p.newlyCovered), p.coveragePctAfter);
+            std::printf("  %2zu. %s (%.1f, %.1f): +%lld households, %.1f%% covered\n", i + 1, c.label.c_str(), c.point.x,
+                        c.point.y, static_cast<long long>(p.newlyCovered), p.coveragePctAfter);
     }
     if (o.model == storage::SitingModel::Lscp && r.uncoverable)
         std::printf("  %lld households no candidate can cover\n", static_cast<long long>(r.uncoverable));
@@ -163,11 +174,13 @@ int runSite(const ArgList& argv) {
     return 0;
 }
 
-GRIDATLAS_CLI_COMMAND("site", R"(  site    --atlas FILE --type POST_TYPE [--model mclp|lscp|pmedian] [--k N] [--minutes N | --meters M]
+GRIDATLAS_CLI_COMMAND("site",
+                      R"(  site    --atlas FILE --type POST_TYPE [--model mclp|lscp|pmedian] [--k N] [--minutes N | --meters M]
           [--network|--euclid] [--candidates entrances|buildings|points.csv] [--vulnerable-weight W]
           [--capacity N] [--out proposals.csv]
           propose new post sites: most households newly covered (mclp), fewest posts covering
           everyone (lscp), or shortest average distance (pmedian); greedy vs exact on small cases
-)", runSite, 62);
+)",
+                      runSite, 62);
 
 } // namespace gridatlas::cli

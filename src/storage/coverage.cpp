@@ -18,21 +18,30 @@ using model::Vec2;
 
 const char* reasonCode(UncoveredReason r) {
     switch (r) {
-    case UncoveredReason::None: return "";
-    case UncoveredReason::NoPostOfType: return "no_post_of_type";
-    case UncoveredReason::NoPostInCommunity: return "no_post_in_community";
-    case UncoveredReason::NoWalkablePath: return "no_walkable_path";
-    case UncoveredReason::BeyondStandard: return "beyond_standard";
+    case UncoveredReason::None:
+        return "";
+    case UncoveredReason::NoPostOfType:
+        return "no_post_of_type";
+    case UncoveredReason::NoPostInCommunity:
+        return "no_post_in_community";
+    case UncoveredReason::NoWalkablePath:
+        return "no_walkable_path";
+    case UncoveredReason::BeyondStandard:
+        return "beyond_standard";
     }
     return "";
 }
 
 std::string reasonTextZh(UncoveredReason r, double excessM) {
     switch (r) {
-    case UncoveredReason::None: return "";
-    case UncoveredReason::NoPostOfType: return "没有该类站点";
-    case UncoveredReason::NoPostInCommunity: return "本社区没有该类站点";
-    case UncoveredReason::NoWalkablePath: return "没有可步行的路径";
+    case UncoveredReason::None:
+        return "";
+    case UncoveredReason::NoPostOfType:
+        return "没有该类站点";
+    case UncoveredReason::NoPostInCommunity:
+        return "本社区没有该类站点";
+    case UncoveredReason::NoWalkablePath:
+        return "没有可步行的路径";
     case UncoveredReason::BeyondStandard: {
         char buf[64];
         std::snprintf(buf, sizeof buf, "最近的站点超出标准 %.0f 米", std::max(0.0, excessM));
@@ -61,7 +70,8 @@ namespace {
 
 /// Runs f(begin, end) over [0, n) on up to `threads` threads; rethrows the first exception.
 template <class F> void parallelFor(std::size_t n, int threads, F&& f) {
-    const std::size_t t = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1, std::max<std::size_t>(1, n / 4096 + 1));
+    const std::size_t t =
+        std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1, std::max<std::size_t>(1, n / 4096 + 1));
     if (t <= 1) {
         f(std::size_t{0}, n);
         return;
@@ -143,7 +153,9 @@ public:
 private:
     int cx(double x) const { return std::clamp(static_cast<int>(std::floor((x - m_extent.xmin) / m_cell)), 0, m_nx - 1); }
     int cy(double y) const { return std::clamp(static_cast<int>(std::floor((y - m_extent.ymin) / m_cell)), 0, m_ny - 1); }
-    std::size_t index(int x, int y) const { return static_cast<std::size_t>(y) * static_cast<std::size_t>(m_nx) + static_cast<std::size_t>(x); }
+    std::size_t index(int x, int y) const {
+        return static_cast<std::size_t>(y) * static_cast<std::size_t>(m_nx) + static_cast<std::size_t>(x);
+    }
     const std::vector<Vec2>& m_pts;
     double m_cell;
     model::Rect m_extent;
@@ -160,10 +172,29 @@ void euclidean(const CoverageData& data, CoverageResult& r, Feedback* feedback) 
         maxStd = std::max(maxStd, r.postStandardM[k]);
     }
     const PostGrid grid(pts, maxStd);
+    // A few dozen posts: a plain loop over them beats walking grid cells.
+    const bool bruteForce = pts.size() <= 64;
     parallelFor(hh.size(), r.options.threads, [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
             if (feedback && (i & 0xFFFF) == 0) feedback->throwIfCancelled();
             const Vec2 p = hh.points[i];
+            if (bruteForce) {
+                std::int32_t best = -1;
+                double bestD = StreetNetwork::kInfinity;
+                bool cov = false;
+                for (std::size_t k = 0; k < pts.size(); ++k) {
+                    const double d = PostGrid::distance(p, pts[k]);
+                    if (d < bestD) { // strict: the lowest index wins ties, as in PostGrid::nearest
+                        bestD = d;
+                        best = static_cast<std::int32_t>(k);
+                    }
+                    cov = cov || d <= r.postStandardM[k];
+                }
+                r.nearestPost[i] = best < 0 ? -1 : r.posts[static_cast<std::size_t>(best)];
+                r.distanceM[i] = bestD;
+                r.covered[i] = cov ? 1 : 0;
+                continue;
+            }
             const auto [best, d] = grid.nearest(p);
             r.nearestPost[i] = best < 0 ? -1 : r.posts[static_cast<std::size_t>(best)];
             r.distanceM[i] = d;
@@ -438,9 +469,9 @@ void pushText(LayerSnapshot::Column& c, std::string v) {
 } // namespace
 
 std::shared_ptr<const LayerSnapshot> makeGapLayer(const CoverageData& data, const CoverageResult& r) {
-    std::vector<LayerSnapshot::Column> cols{intColumn("building_id"), textColumn("number"),     intColumn("households"),
-                                            intColumn("uncovered"),   intColumn("vulnerable_uncovered"), realColumn("weight"),
-                                            realColumn("nearest_m")};
+    std::vector<LayerSnapshot::Column> cols{
+        intColumn("building_id"),          textColumn("number"), intColumn("households"), intColumn("uncovered"),
+        intColumn("vulnerable_uncovered"), realColumn("weight"), realColumn("nearest_m")};
     std::vector<std::int64_t> ids;
     std::vector<model::Geometry> geoms;
     for (const auto& g : r.gaps) {

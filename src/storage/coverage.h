@@ -53,14 +53,16 @@ std::string reasonTextZh(UncoveredReason r, double excessM);
 
 /// One row of a coverage table.
 struct CoverageRow {
-    std::int64_t id = 0;  ///< grid / community id (0 for category rows and "unknown")
-    std::string code;     ///< grid code, community code, or category code ("all", "hardship", ...)
-    std::string name;     ///< display name (Chinese)
+    std::int64_t id = 0; ///< grid / community id (0 for category rows and "unknown")
+    std::string code;    ///< grid code, community code, or category code ("all", "hardship", ...)
+    std::string name;    ///< display name (Chinese)
     std::int64_t households = 0;
     std::int64_t covered = 0;
     std::int64_t vulnerable = 0;
     std::int64_t vulnerableCovered = 0;
-    [[nodiscard]] double percent() const { return households ? 100.0 * static_cast<double>(covered) / static_cast<double>(households) : 0.0; }
+    [[nodiscard]] double percent() const {
+        return households ? 100.0 * static_cast<double>(covered) / static_cast<double>(households) : 0.0;
+    }
 };
 
 /// A building with uncovered households.
@@ -76,8 +78,8 @@ struct GapBuilding {
 
 struct CoverageResult {
     CoverageOptions options;
-    std::vector<std::int32_t> posts;      ///< indices into CoverageData::posts of the type
-    std::vector<double> postStandardM;    ///< the standard used for each of `posts`, in metres
+    std::vector<std::int32_t> posts;   ///< indices into CoverageData::posts of the type
+    std::vector<double> postStandardM; ///< the standard used for each of `posts`, in metres
     // Per household (index as in CoverageData::households):
     std::vector<std::int32_t> nearestPost; ///< index into CoverageData::posts, -1 when none reachable
     std::vector<double> distanceM;         ///< to the nearest post; kInfinity when none
@@ -99,8 +101,8 @@ double postStandardM(const CoverageData& data, const CoveragePost& p, const Cove
 
 /// Computes coverage. `network` is needed for DistanceMode::Network (built from data.streets when
 /// null). Throws InputError for an unknown post type; CancelledError when cancelled.
-CoverageResult computeCoverage(const CoverageData& data, const CoverageOptions& options,
-                               const StreetNetwork* network = nullptr, Feedback* feedback = nullptr);
+CoverageResult computeCoverage(const CoverageData& data, const CoverageOptions& options, const StreetNetwork* network = nullptr,
+                               Feedback* feedback = nullptr);
 
 /// The gap layer as in-memory features (building footprints) the map can draw: columns
 /// building_id, number, households, uncovered, vulnerable_uncovered, weight, nearest_m.

@@ -12,6 +12,8 @@
 #include "storage/layer_cache.h"
 #include "storage/spatialite_blob.h"
 
+#include <sqlite3.h>
+
 namespace gridatlas::storage {
 
 const CoveragePostType* CoverageData::postType(const std::string& type) const {
@@ -59,7 +61,9 @@ model::Vec2 blobPoint(std::string_view blob, const char* table, std::int64_t id)
     return g.coords.front();
 }
 
-std::int64_t intOrZero(const Statement& st, int col) { return st.isNull(col) ? 0 : st.columnInt(col); }
+std::int64_t intOrZero(const Statement& st, int col) {
+    return st.isNull(col) ? 0 : st.columnInt(col);
+}
 
 /// Buildings, units, posts, post types, grids, communities (small tables) and optionally streets.
 void loadSmallTables(Atlas& atlas, CoverageData& d, const CoverageLoadOptions& options,
@@ -167,7 +171,44 @@ struct HouseholdPart {
     CoverageHouseholds h;
 };
 
-HouseholdPart scanHouseholds(Connection& conn, std::int64_t lo, std::int64_t hi,
+/// A plain read-only sqlite3 handle for the bulk scan: no SpatiaLite (a plain SELECT needs none)
+/// and no per-call mutex (one thread uses it), both of which cost per row on a million rows.
+class ScanHandle {
+public:
+    explicit ScanHandle(const std::string& path) {
+        const int rc = sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+        if (rc != SQLITE_OK) {
+            const std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+            sqlite3_close_v2(m_db);
+            throw StorageError("cannot open '" + path + "' to read the households: " + message);
+        }
+        // Memory-mapped reads: pages are used in place instead of copied by read().
+        sqlite3_exec(m_db, "PRAGMA mmap_size = 4294967296", nullptr, nullptr, nullptr);
+        m_path = path;
+    }
+    ScanHandle(const ScanHandle&) = delete;
+    ScanHandle& operator=(const ScanHandle&) = delete;
+    ScanHandle(ScanHandle&&) = delete;
+    ScanHandle& operator=(ScanHandle&&) = delete;
+    ~ScanHandle() {
+        if (m_stmt) sqlite3_finalize(m_stmt);
+        sqlite3_close_v2(m_db);
+    }
+    sqlite3_stmt* prepare(const char* sql) {
+        if (sqlite3_prepare_v2(m_db, sql, -1, &m_stmt, nullptr) != SQLITE_OK) fail(sql);
+        return m_stmt;
+    }
+    [[noreturn]] void fail(const char* sql) const {
+        throw StorageError("'" + m_path + "': " + sqlite3_errmsg(m_db) + " (in: " + sql + ")");
+    }
+
+private:
+    sqlite3* m_db = nullptr;
+    sqlite3_stmt* m_stmt = nullptr;
+    std::string m_path;
+};
+
+HouseholdPart scanHouseholds(const std::string& path, std::int64_t lo, std::int64_t hi,
                              const std::unordered_map<std::int64_t, std::int32_t>& unitIndex, const CoverageData& d,
                              std::size_t reserve) {
     HouseholdPart p;
@@ -177,32 +218,40 @@ HouseholdPart scanHouseholds(Connection& conn, std::int64_t lo, std::int64_t hi,
     h.unit.reserve(reserve);
     h.building.reserve(reserve);
     h.categories.reserve(reserve);
-    // The flags folded into one integer by SQLite: one column read instead of five.
-    Statement st(conn, "SELECT id, unit_id, (hardship != 0) | ((minimum_income != 0) << 1) | ((elderly_alone != 0) << 2) | "
-                       "((left_behind_children != 0) << 3) | ((vacant != 0) << 6), geom "
-                       "FROM households WHERE id BETWEEN ? AND ? ORDER BY id");
-    st.bind(1, lo).bind(2, hi);
+    ScanHandle db(path);
+    // The unit and the flags folded into one integer by SQLite: fewer column reads per row.
+    static constexpr const char* kSql =
+        "SELECT id, (unit_id << 7) | (hardship != 0) | ((minimum_income != 0) << 1) | ((elderly_alone != 0) << 2) | "
+        "((left_behind_children != 0) << 3) | ((vacant != 0) << 6), geom "
+        "FROM households WHERE id BETWEEN ? AND ? ORDER BY id";
+    static_assert(kCoverHardship == 1 && kCoverMinimumIncome == 2 && kCoverElderlyAlone == 4 && kCoverLeftBehind == 8 &&
+                      kCoverVacant == 64,
+                  "the bits the query folds the flags into");
+    sqlite3_stmt* st = db.prepare(kSql);
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, hi);
     std::int64_t lastUnit = std::numeric_limits<std::int64_t>::min();
     std::int32_t lastIndex = -1;
-    while (st.step()) {
-        const auto blob = st.columnBlob(3);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const auto* bytes = static_cast<const char*>(sqlite3_column_blob(st, 2));
+        const std::string_view blob(bytes ? bytes : "", static_cast<std::size_t>(sqlite3_column_bytes(st, 2)));
         if (blob.empty()) continue;
-        const std::int64_t id = st.columnInt(0);
-        const std::int64_t unitId = st.columnInt(1);
+        const std::int64_t id = sqlite3_column_int64(st, 0);
+        const std::int64_t packed = sqlite3_column_int64(st, 1);
+        const std::int64_t unitId = packed >> 7;
         if (unitId != lastUnit) { // households come in unit runs: one hash lookup per unit
             auto it = unitIndex.find(unitId);
             lastIndex = it == unitIndex.end() ? -1 : it->second;
             lastUnit = unitId;
         }
-        static_assert(kCoverHardship == 1 && kCoverMinimumIncome == 2 && kCoverElderlyAlone == 4 && kCoverLeftBehind == 8 &&
-                      kCoverVacant == 64, "the bits the query folds the flags into");
-        const auto cat = static_cast<std::uint8_t>(st.columnInt(2));
         h.ids.push_back(id);
         h.points.push_back(blobPoint(blob, "households", id));
         h.unit.push_back(lastIndex);
         h.building.push_back(lastIndex < 0 ? -1 : d.units[static_cast<std::size_t>(lastIndex)].building);
-        h.categories.push_back(cat);
+        h.categories.push_back(static_cast<std::uint8_t>(packed & 0x7F));
     }
+    if (rc != SQLITE_DONE) db.fail(kSql);
     return p;
 }
 
@@ -224,22 +273,16 @@ std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const Coverag
     if (feedback) feedback->throwIfCancelled();
 
     auto& c = atlas.connection();
-    // Memory-mapped reads: the pages are used in place instead of copied by read() (the copy
-    // was a fifth of the time on a 1M-household atlas).
-    c.exec("PRAGMA mmap_size = 4294967296");
     const std::int64_t minId = c.queryInt("SELECT MIN(id) FROM households").value_or(0);
     const std::int64_t maxId = c.queryInt("SELECT MAX(id) FROM households").value_or(0);
     const std::int64_t mid = minId + (maxId - minId) / 2;
     const auto n = static_cast<std::size_t>(std::max<std::int64_t>(0, maxId - minId + 1));
-    // The upper half on its own connection and thread: decoding costs about as much as SQLite.
-    auto upper = std::async(std::launch::async, [&, path = atlas.path()] {
-        Connection uc(path, OpenMode::ReadOnly);
-        uc.exec("PRAGMA mmap_size = 4294967296");
-        return scanHouseholds(uc, mid + 1, maxId, unitIndex, *d, n / 2 + 16);
-    });
+    // Two halves, each on its own handle and thread: decoding costs about as much as SQLite.
+    auto upper = std::async(std::launch::async,
+                            [&, path = atlas.path()] { return scanHouseholds(path, mid + 1, maxId, unitIndex, *d, n / 2 + 16); });
     HouseholdPart lower;
     try {
-        lower = scanHouseholds(c, std::numeric_limits<std::int64_t>::min(), mid, unitIndex, *d, n + 16);
+        lower = scanHouseholds(atlas.path(), std::numeric_limits<std::int64_t>::min(), mid, unitIndex, *d, n + 16);
     } catch (...) {
         upper.wait();
         throw;
@@ -252,8 +295,8 @@ std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const Coverag
     return d;
 }
 
-std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const LayerSnapshot& layer,
-                                                     const CoverageLoadOptions& options, Feedback* feedback) {
+std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const LayerSnapshot& layer, const CoverageLoadOptions& options,
+                                                     Feedback* feedback) {
     auto d = std::make_shared<CoverageData>();
     std::unordered_map<std::int64_t, std::int32_t> unitIndex;
     loadSmallTables(atlas, *d, options, unitIndex);
@@ -265,7 +308,7 @@ std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const LayerSn
     };
     const int unitCol = col("unit_id");
     const int flagCols[] = {col("hardship"), col("minimum_income"), col("elderly_alone"), col("left_behind_children"),
-                            col("vacant"), col("has_disability"), col("has_member")};
+                            col("vacant"),   col("has_disability"), col("has_member")};
     const std::uint8_t bits[] = {kCoverHardship, kCoverMinimumIncome, kCoverElderlyAlone,   kCoverLeftBehind,
                                  kCoverVacant,   kCoverDisability,    kCoverMemberHousehold};
     // The layer is in grid-cell order: sort by id so that lookups by id work.

@@ -24,13 +24,13 @@ class LayerSnapshot;
 
 /// Household categories used by the coverage tables (bits of CoverageHouseholds::categories).
 enum CoverageCategory : std::uint8_t {
-    kCoverHardship = 1u << 0,       ///< 困难户
-    kCoverMinimumIncome = 1u << 1,  ///< 低保户
-    kCoverElderlyAlone = 1u << 2,   ///< 独居老人
-    kCoverLeftBehind = 1u << 3,     ///< 留守儿童
-    kCoverDisability = 1u << 4,     ///< a resident with a disability
+    kCoverHardship = 1u << 0,        ///< 困难户
+    kCoverMinimumIncome = 1u << 1,   ///< 低保户
+    kCoverElderlyAlone = 1u << 2,    ///< 独居老人
+    kCoverLeftBehind = 1u << 3,      ///< 留守儿童
+    kCoverDisability = 1u << 4,      ///< a resident with a disability
     kCoverMemberHousehold = 1u << 5, ///< 家有党员
-    kCoverVacant = 1u << 6,         ///< 空置
+    kCoverVacant = 1u << 6,          ///< 空置
 };
 /// Vulnerable = any of hardship, minimum income, elderly alone, left-behind children, disability
 /// (the household_summary view's definition).
@@ -42,23 +42,23 @@ inline constexpr std::uint8_t kCoverVulnerableMask =
 struct CoverageHouseholds {
     std::vector<std::int64_t> ids;
     std::vector<model::Vec2> points;
-    std::vector<std::int32_t> unit;      ///< index into CoverageData::units, -1 if unknown
-    std::vector<std::int32_t> building;  ///< index into CoverageData::buildings, -1 if unknown
+    std::vector<std::int32_t> unit;       ///< index into CoverageData::units, -1 if unknown
+    std::vector<std::int32_t> building;   ///< index into CoverageData::buildings, -1 if unknown
     std::vector<std::uint8_t> categories; ///< CoverageCategory bits
     [[nodiscard]] std::size_t size() const { return ids.size(); }
 };
 
 struct CoverageUnit {
     std::int64_t id = 0;
-    std::int32_t building = -1; ///< index into CoverageData::buildings
+    std::int32_t building = -1;          ///< index into CoverageData::buildings
     std::optional<model::Vec2> entrance; ///< 单元门, when the unit has one
 };
 
 struct CoverageBuilding {
     std::int64_t id = 0;
-    std::string number;  ///< "3栋"
+    std::string number; ///< "3栋"
     std::string compound;
-    std::int64_t gridId = 0;      ///< 0 when none
+    std::int64_t gridId = 0; ///< 0 when none
     std::int64_t communityId = 0;
     model::Geometry footprint;
     model::Vec2 centroid;

@@ -73,8 +73,8 @@ ReportTable rowsTable(std::string title, const char* keyName, const std::vector<
                   {keyName, "name", "households", "covered", "covered_pct", "vulnerable", "vulnerable_covered", "vulnerable_pct"},
                   {}};
     for (const auto& r : rows)
-        t.rows.push_back({r.code, r.name, std::to_string(r.households), std::to_string(r.covered), percent(r.covered, r.households),
-                          std::to_string(r.vulnerable), std::to_string(r.vulnerableCovered),
+        t.rows.push_back({r.code, r.name, std::to_string(r.households), std::to_string(r.covered),
+                          percent(r.covered, r.households), std::to_string(r.vulnerable), std::to_string(r.vulnerableCovered),
                           percent(r.vulnerableCovered, r.vulnerable)});
     return t;
 }
@@ -161,10 +161,18 @@ std::string xmlEscape(const std::string& s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
         default:
             if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break; // not allowed in XML 1.0
             out += c;
@@ -233,9 +241,12 @@ std::vector<ReportTable> coverageTables(const CoverageData& data, const Coverage
     summary.rows.push_back({"post_type", r.options.postType});
     summary.rows.push_back({"post_type_name", type ? type->nameZh : ""});
     summary.rows.push_back({"distance", r.options.mode == DistanceMode::Network ? "network" : "euclidean"});
-    if (r.options.meters) summary.rows.push_back({"standard_m", formatNumber(*r.options.meters, 1)});
-    else if (r.options.minutes) summary.rows.push_back({"standard_minutes", formatNumber(*r.options.minutes, 1)});
-    else summary.rows.push_back({"standard", "post_types / service_posts"});
+    if (r.options.meters)
+        summary.rows.push_back({"standard_m", formatNumber(*r.options.meters, 1)});
+    else if (r.options.minutes)
+        summary.rows.push_back({"standard_minutes", formatNumber(*r.options.minutes, 1)});
+    else
+        summary.rows.push_back({"standard", "post_types / service_posts"});
     summary.rows.push_back({"walk_speed_kmh", formatNumber(r.options.walkSpeedKmh, 2)});
     summary.rows.push_back({"posts", std::to_string(r.posts.size())});
     summary.rows.push_back({"households", std::to_string(data.households.size())});
@@ -252,10 +263,10 @@ std::vector<ReportTable> coverageTables(const CoverageData& data, const Coverage
                         UncoveredReason::BeyondStandard})
         reasons.rows.push_back({reasonCode(reason), std::to_string(counts[static_cast<std::size_t>(reason)])});
     out.push_back(std::move(reasons));
-    ReportTable gaps{"gaps",
-                     {"building_id", "number", "compound", "grid", "households", "uncovered", "vulnerable_uncovered", "weight",
-                      "nearest_m"},
-                     {}};
+    ReportTable gaps{
+        "gaps",
+        {"building_id", "number", "compound", "grid", "households", "uncovered", "vulnerable_uncovered", "weight", "nearest_m"},
+        {}};
     for (const auto& g : r.gaps) {
         const auto& b = data.buildings[static_cast<std::size_t>(g.building)];
         std::string grid;
@@ -304,18 +315,21 @@ void writeXlsxReport(const std::string& path, const std::vector<ReportTable>& ta
         const std::string n = std::to_string(i + 1);
         types += "<Override PartName=\"/xl/worksheets/sheet" + n +
                  ".xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>";
-        sheets += "<sheet name=\"" + xmlEscape(sheetName(tables[i].title, i)) + "\" sheetId=\"" + n + "\" r:id=\"rId" + n + "\"/>";
+        sheets +=
+            "<sheet name=\"" + xmlEscape(sheetName(tables[i].title, i)) + "\" sheetId=\"" + n + "\" r:id=\"rId" + n + "\"/>";
         rels += "<Relationship Id=\"rId" + n +
-                "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet" +
+                "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+                "Target=\"worksheets/sheet" +
                 n + ".xml\"/>";
     }
     types += "</Types>";
     files.emplace_back("[Content_Types].xml", types);
-    files.emplace_back("_rels/.rels",
-                       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
-                       "\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-                       "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
-                       "Target=\"xl/workbook.xml\"/></Relationships>");
+    files.emplace_back(
+        "_rels/.rels",
+        R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
+        "\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+        "Target=\"xl/workbook.xml\"/></Relationships>");
     files.emplace_back("xl/workbook.xml",
                        R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
                        "\n<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "

@@ -64,7 +64,8 @@ std::vector<Isochrone> computeIsochrones(const CoverageData& data, const std::ve
     if (!(o.meters > 0)) throw InputError("the service area needs a positive distance (got " + std::to_string(o.meters) + " m)");
     std::vector<Isochrone> out;
     for (auto p : posts) {
-        if (p < 0 || static_cast<std::size_t>(p) >= data.posts.size()) throw InputError("no post with index " + std::to_string(p));
+        if (p < 0 || static_cast<std::size_t>(p) >= data.posts.size())
+            throw InputError("no post with index " + std::to_string(p));
         out.push_back(Isochrone{p, o.meters, {}, 0, {}});
     }
     if (o.mode == DistanceMode::Euclidean) {
@@ -97,8 +98,7 @@ std::vector<Isochrone> computeIsochrones(const CoverageData& data, const std::ve
         }
         auto& iso = out[k];
         if (!access[k].isConnected() || access[k].leg > o.meters) continue;
-        const auto& reached =
-            search.run({{static_cast<std::uint32_t>(access[k].node), access[k].leg, 0}}, o.meters);
+        const auto& reached = search.run({{static_cast<std::uint32_t>(access[k].node), access[k].leg, 0}}, o.meters);
         for (const auto& [n, d] : reached) dist[n] = d;
         std::vector<std::uint32_t> touched;
         for (const auto& [n, d] : reached) {

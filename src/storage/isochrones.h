@@ -21,15 +21,15 @@ class StreetNetwork;
 
 struct IsochroneOptions {
     DistanceMode mode = DistanceMode::Network;
-    double meters = 0;         ///< the walk (or radius); > 0
-    double bufferM = 30;       ///< half-width of the area around reachable streets
-    int quadrantSegments = 4;  ///< buffer arc smoothness
-    int circleSegments = 72;   ///< straight-line circles
+    double meters = 0;        ///< the walk (or radius); > 0
+    double bufferM = 30;      ///< half-width of the area around reachable streets
+    int quadrantSegments = 4; ///< buffer arc smoothness
+    int circleSegments = 72;  ///< straight-line circles
     double maxSnapM = 300;
 };
 
 struct Isochrone {
-    std::int32_t post = -1;      ///< index into CoverageData::posts
+    std::int32_t post = -1; ///< index into CoverageData::posts
     double meters = 0;
     model::Geometry area;        ///< Polygon or MultiPolygon; empty when the post is off the network
     double reachableLengthM = 0; ///< street length within the walk (network mode)

@@ -26,7 +26,8 @@ MemberReachData loadMemberReach(Atlas& atlas) {
     {
         Statement st(c, "SELECT id, household_id, name, member_type FROM residents WHERE is_member = 1 ORDER BY id");
         while (st.step())
-            d.members.push_back({st.columnInt(0), st.columnInt(1), st.columnText(2), st.isNull(3) ? std::string() : st.columnText(3)});
+            d.members.push_back(
+                {st.columnInt(0), st.columnInt(1), st.columnText(2), st.isNull(3) ? std::string() : st.columnText(3)});
     }
     Statement st(c, "SELECT member_id, household_id FROM assignments WHERE kind = 'pairing' AND household_id IS NOT NULL "
                     "ORDER BY member_id, household_id");
@@ -118,7 +119,8 @@ std::vector<std::int32_t> minCostAssignment(std::size_t households, const std::v
     const std::size_t members = capacity.size();
     UnionFind uf(households + members);
     for (const auto& [h, m, c] : pairs)
-        if (capacity[static_cast<std::size_t>(m)] > 0) uf.unite(static_cast<std::size_t>(h), households + static_cast<std::size_t>(m));
+        if (capacity[static_cast<std::size_t>(m)] > 0)
+            uf.unite(static_cast<std::size_t>(h), households + static_cast<std::size_t>(m));
     std::unordered_map<std::size_t, std::vector<std::size_t>> groupPairs;
     for (std::size_t k = 0; k < pairs.size(); ++k) {
         const auto [h, m, c] = pairs[k];
@@ -208,7 +210,8 @@ MemberReachResult computeMemberReach(const CoverageData& data, const MemberReach
         auto cy = [&](double y) { return std::clamp(static_cast<int>(std::floor((y - ext.ymin) / cell)), 0, ny - 1); };
         for (auto m : located) {
             const Vec2 p = hh.points[static_cast<std::size_t>(memberHousehold[static_cast<std::size_t>(m)])];
-            cells[static_cast<std::size_t>(cy(p.y)) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(cx(p.x))].push_back(m);
+            cells[static_cast<std::size_t>(cy(p.y)) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(cx(p.x))].push_back(
+                m);
         }
         for (std::size_t k = 0; k < r.vulnerable.size(); ++k) {
             if (feedback && (k & 0x3FFF) == 0) feedback->throwIfCancelled();
@@ -216,7 +219,8 @@ MemberReachResult computeMemberReach(const CoverageData& data, const MemberReach
             const Vec2 p = hh.points[static_cast<std::size_t>(r.vulnerable[k])];
             for (int y = cy(p.y - cell); y <= cy(p.y + cell); ++y)
                 for (int x = cx(p.x - cell); x <= cx(p.x + cell); ++x)
-                    for (auto m : cells[static_cast<std::size_t>(y) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(x)]) {
+                    for (auto m :
+                         cells[static_cast<std::size_t>(y) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(x)]) {
                         const Vec2 q = hh.points[static_cast<std::size_t>(memberHousehold[static_cast<std::size_t>(m)])];
                         const double d = std::hypot(p.x - q.x, p.y - q.y);
                         if (d <= o.radiusM) near[k].emplace_back(m, d);
@@ -230,7 +234,8 @@ MemberReachResult computeMemberReach(const CoverageData& data, const MemberReach
         }
         std::vector<Vec2> points;
         for (auto v : r.vulnerable) points.push_back(data.doorOf(static_cast<std::size_t>(v)));
-        for (auto m : located) points.push_back(data.doorOf(static_cast<std::size_t>(memberHousehold[static_cast<std::size_t>(m)])));
+        for (auto m : located)
+            points.push_back(data.doorOf(static_cast<std::size_t>(memberHousehold[static_cast<std::size_t>(m)])));
         std::vector<NetworkAccess> access;
         const StreetNetwork g = net->withAccessPoints(points, o.maxSnapM, access);
         std::vector<std::vector<std::pair<std::int32_t, double>>> membersAt(g.nodeCount()); // node -> (member, leg)
@@ -252,16 +257,19 @@ MemberReachResult computeMemberReach(const CoverageData& data, const MemberReach
     for (std::size_t k = 0; k < near.size(); ++k) {
         auto& list = near[k];
         // The member living in the household itself does not count as reaching it.
-        list.erase(std::remove_if(list.begin(), list.end(),
-                                  [&](const auto& md) { return memberHousehold[static_cast<std::size_t>(md.first)] == r.vulnerable[k]; }),
+        list.erase(std::remove_if(
+                       list.begin(), list.end(),
+                       [&](const auto& md) { return memberHousehold[static_cast<std::size_t>(md.first)] == r.vulnerable[k]; }),
                    list.end());
         r.membersNearby[k] = static_cast<std::int32_t>(list.size());
         if (r.assigned[k]) continue;
         std::vector<std::pair<std::int32_t, double>> cand;
         for (const auto& md : list)
             if (suggestible(md.first)) cand.push_back(md);
-        std::sort(cand.begin(), cand.end(), [](const auto& a, const auto& b) { return a.second != b.second ? a.second < b.second : a.first < b.first; });
-        if (cand.size() > static_cast<std::size_t>(o.candidatesPerHousehold)) cand.resize(static_cast<std::size_t>(o.candidatesPerHousehold));
+        std::sort(cand.begin(), cand.end(),
+                  [](const auto& a, const auto& b) { return a.second != b.second ? a.second < b.second : a.first < b.first; });
+        if (cand.size() > static_cast<std::size_t>(o.candidatesPerHousehold))
+            cand.resize(static_cast<std::size_t>(o.candidatesPerHousehold));
         for (const auto& [m, d] : cand) pairs.emplace_back(static_cast<std::int32_t>(k), m, d);
     }
     std::vector<int> capacity(reach.members.size());

@@ -28,7 +28,7 @@ struct ReachMember {
 };
 
 struct MemberReachData {
-    std::vector<ReachMember> members;                        ///< by id
+    std::vector<ReachMember> members;                            ///< by id
     std::vector<std::pair<std::int64_t, std::int64_t>> pairings; ///< (member id, household id), by member then household
 };
 
@@ -37,10 +37,10 @@ MemberReachData loadMemberReach(Atlas& atlas);
 
 struct MemberReachOptions {
     DistanceMode mode = DistanceMode::Euclidean;
-    double radiusM = 500;      ///< "nearby": within this distance
-    int maxLoad = 3;           ///< households per member, counting existing pairings
+    double radiusM = 500;           ///< "nearby": within this distance
+    int maxLoad = 3;                ///< households per member, counting existing pairings
     int candidatesPerHousehold = 8; ///< nearest members considered per household
-    bool includeMobile = false; ///< mobile members (流动党员) live elsewhere: not suggested by default
+    bool includeMobile = false;     ///< mobile members (流动党员) live elsewhere: not suggested by default
     double maxSnapM = 300;
 };
 

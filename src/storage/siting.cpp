@@ -70,7 +70,8 @@ ExactCover exactMaxCover(const std::vector<std::vector<std::int32_t>>& sets, con
     std::vector<double> initial(n, 0);
     for (std::size_t s = 0; s < n; ++s)
         for (auto e : sets[s]) initial[s] += weights[static_cast<std::size_t>(e)];
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return initial[static_cast<std::size_t>(a)] > initial[static_cast<std::size_t>(b)]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](auto a, auto b) { return initial[static_cast<std::size_t>(a)] > initial[static_cast<std::size_t>(b)]; });
     std::vector<int> count(weights.size(), 0);
     std::vector<std::int32_t> chosen;
     std::int64_t nodes = 0;
@@ -152,7 +153,8 @@ ExactCover exactSetCover(const std::vector<std::vector<std::int32_t>>& sets, std
         // Branch on the open element with the fewest sets: one of them must be chosen.
         std::size_t pick = elements;
         for (std::size_t e = 0; e < elements; ++e)
-            if (!coveredBy[e].empty() && count[e] == 0 && (pick == elements || coveredBy[e].size() < coveredBy[pick].size())) pick = e;
+            if (!coveredBy[e].empty() && count[e] == 0 && (pick == elements || coveredBy[e].size() < coveredBy[pick].size()))
+                pick = e;
         for (auto s : coveredBy[pick]) {
             std::size_t newly = 0;
             for (auto e : sets[static_cast<std::size_t>(s)])
@@ -223,31 +225,38 @@ public:
                 cells[static_cast<std::size_t>(cy(m_demand.points[d].y)) * static_cast<std::size_t>(nx) +
                       static_cast<std::size_t>(cx(m_demand.points[d].x))]
                     .push_back(static_cast<std::int32_t>(d));
-            parallel(sources.size(), [&](std::size_t s, StreetNetwork::LocalSearch*) {
-                const Vec2 p = sources[s];
-                const double c = cutoffs[s];
-                for (int y = cy(p.y - c); y <= cy(p.y + c); ++y)
-                    for (int x = cx(p.x - c); x <= cx(p.x + c); ++x)
-                        for (auto d : cells[static_cast<std::size_t>(y) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(x)]) {
-                            const Vec2 q = m_demand.points[static_cast<std::size_t>(d)];
-                            const double dx = p.x - q.x, dy = p.y - q.y;
-                            const double dist = std::sqrt(dx * dx + dy * dy);
-                            if (dist <= c) out[s].emplace_back(d, dist);
-                        }
-            }, feedback);
+            parallel(
+                sources.size(),
+                [&](std::size_t s, StreetNetwork::LocalSearch*) {
+                    const Vec2 p = sources[s];
+                    const double c = cutoffs[s];
+                    for (int y = cy(p.y - c); y <= cy(p.y + c); ++y)
+                        for (int x = cx(p.x - c); x <= cx(p.x + c); ++x)
+                            for (auto d : cells[static_cast<std::size_t>(y) * static_cast<std::size_t>(nx) +
+                                                static_cast<std::size_t>(x)]) {
+                                const Vec2 q = m_demand.points[static_cast<std::size_t>(d)];
+                                const double dx = p.x - q.x, dy = p.y - q.y;
+                                const double dist = std::sqrt(dx * dx + dy * dy);
+                                if (dist <= c) out[s].emplace_back(d, dist);
+                            }
+                },
+                feedback);
             return out;
         }
         prepareNetwork(sources);
-        parallel(sources.size(), [&](std::size_t s, StreetNetwork::LocalSearch* search) {
-            const auto& a = m_access[m_demand.points.size() + s];
-            if (!a.isConnected() || a.leg > cutoffs[s]) return;
-            for (const auto& [node, d] : search->run({{static_cast<std::uint32_t>(a.node), a.leg, 0}}, cutoffs[s]))
-                for (std::uint32_t k = m_atStart[node]; k < m_atStart[node + 1]; ++k) {
-                    const auto dem = m_at[k];
-                    const double total = d + m_access[static_cast<std::size_t>(dem)].leg;
-                    if (total <= cutoffs[s]) out[s].emplace_back(dem, total);
-                }
-        }, feedback);
+        parallel(
+            sources.size(),
+            [&](std::size_t s, StreetNetwork::LocalSearch* search) {
+                const auto& a = m_access[m_demand.points.size() + s];
+                if (!a.isConnected() || a.leg > cutoffs[s]) return;
+                for (const auto& [node, d] : search->run({{static_cast<std::uint32_t>(a.node), a.leg, 0}}, cutoffs[s]))
+                    for (std::uint32_t k = m_atStart[node]; k < m_atStart[node + 1]; ++k) {
+                        const auto dem = m_at[k];
+                        const double total = d + m_access[static_cast<std::size_t>(dem)].leg;
+                        if (total <= cutoffs[s]) out[s].emplace_back(dem, total);
+                    }
+            },
+            feedback);
         return out;
     }
 
@@ -292,11 +301,13 @@ private:
         m_at.resize(m_atStart.back());
         std::vector<std::uint32_t> fill(m_atStart.begin(), m_atStart.end() - 1);
         for (std::size_t d = 0; d < m_demand.points.size(); ++d)
-            if (m_access[d].isConnected()) m_at[fill[static_cast<std::size_t>(m_access[d].node)]++] = static_cast<std::int32_t>(d);
+            if (m_access[d].isConnected())
+                m_at[fill[static_cast<std::size_t>(m_access[d].node)]++] = static_cast<std::int32_t>(d);
     }
 
     template <class F> void parallel(std::size_t n, F&& f, Feedback* feedback) {
-        const int t = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(m_threads), std::max<std::size_t>(1, n / 64)));
+        const int t =
+            static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(m_threads), std::max<std::size_t>(1, n / 64)));
         std::vector<std::thread> pool;
         std::vector<std::exception_ptr> errors(static_cast<std::size_t>(t));
         for (int k = 0; k < t; ++k)
@@ -399,9 +410,10 @@ SitingResult proposeSites(const CoverageData& data, const SitingOptions& o, cons
     standard.meters = o.meters;
     standard.minutes = o.minutes;
     standard.walkSpeedKmh = o.walkSpeedKmh;
-    const double newStandard = o.meters ? *o.meters
-                               : o.minutes ? *o.minutes * standard.metersPerMinute()
-                               : (o.mode == DistanceMode::Euclidean ? type->radiusM : type->walkMinutes * standard.metersPerMinute());
+    const double newStandard =
+        o.meters    ? *o.meters
+        : o.minutes ? *o.minutes * standard.metersPerMinute()
+                    : (o.mode == DistanceMode::Euclidean ? type->radiusM : type->walkMinutes * standard.metersPerMinute());
 
     const Demand demand = buildDemand(data, o.vulnerableWeight);
     const std::size_t nd = demand.points.size();

@@ -42,9 +42,9 @@ struct SitingOptions {
     CandidateSource candidates = CandidateSource::Entrances;
     std::vector<model::Vec2> candidatePoints; ///< for CandidateSource::Points
     std::optional<int> capacity;              ///< households per post (p-median)
-    int exactLimit = 40;        ///< run the exact solver when at most this many useful candidates
-    std::int64_t exactNodeLimit = 5'000'000; ///< branch-and-bound nodes before giving up proving
-    double pmedianCutoffM = 3000; ///< p-median: distances beyond this are not improved by a new post
+    int exactLimit = 40;                      ///< run the exact solver when at most this many useful candidates
+    std::int64_t exactNodeLimit = 5'000'000;  ///< branch-and-bound nodes before giving up proving
+    double pmedianCutoffM = 3000;             ///< p-median: distances beyond this are not improved by a new post
     double maxSnapM = 300;
     int threads = 2;
 };
@@ -58,7 +58,7 @@ struct SiteProposal {
     std::int32_t candidate = -1;   ///< index into SitingResult::candidates
     std::int64_t newlyCovered = 0; ///< households this post adds (MCLP/LSCP), in order of choice
     double newlyCoveredWeight = 0;
-    double coveragePctAfter = 0;   ///< share of all households covered once this post is added
+    double coveragePctAfter = 0;     ///< share of all households covered once this post is added
     double averageDistanceAfter = 0; ///< p-median: mean distance to the nearest post after adding it
 };
 
@@ -77,9 +77,9 @@ struct SitingResult {
     std::vector<std::int32_t> exactChoice;
     /// Greedy's gap to the optimum in percent (0 when greedy is optimal).
     [[nodiscard]] double gapPercent() const;
-    std::int64_t uncoverable = 0;  ///< LSCP: households no candidate or existing post covers
+    std::int64_t uncoverable = 0;     ///< LSCP: households no candidate or existing post covers
     double averageDistanceBefore = 0; ///< p-median (households with no reachable post excluded)
-    std::int64_t unserved = 0;     ///< p-median with capacity: households left without a post
+    std::int64_t unserved = 0;        ///< p-median with capacity: households left without a post
     double seconds = 0;
 };
 

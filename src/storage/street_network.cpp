@@ -28,7 +28,9 @@ double closestParam(Vec2 p, Vec2 a, Vec2 b) {
     return std::clamp(((p.x - a.x) * vx + (p.y - a.y) * vy) / len2, 0.0, 1.0);
 }
 
-Vec2 lerp(Vec2 a, Vec2 b, double t) { return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
+Vec2 lerp(Vec2 a, Vec2 b, double t) {
+    return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t};
+}
 
 struct Segment {
     Vec2 a, b;
@@ -54,7 +56,8 @@ public:
     template <class F> void forCells(const model::Rect& r, F&& f) const {
         const int x0 = cx(r.xmin), x1 = cx(r.xmax), y0 = cy(r.ymin), y1 = cy(r.ymax);
         for (int y = y0; y <= y1; ++y)
-            for (int x = x0; x <= x1; ++x) f(static_cast<std::size_t>(y) * static_cast<std::size_t>(m_nx) + static_cast<std::size_t>(x));
+            for (int x = x0; x <= x1; ++x)
+                f(static_cast<std::size_t>(y) * static_cast<std::size_t>(m_nx) + static_cast<std::size_t>(x));
     }
     [[nodiscard]] const std::vector<std::uint32_t>& cell(std::size_t c) const { return m_cells[c]; }
 
@@ -152,7 +155,8 @@ StreetNetwork StreetNetwork::fromLines(const std::vector<std::vector<Vec2>>& lin
                 const double t = (wx * qy - wy * qx) / den;
                 const double u = (wx * ry - wy * rx) / den;
                 const double ls = dist(s.a, s.b), lo = dist(o.a, o.b);
-                if (t * ls > tol && (1 - t) * ls > tol && u * lo > tol && (1 - u) * lo > tol && t < 1 && u < 1 && t > 0 && u > 0) {
+                if (t * ls > tol && (1 - t) * ls > tol && u * lo > tol && (1 - u) * lo > tol && t < 1 && u < 1 && t > 0 &&
+                    u > 0) {
                     s.splits.push_back(t);
                     o.splits.push_back(u);
                 }
@@ -225,7 +229,8 @@ void StreetNetwork::buildIndex() {
         const int y0 = std::clamp(static_cast<int>((std::min(a.y, b.y) - m_extent.ymin) / m_cell), 0, m_ny - 1);
         const int y1 = std::clamp(static_cast<int>((std::max(a.y, b.y) - m_extent.ymin) / m_cell), 0, m_ny - 1);
         for (int y = y0; y <= y1; ++y)
-            for (int x = x0; x <= x1; ++x) f(static_cast<std::size_t>(y) * static_cast<std::size_t>(m_nx) + static_cast<std::size_t>(x));
+            for (int x = x0; x <= x1; ++x)
+                f(static_cast<std::size_t>(y) * static_cast<std::size_t>(m_nx) + static_cast<std::size_t>(x));
     };
     m_cellStart.assign(cells + 1, 0);
     for (const auto& e : m_edges) cellsOf(e, [&](std::size_t c) { ++m_cellStart[c + 1]; });
@@ -363,7 +368,8 @@ void StreetNetwork::shortestPaths(const std::vector<Source>& sources, double cut
     }
 }
 
-StreetNetwork::LocalSearch::LocalSearch(const StreetNetwork& net) : m_net(net), m_dist(net.nodeCount(), kInfinity) {}
+StreetNetwork::LocalSearch::LocalSearch(const StreetNetwork& net) : m_net(net), m_dist(net.nodeCount(), kInfinity) {
+}
 
 const std::vector<std::pair<std::uint32_t, double>>& StreetNetwork::LocalSearch::run(const std::vector<Source>& sources,
                                                                                      double cutoff) {

@@ -22,8 +22,8 @@ struct CoverageStreet;
 /// Where a point joins the network. `node` is -1 when no street lies within the snap limit.
 struct NetworkAccess {
     std::int32_t node = -1;
-    double leg = 0;        ///< straight distance from the point to where it joins (metres)
-    model::Vec2 joint;     ///< the street point it joins at
+    double leg = 0;    ///< straight distance from the point to where it joins (metres)
+    model::Vec2 joint; ///< the street point it joins at
     [[nodiscard]] bool isConnected() const { return node >= 0; }
 };
 
@@ -47,7 +47,9 @@ public:
     StreetNetwork() = default;
     /// Builds the noded network from polylines.
     static StreetNetwork fromLines(const std::vector<std::vector<model::Vec2>>& lines, const BuildOptions& options);
-    static StreetNetwork fromLines(const std::vector<std::vector<model::Vec2>>& lines) { return fromLines(lines, BuildOptions{}); }
+    static StreetNetwork fromLines(const std::vector<std::vector<model::Vec2>>& lines) {
+        return fromLines(lines, BuildOptions{});
+    }
     static StreetNetwork fromStreets(const std::vector<CoverageStreet>& streets, const BuildOptions& options = BuildOptions{});
 
     [[nodiscard]] std::size_t nodeCount() const { return m_nodes.size(); }

@@ -34,8 +34,8 @@ TEST(CoverageDemo, LoaderReadsEveryPlacedHousehold) {
     const auto placed = atlas->connection().queryInt("SELECT COUNT(*) FROM households WHERE geom IS NOT NULL").value_or(-1);
     EXPECT_EQ(static_cast<std::int64_t>(d->households.size()), placed);
     EXPECT_GT(d->households.size(), 1000u);
-    const auto disabled = atlas->connection().queryInt(
-        "SELECT COUNT(DISTINCT household_id) FROM residents WHERE disability = 1").value_or(-1);
+    const auto disabled =
+        atlas->connection().queryInt("SELECT COUNT(DISTINCT household_id) FROM residents WHERE disability = 1").value_or(-1);
     std::int64_t n = 0;
     for (auto c : d->households.categories) n += (c & kCoverDisability) ? 1 : 0;
     EXPECT_EQ(n, disabled);
@@ -78,7 +78,8 @@ TEST(CoverageDemo, StraightLineEqualsSpatiaLiteSql) {
         while (near.step()) {
             const auto i = d->householdIndex(near.columnInt(0));
             ASSERT_GE(i, 0);
-            EXPECT_NEAR(r.distanceM[static_cast<std::size_t>(i)], near.columnDouble(1), 1e-3) << "household " << near.columnInt(0);
+            EXPECT_NEAR(r.distanceM[static_cast<std::size_t>(i)], near.columnDouble(1), 1e-3)
+                << "household " << near.columnInt(0);
             ++checked;
         }
         EXPECT_EQ(checked, d->households.size());
@@ -171,7 +172,8 @@ TEST(CoverageDemo, NetworkDistancesEqualSpatiaLiteVirtualRouting) {
     std::vector<double> dist;
     std::vector<std::int32_t> label;
     std::size_t compared = 0;
-    for (std::uint32_t from : {0u, static_cast<std::uint32_t>(net.nodeCount() / 3), static_cast<std::uint32_t>(net.nodeCount() - 1)}) {
+    for (std::uint32_t from :
+         {0u, static_cast<std::uint32_t>(net.nodeCount() / 3), static_cast<std::uint32_t>(net.nodeCount() - 1)}) {
         net.shortestPaths({{from, 0, 0}}, StreetNetwork::kInfinity, dist, label);
         for (std::size_t to = 1; to < net.nodeCount(); to += net.nodeCount() / 15) {
             if (to == from) continue;
@@ -222,12 +224,19 @@ TEST(CoverageCli, PerHouseholdCsvAndReports) {
     char magic[2] = {};
     x.read(magic, 2);
     EXPECT_EQ(std::string(magic, 2), "PK") << "an XLSX is a zip";
-    ASSERT_EQ(testing::runCommand(testing::cliPath() + " coverage --atlas " + demoAtlasPath() + " --type pioneer_post --out " + pdf, &out), 0) << out;
+    ASSERT_EQ(testing::runCommand(
+                  testing::cliPath() + " coverage --atlas " + demoAtlasPath() + " --type pioneer_post --out " + pdf, &out),
+              0)
+        << out;
     std::ifstream p(pdf, std::ios::binary);
     std::string head(5, '\0');
     p.read(head.data(), 5);
     EXPECT_EQ(head, "%PDF-");
-    ASSERT_EQ(testing::runCommand(testing::cliPath() + " coverage --atlas " + demoAtlasPath() + " --type pioneer_post --meters 200 --out " + rcsv, &out), 0) << out;
+    ASSERT_EQ(testing::runCommand(testing::cliPath() + " coverage --atlas " + demoAtlasPath() +
+                                      " --type pioneer_post --meters 200 --out " + rcsv,
+                                  &out),
+              0)
+        << out;
     std::ifstream rc(rcsv);
     std::stringstream all;
     all << rc.rdbuf();
@@ -239,14 +248,23 @@ TEST(CoverageCli, BadInputIsNamedAndWritesNothing) {
     testing::TempDir dir;
     const std::string csv = dir.file("h.csv");
     std::string out;
-    EXPECT_NE(testing::runCommand(testing::cliPath() + " coverage --atlas " + demoAtlasPath() + " --type nail_salon --per-household " + csv, &out), 0);
+    EXPECT_NE(testing::runCommand(testing::cliPath() + " coverage --atlas " + demoAtlasPath() +
+                                      " --type nail_salon --per-household " + csv,
+                                  &out),
+              0);
     EXPECT_NE(out.find("nail_salon"), std::string::npos) << out;
     EXPECT_FALSE(std::filesystem::exists(csv));
-    EXPECT_NE(testing::runCommand(testing::cliPath() + " coverage --atlas " + demoAtlasPath() + " --type pioneer_post --minutes -3", &out), 0);
+    EXPECT_NE(testing::runCommand(
+                  testing::cliPath() + " coverage --atlas " + demoAtlasPath() + " --type pioneer_post --minutes -3", &out),
+              0);
     EXPECT_NE(out.find("--minutes"), std::string::npos) << out;
-    EXPECT_NE(testing::runCommand(testing::cliPath() + " coverage --atlas " + demoAtlasPath() + " --type pioneer_post --out x.doc", &out), 0);
+    EXPECT_NE(testing::runCommand(
+                  testing::cliPath() + " coverage --atlas " + demoAtlasPath() + " --type pioneer_post --out x.doc", &out),
+              0);
     EXPECT_NE(out.find(".csv, .xlsx or .pdf"), std::string::npos) << out;
-    EXPECT_NE(testing::runCommand(testing::cliPath() + " coverage --atlas " + dir.file("missing.sqlite") + " --type pioneer_post", &out), 0);
+    EXPECT_NE(testing::runCommand(testing::cliPath() + " coverage --atlas " + dir.file("missing.sqlite") + " --type pioneer_post",
+                                  &out),
+              0);
     EXPECT_NE(out.find("missing.sqlite"), std::string::npos) << out;
 }
 

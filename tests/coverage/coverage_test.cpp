@@ -49,7 +49,9 @@ struct World {
     }
 };
 
-std::size_t indexOf(const CoverageData& d, std::int64_t id) { return static_cast<std::size_t>(d.householdIndex(id)); }
+std::size_t indexOf(const CoverageData& d, std::int64_t id) {
+    return static_cast<std::size_t>(d.householdIndex(id));
+}
 
 TEST(Coverage, WalkingDistancesStartAtTheUnitDoor) {
     World w;
@@ -143,8 +145,8 @@ TEST(Coverage, LargerOverrideBehindTheNearestPostStillCovers) {
     b.grid(1, 1, "g");
     const auto bi = b.building(1, 1, std::nullopt, model::Rect::of(0, 0, 1, 1));
     const auto h = b.household(bi, {0, 0});
-    b.post("pioneer_post", {10, 0}, 1, 5.0);     // nearest, 5 m standard
-    b.post("pioneer_post", {30, 0}, 1, 100.0);  // farther, 100 m standard
+    b.post("pioneer_post", {10, 0}, 1, 5.0);   // nearest, 5 m standard
+    b.post("pioneer_post", {30, 0}, 1, 100.0); // farther, 100 m standard
     CoverageOptions o;
     o.postType = "pioneer_post";
     const auto r = computeCoverage(b.data(), o);

@@ -97,8 +97,8 @@ TEST(MemberReach, LoadsNearbyMembersAndSuggestions) {
     b.grid(1, 1, "g");
     const auto bi = b.building(1, 1, std::nullopt, model::Rect::of(0, 0, 1000, 10));
     const auto v1 = b.household(bi, {0, 0}, kCoverHardship);       // paired with member 1
-    const auto v2 = b.household(bi, {100, 0}, kCoverElderlyAlone);  // unpaired
-    const auto v3 = b.household(bi, {900, 0}, kCoverDisability);    // unpaired, nobody near
+    const auto v2 = b.household(bi, {100, 0}, kCoverElderlyAlone); // unpaired
+    const auto v3 = b.household(bi, {900, 0}, kCoverDisability);   // unpaired, nobody near
     const auto m1home = b.household(bi, {50, 0});
     const auto m2home = b.household(bi, {160, 0});
     const auto m3home = b.household(bi, {120, 0}); // a mobile member: not suggested
@@ -142,7 +142,9 @@ TEST(ReachCli, SuggestsForUnpairedHouseholdsWithMaskedNames) {
     ASSERT_GT(removed, 0);
     const std::string pairs = dir.file("pairs.csv");
     std::string out;
-    ASSERT_EQ(testing::runCommand(testing::cliPath() + " reach --atlas " + copy + " --max-load 3 --radius 400 --out " + pairs, &out), 0) << out;
+    ASSERT_EQ(
+        testing::runCommand(testing::cliPath() + " reach --atlas " + copy + " --max-load 3 --radius 400 --out " + pairs, &out), 0)
+        << out;
     EXPECT_NE(out.find("suggested pairings"), std::string::npos) << out;
     std::ifstream in(pairs);
     std::string line;
@@ -155,7 +157,9 @@ TEST(ReachCli, SuggestsForUnpairedHouseholdsWithMaskedNames) {
     }
     EXPECT_GT(rows, 0);
     EXPECT_EQ(masked, rows) << "names are masked by default";
-    ASSERT_EQ(testing::runCommand(testing::cliPath() + " reach --atlas " + copy + " --radius 400 --reveal --out " + pairs, &out), 0) << out;
+    ASSERT_EQ(testing::runCommand(testing::cliPath() + " reach --atlas " + copy + " --radius 400 --reveal --out " + pairs, &out),
+              0)
+        << out;
     std::ifstream revealed(pairs);
     std::getline(revealed, line);
     std::getline(revealed, line);

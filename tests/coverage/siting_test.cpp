@@ -296,9 +296,13 @@ TEST(SiteCli, ProposalsCsvAndErrors) {
                                   &text),
               0);
     EXPECT_NE(text.find("line 3, column x: 'oops' is not a number"), std::string::npos) << text;
-    EXPECT_NE(testing::runCommand(testing::cliPath() + " site --atlas " + testing::demoAtlasPath() + " --type pioneer_post --k 1 --model best", &text), 0);
+    EXPECT_NE(testing::runCommand(testing::cliPath() + " site --atlas " + testing::demoAtlasPath() +
+                                      " --type pioneer_post --k 1 --model best",
+                                  &text),
+              0);
     EXPECT_NE(text.find("--model 'best'"), std::string::npos) << text;
-    EXPECT_NE(testing::runCommand(testing::cliPath() + " site --atlas " + testing::demoAtlasPath() + " --type pioneer_post", &text), 0);
+    EXPECT_NE(
+        testing::runCommand(testing::cliPath() + " site --atlas " + testing::demoAtlasPath() + " --type pioneer_post", &text), 0);
     EXPECT_NE(text.find("--k is required"), std::string::npos) << text;
 }
 

@@ -18,7 +18,8 @@ using model::Vec2;
 /// S1 (0,0)-(200,0); S2 (100,-100)-(100,100) crosses S1; S3 (200,0)-(200,100) shares S1's end;
 /// S4 (100,50)-(200,50) ends on S2 and S3 (T junctions).
 StreetNetwork plusNetwork() {
-    return StreetNetwork::fromLines({{{0, 0}, {200, 0}}, {{100, -100}, {100, 100}}, {{200, 0}, {200, 100}}, {{100, 50}, {200, 50}}});
+    return StreetNetwork::fromLines(
+        {{{0, 0}, {200, 0}}, {{100, -100}, {100, 100}}, {{200, 0}, {200, 100}}, {{100, 50}, {200, 50}}});
 }
 
 TEST(StreetNetwork, NodesSharedVerticesTJunctionsAndCrossings) {
@@ -100,7 +101,8 @@ TEST(StreetNetwork, CancelledSearchThrows) {
 /// Plain Dijkstra over the original (unsplit) graph: sources and targets sit on edges at
 /// offsets; a target's distance is the best of its edge's two ends, or along the edge when a
 /// source shares it.
-std::vector<double> referenceDistances(const StreetNetwork& net, const std::vector<Vec2>& sources, const std::vector<Vec2>& targets) {
+std::vector<double> referenceDistances(const StreetNetwork& net, const std::vector<Vec2>& sources,
+                                       const std::vector<Vec2>& targets) {
     const std::size_t n = net.nodeCount();
     std::vector<std::vector<std::pair<std::size_t, double>>> adj(n);
     for (const auto& e : net.edges()) {
@@ -159,7 +161,8 @@ TEST(StreetNetwork, MultiSourceDistancesEqualPlainDijkstraOnRandomGrid) {
     const auto net = StreetNetwork::fromLines(lines);
     std::vector<Vec2> sources, targets;
     for (int k = 0; k < 5; ++k) sources.push_back({static_cast<double>(rng() % 1200), static_cast<double>(rng() % 1200)});
-    for (int k = 0; k < 400; ++k) targets.push_back({static_cast<double>(rng() % 12000) / 10, static_cast<double>(rng() % 12000) / 10});
+    for (int k = 0; k < 400; ++k)
+        targets.push_back({static_cast<double>(rng() % 12000) / 10, static_cast<double>(rng() % 12000) / 10});
     const auto expected = referenceDistances(net, sources, targets);
 
     std::vector<Vec2> points = sources;

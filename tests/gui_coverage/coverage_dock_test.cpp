@@ -49,12 +49,11 @@ private slots:
         dock.setDistanceMode(storage::DistanceMode::Euclidean);
         dock.setStandard(app::CoverageDock::Standard::Meters, 100);
         std::shared_ptr<const storage::LayerSnapshot> gaps, areas, households;
-        connect(&dock, &app::CoverageDock::layersReady, this,
-                [&](auto g, auto a, auto h) {
-                    gaps = g;
-                    areas = a;
-                    households = h;
-                });
+        connect(&dock, &app::CoverageDock::layersReady, this, [&](auto g, auto a, auto h) {
+            gaps = g;
+            areas = a;
+            households = h;
+        });
         QVERIFY(runAndWait(dock));
         QVERIFY(!dock.isRunning());
         auto atlas = storage::Atlas::open(m_world.path, storage::OpenMode::ReadOnly);
