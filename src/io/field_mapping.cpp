@@ -294,6 +294,8 @@ model::Value convertValue(const TargetField& field, const model::Value& raw) {
     if (model::isNull(raw)) return {};
     std::string text = trim(model::toText(raw));
     if (text.empty()) return {};
+    if (field.kind != K::Text && text.find_first_not_of('*') == std::string::npos)
+        throw InputError("'" + text + "' is a masked value: export with --reveal to move personal data between atlases");
     switch (field.kind) {
     case K::Text: return text;
     case K::Integer:

@@ -992,14 +992,19 @@ std::string ImportSummary::report(std::size_t maxRejections) const {
 }
 
 ImportSummary importVector(storage::Atlas& atlas, const ImportOptions& options, Feedback* feedback) {
-    try {
-        Importer importer(atlas, options, feedback);
-        return importer.run();
-    } catch (const CancelledError&) {
-        throw;
-    } catch (const InputError&) {
-        throw;
+    // GDAL's own warnings (odd DXF entities, recoding trouble) go into the report, not stderr.
+    GdalMessages gdal;
+    Importer importer(atlas, options, feedback);
+    ImportSummary summary = importer.run();
+    std::set<std::string> seen;
+    for (const auto& w : gdal.warnings()) {
+        if (seen.size() >= 5) {
+            summary.notes.push_back("GDAL: further warnings left out");
+            break;
+        }
+        if (seen.insert(w).second) summary.notes.push_back("GDAL: " + w);
     }
+    return summary;
 }
 
 std::vector<std::string> listVectorLayers(const std::string& path) {

@@ -192,3 +192,12 @@ TEST(Export, ExistingFilesAndUnknownFormatsAreRefused) {
     // No temp folders left behind by the failures.
     for (const auto& e : fs::directory_iterator(w.dir.path())) EXPECT_EQ(e.path().filename().string().find(".gridatlas-export"), std::string::npos);
 }
+
+TEST(Export, MaskedHouseholdFlagsAreNotImportedAsData) {
+    SmallWorld w;
+    std::string out;
+    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --out " + q(w.dir.file("masked.gpkg")), &out), 0) << out;
+    SmallWorld other; // same buildings and units: households collide by room unless keyed
+    ASSERT_EQ(cli("import --atlas " + q(other.path) + " " + q(w.dir.file("masked.gpkg")) + " --layer households --as households --key room", &out), 1) << out;
+    EXPECT_NE(out.find("field hardship: '*' is a masked value: export with --reveal"), std::string::npos) << out;
+}
