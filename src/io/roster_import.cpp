@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -874,6 +875,7 @@ private:
 };
 
 constexpr std::size_t kChunkRows = 16384;
+constexpr std::size_t kBatchRows = 32; ///< new residents per INSERT statement
 
 /// Votes of a household's rows on its flags, and the flags it had.
 struct FlagVote {
@@ -1001,7 +1003,7 @@ void bindResident(storage::Statement& st, const ResidentRec& r) {
 
 /// Binds a new resident straight from its row (what merge() with an empty record gives, without
 /// building one): the row's text outlives the statement's run().
-void bindNewResident(storage::Statement& st, const RowPlan& p, std::int64_t householdId) {
+void bindNewResident(storage::Statement& st, const RowPlan& p, std::int64_t householdId, int base = 0) {
     sqlite3_stmt* h = st.handle();
     auto text = [&](int i, const std::string& v) {
         if (v.empty())
@@ -1016,27 +1018,27 @@ void bindNewResident(storage::Statement& st, const RowPlan& p, std::int64_t hous
             sqlite3_bind_int(h, i, v);
     };
     const bool member = p.member == YesNo::Yes;
-    sqlite3_bind_int64(h, 1, householdId);
-    sqlite3_bind_text(h, 2, p.name.data(), static_cast<int>(p.name.size()), SQLITE_STATIC);
-    text(3, p.relation);
+    sqlite3_bind_int64(h, base + 1, householdId);
+    sqlite3_bind_text(h, base + 2, p.name.data(), static_cast<int>(p.name.size()), SQLITE_STATIC);
+    text(base + 3, p.relation);
     if (p.gender)
-        sqlite3_bind_text(h, 4, &p.gender, 1, SQLITE_STATIC);
+        sqlite3_bind_text(h, base + 4, &p.gender, 1, SQLITE_STATIC);
     else
-        sqlite3_bind_null(h, 4);
-    optInt(5, p.birthYear);
-    text(6, p.phone);
-    text(7, p.idNumber);
-    sqlite3_bind_int(h, 8, p.disability == YesNo::Yes ? 1 : 0);
-    sqlite3_bind_int(h, 9, member ? 1 : 0);
+        sqlite3_bind_null(h, base + 4);
+    optInt(base + 5, p.birthYear);
+    text(base + 6, p.phone);
+    text(base + 7, p.idNumber);
+    sqlite3_bind_int(h, base + 8, p.disability == YesNo::Yes ? 1 : 0);
+    sqlite3_bind_int(h, base + 9, member ? 1 : 0);
     if (member) {
         static const std::string kFull = "full"; // a member with no type given is a full member
-        text(10, p.memberType.empty() ? kFull : p.memberType);
-        text(11, p.branch);
-        optInt(12, p.joinedYear);
+        text(base + 10, p.memberType.empty() ? kFull : p.memberType);
+        text(base + 11, p.branch);
+        optInt(base + 12, p.joinedYear);
     } else {
-        sqlite3_bind_null(h, 10);
-        sqlite3_bind_null(h, 11);
-        sqlite3_bind_null(h, 12);
+        sqlite3_bind_null(h, base + 10);
+        sqlite3_bind_null(h, base + 11);
+        sqlite3_bind_null(h, base + 12);
     }
 }
 
@@ -1226,7 +1228,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
         bool failed = false;
         FlagVote vote;
     };
-    std::vector<NewHousehold> newHouseholds;
+    std::deque<NewHousehold> newHouseholds; // a deque: pending adds point at their households' votes
     std::unordered_map<std::string, std::size_t> newByKey;
     std::vector<FlagVote> votes(static_cast<std::size_t>(index.maxHouseholdId()) + 1);
     std::vector<bool> voted(votes.size(), false);
@@ -1237,15 +1239,68 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
 
     storage::Statement insHousehold(c, "INSERT INTO households (unit_id, floor, room, geom) VALUES (?, ?, ?, "
                                        "(SELECT geom FROM units WHERE id = ?))");
-    storage::Statement ins(c, "INSERT INTO residents (household_id, name, relation, gender, birth_year, phone, id_number, "
-                              "disability, is_member, member_type, branch, joined_year) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    // Writing stops at the first rejected row unless --partial: nothing will be committed, but
+    // every row is still checked so that the report lists all of them.
+    bool writing = true;
+    const std::string insertSql = "INSERT INTO residents (household_id, name, relation, gender, birth_year, phone, id_number, "
+                                  "disability, is_member, member_type, branch, joined_year) VALUES ";
+    const std::string oneRow = "(?,?,?,?,?,?,?,?,?,?,?,?)";
+    storage::Statement ins(c, insertSql + oneRow);
+    // New residents go in batches of kBatchRows per statement (less per-statement work in SQLite);
+    // a batch a database rule refuses is retried row by row to find the row.
+    std::string batchSql = insertSql;
+    for (std::size_t i = 0; i < kBatchRows; ++i) batchSql += (i ? "," : "") + oneRow;
+    storage::Statement insBatch(c, batchSql);
+    struct PendingAdd {
+        std::size_t row;
+        std::int64_t household;
+        FlagVote* vote;
+    };
+    std::vector<PendingAdd> pending;
+    pending.reserve(kBatchRows);
+    auto applyVote = [&](const RowPlan& p, FlagVote* v) {
+        // Household flags: set when any row of the household says yes, cleared when rows say no.
+        for (int f = 0; f < kFlagCount; ++f)
+            if (p.flags[f] == YesNo::Yes || (p.flags[f] == YesNo::No && v->v[f] == YesNo::Empty)) v->v[f] = p.flags[f];
+    };
+    auto addOne = [&](const PendingAdd& a) {
+        RowPlan& p = plans[a.row];
+        try {
+            bindNewResident(ins, p, a.household);
+            ins.run();
+            applyVote(p, a.vote);
+        } catch (const ConstraintError& e) {
+            ins.reset();
+            --result.added;
+            p.reject = storage::describeRule(e.what());
+            if (!options.partial) writing = false;
+        }
+    };
+    auto flushAdds = [&](bool all) {
+        if (!writing) {
+            pending.clear();
+            return;
+        }
+        if (pending.size() == kBatchRows) {
+            for (std::size_t i = 0; i < kBatchRows; ++i)
+                bindNewResident(insBatch, plans[pending[i].row], pending[i].household, static_cast<int>(i * 12));
+            try {
+                insBatch.run();
+                for (const auto& a : pending) applyVote(plans[a.row], a.vote);
+            } catch (const ConstraintError&) {
+                insBatch.reset();
+                for (const auto& a : pending) addOne(a);
+            }
+            pending.clear();
+        } else if (all) {
+            for (const auto& a : pending) addOne(a);
+            pending.clear();
+        }
+    };
     storage::Statement up(c, "UPDATE residents SET household_id = ?, name = ?, relation = ?, gender = ?, birth_year = ?, "
                              "phone = ?, id_number = ?, disability = ?, is_member = ?, member_type = ?, branch = ?, "
                              "joined_year = ? WHERE id = ?");
     const std::string started = nowText();
-    // Writing stops at the first rejected row unless --partial: nothing will be committed, but
-    // every row is still checked so that the report lists all of them.
-    bool writing = true;
     auto reject = [&](RowPlan& p, std::string why) {
         p.reject = std::move(why);
         if (!options.partial) writing = false;
@@ -1363,11 +1418,12 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
                         ++result.updated;
                     }
                 } else {
-                    if (writing) {
-                        bindNewResident(ins, p, hh);
-                        ins.run();
-                    }
                     ++result.added;
+                    if (writing) {
+                        pending.push_back({r, hh, vote});
+                        if (pending.size() == kBatchRows) flushAdds(false);
+                    }
+                    continue; // its flag votes count once it is written
                 }
             } catch (const ConstraintError& e) {
                 ins.reset();
@@ -1375,11 +1431,10 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
                 reject(p, storage::describeRule(e.what()));
                 continue;
             }
-            // Household flags: set when any row of the household says yes, cleared when rows say no.
-            for (int f = 0; f < kFlagCount; ++f)
-                if (p.flags[f] == YesNo::Yes || (p.flags[f] == YesNo::No && vote->v[f] == YesNo::Empty)) vote->v[f] = p.flags[f];
+            applyVote(p, vote);
         }
     }
+    flushAdds(true);
     for (const auto& h : newHouseholds) result.householdsCreated += h.failed ? 0 : 1;
 
     auto collectRejects = [&] {

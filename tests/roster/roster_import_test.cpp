@@ -18,6 +18,7 @@
 
 #include "io/roster_import.h"
 #include "io/text_encoding.h"
+#include "model/id_number.h"
 #include "model/support/error.h"
 #include "storage/connection.h"
 #include "storage/fixture_atlas.h"
@@ -298,6 +299,39 @@ TEST(RosterImport, SmallRosterInALargeAtlasLooksResidentsUp) {
     const auto dup = w.import(roster);
     ASSERT_EQ(dup.rejects.size(), 1u) << dup.summary();
     EXPECT_NE(dup.rejects[0].reason.find("several residents named"), std::string::npos) << dup.rejects[0].reason;
+}
+
+// A thousand new residents: written in batches of several rows per statement; every column must
+// land where it belongs (a re-import then finds them all unchanged).
+TEST(RosterImport, ManyRowsLandColumnByColumn) {
+    RosterWorld w;
+    std::vector<std::string> rows;
+    const char* rooms[] = {"101", "202", "303", "404", "501", "602"};
+    for (int i = 0; i < 1000; ++i) {
+        char first17[18];
+        std::snprintf(first17, sizeof first17, "420111198%d%02d%02d%03d", i % 10, 1 + i % 12, 1 + i % 28, i % 1000);
+        const std::string id = std::string(first17) + model::idCheckCharacterOf(first17);
+        const bool male = (i % 1000) % 2 == 1;
+        const bool member = i % 7 == 0;
+        rows.push_back(std::to_string(i + 1) + ",居民" + std::to_string(i) + "," + (male ? "男" : "女") + ",," + id + ",1380000" +
+                       std::to_string(1000 + i) + ",湖西社区1栋" + std::to_string(1 + i % 2) + "单元" + rooms[(i / 2) % 6] + ",子女," +
+                       (member ? "是,预备党员,第" + std::to_string(i % 3 + 1) + "支部" : "否,,") + "," + (i % 5 == 0 ? "是" : "否") + ",");
+    }
+    const std::string roster = w.dir.file("many.csv");
+    writeFile(roster, csv(rows));
+    const auto r = w.import(roster);
+    EXPECT_TRUE(r.written) << r.summary();
+    EXPECT_EQ(r.added, 1000u) << r.summary() << (r.rejects.empty() ? "" : " first reject: " + r.rejects[0].reason);
+    EXPECT_EQ(w.atlas->connection().queryText(
+                  "SELECT r.gender || '|' || r.birth_year || '|' || r.phone || '|' || r.is_member || '|' || "
+                  "ifnull(r.member_type, '-') || '|' || ifnull(r.branch, '-') || '|' || r.disability || '|' || h.room || '|' || h.unit_id "
+                  "FROM residents r JOIN households h ON h.id = r.household_id WHERE r.name = '居民42'"),
+              "F|1982|13800001042|1|probationary|第1支部|0|404|1");
+    EXPECT_EQ(w.atlas->connection().queryText("SELECT r.gender || '|' || r.disability || '|' || r.relation FROM residents r WHERE r.name = '居民45'"),
+              "M|1|子女");
+    const auto again = w.import(roster);
+    EXPECT_EQ(again.unchanged, 1000u) << again.summary();
+    EXPECT_EQ(again.updated, 0u);
 }
 
 TEST(RosterImport, HeaderRowFoundBelowTitleRows) {
