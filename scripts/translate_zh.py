@@ -246,15 +246,19 @@ missing = []
 
 
 def fill(m):
-    source = html.unescape(m.group(1))
+    source = html.unescape(m.group(2))
     zh = ZH.get(source)
     if zh is None:
         missing.append(source)
         return m.group(0)
-    return "<source>%s</source>%s<translation>%s</translation>" % (m.group(1), m.group(2), html.escape(zh, quote=False))
+    body = html.escape(zh, quote=False)
+    # Plural messages (tr with %n) hold one <numerusform> per plural form; Chinese has one.
+    if 'numerus="yes"' in m.group(1):
+        body = "\n            <numerusform>%s</numerusform>\n        " % body
+    return "%s<source>%s</source>%s<translation>%s</translation>" % (m.group(1), m.group(2), m.group(3), body)
 
 
-text = re.sub(r"<source>(.*?)</source>(\s*(?:<comment>.*?</comment>\s*)?)<translation[^>]*?(?:/>|>.*?</translation>)",
+text = re.sub(r"(<message[^>]*>\s*(?:<location[^>]*/>\s*)*)<source>(.*?)</source>(\s*(?:<comment>.*?</comment>\s*)?)<translation[^>]*?(?:/>|>.*?</translation>)",
               fill, text, flags=re.S)
 path.write_text(text, encoding="utf-8")
 if missing:

@@ -30,11 +30,13 @@ int main(int argc, char** argv) {
     QCommandLineOption searchOption("search", "Search for this text and zoom to the first hit.", "text");
     QCommandLineOption identifyOption("identify", "Identify at map coordinates x,y.", "x,y");
     QCommandLineOption planOption("floor-plan", "Open the floor plan of the building at map coordinates x,y.", "x,y");
+    QCommandLineOption gridToolOption("grid-tool", "Start grid editing with a tool: vertex, draw, split, merge, delete or paint.", "tool");
     QCommandLineOption sizeOption("size", "Window size WIDTHxHEIGHT.", "size");
     parser.addOption(shotOption);
     parser.addOption(searchOption);
     parser.addOption(identifyOption);
     parser.addOption(planOption);
+    parser.addOption(gridToolOption);
     parser.addOption(sizeOption);
     parser.addPositionalArgument("atlas", "Atlas (.sqlite) to open.");
     parser.addPositionalArgument("map", "Map document (.json) to show.");
@@ -64,6 +66,13 @@ int main(int argc, char** argv) {
     if (parser.isSet(planOption)) {
         const QStringList xy = parser.value(planOption).split(',');
         if (xy.size() == 2) window.openFloorPlanAt(xy[0].toDouble(), xy[1].toDouble());
+    }
+    if (parser.isSet(gridToolOption)) {
+        using Tool = gridatlas::app::MainWindow::GridTool;
+        const QString name = parser.value(gridToolOption);
+        const Tool tool = name == "vertex" ? Tool::Vertex : name == "draw" ? Tool::Draw : name == "split" ? Tool::Split
+                        : name == "merge"  ? Tool::Merge : name == "delete" ? Tool::Delete : name == "paint" ? Tool::Paint : Tool::None;
+        window.setGridTool(tool);
     }
     if (parser.isSet(shotOption)) {
         const QString file = parser.value(shotOption);

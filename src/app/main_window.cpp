@@ -28,6 +28,7 @@
 
 #include "app/attribute_table.h"
 #include "app/floor_plan_view.h"
+#include "app/grid_editing.h"
 #include "app/identify_panel.h"
 #include "app/map_canvas.h"
 #include "app/style_dialog.h"
@@ -60,6 +61,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildMenus();
     buildLayerPanel();
     buildStatusBar();
+    buildGridEditing();
     connect(m_canvas, &MapCanvas::cursorMoved, this, &MainWindow::onCursorMoved);
     connect(m_canvas, &MapCanvas::clicked, this, &MainWindow::identifyAt);
     connect(m_canvas, &MapCanvas::viewChanged, this, &MainWindow::updateScaleField);
@@ -697,6 +699,231 @@ void MainWindow::dropEvent(QDropEvent* e) {
         if (path.endsWith(".json")) openMap(path);
         else if (!path.isEmpty()) openAtlas(path);
     }
+}
+
+} // namespace gridatlas::app
+
+namespace gridatlas::app {
+
+// --- Grid editing -------------------------------------------------------------------------------
+
+void MainWindow::buildGridEditing() {
+    m_gridToolbar = addToolBar(tr("Grid Editing"));
+    m_gridToolbar->setObjectName("GridEditingToolbar");
+    QMenu* edit = menuBar()->addMenu(tr("&Grids"));
+    auto* group = new QActionGroup(this);
+    group->setExclusionPolicy(QActionGroup::ExclusionPolicy::ExclusiveOptional);
+    const std::pair<GridTool, QString> tools[] = {
+        {GridTool::Vertex, tr("Edit Vertices")}, {GridTool::Draw, tr("Draw Grid")}, {GridTool::Split, tr("Split Grid")},
+        {GridTool::Merge, tr("Merge Grids")},    {GridTool::Delete, tr("Delete Grid")}, {GridTool::Paint, tr("Paint Buildings")},
+    };
+    for (const auto& [tool, text] : tools) {
+        QAction* a = edit->addAction(text);
+        a->setCheckable(true);
+        a->setData(static_cast<int>(tool));
+        group->addAction(a);
+        m_gridToolbar->addAction(a);
+        m_gridActions << a;
+        connect(a, &QAction::toggled, this, [this, tool = tool](bool on) {
+            if (on) {
+                if (!setGridTool(tool)) {
+                    const QSignalBlocker block(sender());
+                    qobject_cast<QAction*>(sender())->setChecked(false);
+                }
+            } else if (m_canvas->tool() && m_canvas->tool() == gridToolObject(tool)) {
+                m_canvas->setTool(nullptr);
+            }
+        });
+    }
+    edit->addSeparator();
+    m_gridToolbar->addSeparator();
+    QAction* undo = edit->addAction(tr("Undo Grid Edit"), this, [this] {
+        if (m_gridEdit && m_gridEdit->undoStack()->canUndo()) m_gridEdit->undoStack()->undo();
+    });
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = edit->addAction(tr("Redo Grid Edit"), this, [this] {
+        if (m_gridEdit && m_gridEdit->undoStack()->canRedo()) m_gridEdit->undoStack()->redo();
+    });
+    redo->setShortcut(QKeySequence::Redo);
+    m_gridToolbar->addAction(undo);
+    m_gridToolbar->addAction(redo);
+    QAction* save = edit->addAction(tr("Save Grid Edits"), this, [this] {
+        if (!m_gridEdit) return;
+        m_gridEdit->markSaved();
+        showMessage(tr("Grid edits saved"), false);
+    });
+    QAction* discard = edit->addAction(tr("Discard Unsaved Grid Edits"), this, [this] {
+        if (!m_gridEdit) return;
+        if (m_askQuestions && QMessageBox::question(this, tr("Discard"), tr("Undo every grid edit since the last save?")) != QMessageBox::Yes)
+            return;
+        m_gridEdit->discard();
+    });
+    m_gridToolbar->addAction(save);
+    m_gridToolbar->addAction(discard);
+    edit->addAction(tr("Stop Editing"), this, [this] { stopGridEditing(false); });
+    m_paintTotals = new QLabel(this);
+    m_paintTotals->setObjectName("PaintTotals");
+    m_gridToolbar->addWidget(m_paintTotals);
+    m_gridToolbar->hide();
+    edit->addSeparator();
+    edit->addAction(m_gridToolbar->toggleViewAction());
+}
+
+QString MainWindow::askText(const QString& title, const QString& label, const QString& value) {
+    if (!m_askQuestions) return value;
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, title, label, QLineEdit::Normal, value, &ok);
+    return ok ? text.trimmed() : QString();
+}
+
+bool MainWindow::startGridEditing() {
+    if (m_gridEdit) return true;
+    if (!m_atlas) {
+        showMessage(tr("Open an atlas first"), true);
+        return false;
+    }
+    try {
+        m_gridEdit = new GridEditSession(m_atlas->path(), m_canvas, this);
+    } catch (const std::exception& e) {
+        showMessage(tr("The atlas cannot be edited: %1").arg(QString::fromUtf8(e.what())), true);
+        return false;
+    }
+    connect(m_gridEdit, &GridEditSession::editFailed, this, [this](const QString& message) { showMessage(message, true); });
+    connect(m_gridEdit, &GridEditSession::edited, this, [this] {
+        m_mergeKeep = 0;
+        if (m_mergeTool) m_mergeTool->setMarked({});
+        if (m_paintTool && m_paintTool->targetGrid()) showPaintTotals(m_gridEdit->totals(m_paintTool->targetGrid()));
+    });
+    m_vertexTool = new GridVertexTool(m_gridEdit, m_gridEdit);
+    m_drawTool = new PolylineTool(m_gridEdit, true, m_gridEdit);
+    m_splitTool = new PolylineTool(m_gridEdit, false, m_gridEdit);
+    m_mergeTool = new GridPickTool(m_gridEdit, m_gridEdit);
+    m_deleteTool = new GridPickTool(m_gridEdit, m_gridEdit);
+    m_paintTool = new PaintTool(m_gridEdit, m_gridEdit);
+    connect(m_drawTool, &PolylineTool::finished, this, [this](const model::Geometry& polygon) {
+        const std::int64_t near = m_gridEdit->gridAt(model::interiorPoint(polygon));
+        storage::NewGrid grid;
+        grid.code = m_gridEdit->nextGridCode(near);
+        grid.name = askText(tr("New grid"), tr("Name of the new grid (code %1):").arg(QString::fromStdString(grid.code)),
+                            tr("New grid %1").arg(QString::fromStdString(grid.code)))
+                        .toStdString();
+        if (grid.name.empty()) return;
+        if (!near) {
+            // Outside every grid: it belongs to the community it lies in (the first grid's when unknown).
+            showMessage(tr("Draw new grids over the community's grids: their area is taken from them"), true);
+            return;
+        }
+        m_gridEdit->apply(tr("Draw grid"), [grid, polygon](storage::GridEditor& ed) { return ed.createGrid(grid, polygon); });
+    });
+    connect(m_splitTool, &PolylineTool::finished, this, [this](const model::Geometry& line) {
+        // The grid the line cuts: the one holding the middle of the line.
+        const auto& c = line.coords;
+        const std::size_t mid = c.size() / 2;
+        const model::Vec2 m = c.size() % 2 ? c[mid] : model::Vec2{(c[mid - 1].x + c[mid].x) / 2, (c[mid - 1].y + c[mid].y) / 2};
+        const std::int64_t gridId = m_gridEdit->gridAt(m);
+        if (!gridId) {
+            showMessage(tr("Draw the split line across one grid"), true);
+            return;
+        }
+        storage::NewGrid second;
+        second.code = m_gridEdit->nextGridCode(gridId);
+        second.name = askText(tr("Split grid"), tr("Name of the new part (code %1):").arg(QString::fromStdString(second.code)),
+                              tr("New grid %1").arg(QString::fromStdString(second.code)))
+                          .toStdString();
+        if (second.name.empty()) return;
+        m_gridEdit->apply(tr("Split grid"), [gridId, line, second](storage::GridEditor& ed) { return ed.splitGrid(gridId, line, second); });
+    });
+    connect(m_mergeTool, &GridPickTool::picked, this, [this](std::int64_t gridId) {
+        if (!m_mergeKeep || m_mergeKeep == gridId) {
+            m_mergeKeep = gridId;
+            m_mergeTool->setMarked({gridId});
+            m_canvas->update();
+            showMessage(tr("Now click the grid to merge into the marked one"), false);
+            return;
+        }
+        const std::int64_t keep = m_mergeKeep;
+        m_gridEdit->apply(tr("Merge grids"), [keep, gridId](storage::GridEditor& ed) { return ed.mergeGrids(keep, {gridId}); });
+    });
+    connect(m_deleteTool, &GridPickTool::picked, this, [this](std::int64_t gridId) {
+        if (m_askQuestions &&
+            QMessageBox::question(this, tr("Delete grid"), tr("Delete this grid? Its area and buildings are left without a grid.")) !=
+                QMessageBox::Yes)
+            return;
+        m_gridEdit->apply(tr("Delete grid"), [gridId](storage::GridEditor& ed) { return ed.deleteGrid(gridId); });
+    });
+    connect(m_paintTool, &PaintTool::totalsChanged, this, &MainWindow::showPaintTotals);
+    m_gridToolbar->show();
+    return true;
+}
+
+void MainWindow::stopGridEditing(bool discard) {
+    if (!m_gridEdit) return;
+    if (discard) m_gridEdit->discard();
+    m_canvas->setTool(nullptr);
+    for (QAction* a : m_gridActions) {
+        const QSignalBlocker block(a);
+        a->setChecked(false);
+    }
+    m_paintTotals->clear();
+    delete m_gridEdit; // owns the tools
+    m_gridEdit = nullptr;
+    m_vertexTool = nullptr;
+    m_drawTool = m_splitTool = nullptr;
+    m_mergeTool = m_deleteTool = nullptr;
+    m_paintTool = nullptr;
+    m_mergeKeep = 0;
+}
+
+MapTool* MainWindow::gridToolObject(GridTool tool) const {
+    switch (tool) {
+    case GridTool::Vertex: return m_vertexTool;
+    case GridTool::Draw: return m_drawTool;
+    case GridTool::Split: return m_splitTool;
+    case GridTool::Merge: return m_mergeTool;
+    case GridTool::Delete: return m_deleteTool;
+    case GridTool::Paint: return m_paintTool;
+    case GridTool::None: break;
+    }
+    return nullptr;
+}
+
+bool MainWindow::setGridTool(GridTool tool) {
+    if (tool == GridTool::None) {
+        m_canvas->setTool(nullptr);
+        return true;
+    }
+    if (!startGridEditing()) return false;
+    m_canvas->setTool(gridToolObject(tool));
+    for (QAction* a : m_gridActions) {
+        const QSignalBlocker block(a);
+        a->setChecked(a->data().toInt() == static_cast<int>(tool));
+    }
+    m_paintTotals->clear();
+    if (tool == GridTool::Paint && !m_paintTool->targetGrid()) {
+        // Paint into the grid at the centre of the view until another is chosen (right-click).
+        const model::Rect v = m_canvas->visibleExtent();
+        if (const std::int64_t g = m_gridEdit->gridAt(v.center())) m_paintTool->setTargetGrid(g);
+    }
+    if (tool == GridTool::Paint && m_paintTool->targetGrid()) showPaintTotals(m_gridEdit->totals(m_paintTool->targetGrid()));
+    const char* hints[] = {"",
+                           QT_TR_NOOP("Drag a vertex (it moves in every grid that has it); double-click an edge to add one; right-click or Delete removes one"),
+                           QT_TR_NOOP("Click the corners of the new grid; double-click or Enter to finish, Backspace drops a corner"),
+                           QT_TR_NOOP("Click along a line across a grid; double-click or Enter to split it there"),
+                           QT_TR_NOOP("Click the grid to keep, then the grid to merge into it"),
+                           QT_TR_NOOP("Click the grid to delete"),
+                           QT_TR_NOOP("Click or drag over buildings to move them into the target grid; right-click a grid to make it the target")};
+    showMessage(tr(hints[static_cast<int>(tool)]), false);
+    return true;
+}
+
+void MainWindow::showPaintTotals(const GridTotals& t) {
+    QString text = tr("%1: %2 households").arg(t.name).arg(t.households);
+    if (t.target) {
+        const double d = t.deviationPercent().value_or(0.0);
+        text += tr(" / target %1 (%2%3%)").arg(*t.target).arg(d >= 0 ? "+" : "").arg(d, 0, 'f', 1);
+    }
+    text += tr(" · members %1 · households in care %2").arg(t.members).arg(t.vulnerable);
+    m_paintTotals->setText(text);
 }
 
 } // namespace gridatlas::app

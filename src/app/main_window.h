@@ -15,6 +15,7 @@ class QListWidget;
 class QListWidgetItem;
 class QMenu;
 class QProgressBar;
+class QToolBar;
 
 namespace gridatlas::storage {
 class Atlas;
@@ -25,6 +26,13 @@ namespace gridatlas::app {
 
 class AttributeTableDock;
 class FloorPlanDock;
+class GridEditSession;
+class MapTool;
+class PaintTool;
+class PolylineTool;
+class GridPickTool;
+class GridVertexTool;
+struct GridTotals;
 class IdentifyPanel;
 class MapCanvas;
 
@@ -56,6 +64,19 @@ public:
     /// Opens the floor-plan dock on a building (double-click on the map does it at a point).
     bool openFloorPlan(qint64 buildingId);
     bool openFloorPlanAt(double x, double y);
+    /// Grid editing (网格编辑): starts a session on a writable connection (false, with a message,
+    /// when the atlas cannot be written); the toolbar's tools then act on the map.
+    bool startGridEditing();
+    /// Ends the session; unsaved edits stay in the atlas unless `discard`.
+    void stopGridEditing(bool discard = false);
+    [[nodiscard]] GridEditSession* gridEditSession() const { return m_gridEdit; }
+    enum class GridTool { None, Vertex, Draw, Split, Merge, Delete, Paint };
+    /// Activates a grid-editing tool (starting the session when needed).
+    bool setGridTool(GridTool tool);
+    /// The tool objects, for tests: the active one is also the canvas's tool.
+    [[nodiscard]] MapTool* gridToolObject(GridTool tool) const;
+    /// Tests and scripts answer the tools' questions (grid names, confirmations) with defaults.
+    void setAskQuestions(bool ask) { m_askQuestions = ask; }
     /// Identifies what is at map point (x, y) and shows it in the identify panel.
     void identifyAt(double x, double y);
     /// Runs the search box's query; fills the result list and zooms to the first hit.
@@ -99,6 +120,21 @@ private:
     IdentifyPanel* m_identify = nullptr;
     AttributeTableDock* m_table = nullptr;
     FloorPlanDock* m_floorPlan = nullptr;
+    void buildGridEditing();
+    void showPaintTotals(const GridTotals& t);
+    QString askText(const QString& title, const QString& label, const QString& value);
+    bool m_askQuestions = true;
+    GridEditSession* m_gridEdit = nullptr;
+    QToolBar* m_gridToolbar = nullptr;
+    QList<QAction*> m_gridActions;
+    QLabel* m_paintTotals = nullptr;
+    GridVertexTool* m_vertexTool = nullptr;
+    PolylineTool* m_drawTool = nullptr;
+    PolylineTool* m_splitTool = nullptr;
+    GridPickTool* m_mergeTool = nullptr;
+    GridPickTool* m_deleteTool = nullptr;
+    PaintTool* m_paintTool = nullptr;
+    std::int64_t m_mergeKeep = 0;
     std::unique_ptr<storage::Atlas> m_atlas; ///< GUI-thread connection for identify (read-only)
     QListWidget* m_layers = nullptr;
     QLabel* m_legend = nullptr;

@@ -325,7 +325,7 @@
     <message>
         <location filename="../attribute_table.cpp" line="193"/>
         <source>Minimum income</source>
-        <translation>低保户</translation>
+        <translation>低保</translation>
     </message>
     <message>
         <location filename="../attribute_table.cpp" line="194"/>
@@ -350,7 +350,7 @@
     <message>
         <location filename="../attribute_table.cpp" line="198"/>
         <source>Disability</source>
-        <translation>残疾人</translation>
+        <translation>残疾</translation>
     </message>
     <message>
         <location filename="../attribute_table.cpp" line="199"/>
@@ -541,7 +541,7 @@
     <message>
         <location filename="../floor_plan_view.cpp" line="270"/>
         <source>Disability</source>
-        <translation>残疾人</translation>
+        <translation>残疾</translation>
     </message>
     <message>
         <location filename="../floor_plan_view.cpp" line="274"/>
@@ -574,25 +574,44 @@
         <translation>无平面图</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="423"/>
-        <location filename="../floor_plan_view.cpp" line="433"/>
+        <location filename="../floor_plan_view.cpp" line="426"/>
+        <location filename="../floor_plan_view.cpp" line="436"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="427"/>
+        <location filename="../floor_plan_view.cpp" line="430"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="427"/>
+        <location filename="../floor_plan_view.cpp" line="430"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="433"/>
+        <location filename="../floor_plan_view.cpp" line="436"/>
         <source>No</source>
         <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>gridatlas::app::GridVertexTool</name>
+    <message>
+        <location filename="../grid_editing.cpp" line="224"/>
+        <location filename="../grid_editing.cpp" line="279"/>
+        <source>Remove vertex</source>
+        <translation>删除节点</translation>
+    </message>
+    <message>
+        <location filename="../grid_editing.cpp" line="260"/>
+        <source>Move vertex</source>
+        <translation>移动节点</translation>
+    </message>
+    <message>
+        <location filename="../grid_editing.cpp" line="272"/>
+        <source>Insert vertex</source>
+        <translation>插入节点</translation>
     </message>
 </context>
 <context>
@@ -653,7 +672,7 @@
     <message>
         <location filename="../identify_panel.cpp" line="46"/>
         <source>Name</source>
-        <translation>名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="47"/>
@@ -688,7 +707,7 @@
     <message>
         <location filename="../identify_panel.cpp" line="53"/>
         <source>Address</source>
-        <translation>地址</translation>
+        <translation>住址</translation>
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="54"/>
@@ -758,7 +777,7 @@
     <message>
         <location filename="../identify_panel.cpp" line="68"/>
         <source>Member type</source>
-        <translation>党员类别</translation>
+        <translation>党员类型</translation>
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="69"/>
@@ -894,7 +913,7 @@
     <message>
         <location filename="../identify_panel.cpp" line="141"/>
         <source>Minimum income</source>
-        <translation>低保户</translation>
+        <translation>低保</translation>
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="142"/>
@@ -909,300 +928,498 @@
     <message>
         <location filename="../identify_panel.cpp" line="143"/>
         <source>Disability</source>
-        <translation>残疾人</translation>
+        <translation>残疾</translation>
     </message>
 </context>
 <context>
     <name>gridatlas::app::MainWindow</name>
     <message>
-        <location filename="../main_window.cpp" line="54"/>
+        <location filename="../main_window.cpp" line="55"/>
         <source>GridAtlas</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="69"/>
+        <location filename="../main_window.cpp" line="71"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="83"/>
+        <location filename="../main_window.cpp" line="85"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="84"/>
+        <location filename="../main_window.cpp" line="86"/>
         <source>&amp;Open Atlas...</source>
         <translation>打开地图集(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="86"/>
+        <location filename="../main_window.cpp" line="88"/>
         <source>Open &amp;Map Document...</source>
         <translation>打开地图文档(&amp;M)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="87"/>
+        <location filename="../main_window.cpp" line="89"/>
         <source>&amp;Save Map Document</source>
         <translation>保存地图文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="89"/>
+        <location filename="../main_window.cpp" line="91"/>
         <source>Save Map Document &amp;As...</source>
         <translation>地图文档另存为(&amp;A)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="90"/>
+        <location filename="../main_window.cpp" line="92"/>
         <source>Save Map Document</source>
         <translation>保存地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="93"/>
+        <location filename="../main_window.cpp" line="95"/>
         <source>Add Raster &amp;Basemap...</source>
         <translation>添加栅格底图(&amp;B)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="94"/>
+        <location filename="../main_window.cpp" line="96"/>
         <source>Add Raster Basemap</source>
         <translation>添加栅格底图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="95"/>
+        <location filename="../main_window.cpp" line="97"/>
         <source>Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="98"/>
+        <location filename="../main_window.cpp" line="100"/>
         <source>Recent Atlases</source>
         <translation>最近打开的地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="101"/>
+        <location filename="../main_window.cpp" line="103"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="104"/>
+        <location filename="../main_window.cpp" line="106"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="105"/>
+        <location filename="../main_window.cpp" line="107"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="113"/>
+        <location filename="../main_window.cpp" line="115"/>
         <source>Zoom to Full Extent</source>
         <translation>全图显示</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="114"/>
+        <location filename="../main_window.cpp" line="116"/>
         <source>Zoom In</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="115"/>
+        <location filename="../main_window.cpp" line="117"/>
         <source>Zoom Out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="116"/>
+        <location filename="../main_window.cpp" line="118"/>
         <source>Zoom to Selection</source>
         <translation>缩放至选中要素</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="117"/>
+        <location filename="../main_window.cpp" line="119"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="118"/>
+        <location filename="../main_window.cpp" line="120"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="123"/>
+        <location filename="../main_window.cpp" line="125"/>
         <source>Search: building (3栋), address, name, post, grid code</source>
         <translation>搜索：楼栋（3栋）、地址、姓名、站点、网格编码</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="128"/>
+        <location filename="../main_window.cpp" line="130"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="131"/>
+        <location filename="../main_window.cpp" line="133"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="141"/>
+        <location filename="../main_window.cpp" line="143"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="142"/>
+        <location filename="../main_window.cpp" line="144"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="143"/>
+        <location filename="../main_window.cpp" line="145"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="144"/>
+        <location filename="../main_window.cpp" line="146"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="151"/>
+        <location filename="../main_window.cpp" line="153"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="164"/>
+        <location filename="../main_window.cpp" line="166"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="176"/>
+        <location filename="../main_window.cpp" line="178"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="192"/>
+        <location filename="../main_window.cpp" line="194"/>
         <source>Identify</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="272"/>
+        <location filename="../main_window.cpp" line="275"/>
         <source>Nothing found for &quot;%1&quot;</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="319"/>
+        <location filename="../main_window.cpp" line="322"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="334"/>
+        <location filename="../main_window.cpp" line="337"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="373"/>
+        <location filename="../main_window.cpp" line="376"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="381"/>
+        <location filename="../main_window.cpp" line="384"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="388"/>
+        <location filename="../main_window.cpp" line="391"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="411"/>
+        <location filename="../main_window.cpp" line="414"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="498"/>
+        <location filename="../main_window.cpp" line="501"/>
         <source>Zoom to Layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="499"/>
+        <location filename="../main_window.cpp" line="502"/>
         <source>Opacity...</source>
         <translation>透明度...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="501"/>
+        <location filename="../main_window.cpp" line="504"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="501"/>
+        <location filename="../main_window.cpp" line="504"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="505"/>
+        <location filename="../main_window.cpp" line="508"/>
         <source>Style...</source>
         <translation>样式...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="522"/>
+        <location filename="../main_window.cpp" line="525"/>
         <source>Layer style</source>
         <translation>图层样式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="522"/>
+        <location filename="../main_window.cpp" line="525"/>
         <source>Style:</source>
         <translation>样式：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="531"/>
+        <location filename="../main_window.cpp" line="534"/>
         <source>Colours...</source>
         <translation>颜色...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="558"/>
+        <location filename="../main_window.cpp" line="561"/>
         <source>Scale range...</source>
         <translation>比例尺范围...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="561"/>
         <location filename="../main_window.cpp" line="564"/>
+        <location filename="../main_window.cpp" line="567"/>
         <source>Scale range</source>
         <translation>比例尺范围</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="561"/>
+        <location filename="../main_window.cpp" line="564"/>
         <source>Show from 1: (0 = no limit)</source>
         <translation>显示的最小比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="564"/>
+        <location filename="../main_window.cpp" line="567"/>
         <source>Show up to 1: (0 = no limit)</source>
         <translation>显示的最大比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="662"/>
+        <location filename="../main_window.cpp" line="665"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="666"/>
+        <location filename="../main_window.cpp" line="669"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="666"/>
+        <location filename="../main_window.cpp" line="669"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="671"/>
+        <location filename="../main_window.cpp" line="674"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="90"/>
-        <location filename="../main_window.cpp" line="672"/>
+        <location filename="../main_window.cpp" line="711"/>
+        <source>Grid Editing</source>
+        <translation>网格编辑</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="713"/>
+        <source>&amp;Grids</source>
+        <translation>网格(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="717"/>
+        <source>Edit Vertices</source>
+        <translation>编辑节点</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="717"/>
+        <source>Draw Grid</source>
+        <translation>绘制网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="717"/>
+        <source>Split Grid</source>
+        <translation>分割网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="718"/>
+        <source>Merge Grids</source>
+        <translation>合并网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="718"/>
+        <source>Delete Grid</source>
+        <translation>删除网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="718"/>
+        <source>Paint Buildings</source>
+        <translation>刷楼入格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="740"/>
+        <source>Undo Grid Edit</source>
+        <translation>撤销网格编辑</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="744"/>
+        <source>Redo Grid Edit</source>
+        <translation>重做网格编辑</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="750"/>
+        <source>Save Grid Edits</source>
+        <translation>保存网格编辑</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="753"/>
+        <source>Grid edits saved</source>
+        <translation>网格编辑已保存</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="755"/>
+        <source>Discard Unsaved Grid Edits</source>
+        <translation>放弃未保存的网格编辑</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="757"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="757"/>
+        <source>Undo every grid edit since the last save?</source>
+        <translation>撤销上次保存以来的全部网格编辑？</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="763"/>
+        <source>Stop Editing</source>
+        <translation>结束编辑</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="782"/>
+        <source>Open an atlas first</source>
+        <translation>请先打开地图集</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="788"/>
+        <source>The atlas cannot be edited: %1</source>
+        <translation>无法编辑该地图集：%1</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="807"/>
+        <source>New grid</source>
+        <translation>新网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="807"/>
+        <source>Name of the new grid (code %1):</source>
+        <translation>新网格名称（编码 %1）：</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="808"/>
+        <location filename="../main_window.cpp" line="831"/>
+        <source>New grid %1</source>
+        <translation>新网格 %1</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="813"/>
+        <source>Draw new grids over the community&apos;s grids: their area is taken from them</source>
+        <translation>请在社区现有网格范围内绘制新网格：新网格的范围从现有网格中划出</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="816"/>
+        <source>Draw grid</source>
+        <translation>绘制网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="825"/>
+        <source>Draw the split line across one grid</source>
+        <translation>请画一条穿过某个网格的分割线</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="830"/>
+        <location filename="../main_window.cpp" line="834"/>
+        <source>Split grid</source>
+        <translation>分割网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="830"/>
+        <source>Name of the new part (code %1):</source>
+        <translation>新分出网格的名称（编码 %1）：</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="841"/>
+        <source>Now click the grid to merge into the marked one</source>
+        <translation>请点击要并入已标记网格的网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="845"/>
+        <source>Merge grids</source>
+        <translation>合并网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="849"/>
+        <location filename="../main_window.cpp" line="852"/>
+        <source>Delete grid</source>
+        <translation>删除网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="849"/>
+        <source>Delete this grid? Its area and buildings are left without a grid.</source>
+        <translation>删除此网格？其范围和楼栋将不属于任何网格。</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="909"/>
+        <source>Drag a vertex (it moves in every grid that has it); double-click an edge to add one; right-click or Delete removes one</source>
+        <translation>拖动节点（共用该节点的网格一起移动）；双击边界插入节点；右键或 Delete 键删除节点</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="910"/>
+        <source>Click the corners of the new grid; double-click or Enter to finish, Backspace drops a corner</source>
+        <translation>依次点击新网格的拐点；双击或回车结束，退格键删除上一个拐点</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="911"/>
+        <source>Click along a line across a grid; double-click or Enter to split it there</source>
+        <translation>沿穿过网格的线依次点击；双击或回车即按此线分割</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="912"/>
+        <source>Click the grid to keep, then the grid to merge into it</source>
+        <translation>先点击保留的网格，再点击要并入的网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="913"/>
+        <source>Click the grid to delete</source>
+        <translation>点击要删除的网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="914"/>
+        <source>Click or drag over buildings to move them into the target grid; right-click a grid to make it the target</source>
+        <translation>点击或拖过楼栋，将其划入目标网格；右键点击网格设为目标网格</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="920"/>
+        <source>%1: %2 households</source>
+        <translation>%1：住户 %2 户</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="923"/>
+        <source> / target %1 (%2%3%)</source>
+        <translation> / 目标 %1 户（%2%3%）</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="925"/>
+        <source> · members %1 · households in care %2</source>
+        <translation> · 党员 %1 名 · 重点关爱户 %2 户</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="92"/>
+        <location filename="../main_window.cpp" line="675"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="678"/>
+        <location filename="../main_window.cpp" line="681"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="678"/>
+        <location filename="../main_window.cpp" line="681"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
@@ -1213,6 +1430,338 @@
         <location filename="../map_canvas.cpp" line="260"/>
         <source>Open an atlas (File &gt; Open Atlas) or drop a .sqlite file here</source>
         <translation>请打开地图集（文件 &gt; 打开地图集），或将 .sqlite 文件拖到此处</translation>
+    </message>
+</context>
+<context>
+    <name>gridatlas::app::PaintTool</name>
+    <message numerus="yes">
+        <location filename="../grid_editing.cpp" line="507"/>
+        <source>Paint %n building(s) into a grid</source>
+        <translation>
+            <numerusform>将 %n 栋楼划入网格</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>gridatlas::app::RosterWizard</name>
+    <message>
+        <location filename="../roster_wizard.cpp" line="64"/>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="65"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="66"/>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="67"/>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="68"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="69"/>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="70"/>
+        <location filename="../roster_wizard.cpp" line="256"/>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="71"/>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="72"/>
+        <source>Compound</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="73"/>
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="74"/>
+        <source>Unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="75"/>
+        <source>Floor</source>
+        <translation>楼层</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="76"/>
+        <source>Room</source>
+        <translation>房号</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="77"/>
+        <source>Party member (yes/no)</source>
+        <translation>是否党员</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="78"/>
+        <source>Political status</source>
+        <translation>政治面貌</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="79"/>
+        <source>Member type</source>
+        <translation>党员类型</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="80"/>
+        <source>Party branch</source>
+        <translation>所在支部</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="81"/>
+        <source>Joined the Party</source>
+        <translation>入党时间</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="82"/>
+        <source>Relation to head of household</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="83"/>
+        <source>Disability</source>
+        <translation>残疾</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="84"/>
+        <source>Minimum income</source>
+        <translation>低保</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="85"/>
+        <source>Hardship</source>
+        <translation>困难户</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="86"/>
+        <source>Elderly living alone</source>
+        <translation>独居老人</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="87"/>
+        <source>Left-behind children</source>
+        <translation>留守儿童</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="97"/>
+        <source>Import a roster</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="116"/>
+        <source>Roster file</source>
+        <translation>花名册文件</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="117"/>
+        <source>A CSV (UTF-8 or GBK) or Excel (.xlsx) roster with a header row such as 姓名, 身份证号, 住址.</source>
+        <translation>CSV（UTF-8 或 GBK）或 Excel（.xlsx）花名册，表头含姓名、身份证号、住址等列。</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="122"/>
+        <location filename="../roster_wizard.cpp" line="132"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="125"/>
+        <source>Roster:</source>
+        <translation>花名册：</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="128"/>
+        <source>Sheet:</source>
+        <translation>工作表：</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="131"/>
+        <source>optional: a mapping file (header = field per line)</source>
+        <translation>可选：列对应文件（每行“表头 = 字段”）</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="135"/>
+        <source>Mapping:</source>
+        <translation>列对应文件：</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="141"/>
+        <source>Open a roster</source>
+        <translation>打开花名册</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="142"/>
+        <source>Rosters (*.csv *.xlsx *.txt);;All files (*)</source>
+        <translation>花名册 (*.csv *.xlsx *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="146"/>
+        <source>Open a mapping file</source>
+        <translation>打开列对应文件</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="172"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="181"/>
+        <source>Show personal data</source>
+        <translation>显示个人信息</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="190"/>
+        <source>Columns</source>
+        <translation>列对应</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="191"/>
+        <source>What each column holds. The choices were detected from the headers.</source>
+        <translation>每列的内容。已根据表头自动识别。</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="196"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="196"/>
+        <source>First value</source>
+        <translation>首行值</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="196"/>
+        <source>Imported as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="211"/>
+        <location filename="../roster_wizard.cpp" line="220"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="212"/>
+        <source>One transaction: unless partial import is on, any rejected row means nothing is written. A dry run checks everything and writes nothing.</source>
+        <translation>整体一次提交：未开启部分导入时，只要有一行被拒收就不写入任何数据。试运行检查全部内容但不写入。</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="216"/>
+        <source>Partial import: write the valid rows even if some are rejected</source>
+        <translation>部分导入：即使有行被拒收，也写入有效的行</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="219"/>
+        <source>Dry run</source>
+        <translation>试运行</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="221"/>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="248"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="256"/>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="256"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="261"/>
+        <source>Save rejected rows…</source>
+        <translation>保存拒收行…</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="265"/>
+        <location filename="../roster_wizard.cpp" line="270"/>
+        <source>Save rejected rows</source>
+        <translation>保存拒收行</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="265"/>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="311"/>
+        <source>%1: %2, header on row %3, %4 rows%5</source>
+        <translation>%1：%2，表头在第 %3 行，共 %4 行%5</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="315"/>
+        <source> (%1 title rows above it skipped)</source>
+        <translation>（跳过了表头上方的 %1 行标题）</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="438"/>
+        <source>Cancelled: nothing was written.</source>
+        <translation>已取消：未写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="447"/>
+        <source>Dry run…</source>
+        <translation>正在试运行…</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="447"/>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="482"/>
+        <source>%1 rows: %2 added, %3 updated, %4 unchanged, %5 rejected.</source>
+        <translation>共 %1 行：新增 %2，更新 %3，未变 %4，拒收 %5。</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="489"/>
+        <source>Households: %1 created, %2 updated.</source>
+        <translation>住户：新建 %1，更新 %2。</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="490"/>
+        <source>Dry run: nothing was written.</source>
+        <translation>试运行：未写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="491"/>
+        <source>Nothing was written: some rows were rejected and partial import is off.</source>
+        <translation>未写入任何数据：有被拒收的行，且未开启部分导入。</translation>
+    </message>
+    <message>
+        <location filename="../roster_wizard.cpp" line="492"/>
+        <source>Written to the atlas.</source>
+        <translation>已写入图集。</translation>
     </message>
 </context>
 <context>
