@@ -762,13 +762,16 @@ std::shared_ptr<const LayerCensus> LayerCache::census(std::uint64_t forGeneratio
     return future.get();
 }
 
-std::shared_ptr<const LayerSnapshot> LayerCache::layer(const std::string& name) {
+std::shared_ptr<const LayerSnapshot> LayerCache::layer(const std::string& name) { return load(name, std::nullopt); }
+
+std::shared_ptr<const LayerSnapshot> LayerCache::load(const std::string& name, std::optional<std::uint64_t> onlyInGeneration) {
     std::promise<std::shared_ptr<const LayerSnapshot>> promise;
     SnapshotFuture future;
     bool mine = false;
     std::uint64_t generation = 0;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
+        if (onlyInGeneration && *onlyInGeneration != m_generation) return nullptr; // cleared meanwhile
         auto it = m_layers.find(name);
         if (it != m_layers.end()) {
             future = it->second;
@@ -799,9 +802,11 @@ void LayerCache::prefetch(const std::vector<std::string>& layers) {
     });
     for (const auto& name : layers) {
         if (m_layers.count(name)) continue;
-        m_prefetches.push_back(std::async(std::launch::async, [this, name] {
+        // A prefetch that only starts after clear() must not load the old request into the new
+        // generation (it could read rows an edit is about to replace): it checks its generation.
+        m_prefetches.push_back(std::async(std::launch::async, [this, name, generation = m_generation] {
             try {
-                (void)layer(name);
+                (void)load(name, generation);
             } catch (...) {
                 // Reported to whoever asks for the layer (the load is tried again then).
             }

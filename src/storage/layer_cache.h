@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -101,6 +102,8 @@ public:
 private:
     using SnapshotFuture = std::shared_future<std::shared_ptr<const LayerSnapshot>>;
     std::shared_ptr<const LayerCensus> census(std::uint64_t forGeneration);
+    /// layer(), or nothing when `onlyInGeneration` is given and clear() came since.
+    std::shared_ptr<const LayerSnapshot> load(const std::string& name, std::optional<std::uint64_t> onlyInGeneration);
 
     std::string m_path;
     mutable std::mutex m_mutex;

@@ -443,6 +443,13 @@ void createSchema(Connection& conn, int srid) {
     tx.commit();
 }
 
+std::string_view migrationSql(int version) {
+    switch (version) {
+    case 2: return kMigrationV2;
+    default: return {};
+    }
+}
+
 void migrateSchema(Connection& conn, int fromVersion) {
     if (fromVersion == kSchemaVersion) return;
     if (fromVersion > kSchemaVersion)

@@ -17,6 +17,10 @@ void createSchema(Connection& conn, int srid);
 /// Brings an atlas from `fromVersion` to kSchemaVersion, one migration per step, in one transaction.
 void migrateSchema(Connection& conn, int fromVersion);
 
+/// The SQL of the migration step that brings an atlas to `version` (2..kSchemaVersion); empty
+/// for others. Tests read it to fake older atlases.
+std::string_view migrationSql(int version);
+
 /// The human wording of a named rule (CHECK constraint or trigger message), for error reports.
 std::string describeRule(std::string_view rawMessage);
 

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <vector>
 
 #include "model/support/error.h"
 #include "storage/fixture_atlas.h"
@@ -132,9 +134,18 @@ TEST(AtlasOpen, LayerSourcesFilterByBoundingBoxThroughTheIndex) {
 TEST(AtlasOpen, VersionOneAtlasIsMigratedToTheCurrentSchema) {
     gridatlas::testing::SmallWorld world;
     auto& c = world.atlas->connection();
-    c.exec("DROP TABLE floor_plans; DROP TABLE feature_sources; DROP TABLE imports; DROP INDEX residents_id_number;"
-           "ALTER TABLE rooms DROP COLUMN repeat_on;"
-           "UPDATE atlas_meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1;");
+    // Undo what the version 2 step adds (its tables and indexes, in reverse order, and columns).
+    const std::string v2(gridatlas::storage::migrationSql(2));
+    ASSERT_FALSE(v2.empty());
+    std::vector<std::string> undo;
+    const std::regex created(R"(CREATE (TABLE|INDEX) (\w+))"), added(R"(ALTER TABLE (\w+) ADD COLUMN (\w+))");
+    for (std::sregex_iterator it(v2.begin(), v2.end(), created), end; it != end; ++it)
+        undo.insert(undo.begin(), "DROP " + (*it)[1].str() + " " + (*it)[2].str());
+    for (std::sregex_iterator it(v2.begin(), v2.end(), added), end; it != end; ++it)
+        undo.push_back("ALTER TABLE " + (*it)[1].str() + " DROP COLUMN " + (*it)[2].str());
+    ASSERT_GE(undo.size(), 5u);
+    for (const auto& sql : undo) c.exec(sql);
+    c.exec("UPDATE atlas_meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1;");
     world.atlas.reset();
     const std::string err = openError(world.path, gridatlas::storage::OpenMode::ReadOnly);
     EXPECT_NE(err.find("older schema version 1"), std::string::npos) << err;
