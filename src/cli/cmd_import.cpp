@@ -91,8 +91,7 @@ int runImport(const ArgList& argv) {
 
 GRIDATLAS_CLI_COMMAND("import", R"(  import  --atlas FILE SOURCE --as buildings|grids|communities|service_posts|streets|units|households
           [--layer L] [--mapping FILE] [--srs EPSG:N|gcj02|bd09] [--key FIELD] [--community CODE]
-          [--where FILTER]
-          [--dry-run] [--partial]
+          [--where FILTER] [--dry-run] [--partial]
           import a vector layer (Shapefile, GeoJSON, GeoPackage, KML/KMZ, DXF, OSM, CSV, XLSX,
           FlatGeobuf, MapInfo) into an atlas table in one transaction; re-imports update
 )", runImport, 40);

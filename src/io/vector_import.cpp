@@ -172,6 +172,9 @@ private:
     std::map<std::string, std::string> m_numbersSeen; // buildings: "community/number" -> key
     std::vector<std::string> m_repairs;
     std::optional<model::Filter> m_where;
+    model::Rect m_atlasArea;
+    std::map<std::pair<std::int64_t, std::string>, std::int64_t> m_buildingIds; // (community, number) -> id, 0 = none
+    std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> m_unitIds;    // (building, unit number) -> id
 };
 
 Statement& Importer::statement(const std::string& sql) {
@@ -228,6 +231,15 @@ void Importer::loadContext() {
             Grid g{st.columnInt(0), st.columnText(1), st.columnInt(2), {}};
             if (!st.isNull(3)) storage::decodeSpatialiteBlob(st.columnBlob(3), g.geometry);
             m_grids.push_back(std::move(g));
+        }
+    }
+    // The atlas's area before this import writes anything: its communities, else all its layers.
+    if (!m_communities.empty()) {
+        for (const auto& c : m_communities) m_atlasArea.expand(c.geometry.bounds());
+    } else {
+        for (const char* idx : {"idx_grids_geom", "idx_buildings_geom", "idx_streets_geom", "idx_service_posts_geom"}) {
+            Statement st(m_conn, std::string("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM ") + idx);
+            if (st.step() && !st.isNull(0)) m_atlasArea.expand(model::Rect{st.columnDouble(0), st.columnDouble(1), st.columnDouble(2), st.columnDouble(3)});
         }
     }
     if (!m_opt.community.empty()) {
@@ -660,10 +672,15 @@ void Importer::write(PendingRow& row) {
         if (has(v, "building")) {
             const auto community = resolveCommunity(row, true, reject);
             if (!community) break;
-            Statement& st = statement("SELECT id FROM buildings WHERE community_id = ?1 AND number = ?2");
-            st.bind(1, community).bind(2, text(v, "building"));
-            if (st.step()) building = st.columnInt(0);
-            st.reset();
+            // Cached: a household file names the same building hundreds of times.
+            auto [it, fresh] = m_buildingIds.try_emplace({community, text(v, "building")}, 0);
+            if (fresh) {
+                Statement& st = statement("SELECT id FROM buildings WHERE community_id = ?1 AND number = ?2");
+                st.bind(1, community).bind(2, text(v, "building"));
+                if (st.step()) it->second = st.columnInt(0);
+                st.reset();
+            }
+            building = it->second;
             if (!building) {
                 reject = {m_mapping.fields["building"].sourceField, "building '" + text(v, "building") + "' is not in the atlas"};
                 break;
@@ -674,10 +691,15 @@ void Importer::write(PendingRow& row) {
             scope = {"building_id", building};
             put("number", "number");
         } else {
-            Statement& st = statement("SELECT id FROM units WHERE building_id = ?1 AND number = ?2");
-            st.bind(1, building).bind(2, v["unit"]);
-            std::int64_t unit = st.step() ? st.columnInt(0) : 0;
-            st.reset();
+            const auto unitNumber = model::toNumber(v["unit"]).value_or(0);
+            auto [it, fresh] = m_unitIds.try_emplace({building, static_cast<std::int64_t>(unitNumber)}, 0);
+            if (fresh) {
+                Statement& st = statement("SELECT id FROM units WHERE building_id = ?1 AND number = ?2");
+                st.bind(1, building).bind(2, v["unit"]);
+                if (st.step()) it->second = st.columnInt(0);
+                st.reset();
+            }
+            const std::int64_t unit = it->second;
             if (!unit) {
                 reject = {m_mapping.fields["unit"].sourceField,
                           "building '" + text(v, "building") + "' has no unit " + text(v, "unit") + " (import units first)"};
@@ -826,17 +848,7 @@ void Importer::write(PendingRow& row) {
 
 void Importer::checkDistance(const model::Rect& imported) {
     if (imported.isEmpty()) return;
-    model::Rect atlasArea;
-    for (const char* idx : {"idx_communities_geom", "idx_grids_geom", "idx_buildings_geom", "idx_streets_geom", "idx_service_posts_geom"}) {
-        Statement st(m_conn, std::string("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM ") + idx);
-        if (st.step() && !st.isNull(0)) atlasArea.expand(model::Rect{st.columnDouble(0), st.columnDouble(1), st.columnDouble(2), st.columnDouble(3)});
-    }
-    // Before this import's own rows: the context was loaded before writing, so compare with
-    // the communities when there are any, else the whole atlas.
-    if (!m_communities.empty()) {
-        atlasArea = {};
-        for (const auto& c : m_communities) atlasArea.expand(c.geometry.bounds());
-    }
+    const model::Rect& atlasArea = m_atlasArea;
     const CoordinatePipeline toLonLat(CrsSpec::epsg(m_atlas.srid()), CrsSpec::epsg(4326));
     const model::Vec2 centre = toLonLat.apply(imported.center());
     if (!atlasArea.isEmpty() && !(m_opt.target == ImportTarget::Communities && m_communities.empty())) {
@@ -907,16 +919,20 @@ ImportSummary Importer::run() {
         m_sum.importId = m_conn.lastInsertId();
     }
 
-    // Read and convert everything first (streets are noded across features), then write.
+    // Features are written as they are read, except streets: they are noded across features,
+    // so they are collected first (a street layer is small next to households).
+    const bool collect = m_opt.target == ImportTarget::Streets;
     const std::int64_t total = m_source.featureCount();
     std::vector<PendingRow> rows;
     model::Rect importedBounds;
     SourceRecord rec;
+    const double readShare = collect ? 50.0 : 100.0;
     while (m_source.next(rec)) {
         ++m_sum.read;
         if (m_feedback && m_sum.read % 200 == 0) {
             m_feedback->throwIfCancelled();
-            m_feedback->setProgress(total > 0 ? 50.0 * static_cast<double>(m_sum.read) / static_cast<double>(total) : 25.0, "reading " + m_source.layerLabel());
+            m_feedback->setProgress(total > 0 ? std::min(99.0, readShare * static_cast<double>(m_sum.read) / static_cast<double>(total)) : 25.0,
+                                    "importing " + m_source.layerLabel());
         }
         Reject reject;
         bool skip = false;
@@ -932,19 +948,21 @@ ImportSummary Importer::run() {
         }
         for (auto& r : converted) {
             importedBounds.expand(r.geometry.bounds());
-            rows.push_back(std::move(r));
+            if (collect) rows.push_back(std::move(r));
+            else write(r);
         }
     }
-    if (m_opt.target == ImportTarget::Streets) nodeStreets(rows);
+    if (collect) {
+        nodeStreets(rows);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (m_feedback && i % 200 == 0) {
+                m_feedback->throwIfCancelled();
+                m_feedback->setProgress(50.0 + 50.0 * static_cast<double>(i) / static_cast<double>(rows.size()), "writing " + m_sum.target);
+            }
+            write(rows[i]);
+        }
+    }
     checkDistance(importedBounds);
-
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (m_feedback && i % 200 == 0) {
-            m_feedback->throwIfCancelled();
-            m_feedback->setProgress(50.0 + 50.0 * static_cast<double>(i) / static_cast<double>(rows.size()), "writing " + m_sum.target);
-        }
-        write(rows[i]);
-    }
     for (const auto& [note, n] : m_noteCounts) m_sum.notes.push_back(note + ": " + std::to_string(n));
     for (auto& r : m_repairs) m_sum.notes.push_back(std::move(r));
     if (!m_sum.encoding.empty() && m_sum.encoding != "UTF-8" && m_sum.encoding != "ASCII") m_sum.notes.push_back("text encoding " + m_sum.encoding);
