@@ -34,6 +34,32 @@ struct Piece {
     int id = -1;       ///< index into the adjacency lists
 };
 
+// Metres between the footprint samples of the tessellation (and of the neighbour graph, so that
+// neighbours there are neighbours on the map): boundaries follow the buildings closely enough,
+// and footprints are forced whole into their grid anyway.
+constexpr double kSampleSpacing = 15.0;
+
+/// A footprint's exterior ring densified to `spacing`, plus its centroid (as geos::tessellate).
+std::vector<Vec2> samplePoints(const Geometry& fp, double spacing) {
+    std::vector<Vec2> out;
+    if (fp.ringEnds.empty()) return out;
+    for (std::size_t i = 0; i + 1 < fp.ringEnds[0]; ++i) {
+        const Vec2 a = fp.coords[i], b = fp.coords[i + 1];
+        const int steps = std::max(1, static_cast<int>(std::ceil(std::hypot(b.x - a.x, b.y - a.y) / spacing)));
+        for (int k = 0; k < steps; ++k) {
+            const double t = static_cast<double>(k) / steps;
+            out.push_back({a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t});
+        }
+    }
+    out.push_back(model::centroid(fp));
+    return out;
+}
+
+// Delaunay edges longer than this many times the median (and kNeighbourMinLength metres) do not
+// make two buildings neighbours.
+constexpr double kNeighbourMedianFactor = 4.0;
+constexpr double kNeighbourMinLength = 120.0;
+
 bool segmentsCross(Vec2 a, Vec2 b, Vec2 c, Vec2 d) {
     auto orient = [](Vec2 p, Vec2 q, Vec2 r) { return (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x); };
     const double d1 = orient(c, d, a), d2 = orient(c, d, b), d3 = orient(a, b, c), d4 = orient(a, b, d);
@@ -115,9 +141,12 @@ public:
             out.push_back(std::move(pieces));
             return;
         }
-        const int k1 = k / 2;
         const int total = std::accumulate(pieces.begin(), pieces.end(), 0, [](int s, const Piece& p) { return s + p.households; });
-        const double share = static_cast<double>(total) * k1 / k;
+        if (total == 0) {
+            out.push_back(std::move(pieces));
+            return;
+        }
+        const double average = static_cast<double>(total) / k;
         model::Rect box;
         for (const auto& p : pieces) box.expand(p.centre);
 
@@ -125,6 +154,7 @@ public:
             double cost = std::numeric_limits<double>::infinity();
             int axis = 0;
             std::size_t index = 0;
+            int k1 = 1;
         } best;
         std::vector<std::size_t> order(pieces.size());
         std::vector<std::size_t> bestOrder;
@@ -141,23 +171,33 @@ public:
             extent[a] = hi - lo;
         }
         const double maxExtent = std::max({extent[0], extent[1], extent[2], extent[3], 1.0});
-        for (int a = 0; a < 4; ++a) {
-            order = growOrder(pieces, dirs[a]);
-            int prefix = 0;
-            for (std::size_t i = 0; i + 1 < order.size(); ++i) {
-                prefix += pieces[order[i]].households;
-                const double imbalance = std::abs(prefix - share) / m_opt.target;
-                if (imbalance > 0.5) {
-                    if (prefix > share) break;
-                    continue;
-                }
-                double cost = imbalance + 0.15 * (1.0 - extent[a] / maxExtent);
-                if (a >= 2) cost += 0.02; // axis cuts read better on a map
-                if (m_opt.respectStreets && !crossesStreet(pieces[order[i]].centre, pieces[order[i + 1]].centre))
-                    cost += 0.08;
-                if (cost < best.cost) {
-                    best = {cost, a, i + 1};
-                    bestOrder = order;
+        // Grow from either end of each axis, with either share of the grids when k is odd; a cut
+        // costs the worst deviation of the two sides' average grid from the overall average.
+        for (int a = 0; a < 8; ++a) {
+            const double dir[2] = {a < 4 ? dirs[a][0] : -dirs[a - 4][0], a < 4 ? dirs[a][1] : -dirs[a - 4][1]};
+            order = growOrder(pieces, dir);
+            for (int k1 : {k / 2, k - k / 2}) {
+                if (k1 != k / 2 && k % 2 == 0) break;
+                const double share = average * k1;
+                int prefix = 0;
+                for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+                    prefix += pieces[order[i]].households;
+                    const double leftAverage = static_cast<double>(prefix) / k1;
+                    const double rightAverage = static_cast<double>(total - prefix) / (k - k1);
+                    const double imbalance =
+                        std::max(std::abs(leftAverage - average), std::abs(rightAverage - average)) / m_opt.target;
+                    if (imbalance > 0.5) {
+                        if (prefix > share) break;
+                        continue;
+                    }
+                    double cost = imbalance + 0.15 * (1.0 - extent[a % 4] / maxExtent);
+                    if (a % 4 >= 2) cost += 0.02; // axis cuts read better on a map
+                    if (m_opt.respectStreets && !crossesStreet(pieces[order[i]].centre, pieces[order[i + 1]].centre))
+                        cost += 0.08;
+                    if (cost < best.cost) {
+                        best = {cost, a, i + 1, k1};
+                        bestOrder = order;
+                    }
                 }
             }
         }
@@ -168,6 +208,8 @@ public:
             int prefix = 0;
             std::size_t idx = 1;
             double bestGap = std::numeric_limits<double>::infinity();
+            const double share = average * (k / 2);
+            best.k1 = k / 2;
             for (std::size_t i = 0; i + 1 < order.size(); ++i) {
                 prefix += pieces[order[i]].households;
                 if (std::abs(prefix - share) < bestGap) {
@@ -405,25 +447,51 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
         std::vector<GEOSGeometry*> pts;
         for (std::size_t p = 0; p < pieces.size(); ++p) {
             pieces[p].id = static_cast<int>(p);
-            for (auto b : pieces[p].buildings) {
-                const Vec2 c = model::interiorPoint(bs[b].footprint);
-                if (pieceAt.emplace(std::make_pair(c.x, c.y), static_cast<int>(p)).second)
-                    pts.push_back(GEOSGeom_createPointFromXY_r(h, c.x, c.y));
-            }
+            for (auto b : pieces[p].buildings)
+                for (const Vec2 c : samplePoints(bs[b].footprint, kSampleSpacing))
+                    if (pieceAt.emplace(std::make_pair(c.x, c.y), static_cast<int>(p)).second)
+                        pts.push_back(GEOSGeom_createPointFromXY_r(h, c.x, c.y));
         }
         if (pts.size() >= 3) {
             auto multi = ctx.own(GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, pts.data(), static_cast<unsigned>(pts.size())),
                                  "centroids");
             auto edges = ctx.own(GEOSDelaunayTriangulation_r(h, multi.get(), 0.0, 1), "Delaunay triangulation");
             const int n = GEOSGetNumGeometries_r(h, edges.get());
+            struct Edge {
+                double x0, y0, x1, y1, length;
+            };
+            std::vector<Edge> all;
             for (int e = 0; e < n; ++e) {
                 const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, GEOSGetGeometryN_r(h, edges.get(), e));
-                double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-                GEOSCoordSeq_getXY_r(h, seq, 0, &x0, &y0);
-                GEOSCoordSeq_getXY_r(h, seq, 1, &x1, &y1);
-                auto a = pieceAt.find({x0, y0});
-                auto b = pieceAt.find({x1, y1});
+                Edge edge{};
+                GEOSCoordSeq_getXY_r(h, seq, 0, &edge.x0, &edge.y0);
+                GEOSCoordSeq_getXY_r(h, seq, 1, &edge.x1, &edge.y1);
+                edge.length = std::hypot(edge.x1 - edge.x0, edge.y1 - edge.y0);
+                all.push_back(edge);
+            }
+            // Long edges cross empty ground (along the hull, over a concave boundary): buildings
+            // that far apart are not neighbours on the map.
+            std::vector<double> lengths;
+            for (const auto& e : all) lengths.push_back(e.length);
+            std::nth_element(lengths.begin(), lengths.begin() + static_cast<long>(lengths.size() / 2), lengths.end());
+            const double longest = std::max(kNeighbourMinLength, kNeighbourMedianFactor * lengths[lengths.size() / 2]);
+            // Short edges first; a long one only where it is the shortest link between parts that
+            // would otherwise not be connected at all (a spanning forest keeps the graph whole).
+            std::sort(all.begin(), all.end(), [](const Edge& a, const Edge& b) { return a.length < b.length; });
+            std::vector<int> parent(pieces.size());
+            std::iota(parent.begin(), parent.end(), 0);
+            auto root = [&](int x) {
+                while (parent[static_cast<std::size_t>(x)] != x)
+                    x = parent[static_cast<std::size_t>(x)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
+                return x;
+            };
+            for (const auto& e : all) {
+                auto a = pieceAt.find({e.x0, e.y0});
+                auto b = pieceAt.find({e.x1, e.y1});
                 if (a == pieceAt.end() || b == pieceAt.end() || a->second == b->second) continue;
+                const int ra = root(a->second), rb = root(b->second);
+                if (e.length > longest && ra == rb) continue;
+                parent[static_cast<std::size_t>(ra)] = rb;
                 adjacency[static_cast<std::size_t>(a->second)].push_back(b->second);
                 adjacency[static_cast<std::size_t>(b->second)].push_back(a->second);
             }
@@ -476,10 +544,8 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
         for (auto i : groups[g]) groupOf[i] = static_cast<int>(g);
     std::vector<geos::TessellationSite> sites;
     for (std::size_t i = 0; i < bs.size(); ++i) sites.push_back({bs[i].footprint, groupOf[i]});
-    // 15 m between footprint samples: boundaries follow the buildings closely enough, and the
-    // footprints are forced whole anyway.
     std::vector<geos::GeomPtr> polys =
-        geos::tessellate(ctx, region.get(), sites, std::max<int>(1, static_cast<int>(groups.size())), 15.0);
+        geos::tessellate(ctx, region.get(), sites, std::max<int>(1, static_cast<int>(groups.size())), kSampleSpacing);
     progress(70, "joining separate parts");
     // A grid in several parts keeps the part with most households; every other part (area and
     // buildings, which lie whole inside it) goes to the neighbour it borders most. Moving whole
