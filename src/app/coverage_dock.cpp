@@ -264,6 +264,7 @@ bool CoverageDock::run() {
             out->result = storage::computeCoverage(data, o, net ? &*net : nullptr, feedback.get());
             out->gaps = storage::makeGapLayer(data, out->result);
             out->households = storage::makeCoverageHouseholdsLayer(data, out->result);
+            out->grids = storage::makeGridCoverageLayer(data, out->result);
             if (areas && !out->result.posts.empty()) {
                 // One service area per post at its own standard.
                 std::map<double, std::vector<std::int32_t>> byStandard;
@@ -325,7 +326,7 @@ void CoverageDock::finishRun(std::uint64_t generation, std::shared_ptr<const Cov
     m_progress->setValue(100);
     showRun(*run);
     emit runFinished(true, m_summary->text());
-    emit layersReady(run->gaps, run->serviceAreas, run->households);
+    emit layersReady(run->gaps, run->serviceAreas, run->households, run->grids);
 }
 
 void CoverageDock::showRun(const CoverageRun& run) {

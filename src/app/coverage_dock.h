@@ -45,6 +45,7 @@ struct CoverageRun {
     std::shared_ptr<const storage::LayerSnapshot> gaps;         ///< "coverage_gaps": polygons
     std::shared_ptr<const storage::LayerSnapshot> serviceAreas; ///< "service_areas": polygons (may be null)
     std::shared_ptr<const storage::LayerSnapshot> households;   ///< "coverage_households": points
+    std::shared_ptr<const storage::LayerSnapshot> grids;        ///< "coverage_grids": polygons (choropleth)
 };
 
 class CoverageDock : public QDockWidget {
@@ -93,9 +94,12 @@ signals:
     void runFinished(bool ok, const QString& message);
     /// In-memory layers to draw over the map (the canvas adds them as temporary layers; null
     /// serviceAreas when not asked for). Emitted on the GUI thread after runFinished(true).
+    /// Styles: styles/coverage-gaps.json, coverage-service-areas.json, coverage-households.json,
+    /// coverage-grids.json.
     void layersReady(std::shared_ptr<const gridatlas::storage::LayerSnapshot> gaps,
                      std::shared_ptr<const gridatlas::storage::LayerSnapshot> serviceAreas,
-                     std::shared_ptr<const gridatlas::storage::LayerSnapshot> households);
+                     std::shared_ptr<const gridatlas::storage::LayerSnapshot> households,
+                     std::shared_ptr<const gridatlas::storage::LayerSnapshot> grids);
     /// A gap building row was activated (double-click): zoom the map to it.
     void buildingActivated(qint64 buildingId);
 

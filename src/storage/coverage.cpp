@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <thread>
 #include <unordered_map>
@@ -488,6 +489,35 @@ std::shared_ptr<const LayerSnapshot> makeGapLayer(const CoverageData& data, cons
         pushReal(cols[6], g.nearestDistanceM);
     }
     return std::make_shared<LayerSnapshot>("coverage_gaps", model::GeomType::Polygon, std::move(cols), std::move(ids),
+                                           std::vector<Vec2>{}, std::move(geoms));
+}
+
+std::shared_ptr<const LayerSnapshot> makeGridCoverageLayer(const CoverageData& data, const CoverageResult& r) {
+    std::vector<LayerSnapshot::Column> cols{
+        textColumn("code"),        textColumn("name"),      intColumn("households"),         intColumn("covered"),
+        realColumn("covered_pct"), intColumn("vulnerable"), intColumn("vulnerable_covered"), realColumn("vulnerable_pct")};
+    std::vector<std::int64_t> ids;
+    std::vector<model::Geometry> geoms;
+    for (const auto& row : r.byGrid) {
+        const CoverageArea* grid = nullptr;
+        for (const auto& g : data.grids)
+            if (g.id == row.id) grid = &g;
+        if (!grid || grid->boundary.isEmpty()) continue;
+        ids.push_back(grid->id);
+        geoms.push_back(grid->boundary);
+        pushText(cols[0], grid->code);
+        pushText(cols[1], grid->name);
+        push(cols[2], row.households);
+        push(cols[3], row.covered);
+        pushReal(cols[4], std::round(row.percent() * 10) / 10); // one decimal: labels show it as it is
+        push(cols[5], row.vulnerable);
+        push(cols[6], row.vulnerableCovered);
+        pushReal(cols[7],
+                 row.vulnerable
+                     ? std::round(1000.0 * static_cast<double>(row.vulnerableCovered) / static_cast<double>(row.vulnerable)) / 10
+                     : std::numeric_limits<double>::quiet_NaN());
+    }
+    return std::make_shared<LayerSnapshot>("coverage_grids", model::GeomType::Polygon, std::move(cols), std::move(ids),
                                            std::vector<Vec2>{}, std::move(geoms));
 }
 

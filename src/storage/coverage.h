@@ -107,6 +107,9 @@ CoverageResult computeCoverage(const CoverageData& data, const CoverageOptions& 
 /// The gap layer as in-memory features (building footprints) the map can draw: columns
 /// building_id, number, households, uncovered, vulnerable_uncovered, weight, nearest_m.
 std::shared_ptr<const LayerSnapshot> makeGapLayer(const CoverageData& data, const CoverageResult& result);
+/// Grids (when their polygons were loaded) with their coverage, for a choropleth: columns code,
+/// name, households, covered, covered_pct, vulnerable, vulnerable_covered, vulnerable_pct.
+std::shared_ptr<const LayerSnapshot> makeGridCoverageLayer(const CoverageData& data, const CoverageResult& result);
 /// Households as points with columns covered (0/1), distance_m, nearest_post_id, reason.
 std::shared_ptr<const LayerSnapshot> makeCoverageHouseholdsLayer(const CoverageData& data, const CoverageResult& result);
 

@@ -128,12 +128,16 @@ void loadSmallTables(Atlas& atlas, CoverageData& d, const CoverageLoadOptions& o
         }
     }
     {
-        Statement st(c, "SELECT id, code, name, community_id FROM grids ORDER BY id");
-        while (st.step()) d.grids.push_back({st.columnInt(0), st.columnText(1), st.columnText(2), st.columnInt(3)});
+        Statement st(c, "SELECT id, code, name, community_id, geom FROM grids ORDER BY id");
+        while (st.step()) {
+            CoverageArea g{st.columnInt(0), st.columnText(1), st.columnText(2), st.columnInt(3), {}};
+            if (options.footprints && !st.columnBlob(4).empty()) decodeSpatialiteBlob(st.columnBlob(4), g.boundary);
+            d.grids.push_back(std::move(g));
+        }
     }
     {
         Statement st(c, "SELECT id, code, name FROM communities ORDER BY id");
-        while (st.step()) d.communities.push_back({st.columnInt(0), st.columnText(1), st.columnText(2), 0});
+        while (st.step()) d.communities.push_back({st.columnInt(0), st.columnText(1), st.columnText(2), 0, {}});
     }
     if (options.streets) {
         Statement st(c, "SELECT id, class, geom FROM streets ORDER BY id");

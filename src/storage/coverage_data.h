@@ -94,6 +94,7 @@ struct CoverageArea {
     std::string code;
     std::string name;
     std::int64_t communityId = 0; ///< grids: their community; communities: 0
+    model::Geometry boundary;     ///< grids only, when footprints are loaded (for the choropleth)
 };
 
 /// Everything coverage, siting and member reach read. Immutable once loaded; share it across
@@ -124,7 +125,8 @@ struct CoverageData {
     std::unordered_map<std::int64_t, std::int32_t> buildingById; ///< filled by the loaders
 };
 
-/// What to read. Streets and footprints are skipped when only straight-line coverage is wanted.
+/// What to read. Streets and footprints (buildings and grid polygons) are skipped when only
+/// straight-line coverage is wanted.
 struct CoverageLoadOptions {
     bool streets = true;
     bool footprints = true;

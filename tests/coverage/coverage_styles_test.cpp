@@ -23,8 +23,11 @@ TEST(CoverageStyles, ParseAndMatchTheLayers) {
     const auto r = computeCoverage(b.data(), o);
     const auto gaps = makeGapLayer(b.data(), r);
     const auto households = makeCoverageHouseholdsLayer(b.data(), r);
+    const auto grids = makeGridCoverageLayer(b.data(), r);
     for (const auto& [style, layer] : std::vector<std::pair<std::string, std::shared_ptr<const LayerSnapshot>>>{
-             {"styles/coverage-gaps.json", gaps}, {"styles/coverage-households.json", households}}) {
+             {"styles/coverage-gaps.json", gaps},
+             {"styles/coverage-households.json", households},
+             {"styles/coverage-grids.json", grids}}) {
         const auto s = render::loadStyle(testing::sourcePath(style));
         ASSERT_TRUE(s) << style;
         EXPECT_FALSE(s->title.empty()) << style;
@@ -33,6 +36,8 @@ TEST(CoverageStyles, ParseAndMatchTheLayers) {
     EXPECT_GE(gaps->columnIndex("weight"), 0);
     EXPECT_GE(gaps->columnIndex("uncovered"), 0);
     EXPECT_GE(households->columnIndex("covered"), 0);
+    ASSERT_EQ(grids->size(), 1u);
+    EXPECT_DOUBLE_EQ(std::get<double>(grids->value(0, grids->columnIndex("covered_pct"))), 0.0); // the post is 2 km away
     EXPECT_TRUE(render::loadStyle(testing::sourcePath("styles/coverage-service-areas.json")));
 }
 

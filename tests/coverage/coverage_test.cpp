@@ -210,6 +210,13 @@ TEST(Coverage, GapBuildingsWeightedByVulnerableHouseholds) {
     double total = 0;
     for (std::size_t i = 0; i < layer->size(); ++i) total += std::get<double>(layer->value(i, weight));
     EXPECT_DOUBLE_EQ(total, 4.0 + 3.0 + 1.0);
+    const auto grids = makeGridCoverageLayer(d, r);
+    ASSERT_EQ(grids->size(), 2u);
+    for (std::size_t i = 0; i < grids->size(); ++i) {
+        const auto code = std::get<std::string>(grids->value(i, grids->columnIndex("code")));
+        const double pct = std::get<double>(grids->value(i, grids->columnIndex("covered_pct")));
+        EXPECT_NEAR(pct, code == "G11" ? 40.0 : 0.0, 1e-9) << code; // 2 of 5, 0 of 1
+    }
     const auto points = makeCoverageHouseholdsLayer(d, r);
     EXPECT_EQ(points->size(), d.households.size());
 }

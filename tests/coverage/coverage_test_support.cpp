@@ -17,11 +17,13 @@ CoverageDataBuilder::CoverageDataBuilder() {
 }
 
 void CoverageDataBuilder::community(std::int64_t id, const std::string& name) {
-    m_d.communities.push_back({id, "C" + std::to_string(id), name, 0});
+    m_d.communities.push_back({id, "C" + std::to_string(id), name, 0, {}});
 }
 
 void CoverageDataBuilder::grid(std::int64_t id, std::int64_t communityId, const std::string& code) {
-    m_d.grids.push_back({id, code, code + "网格", communityId});
+    // A 1 km square at the origin: enough for the choropleth layer's tests.
+    m_d.grids.push_back(
+        {id, code, code + "网格", communityId, model::Geometry::polygon({{{0, 0}, {1000, 0}, {1000, 1000}, {0, 1000}}})});
 }
 
 std::int32_t CoverageDataBuilder::building(std::int64_t gridId, std::int64_t communityId, std::optional<model::Vec2> door,

@@ -48,11 +48,12 @@ private slots:
         dock.setPostType(QStringLiteral("health_station"));
         dock.setDistanceMode(storage::DistanceMode::Euclidean);
         dock.setStandard(app::CoverageDock::Standard::Meters, 100);
-        std::shared_ptr<const storage::LayerSnapshot> gaps, areas, households;
-        connect(&dock, &app::CoverageDock::layersReady, this, [&](auto g, auto a, auto h) {
+        std::shared_ptr<const storage::LayerSnapshot> gaps, areas, households, grids;
+        connect(&dock, &app::CoverageDock::layersReady, this, [&](auto g, auto a, auto h, auto gr) {
             gaps = g;
             areas = a;
             households = h;
+            grids = gr;
         });
         QVERIFY(runAndWait(dock));
         QVERIFY(!dock.isRunning());
@@ -82,6 +83,10 @@ private slots:
         QCOMPARE(areas->size(), std::size_t{1});
         QVERIFY(households);
         QCOMPARE(households->size(), data->households.size());
+        // The choropleth: the one grid, 48 of 60 households covered.
+        QVERIFY(grids);
+        QCOMPARE(grids->size(), std::size_t{1});
+        QCOMPARE(std::get<std::int64_t>(grids->value(0, grids->columnIndex("covered"))), expected.coveredCount);
         QVERIFY(dock.summaryText().contains(QString::number(expected.coveredCount)));
         // For a look by hand: GRIDATLAS_COVERAGE_SCREENSHOT=/tmp/dock.png
         if (const char* shot = std::getenv("GRIDATLAS_COVERAGE_SCREENSHOT")) {
