@@ -1,6 +1,7 @@
 #include "io/vector_source.h"
 
 #include <cpl_conv.h>
+#include <cpl_error.h>
 #include <iconv.h>
 #include <ogrsf_frmts.h>
 
@@ -312,8 +313,13 @@ void VectorSource::rewind() {
 bool VectorSource::next(SourceRecord& out) {
     while (m_current < m_layers.size()) {
         OGRLayer* layer = m_layers[m_current];
+        CPLErrorReset();
         OGRFeatureUniquePtr f(layer->GetNextFeature());
         if (!f) {
+            // The end, or a broken file: a read error must not look like a shorter layer.
+            if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
+                throw InputError("'" + m_path + "', layer '" + layer->GetName() + "': reading stopped after feature " +
+                                 (out.key.empty() ? std::string("(none)") : out.key) + ": " + CPLGetLastErrorMsg());
             ++m_current;
             continue;
         }

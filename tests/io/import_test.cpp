@@ -463,3 +463,17 @@ TEST(Import, OpenStreetMapPbfGivesTheSameAtlasAsXml) {
     EXPECT_EQ(countRows(*atlas, "service_posts"), 3);
     EXPECT_EQ(atlas->connection().queryText("SELECT address FROM buildings WHERE number = '3'"), "新华大街3号");
 }
+
+TEST(Import, TruncatedFileIsAnErrorNotAShorterLayer) {
+    SmallWorld w;
+    // A GeoJSON sequence whose third record is cut off mid-way.
+    const std::string src = w.dir.file("cut.geojsonl");
+    std::string rs;
+    for (int i = 0; i < 3; ++i)
+        rs += R"({"type":"Feature","properties":{"number":"S)" + std::to_string(i) + R"(","floors":3},"geometry":)" + square(kX + 300, kY + 20 + 30 * i, 20, 10) + "}\n";
+    writeFile(src, rs.substr(0, rs.size() - 40));
+    std::string out;
+    EXPECT_NE(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings --srs EPSG:4548", &out), 0) << out;
+    auto atlas = storage::Atlas::open(w.path);
+    EXPECT_EQ(countRows(*atlas, "buildings"), 2); // nothing from the cut file
+}
