@@ -30,6 +30,8 @@
 #include "app/floor_plan_view.h"
 #include "app/grid_editing.h"
 #include "app/identify_panel.h"
+#include "app/import_wizard.h"
+#include "app/roster_wizard.h"
 #include "app/map_canvas.h"
 #include "app/style_dialog.h"
 #include "model/support/error.h"
@@ -97,6 +99,25 @@ void MainWindow::buildMenus() {
                                                           tr("Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)"));
         if (!path.isEmpty()) addRasterBasemap(path);
     });
+    file->addSeparator();
+    // Imports run in their wizards on their own connections; the map reloads when they wrote.
+    file->addAction(tr("&Import Layer (Shapefile, GeoJSON, GeoPackage, KML, DXF, OSM, CSV)..."), this, [this] {
+        if (!m_atlas) return showMessage(tr("Open an atlas first"), true);
+        auto* w = new ImportWizard(QString::fromStdString(m_atlas->path()), this);
+        w->setAttribute(Qt::WA_DeleteOnClose);
+        connect(w, &ImportWizard::importFinished, this, [this] { m_canvas->reloadData(); });
+        w->open();
+    });
+    file->addAction(tr("Import &Roster (Excel/CSV)..."), this, [this] {
+        if (!m_atlas) return showMessage(tr("Open an atlas first"), true);
+        auto* w = new RosterWizard(QString::fromStdString(m_atlas->path()), this);
+        w->setAttribute(Qt::WA_DeleteOnClose);
+        connect(w, &RosterWizard::importFinished, this, [this](bool written) {
+            if (written) m_canvas->reloadData();
+        });
+        w->open();
+    });
+    file->addSeparator();
     m_recentMenu = file->addMenu(tr("Recent Atlases"));
     rebuildRecentMenu();
     file->addSeparator();

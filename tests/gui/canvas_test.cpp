@@ -13,6 +13,8 @@
 
 #include "app/floor_plan_view.h"
 #include "app/identify_panel.h"
+#include "app/import_wizard.h"
+#include "app/roster_wizard.h"
 #include "app/main_window.h"
 #include "app/style_dialog.h"
 #include "app/map_canvas.h"
@@ -332,6 +334,21 @@ private slots:
                  qPrintable(QString("%1 %2").arg(h.x).arg(h.y)));
         QCOMPARE(m_window->identifyPanel()->results().size(), std::size_t{1});
         QCOMPARE(m_window->identifyPanel()->results().front().id, std::int64_t{household});
+    }
+
+    void theFileMenuOpensTheImportWizardsOnTheOpenAtlas() {
+        for (const QString& text : {QString("Import &Roster (Excel/CSV)..."),
+                                    QString("&Import Layer (Shapefile, GeoJSON, GeoPackage, KML, DXF, OSM, CSV)...")}) {
+            QAction* action = nullptr;
+            for (QAction* a : m_window->findChildren<QAction*>())
+                if (a->text() == text) action = a;
+            QVERIFY2(action, qPrintable(text));
+            action->trigger();
+        }
+        QTRY_VERIFY(m_window->findChild<app::RosterWizard*>() && m_window->findChild<app::RosterWizard*>()->isVisible());
+        QTRY_VERIFY(m_window->findChild<app::ImportWizard*>() && m_window->findChild<app::ImportWizard*>()->isVisible());
+        m_window->findChild<app::RosterWizard*>()->close();
+        m_window->findChild<app::ImportWizard*>()->close();
     }
 
     void aForeignFileOpensWithAClearMessage() {

@@ -227,12 +227,12 @@
     <message>
         <location filename="../attribute_table.cpp" line="406"/>
         <source>Households</source>
-        <translation>户数</translation>
+        <translation>住户</translation>
     </message>
     <message>
         <location filename="../attribute_table.cpp" line="407"/>
         <source>Buildings</source>
-        <translation>楼栋数</translation>
+        <translation>楼栋</translation>
     </message>
     <message>
         <location filename="../attribute_table.cpp" line="408"/>
@@ -252,7 +252,7 @@
     <message>
         <location filename="../attribute_table.cpp" line="411"/>
         <source>Units</source>
-        <translation>单元数</translation>
+        <translation>单元</translation>
     </message>
     <message>
         <location filename="../attribute_table.cpp" line="412"/>
@@ -396,203 +396,414 @@
 <context>
     <name>gridatlas::app::BuildingTableModel</name>
     <message>
-        <location filename="../floor_plan_view.cpp" line="127"/>
+        <location filename="../floor_plan_view.cpp" line="145"/>
         <source>%1 residents, %2 members</source>
         <translation>居民%1人，党员%2名</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="138"/>
+        <location filename="../floor_plan_view.cpp" line="158"/>
         <source>%1 hh / %2 members</source>
         <translation>%1户／党员%2名</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="152"/>
+        <location filename="../floor_plan_view.cpp" line="172"/>
         <source>Households / members</source>
         <translation>户数／党员</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="155"/>
+        <location filename="../floor_plan_view.cpp" line="175"/>
         <source>Unit %1 · %2</source>
         <translation>%1单元 %2</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="158"/>
+        <location filename="../floor_plan_view.cpp" line="179"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
 </context>
 <context>
+    <name>gridatlas::app::CoverageDock</name>
+    <message>
+        <location filename="../coverage_dock.cpp" line="77"/>
+        <source>Coverage</source>
+        <translation>覆盖分析</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="83"/>
+        <source>Post type</source>
+        <translation>站点类型</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="86"/>
+        <source>Post type&apos;s standard</source>
+        <translation>站点类型的服务标准</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="87"/>
+        <source>Minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="88"/>
+        <source>Metres</source>
+        <translation>米</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="95"/>
+        <source>Standard</source>
+        <translation>服务标准</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="97"/>
+        <source>Walking along streets</source>
+        <translation>沿街步行</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="98"/>
+        <source>Straight line</source>
+        <translation>直线距离</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="102"/>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="103"/>
+        <source>Draw service areas</source>
+        <translation>绘制服务范围</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="108"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="109"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="118"/>
+        <source>Open an atlas, choose a post type and run.</source>
+        <translation>请打开网格地图数据库，选择站点类型并运行。</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="122"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="122"/>
+        <location filename="../coverage_dock.cpp" line="128"/>
+        <source>Households</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="122"/>
+        <source>Covered</source>
+        <translation>已覆盖</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="123"/>
+        <source>Covered %</source>
+        <translation>覆盖率 %</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="123"/>
+        <source>Vulnerable</source>
+        <translation>重点关爱户</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="123"/>
+        <source>Vulnerable covered</source>
+        <translation>重点关爱户已覆盖</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="128"/>
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="128"/>
+        <source>Uncovered</source>
+        <translation>未覆盖</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="128"/>
+        <source>Vulnerable uncovered</source>
+        <translation>重点关爱户未覆盖</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="128"/>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="128"/>
+        <source>Nearest (m)</source>
+        <translation>最近站点（米）</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="129"/>
+        <source>By category</source>
+        <translation>按住户类别</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="130"/>
+        <source>By community</source>
+        <translation>按社区</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="131"/>
+        <source>By grid</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="132"/>
+        <source>Gap buildings</source>
+        <translation>缺口楼栋</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="165"/>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="165"/>
+        <source> m</source>
+        <translation> 米</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="180"/>
+        <source>Choose a post type and run.</source>
+        <translation>请选择站点类型并运行。</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="228"/>
+        <source>Running…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="305"/>
+        <location filename="../coverage_dock.cpp" line="306"/>
+        <location filename="../coverage_dock.cpp" line="318"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="338"/>
+        <source>%1 m</source>
+        <translation>%1 米</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="340"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="342"/>
+        <source>the post type&apos;s standard</source>
+        <translation>站点类型的服务标准</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="343"/>
+        <source>%1 (%2, %3): %4 of %5 households covered (%6%), %7 posts, %8 gap buildings.</source>
+        <translation>%1（%2，%3）：%5 户中覆盖 %4 户（%6%），站点 %7 个，缺口楼栋 %8 栋。</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="345"/>
+        <source>walking</source>
+        <translation>步行</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="345"/>
+        <source>straight line</source>
+        <translation>直线</translation>
+    </message>
+    <message>
+        <location filename="../coverage_dock.cpp" line="368"/>
+        <source>no path</source>
+        <translation>无可步行路径</translation>
+    </message>
+</context>
+<context>
     <name>gridatlas::app::FloorPlanDock</name>
     <message>
-        <location filename="../floor_plan_view.cpp" line="36"/>
+        <location filename="../floor_plan_view.cpp" line="39"/>
         <source>Member household</source>
         <translation>党员户（家有党员）</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="37"/>
+        <location filename="../floor_plan_view.cpp" line="41"/>
         <source>Hardship or minimum income</source>
         <translation>困难户、低保户</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="38"/>
+        <location filename="../floor_plan_view.cpp" line="43"/>
         <source>Elderly living alone</source>
         <translation>独居老人</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="39"/>
+        <location filename="../floor_plan_view.cpp" line="45"/>
         <source>Resident with a disability</source>
         <translation>残疾人家庭</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="40"/>
+        <location filename="../floor_plan_view.cpp" line="47"/>
         <source>Left-behind children</source>
         <translation>留守儿童</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="41"/>
+        <location filename="../floor_plan_view.cpp" line="49"/>
         <source>Household in care</source>
         <translation>重点关爱户</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="42"/>
+        <location filename="../floor_plan_view.cpp" line="51"/>
         <source>Ordinary household</source>
         <translation>一般住户</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="43"/>
+        <location filename="../floor_plan_view.cpp" line="53"/>
         <source>Vacant</source>
         <translation>空置</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="44"/>
+        <location filename="../floor_plan_view.cpp" line="55"/>
         <source>No household on record</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="50"/>
+        <location filename="../floor_plan_view.cpp" line="61"/>
         <source>Basement %1</source>
         <translation>地下%1层</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="50"/>
+        <location filename="../floor_plan_view.cpp" line="61"/>
         <source>Floor %1</source>
         <translation>%1层</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="232"/>
+        <location filename="../floor_plan_view.cpp" line="255"/>
         <source>Building table and floor plan</source>
         <translation>楼盘表与平面图</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="239"/>
+        <location filename="../floor_plan_view.cpp" line="262"/>
         <source>No building</source>
         <translation>未选择楼栋</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="243"/>
+        <location filename="../floor_plan_view.cpp" line="266"/>
         <source>Show personal data</source>
         <translation>显示个人信息</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="244"/>
+        <location filename="../floor_plan_view.cpp" line="267"/>
         <source>Names, phones, ID numbers and hardship or health details are masked until this is ticked</source>
         <translation>勾选前，姓名、电话、身份证号及困难、健康等情况均已脱敏</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="269"/>
+        <location filename="../floor_plan_view.cpp" line="297"/>
         <source>Name of resident</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="269"/>
+        <location filename="../floor_plan_view.cpp" line="297"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="269"/>
+        <location filename="../floor_plan_view.cpp" line="297"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="269"/>
+        <location filename="../floor_plan_view.cpp" line="297"/>
         <source>Birth year</source>
         <translation>出生年份</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="269"/>
+        <location filename="../floor_plan_view.cpp" line="297"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="269"/>
+        <location filename="../floor_plan_view.cpp" line="298"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="270"/>
+        <location filename="../floor_plan_view.cpp" line="298"/>
         <source>Party member</source>
         <translation>党员</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="270"/>
+        <location filename="../floor_plan_view.cpp" line="298"/>
         <source>Branch</source>
         <translation>所在支部</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="270"/>
+        <location filename="../floor_plan_view.cpp" line="298"/>
         <source>Disability</source>
         <translation>残疾</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="274"/>
+        <location filename="../floor_plan_view.cpp" line="302"/>
         <source>Residents of the household</source>
         <translation>本户居民</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="279"/>
+        <location filename="../floor_plan_view.cpp" line="307"/>
         <source>Floor:</source>
         <translation>楼层：</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="285"/>
+        <location filename="../floor_plan_view.cpp" line="313"/>
         <source>Drawn floor plan</source>
         <translation>楼层平面图</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="326"/>
+        <location filename="../floor_plan_view.cpp" line="356"/>
         <source>Cannot show the building</source>
         <translation>无法显示该楼栋</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="358"/>
+        <location filename="../floor_plan_view.cpp" line="388"/>
         <source>%1 floors, %2 units; %3 households, %4 residents, %5 members in %6 households; %7 households in care</source>
         <translation>%1层，%2个单元；住户%3户，居民%4人，党员%5名（党员户%6户）；重点关爱户%7户</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="366"/>
+        <location filename="../floor_plan_view.cpp" line="396"/>
         <source>no drawn plan</source>
         <translation>无平面图</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="426"/>
-        <location filename="../floor_plan_view.cpp" line="436"/>
+        <location filename="../floor_plan_view.cpp" line="458"/>
+        <location filename="../floor_plan_view.cpp" line="470"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="430"/>
+        <location filename="../floor_plan_view.cpp" line="462"/>
         <source>Male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="430"/>
+        <location filename="../floor_plan_view.cpp" line="463"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../floor_plan_view.cpp" line="436"/>
+        <location filename="../floor_plan_view.cpp" line="470"/>
         <source>No</source>
         <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../floor_plan_view.cpp" line="509"/>
+        <source>members in the household</source>
+        <translation>本户党员人数</translation>
     </message>
 </context>
 <context>
@@ -697,7 +908,7 @@
     <message>
         <location filename="../identify_panel.cpp" line="51"/>
         <source>Buildings</source>
-        <translation>楼栋数</translation>
+        <translation>楼栋</translation>
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="52"/>
@@ -727,7 +938,7 @@
     <message>
         <location filename="../identify_panel.cpp" line="58"/>
         <source>Units</source>
-        <translation>单元数</translation>
+        <translation>单元</translation>
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="59"/>
@@ -737,7 +948,7 @@
     <message>
         <location filename="../identify_panel.cpp" line="60"/>
         <source>Households</source>
-        <translation>户数</translation>
+        <translation>住户</translation>
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="61"/>
@@ -932,494 +1143,732 @@
     </message>
 </context>
 <context>
+    <name>gridatlas::app::ImportWizard</name>
+    <message>
+        <location filename="../import_wizard.cpp" line="48"/>
+        <location filename="../import_wizard.cpp" line="87"/>
+        <source>Import data</source>
+        <translation>导入数据</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="55"/>
+        <source>Source</source>
+        <translation>数据来源</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="56"/>
+        <source>A Shapefile, GeoJSON, GeoPackage, KML, DXF, OpenStreetMap, CSV, XLSX, FlatGeobuf or MapInfo file.</source>
+        <translation>Shapefile、GeoJSON、GeoPackage、KML、DXF、OpenStreetMap、CSV、XLSX、FlatGeobuf 或 MapInfo 文件。</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="59"/>
+        <location filename="../import_wizard.cpp" line="111"/>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="67"/>
+        <source>Buildings</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="67"/>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="67"/>
+        <source>Communities</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="67"/>
+        <source>Service posts</source>
+        <translation>服务站点</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="67"/>
+        <source>Streets</source>
+        <translation>道路</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="67"/>
+        <source>Units</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="67"/>
+        <source>Households</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="72"/>
+        <source>As stated in the file</source>
+        <translation>使用文件自带的坐标系</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="73"/>
+        <source>EPSG:4326 (WGS84, GPS)</source>
+        <translation>EPSG:4326（WGS84，GPS）</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="74"/>
+        <source>EPSG:4490 (CGCS2000)</source>
+        <translation>EPSG:4490（CGCS2000 国家大地坐标系）</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="75"/>
+        <source>GCJ-02 (Amap, Tencent)</source>
+        <translation>GCJ-02（高德、腾讯）</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="76"/>
+        <source>BD-09 (Baidu)</source>
+        <translation>BD-09（百度）</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="81"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="82"/>
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="83"/>
+        <source>Import into</source>
+        <translation>导入到</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="84"/>
+        <source>Coordinate system</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="88"/>
+        <source>Vector data (*.shp *.geojson *.json *.gpkg *.kml *.kmz *.dxf *.osm *.pbf *.csv *.xlsx *.fgb *.tab *.mif);;All files (*)</source>
+        <translation>矢量数据 (*.shp *.geojson *.json *.gpkg *.kml *.kmz *.dxf *.osm *.pbf *.csv *.xlsx *.fgb *.tab *.mif);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="98"/>
+        <source>Fields</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="99"/>
+        <source>The first rows of the file and which atlas field each source field fills.</source>
+        <translation>文件的前几行，以及每个源字段填入哪个图册字段。</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="105"/>
+        <source>Atlas field</source>
+        <translation>图册字段</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="105"/>
+        <source>Source field</source>
+        <translation>源字段</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="110"/>
+        <source>optional JSON mapping file (see docs/import-export.md)</source>
+        <translation>可选的 JSON 字段对应文件（见 docs/import-export.md）</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="117"/>
+        <source>Store the valid features even if others are rejected</source>
+        <translation>即使部分要素被拒收，也保存有效要素</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="119"/>
+        <source>Dry run</source>
+        <translation>试运行</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="128"/>
+        <location filename="../import_wizard.cpp" line="135"/>
+        <source>Mapping file</source>
+        <translation>字段对应文件</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="129"/>
+        <source>Match existing rows by</source>
+        <translation>按此匹配已有记录</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="135"/>
+        <source>Mapping files (*.json)</source>
+        <translation>字段对应文件 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="147"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="153"/>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="213"/>
+        <source>%1, layer %2, %3 features</source>
+        <translation>%1，图层 %2，%3 个要素</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="213"/>
+        <source>unknown number of</source>
+        <translation>数量未知的</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="214"/>
+        <source>The file states no coordinate system: choose one below.</source>
+        <translation>文件未注明坐标系：请在下方选择。</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="214"/>
+        <source>Coordinate system: %1</source>
+        <translation>坐标系：%1</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="215"/>
+        <source>Text encoding: %1</source>
+        <translation>文本编码：%1</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="216"/>
+        <source>Geometry from %1</source>
+        <translation>几何取自 %1</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="234"/>
+        <source>Source feature id (re-imports of the same file)</source>
+        <translation>源要素编号（同一文件再次导入）</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="238"/>
+        <source>Atlas field &apos;%1&apos;</source>
+        <translation>图册字段“%1”</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="311"/>
+        <source>Checking...</source>
+        <translation>正在检查...</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="311"/>
+        <source>Importing...</source>
+        <translation>正在导入...</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="335"/>
+        <source>Cancelled: nothing was written.</source>
+        <translation>已取消：未写入任何数据。</translation>
+    </message>
+</context>
+<context>
     <name>gridatlas::app::MainWindow</name>
     <message>
-        <location filename="../main_window.cpp" line="55"/>
+        <location filename="../main_window.cpp" line="57"/>
         <source>GridAtlas</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="71"/>
+        <location filename="../main_window.cpp" line="73"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="85"/>
+        <location filename="../main_window.cpp" line="87"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="86"/>
+        <location filename="../main_window.cpp" line="88"/>
         <source>&amp;Open Atlas...</source>
         <translation>打开地图集(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="88"/>
+        <location filename="../main_window.cpp" line="90"/>
         <source>Open &amp;Map Document...</source>
         <translation>打开地图文档(&amp;M)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="89"/>
+        <location filename="../main_window.cpp" line="91"/>
         <source>&amp;Save Map Document</source>
         <translation>保存地图文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="91"/>
+        <location filename="../main_window.cpp" line="93"/>
         <source>Save Map Document &amp;As...</source>
         <translation>地图文档另存为(&amp;A)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="92"/>
+        <location filename="../main_window.cpp" line="94"/>
         <source>Save Map Document</source>
         <translation>保存地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="95"/>
+        <location filename="../main_window.cpp" line="97"/>
         <source>Add Raster &amp;Basemap...</source>
         <translation>添加栅格底图(&amp;B)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="96"/>
+        <location filename="../main_window.cpp" line="98"/>
         <source>Add Raster Basemap</source>
         <translation>添加栅格底图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="97"/>
+        <location filename="../main_window.cpp" line="99"/>
         <source>Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="100"/>
+        <location filename="../main_window.cpp" line="104"/>
+        <source>&amp;Import Layer (Shapefile, GeoJSON, GeoPackage, KML, DXF, OSM, CSV)...</source>
+        <translation>导入图层（Shapefile、GeoJSON、GeoPackage、KML、DXF、OSM、CSV）(&amp;I)...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="111"/>
+        <source>Import &amp;Roster (Excel/CSV)...</source>
+        <translation>导入花名册（Excel/CSV）(&amp;R)...</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="121"/>
         <source>Recent Atlases</source>
         <translation>最近打开的地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="103"/>
+        <location filename="../main_window.cpp" line="124"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="106"/>
+        <location filename="../main_window.cpp" line="127"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="107"/>
+        <location filename="../main_window.cpp" line="128"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="115"/>
+        <location filename="../main_window.cpp" line="136"/>
         <source>Zoom to Full Extent</source>
         <translation>全图显示</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="116"/>
+        <location filename="../main_window.cpp" line="137"/>
         <source>Zoom In</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="117"/>
+        <location filename="../main_window.cpp" line="138"/>
         <source>Zoom Out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="118"/>
+        <location filename="../main_window.cpp" line="139"/>
         <source>Zoom to Selection</source>
         <translation>缩放至选中要素</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="119"/>
+        <location filename="../main_window.cpp" line="140"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="120"/>
+        <location filename="../main_window.cpp" line="141"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="125"/>
+        <location filename="../main_window.cpp" line="146"/>
         <source>Search: building (3栋), address, name, post, grid code</source>
         <translation>搜索：楼栋（3栋）、地址、姓名、站点、网格编码</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="130"/>
+        <location filename="../main_window.cpp" line="151"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="133"/>
+        <location filename="../main_window.cpp" line="154"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="143"/>
+        <location filename="../main_window.cpp" line="164"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="144"/>
+        <location filename="../main_window.cpp" line="165"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="145"/>
+        <location filename="../main_window.cpp" line="166"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="146"/>
+        <location filename="../main_window.cpp" line="167"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="153"/>
+        <location filename="../main_window.cpp" line="174"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="166"/>
+        <location filename="../main_window.cpp" line="187"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="178"/>
+        <location filename="../main_window.cpp" line="199"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="194"/>
+        <location filename="../main_window.cpp" line="215"/>
         <source>Identify</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="275"/>
+        <location filename="../main_window.cpp" line="296"/>
         <source>Nothing found for &quot;%1&quot;</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="322"/>
+        <location filename="../main_window.cpp" line="343"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="337"/>
+        <location filename="../main_window.cpp" line="358"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="376"/>
+        <location filename="../main_window.cpp" line="397"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="384"/>
+        <location filename="../main_window.cpp" line="405"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="391"/>
+        <location filename="../main_window.cpp" line="412"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="414"/>
+        <location filename="../main_window.cpp" line="435"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="501"/>
+        <location filename="../main_window.cpp" line="522"/>
         <source>Zoom to Layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="502"/>
+        <location filename="../main_window.cpp" line="523"/>
         <source>Opacity...</source>
         <translation>透明度...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="504"/>
+        <location filename="../main_window.cpp" line="525"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="504"/>
+        <location filename="../main_window.cpp" line="525"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="508"/>
+        <location filename="../main_window.cpp" line="529"/>
         <source>Style...</source>
         <translation>样式...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="525"/>
+        <location filename="../main_window.cpp" line="546"/>
         <source>Layer style</source>
         <translation>图层样式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="525"/>
+        <location filename="../main_window.cpp" line="546"/>
         <source>Style:</source>
         <translation>样式：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="534"/>
+        <location filename="../main_window.cpp" line="555"/>
         <source>Colours...</source>
         <translation>颜色...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="561"/>
+        <location filename="../main_window.cpp" line="582"/>
         <source>Scale range...</source>
         <translation>比例尺范围...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="564"/>
-        <location filename="../main_window.cpp" line="567"/>
+        <location filename="../main_window.cpp" line="585"/>
+        <location filename="../main_window.cpp" line="588"/>
         <source>Scale range</source>
         <translation>比例尺范围</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="564"/>
+        <location filename="../main_window.cpp" line="585"/>
         <source>Show from 1: (0 = no limit)</source>
         <translation>显示的最小比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="567"/>
+        <location filename="../main_window.cpp" line="588"/>
         <source>Show up to 1: (0 = no limit)</source>
         <translation>显示的最大比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="665"/>
+        <location filename="../main_window.cpp" line="686"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="669"/>
+        <location filename="../main_window.cpp" line="690"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="669"/>
+        <location filename="../main_window.cpp" line="690"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="674"/>
+        <location filename="../main_window.cpp" line="695"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="711"/>
+        <location filename="../main_window.cpp" line="732"/>
         <source>Grid Editing</source>
         <translation>网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="713"/>
+        <location filename="../main_window.cpp" line="734"/>
         <source>&amp;Grids</source>
         <translation>网格(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="717"/>
+        <location filename="../main_window.cpp" line="738"/>
         <source>Edit Vertices</source>
         <translation>编辑节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="717"/>
+        <location filename="../main_window.cpp" line="738"/>
         <source>Draw Grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="717"/>
+        <location filename="../main_window.cpp" line="738"/>
         <source>Split Grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="718"/>
+        <location filename="../main_window.cpp" line="739"/>
         <source>Merge Grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="718"/>
+        <location filename="../main_window.cpp" line="739"/>
         <source>Delete Grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="718"/>
+        <location filename="../main_window.cpp" line="739"/>
         <source>Paint Buildings</source>
         <translation>刷楼入格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="740"/>
+        <location filename="../main_window.cpp" line="761"/>
         <source>Undo Grid Edit</source>
         <translation>撤销网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="744"/>
+        <location filename="../main_window.cpp" line="765"/>
         <source>Redo Grid Edit</source>
         <translation>重做网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="750"/>
+        <location filename="../main_window.cpp" line="771"/>
         <source>Save Grid Edits</source>
         <translation>保存网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="753"/>
+        <location filename="../main_window.cpp" line="774"/>
         <source>Grid edits saved</source>
         <translation>网格编辑已保存</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="755"/>
+        <location filename="../main_window.cpp" line="776"/>
         <source>Discard Unsaved Grid Edits</source>
         <translation>放弃未保存的网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="757"/>
+        <location filename="../main_window.cpp" line="778"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="757"/>
+        <location filename="../main_window.cpp" line="778"/>
         <source>Undo every grid edit since the last save?</source>
         <translation>撤销上次保存以来的全部网格编辑？</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="763"/>
+        <location filename="../main_window.cpp" line="784"/>
         <source>Stop Editing</source>
         <translation>结束编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="782"/>
+        <location filename="../main_window.cpp" line="105"/>
+        <location filename="../main_window.cpp" line="112"/>
+        <location filename="../main_window.cpp" line="803"/>
         <source>Open an atlas first</source>
         <translation>请先打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="788"/>
+        <location filename="../main_window.cpp" line="809"/>
         <source>The atlas cannot be edited: %1</source>
         <translation>无法编辑该地图集：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="807"/>
+        <location filename="../main_window.cpp" line="828"/>
         <source>New grid</source>
         <translation>新网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="807"/>
+        <location filename="../main_window.cpp" line="828"/>
         <source>Name of the new grid (code %1):</source>
         <translation>新网格名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="808"/>
-        <location filename="../main_window.cpp" line="831"/>
+        <location filename="../main_window.cpp" line="829"/>
+        <location filename="../main_window.cpp" line="852"/>
         <source>New grid %1</source>
         <translation>新网格 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="813"/>
+        <location filename="../main_window.cpp" line="834"/>
         <source>Draw new grids over the community&apos;s grids: their area is taken from them</source>
         <translation>请在社区现有网格范围内绘制新网格：新网格的范围从现有网格中划出</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="816"/>
+        <location filename="../main_window.cpp" line="837"/>
         <source>Draw grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="825"/>
+        <location filename="../main_window.cpp" line="846"/>
         <source>Draw the split line across one grid</source>
         <translation>请画一条穿过某个网格的分割线</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="830"/>
-        <location filename="../main_window.cpp" line="834"/>
+        <location filename="../main_window.cpp" line="851"/>
+        <location filename="../main_window.cpp" line="855"/>
         <source>Split grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="830"/>
+        <location filename="../main_window.cpp" line="851"/>
         <source>Name of the new part (code %1):</source>
         <translation>新分出网格的名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="841"/>
+        <location filename="../main_window.cpp" line="862"/>
         <source>Now click the grid to merge into the marked one</source>
         <translation>请点击要并入已标记网格的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="845"/>
+        <location filename="../main_window.cpp" line="866"/>
         <source>Merge grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="849"/>
-        <location filename="../main_window.cpp" line="852"/>
+        <location filename="../main_window.cpp" line="870"/>
+        <location filename="../main_window.cpp" line="873"/>
         <source>Delete grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="849"/>
+        <location filename="../main_window.cpp" line="870"/>
         <source>Delete this grid? Its area and buildings are left without a grid.</source>
         <translation>删除此网格？其范围和楼栋将不属于任何网格。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="909"/>
+        <location filename="../main_window.cpp" line="930"/>
         <source>Drag a vertex (it moves in every grid that has it); double-click an edge to add one; right-click or Delete removes one</source>
         <translation>拖动节点（共用该节点的网格一起移动）；双击边界插入节点；右键或 Delete 键删除节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="910"/>
+        <location filename="../main_window.cpp" line="931"/>
         <source>Click the corners of the new grid; double-click or Enter to finish, Backspace drops a corner</source>
         <translation>依次点击新网格的拐点；双击或回车结束，退格键删除上一个拐点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="911"/>
+        <location filename="../main_window.cpp" line="932"/>
         <source>Click along a line across a grid; double-click or Enter to split it there</source>
         <translation>沿穿过网格的线依次点击；双击或回车即按此线分割</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="912"/>
+        <location filename="../main_window.cpp" line="933"/>
         <source>Click the grid to keep, then the grid to merge into it</source>
         <translation>先点击保留的网格，再点击要并入的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="913"/>
+        <location filename="../main_window.cpp" line="934"/>
         <source>Click the grid to delete</source>
         <translation>点击要删除的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="914"/>
+        <location filename="../main_window.cpp" line="935"/>
         <source>Click or drag over buildings to move them into the target grid; right-click a grid to make it the target</source>
         <translation>点击或拖过楼栋，将其划入目标网格；右键点击网格设为目标网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="920"/>
+        <location filename="../main_window.cpp" line="941"/>
         <source>%1: %2 households</source>
         <translation>%1：住户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="923"/>
+        <location filename="../main_window.cpp" line="944"/>
         <source> / target %1 (%2%3%)</source>
         <translation> / 目标 %1 户（%2%3%）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="925"/>
+        <location filename="../main_window.cpp" line="946"/>
         <source> · members %1 · households in care %2</source>
         <translation> · 党员 %1 名 · 重点关爱户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="92"/>
-        <location filename="../main_window.cpp" line="675"/>
+        <location filename="../main_window.cpp" line="94"/>
+        <location filename="../main_window.cpp" line="696"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="681"/>
+        <location filename="../main_window.cpp" line="702"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="681"/>
+        <location filename="../main_window.cpp" line="702"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
@@ -1445,321 +1894,321 @@
 <context>
     <name>gridatlas::app::RosterWizard</name>
     <message>
-        <location filename="../roster_wizard.cpp" line="64"/>
+        <location filename="../roster_wizard.cpp" line="72"/>
         <source>(not imported)</source>
         <translation>（不导入）</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="65"/>
+        <location filename="../roster_wizard.cpp" line="74"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="66"/>
+        <location filename="../roster_wizard.cpp" line="76"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="67"/>
+        <location filename="../roster_wizard.cpp" line="78"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="68"/>
+        <location filename="../roster_wizard.cpp" line="80"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="69"/>
+        <location filename="../roster_wizard.cpp" line="82"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="70"/>
-        <location filename="../roster_wizard.cpp" line="256"/>
+        <location filename="../roster_wizard.cpp" line="84"/>
+        <location filename="../roster_wizard.cpp" line="289"/>
         <source>Address</source>
         <translation>住址</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="71"/>
+        <location filename="../roster_wizard.cpp" line="86"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="72"/>
+        <location filename="../roster_wizard.cpp" line="88"/>
         <source>Compound</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="73"/>
+        <location filename="../roster_wizard.cpp" line="90"/>
         <source>Building</source>
         <translation>楼栋</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="74"/>
+        <location filename="../roster_wizard.cpp" line="92"/>
         <source>Unit</source>
         <translation>单元</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="75"/>
+        <location filename="../roster_wizard.cpp" line="94"/>
         <source>Floor</source>
         <translation>楼层</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="76"/>
+        <location filename="../roster_wizard.cpp" line="96"/>
         <source>Room</source>
         <translation>房号</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="77"/>
+        <location filename="../roster_wizard.cpp" line="98"/>
         <source>Party member (yes/no)</source>
         <translation>是否党员</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="78"/>
+        <location filename="../roster_wizard.cpp" line="100"/>
         <source>Political status</source>
         <translation>政治面貌</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="79"/>
+        <location filename="../roster_wizard.cpp" line="102"/>
         <source>Member type</source>
         <translation>党员类型</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="80"/>
+        <location filename="../roster_wizard.cpp" line="104"/>
         <source>Party branch</source>
         <translation>所在支部</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="81"/>
+        <location filename="../roster_wizard.cpp" line="106"/>
         <source>Joined the Party</source>
         <translation>入党时间</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="82"/>
+        <location filename="../roster_wizard.cpp" line="108"/>
         <source>Relation to head of household</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="83"/>
+        <location filename="../roster_wizard.cpp" line="110"/>
         <source>Disability</source>
         <translation>残疾</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="84"/>
+        <location filename="../roster_wizard.cpp" line="112"/>
         <source>Minimum income</source>
         <translation>低保</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="85"/>
+        <location filename="../roster_wizard.cpp" line="114"/>
         <source>Hardship</source>
         <translation>困难户</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="86"/>
+        <location filename="../roster_wizard.cpp" line="116"/>
         <source>Elderly living alone</source>
         <translation>独居老人</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="87"/>
+        <location filename="../roster_wizard.cpp" line="118"/>
         <source>Left-behind children</source>
         <translation>留守儿童</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="97"/>
+        <location filename="../roster_wizard.cpp" line="130"/>
         <source>Import a roster</source>
         <translation>导入花名册</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="116"/>
+        <location filename="../roster_wizard.cpp" line="149"/>
         <source>Roster file</source>
         <translation>花名册文件</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="117"/>
+        <location filename="../roster_wizard.cpp" line="150"/>
         <source>A CSV (UTF-8 or GBK) or Excel (.xlsx) roster with a header row such as 姓名, 身份证号, 住址.</source>
         <translation>CSV（UTF-8 或 GBK）或 Excel（.xlsx）花名册，表头含姓名、身份证号、住址等列。</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="122"/>
-        <location filename="../roster_wizard.cpp" line="132"/>
+        <location filename="../roster_wizard.cpp" line="155"/>
+        <location filename="../roster_wizard.cpp" line="165"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="125"/>
+        <location filename="../roster_wizard.cpp" line="158"/>
         <source>Roster:</source>
         <translation>花名册：</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="128"/>
+        <location filename="../roster_wizard.cpp" line="161"/>
         <source>Sheet:</source>
         <translation>工作表：</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="131"/>
+        <location filename="../roster_wizard.cpp" line="164"/>
         <source>optional: a mapping file (header = field per line)</source>
         <translation>可选：列对应文件（每行“表头 = 字段”）</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="135"/>
+        <location filename="../roster_wizard.cpp" line="168"/>
         <source>Mapping:</source>
         <translation>列对应文件：</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="141"/>
+        <location filename="../roster_wizard.cpp" line="174"/>
         <source>Open a roster</source>
         <translation>打开花名册</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="142"/>
+        <location filename="../roster_wizard.cpp" line="175"/>
         <source>Rosters (*.csv *.xlsx *.txt);;All files (*)</source>
         <translation>花名册 (*.csv *.xlsx *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="146"/>
+        <location filename="../roster_wizard.cpp" line="179"/>
         <source>Open a mapping file</source>
         <translation>打开列对应文件</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="172"/>
+        <location filename="../roster_wizard.cpp" line="205"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="181"/>
+        <location filename="../roster_wizard.cpp" line="214"/>
         <source>Show personal data</source>
         <translation>显示个人信息</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="190"/>
+        <location filename="../roster_wizard.cpp" line="223"/>
         <source>Columns</source>
         <translation>列对应</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="191"/>
+        <location filename="../roster_wizard.cpp" line="224"/>
         <source>What each column holds. The choices were detected from the headers.</source>
         <translation>每列的内容。已根据表头自动识别。</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="196"/>
+        <location filename="../roster_wizard.cpp" line="229"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="196"/>
+        <location filename="../roster_wizard.cpp" line="229"/>
         <source>First value</source>
         <translation>首行值</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="196"/>
+        <location filename="../roster_wizard.cpp" line="229"/>
         <source>Imported as</source>
         <translation>导入为</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="211"/>
-        <location filename="../roster_wizard.cpp" line="220"/>
+        <location filename="../roster_wizard.cpp" line="244"/>
+        <location filename="../roster_wizard.cpp" line="253"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="212"/>
+        <location filename="../roster_wizard.cpp" line="245"/>
         <source>One transaction: unless partial import is on, any rejected row means nothing is written. A dry run checks everything and writes nothing.</source>
         <translation>整体一次提交：未开启部分导入时，只要有一行被拒收就不写入任何数据。试运行检查全部内容但不写入。</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="216"/>
+        <location filename="../roster_wizard.cpp" line="249"/>
         <source>Partial import: write the valid rows even if some are rejected</source>
         <translation>部分导入：即使有行被拒收，也写入有效的行</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="219"/>
+        <location filename="../roster_wizard.cpp" line="252"/>
         <source>Dry run</source>
         <translation>试运行</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="221"/>
+        <location filename="../roster_wizard.cpp" line="254"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="248"/>
+        <location filename="../roster_wizard.cpp" line="281"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="256"/>
+        <location filename="../roster_wizard.cpp" line="289"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="256"/>
+        <location filename="../roster_wizard.cpp" line="289"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="261"/>
+        <location filename="../roster_wizard.cpp" line="294"/>
         <source>Save rejected rows…</source>
         <translation>保存拒收行…</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="265"/>
-        <location filename="../roster_wizard.cpp" line="270"/>
+        <location filename="../roster_wizard.cpp" line="298"/>
+        <location filename="../roster_wizard.cpp" line="303"/>
         <source>Save rejected rows</source>
         <translation>保存拒收行</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="265"/>
+        <location filename="../roster_wizard.cpp" line="298"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="311"/>
+        <location filename="../roster_wizard.cpp" line="353"/>
         <source>%1: %2, header on row %3, %4 rows%5</source>
         <translation>%1：%2，表头在第 %3 行，共 %4 行%5</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="315"/>
+        <location filename="../roster_wizard.cpp" line="357"/>
         <source> (%1 title rows above it skipped)</source>
         <translation>（跳过了表头上方的 %1 行标题）</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="438"/>
+        <location filename="../roster_wizard.cpp" line="480"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="447"/>
+        <location filename="../roster_wizard.cpp" line="489"/>
         <source>Dry run…</source>
         <translation>正在试运行…</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="447"/>
+        <location filename="../roster_wizard.cpp" line="489"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="482"/>
+        <location filename="../roster_wizard.cpp" line="524"/>
         <source>%1 rows: %2 added, %3 updated, %4 unchanged, %5 rejected.</source>
         <translation>共 %1 行：新增 %2，更新 %3，未变 %4，拒收 %5。</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="489"/>
+        <location filename="../roster_wizard.cpp" line="531"/>
         <source>Households: %1 created, %2 updated.</source>
         <translation>住户：新建 %1，更新 %2。</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="490"/>
+        <location filename="../roster_wizard.cpp" line="533"/>
         <source>Dry run: nothing was written.</source>
         <translation>试运行：未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="491"/>
+        <location filename="../roster_wizard.cpp" line="535"/>
         <source>Nothing was written: some rows were rejected and partial import is off.</source>
         <translation>未写入任何数据：有被拒收的行，且未开启部分导入。</translation>
     </message>
     <message>
-        <location filename="../roster_wizard.cpp" line="492"/>
+        <location filename="../roster_wizard.cpp" line="537"/>
         <source>Written to the atlas.</source>
         <translation>已写入图集。</translation>
     </message>
