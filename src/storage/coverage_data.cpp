@@ -186,8 +186,7 @@ public:
             sqlite3_close_v2(m_db);
             throw StorageError("cannot open '" + path + "' to read the households: " + message);
         }
-        // Memory-mapped reads: pages are used in place instead of copied by read().
-        sqlite3_exec(m_db, "PRAGMA mmap_size = 4294967296", nullptr, nullptr, nullptr);
+        // (Memory-mapped reads were tried: no faster here, and the mapped pages count as RSS.)
         m_path = path;
     }
     ScanHandle(const ScanHandle&) = delete;
