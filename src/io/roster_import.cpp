@@ -365,7 +365,8 @@ public:
                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
         {
             const auto count = c.queryInt("SELECT COUNT(*) FROM households").value_or(0);
-            m_households.reserve(static_cast<std::size_t>(count) + 16);
+            m_households.reserve(static_cast<std::size_t>(count));
+            m_householdIndex.emplace(static_cast<std::size_t>(count));
             storage::Statement st(
                 c, "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children "
                    "FROM households");
@@ -375,7 +376,9 @@ public:
                 h.floor = static_cast<int>(st.columnInt(2));
                 for (int f = 0; f < kFlagCount; ++f) h.flags[f] = st.columnInt(4 + f) != 0;
                 const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st.handle(), 3));
-                m_households.emplace(householdKey(st.columnInt(1), internRoom(roomKey(text ? text : ""))), h);
+                m_householdIndex->insert(householdKey(st.columnInt(1), internRoom(roomKey(text ? text : ""))),
+                                         static_cast<std::uint32_t>(m_households.size()));
+                m_households.push_back(h);
                 m_maxHouseholdId = std::max(m_maxHouseholdId, h.id);
             }
         }
@@ -425,8 +428,8 @@ public:
     [[nodiscard]] const HouseholdRec* household(std::int64_t unit, const std::string& room) const {
         const std::uint64_t code = roomCode(roomKey(room));
         if (code == 0) return nullptr;
-        auto it = m_households.find(householdKey(unit, code));
-        return it == m_households.end() ? nullptr : &it->second;
+        const auto idx = m_householdIndex->find(householdKey(unit, code), [](std::uint32_t) { return true; });
+        return idx ? &m_households[*idx] : nullptr;
     }
 
     /// The community and compound an address's area names.
@@ -539,7 +542,8 @@ private:
     std::unordered_map<std::string, std::unordered_set<std::int64_t>> m_compounds;
     std::vector<std::string> m_compoundNames; ///< longest first
     std::unordered_map<std::uint64_t, std::int64_t> m_units;
-    std::unordered_map<std::uint64_t, HouseholdRec> m_households;
+    std::vector<HouseholdRec> m_households;
+    std::optional<IndexHash> m_householdIndex; ///< (unit, room) -> index in m_households
     std::unordered_map<std::string, std::uint64_t> m_roomIds;
     std::int64_t m_maxHouseholdId = 0;
 };
