@@ -19,7 +19,7 @@
 namespace gridatlas::cli {
 
 int runReach(const ArgList& argv) {
-    const Args args("reach", argv, {"atlas", "max-load", "radius", "out", "speed"},
+    const Args args("reach", argv, {"atlas", "max-load", "radius", "out", "households", "loads", "speed"},
                     {"network", "euclid", "include-mobile", "reveal"});
     if (!args.positional().empty()) throw InputError("unexpected argument '" + args.positional().front() + "'");
     if (args.flag("network") && args.flag("euclid"))
@@ -52,6 +52,22 @@ int runReach(const ArgList& argv) {
         }
         storage::writeCsvTable(*out, t);
     }
+    if (const auto path = args.value("households")) {
+        storage::ReportTable t{"households", {"household_id", "assigned", "members_nearby"}, {}};
+        for (std::size_t k = 0; k < r.vulnerable.size(); ++k)
+            t.rows.push_back({std::to_string(data->households.ids[static_cast<std::size_t>(r.vulnerable[k])]),
+                              r.assigned[k] ? "1" : "0", std::to_string(r.membersNearby[k])});
+        storage::writeCsvTable(*path, t);
+    }
+    if (const auto path = args.value("loads")) {
+        storage::ReportTable t{"loads", {"member_id", "member_name", "member_type", "load"}, {}};
+        for (std::size_t m = 0; m < members.members.size(); ++m) {
+            const auto& mem = members.members[m];
+            t.rows.push_back({std::to_string(mem.id), reveal ? mem.name : model::maskName(mem.name), mem.memberType,
+                              std::to_string(r.loads[m])});
+        }
+        storage::writeCsvTable(*path, t);
+    }
     std::int64_t none = 0;
     for (std::size_t k = 0; k < r.vulnerable.size(); ++k) none += r.membersNearby[k] == 0 ? 1 : 0;
     std::int64_t loaded = 0, maxLoad = 0;
@@ -71,13 +87,15 @@ int runReach(const ArgList& argv) {
                 r.totalDistanceM, r.suggestions.empty() ? 0.0 : r.totalDistanceM / static_cast<double>(r.suggestions.size()),
                 static_cast<long long>(r.unmatched));
     if (const auto out = args.value("out")) std::printf("wrote %s%s\n", out->c_str(), reveal ? " (names revealed)" : "");
+    if (const auto path = args.value("households")) std::printf("wrote %s\n", path->c_str());
+    if (const auto path = args.value("loads")) std::printf("wrote %s%s\n", path->c_str(), reveal ? " (names revealed)" : "");
     return 0;
 }
 
 GRIDATLAS_CLI_COMMAND("reach", R"(  reach   --atlas FILE [--max-load N] [--radius M] [--network|--euclid] [--include-mobile]
-          [--out pairs.csv] [--reveal]
-          member reach (一帮一): vulnerable households with and without a member, loads, and
-          suggested pairings with nearby members (fewest unpaired, then least total distance)
+          [--out pairs.csv] [--households vulnerable.csv] [--loads members.csv] [--reveal]
+          member reach (一帮一): vulnerable households with and without a member, members nearby,
+          loads, and suggested pairings (fewest unpaired, then least total distance)
 )",
                       runReach, 64);
 

@@ -157,6 +157,41 @@ TEST(ReachCli, SuggestsForUnpairedHouseholdsWithMaskedNames) {
     }
     EXPECT_GT(rows, 0);
     EXPECT_EQ(masked, rows) << "names are masked by default";
+    // Per vulnerable household: assigned or not and members nearby; per member: the load.
+    const std::string households = dir.file("vulnerable.csv"), loads = dir.file("loads.csv");
+    ASSERT_EQ(testing::runCommand(testing::cliPath() + " reach --atlas " + copy + " --radius 400 --households " + households +
+                                      " --loads " + loads,
+                                  &out),
+              0)
+        << out;
+    {
+        Connection c(copy, OpenMode::ReadOnly);
+        std::ifstream v(households);
+        std::getline(v, line);
+        EXPECT_EQ(line, "household_id,assigned,members_nearby");
+        std::int64_t vulnerable = 0, unassigned = 0;
+        while (std::getline(v, line)) {
+            ++vulnerable;
+            unassigned += line.find(",0,") != std::string::npos;
+        }
+        EXPECT_EQ(vulnerable,
+                  c.queryInt("SELECT COUNT(*) FROM household_summary WHERE vulnerable AND geom IS NOT NULL").value_or(-1));
+        EXPECT_EQ(unassigned,
+                  c.queryInt("SELECT COUNT(*) FROM household_summary s WHERE vulnerable AND geom IS NOT NULL AND NOT EXISTS "
+                             "(SELECT 1 FROM assignments a WHERE a.kind = 'pairing' AND a.household_id = s.id)")
+                      .value_or(-1));
+        std::ifstream l(loads);
+        std::getline(l, line);
+        EXPECT_EQ(line, "member_id,member_name,member_type,load");
+        std::int64_t total = 0, rowsL = 0;
+        while (std::getline(l, line)) {
+            ++rowsL;
+            total += std::stoll(line.substr(line.rfind(',') + 1));
+            EXPECT_NE(line.find('*'), std::string::npos) << line;
+        }
+        EXPECT_EQ(rowsL, c.queryInt("SELECT COUNT(*) FROM residents WHERE is_member = 1").value_or(-1));
+        EXPECT_EQ(total, c.queryInt("SELECT COUNT(*) FROM assignments WHERE kind = 'pairing'").value_or(-1));
+    }
     ASSERT_EQ(testing::runCommand(testing::cliPath() + " reach --atlas " + copy + " --radius 400 --reveal --out " + pairs, &out),
               0)
         << out;
