@@ -37,8 +37,12 @@ private:
     std::function<bool()> m_complete;
 };
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
-std::string s(const QString& q) { return q.toStdString(); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
+std::string s(const QString& q) {
+    return q.toStdString();
+}
 
 const char* const kTargets[] = {"buildings", "grids", "communities", "service_posts", "streets", "units", "households"};
 
@@ -64,7 +68,8 @@ ImportWizard::ImportWizard(const QString& atlasPath, QWidget* parent) : QWizard(
     m_layer->setObjectName("layer");
     m_target = new QComboBox;
     m_target->setObjectName("target");
-    const QString targetNames[] = {tr("Buildings"), tr("Grids"), tr("Communities"), tr("Service posts"), tr("Streets"), tr("Units"), tr("Households")};
+    const QString targetNames[] = {tr("Buildings"), tr("Grids"), tr("Communities"), tr("Service posts"),
+                                   tr("Streets"),   tr("Units"), tr("Households")};
     for (std::size_t i = 0; i < std::size(kTargets); ++i) m_target->addItem(targetNames[i], QString(kTargets[i]));
     m_srs = new QComboBox;
     m_srs->setObjectName("srs");
@@ -85,7 +90,8 @@ ImportWizard::ImportWizard(const QString& atlasPath, QWidget* parent) : QWizard(
     sourceForm->addRow(m_sourceInfo);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("Import data"), m_file->text(),
-                                                       tr("Vector data (*.shp *.geojson *.json *.gpkg *.kml *.kmz *.dxf *.osm *.pbf *.csv *.xlsx *.fgb *.tab *.mif);;All files (*)"));
+                                                       tr("Vector data (*.shp *.geojson *.json *.gpkg *.kml *.kmz *.dxf *.osm "
+                                                          "*.pbf *.csv *.xlsx *.fgb *.tab *.mif);;All files (*)"));
         if (!f.isEmpty()) setSourceFile(f);
     });
     connect(m_file, &QLineEdit::editingFinished, this, [this] { setSourceFile(m_file->text()); });
@@ -132,7 +138,8 @@ ImportWizard::ImportWizard(const QString& atlasPath, QWidget* parent) : QWizard(
     mappingLayout->addWidget(m_dryRun);
     mappingLayout->addWidget(m_dryRunReport, 1);
     connect(browseMapping, &QPushButton::clicked, this, [this] {
-        const QString f = QFileDialog::getOpenFileName(this, tr("Mapping file"), m_mappingFile->text(), tr("Mapping files (*.json)"));
+        const QString f =
+            QFileDialog::getOpenFileName(this, tr("Mapping file"), m_mappingFile->text(), tr("Mapping files (*.json)"));
         if (!f.isEmpty()) {
             m_mappingFile->setText(f);
             refreshPreview();
@@ -191,8 +198,10 @@ void ImportWizard::setTarget(const QString& table) {
 
 void ImportWizard::setSrs(const QString& srs) {
     const int i = m_srs->findData(srs);
-    if (i >= 0) m_srs->setCurrentIndex(i);
-    else m_srs->setEditText(srs);
+    if (i >= 0)
+        m_srs->setCurrentIndex(i);
+    else
+        m_srs->setEditText(srs);
 }
 
 void ImportWizard::refreshPreview() {
@@ -201,7 +210,8 @@ void ImportWizard::refreshPreview() {
     if (!m_file->text().isEmpty() && target) {
         try {
             // OSM files read several layers for some targets: let the source choose then.
-            const bool osm = m_file->text().endsWith(".osm", Qt::CaseInsensitive) || m_file->text().endsWith(".pbf", Qt::CaseInsensitive);
+            const bool osm =
+                m_file->text().endsWith(".osm", Qt::CaseInsensitive) || m_file->text().endsWith(".pbf", Qt::CaseInsensitive);
             const std::string layer = osm ? "" : s(m_layer->currentText());
             m_sourcePreview = io::previewSource(s(m_file->text()), layer, *target, s(m_mappingFile->text()));
         } catch (const Error& e) {
@@ -210,8 +220,11 @@ void ImportWizard::refreshPreview() {
     }
     if (m_sourcePreview) {
         const auto& p = *m_sourcePreview;
-        QString info = tr("%1, layer %2, %3 features").arg(q(p.driver), q(p.layer)).arg(p.featureCount < 0 ? tr("unknown number of") : QString::number(p.featureCount));
-        info += "\n" + (p.crs.empty() ? tr("The file states no coordinate system: choose one below.") : tr("Coordinate system: %1").arg(q(p.crs)));
+        QString info = tr("%1, layer %2, %3 features")
+                           .arg(q(p.driver), q(p.layer))
+                           .arg(p.featureCount < 0 ? tr("unknown number of") : QString::number(p.featureCount));
+        info += "\n" + (p.crs.empty() ? tr("The file states no coordinate system: choose one below.")
+                                      : tr("Coordinate system: %1").arg(q(p.crs)));
         info += "\n" + tr("Text encoding: %1").arg(q(p.encoding));
         if (!p.geometryOrigin.empty()) info += "\n" + tr("Geometry from %1").arg(q(p.geometryOrigin));
         m_sourceInfo->setText(info);
@@ -232,15 +245,18 @@ void ImportWizard::refreshPreview() {
         }
         m_key->clear();
         m_key->addItem(tr("Source feature id (re-imports of the same file)"), QString());
-        static const std::pair<const char*, const char*> kKeys[] = {{"communities", "code"}, {"grids", "code"}, {"buildings", "number"},
-                                                                    {"units", "number"}, {"households", "room"}, {"service_posts", "name"}};
+        static const std::pair<const char*, const char*> kKeys[] = {{"communities", "code"}, {"grids", "code"},
+                                                                    {"buildings", "number"}, {"units", "number"},
+                                                                    {"households", "room"},  {"service_posts", "name"}};
         for (const auto& [table, key] : kKeys)
             if (m_target->currentData().toString() == table) m_key->addItem(tr("Atlas field '%1'").arg(key), QString(key));
     }
     if (auto* p = dynamic_cast<Page*>(page(SourcePageId))) p->refresh();
 }
 
-int ImportWizard::previewRowCount() const { return m_preview->rowCount(); }
+int ImportWizard::previewRowCount() const {
+    return m_preview->rowCount();
+}
 
 QStringList ImportWizard::mappingLines() const {
     QStringList out;
@@ -288,7 +304,9 @@ void ImportWizard::reject() {
     QWizard::reject();
 }
 
-void ImportWizard::startDryRun() { startRun(true); }
+void ImportWizard::startDryRun() {
+    startRun(true);
+}
 
 void ImportWizard::cancelRun() {
     if (m_feedback) m_feedback->cancel();
@@ -345,7 +363,9 @@ void ImportWizard::startRun(bool dryRun) {
     });
 }
 
-QString ImportWizard::reportText(const io::ImportSummary& sum) const { return q(sum.report(200)); }
+QString ImportWizard::reportText(const io::ImportSummary& sum) const {
+    return q(sum.report(200));
+}
 
 void ImportWizard::onRunDone(std::optional<io::ImportSummary> summary, QString error, bool dryRun) {
     m_running = false;

@@ -41,6 +41,7 @@ int runExport(const ArgList& argv) {
 GRIDATLAS_CLI_COMMAND("export", R"(  export  --atlas FILE --out x.gpkg|shp|geojson|kml|csv|xlsx|fgb [--layer L|all]
           [--srs EPSG:N|gcj02] [--where FILTER] [--reveal] [--force]
           export one layer (or, to .gpkg, every layer); personal fields masked unless --reveal
-)", runExport, 45);
+)",
+                      runExport, 45);
 
 } // namespace gridatlas::cli

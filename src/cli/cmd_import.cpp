@@ -49,7 +49,8 @@ private:
 } // namespace
 
 int runImport(const ArgList& argv) {
-    const Args args("import", argv, {"atlas", "layer", "as", "mapping", "srs", "key", "community", "where"}, {"dry-run", "partial"});
+    const Args args("import", argv, {"atlas", "layer", "as", "mapping", "srs", "key", "community", "where"},
+                    {"dry-run", "partial"});
     if (args.positional().size() != 1)
         throw InputError(args.positional().empty() ? "give the file to import (gridatlas-cli import --atlas F SOURCE --as TABLE)"
                                                    : "one source file at a time ('" + args.positional()[1] + "' is extra)");
@@ -89,11 +90,13 @@ int runImport(const ArgList& argv) {
     return (summary.rejected > 0 && !options.partial) ? 1 : 0;
 }
 
-GRIDATLAS_CLI_COMMAND("import", R"(  import  --atlas FILE SOURCE --as buildings|grids|communities|service_posts|streets|units|households
+GRIDATLAS_CLI_COMMAND("import",
+                      R"(  import  --atlas FILE SOURCE --as buildings|grids|communities|service_posts|streets|units|households
           [--layer L] [--mapping FILE] [--srs EPSG:N|gcj02|bd09] [--key FIELD] [--community CODE]
           [--where FILTER] [--dry-run] [--partial]
           import a vector layer (Shapefile, GeoJSON, GeoPackage, KML/KMZ, DXF, OSM, CSV, XLSX,
           FlatGeobuf, MapInfo) into an atlas table in one transaction; re-imports update
-)", runImport, 40);
+)",
+                      runImport, 40);
 
 } // namespace gridatlas::cli

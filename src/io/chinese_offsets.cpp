@@ -33,8 +33,7 @@ double offsetLon(double x, double y) {
 
 /// Solves f(x) = target for x, where f is close to the identity plus a smooth offset: each step
 /// moves x by the remaining error. Converges geometrically because the offset's slope is tiny.
-template <class Forward>
-LonLat invert(LonLat target, Forward&& forward) {
+template <class Forward> LonLat invert(LonLat target, Forward&& forward) {
     LonLat x = target;
     for (int i = 0; i < 30; ++i) {
         const LonLat f = forward(x);
@@ -49,7 +48,9 @@ LonLat invert(LonLat target, Forward&& forward) {
 
 } // namespace
 
-bool insideChina(LonLat p) { return p.x >= 72.004 && p.x <= 137.8347 && p.y >= 0.8293 && p.y <= 55.8271; }
+bool insideChina(LonLat p) {
+    return p.x >= 72.004 && p.x <= 137.8347 && p.y >= 0.8293 && p.y <= 55.8271;
+}
 
 LonLat wgs84ToGcj02(LonLat wgs) {
     if (!insideChina(wgs)) return wgs;
@@ -95,41 +96,57 @@ LonLat bd09ToGcj02(LonLat bd) {
     return g;
 }
 
-LonLat wgs84ToBd09(LonLat wgs) { return gcj02ToBd09(wgs84ToGcj02(wgs)); }
-LonLat bd09ToWgs84(LonLat bd) { return gcj02ToWgs84(bd09ToGcj02(bd)); }
+LonLat wgs84ToBd09(LonLat wgs) {
+    return gcj02ToBd09(wgs84ToGcj02(wgs));
+}
+LonLat bd09ToWgs84(LonLat bd) {
+    return gcj02ToWgs84(bd09ToGcj02(bd));
+}
 
 LonLat offsetToWgs84(OffsetSystem system, LonLat p) {
     switch (system) {
-    case OffsetSystem::Gcj02: return gcj02ToWgs84(p);
-    case OffsetSystem::Bd09: return bd09ToWgs84(p);
-    case OffsetSystem::None: break;
+    case OffsetSystem::Gcj02:
+        return gcj02ToWgs84(p);
+    case OffsetSystem::Bd09:
+        return bd09ToWgs84(p);
+    case OffsetSystem::None:
+        break;
     }
     return p;
 }
 
 LonLat wgs84ToOffset(OffsetSystem system, LonLat p) {
     switch (system) {
-    case OffsetSystem::Gcj02: return wgs84ToGcj02(p);
-    case OffsetSystem::Bd09: return wgs84ToBd09(p);
-    case OffsetSystem::None: break;
+    case OffsetSystem::Gcj02:
+        return wgs84ToGcj02(p);
+    case OffsetSystem::Bd09:
+        return wgs84ToBd09(p);
+    case OffsetSystem::None:
+        break;
     }
     return p;
 }
 
 const char* offsetSystemName(OffsetSystem system) {
     switch (system) {
-    case OffsetSystem::Gcj02: return "GCJ-02";
-    case OffsetSystem::Bd09: return "BD-09";
-    case OffsetSystem::None: break;
+    case OffsetSystem::Gcj02:
+        return "GCJ-02";
+    case OffsetSystem::Bd09:
+        return "BD-09";
+    case OffsetSystem::None:
+        break;
     }
     return "";
 }
 
 double offsetErrorBoundMetres(OffsetSystem system) {
     switch (system) {
-    case OffsetSystem::Gcj02: return 1.0;
-    case OffsetSystem::Bd09: return 2.0;
-    case OffsetSystem::None: break;
+    case OffsetSystem::Gcj02:
+        return 1.0;
+    case OffsetSystem::Bd09:
+        return 2.0;
+    case OffsetSystem::None:
+        break;
     }
     return 0.0;
 }

@@ -27,7 +27,9 @@ struct PjDeleter {
 using ContextPtr = std::unique_ptr<PJ_CONTEXT, ContextDeleter>;
 using PjPtr = std::unique_ptr<PJ, PjDeleter>;
 
-std::string projError(PJ_CONTEXT* ctx) { return proj_context_errno_string(ctx, proj_context_errno(ctx)); }
+std::string projError(PJ_CONTEXT* ctx) {
+    return proj_context_errno_string(ctx, proj_context_errno(ctx));
+}
 
 } // namespace
 
@@ -41,15 +43,18 @@ CrsSpec parseCrsOption(const std::string& text) {
     if (l == "gcj02" || l == "gcj-02" || l == "gcj") return CrsSpec{OffsetSystem::Gcj02, "EPSG:4326", "GCJ-02"};
     if (l == "bd09" || l == "bd-09" || l == "bd09ll" || l == "baidu") return CrsSpec{OffsetSystem::Bd09, "EPSG:4326", "BD-09"};
     std::string def = text;
-    if (!text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) def = "EPSG:" + text;
+    if (!text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); }))
+        def = "EPSG:" + text;
     ContextPtr ctx(proj_context_create());
     proj_log_level(ctx.get(), PJ_LOG_NONE); // the InputError below says it
     PjPtr crs(proj_create(ctx.get(), def.c_str()));
     if (!crs || !proj_is_crs(crs.get()))
         throw InputError("--srs '" + text + "' is not a coordinate system PROJ knows (use EPSG:N, gcj02 or bd09)");
     std::string label = def;
-    if (l.rfind("epsg:", 0) == 0) label = "EPSG:" + def.substr(5);
-    else if (const char* name = proj_get_name(crs.get())) label = name;
+    if (l.rfind("epsg:", 0) == 0)
+        label = "EPSG:" + def.substr(5);
+    else if (const char* name = proj_get_name(crs.get()))
+        label = name;
     return CrsSpec{OffsetSystem::None, def, label};
 }
 
@@ -97,7 +102,8 @@ struct CoordinatePipeline::Impl {
     PjPtr pj;
 };
 
-CoordinatePipeline::CoordinatePipeline(const CrsSpec& from, const CrsSpec& to) : m_impl(std::make_unique<Impl>()), m_from(from), m_to(to) {
+CoordinatePipeline::CoordinatePipeline(const CrsSpec& from, const CrsSpec& to)
+    : m_impl(std::make_unique<Impl>()), m_from(from), m_to(to) {
     if (!from.isKnown()) throw InputError("the source has no coordinate system: give one with --srs (e.g. --srs EPSG:4490)");
     if (!to.isKnown()) throw InputError("no target coordinate system");
     m_errorBound = offsetErrorBoundMetres(from.offset) + offsetErrorBoundMetres(to.offset);
@@ -137,8 +143,8 @@ void CoordinatePipeline::apply(model::Geometry& g) const {
         auto* x = &g.coords[0].x;
         auto* y = &g.coords[0].y;
         const auto n = g.coords.size();
-        proj_trans_generic(m_impl->pj.get(), PJ_FWD, x, sizeof(model::Vec2), n, y, sizeof(model::Vec2), n, nullptr, 0, 0,
-                           nullptr, 0, 0);
+        proj_trans_generic(m_impl->pj.get(), PJ_FWD, x, sizeof(model::Vec2), n, y, sizeof(model::Vec2), n, nullptr, 0, 0, nullptr,
+                           0, 0);
         for (const auto& p : g.coords)
             if (!std::isfinite(p.x) || !std::isfinite(p.y) || std::fabs(p.x) == HUGE_VAL)
                 throw InputError("a point cannot be transformed from " + m_from.label + " to " + m_to.label +

@@ -20,7 +20,12 @@ using K = ValueKind;
 const std::vector<TargetField> kCommunities{
     {"code", K::Text, true, {}, {}, {"code", "community_code", "社区编码", "社区代码", "编码", "代码", "adcode", "ref"}},
     {"name", K::Text, true, {}, {}, {"name", "community", "社区名称", "社区", "名称", "name:zh"}},
-    {"street_office", K::Text, false, {}, {}, {"street_office", "street_off", "街道", "街道办", "街道办事处", "所属街道", "street"}},
+    {"street_office",
+     K::Text,
+     false,
+     {},
+     {},
+     {"street_office", "street_off", "街道", "街道办", "街道办事处", "所属街道", "street"}},
 };
 const std::vector<TargetField> kGrids{
     {"code", K::Text, true, {}, {}, {"code", "grid_code", "网格编码", "网格编号", "网格代码", "编码", "编号"}},
@@ -29,12 +34,22 @@ const std::vector<TargetField> kGrids{
     {"target_households", K::Integer, false, 1.0, {}, {"target_households", "target_hou", "目标户数", "户数"}},
 };
 const std::vector<TargetField> kBuildings{
-    {"number", K::Text, true, {}, {}, {"number", "building_number", "bldg_no", "building_no", "楼号", "楼栋号", "楼栋", "栋号", "幢号",
-                                       "楼幢号", "门牌号", "addr:housenumber", "housenumber"}},
+    {"number",
+     K::Text,
+     true,
+     {},
+     {},
+     {"number", "building_number", "bldg_no", "building_no", "楼号", "楼栋号", "楼栋", "栋号", "幢号", "楼幢号", "门牌号",
+      "addr:housenumber", "housenumber"}},
     {"name", K::Text, false, {}, {}, {"name", "楼名", "楼宇名称", "建筑名称", "名称", "name:zh"}},
     {"compound", K::Text, false, {}, {}, {"compound", "小区", "小区名称", "院落", "院落名称"}},
     {"address", K::Text, false, {}, {}, {"address", "addr", "地址", "详细地址", "门牌地址", "addr:full"}},
-    {"floors", K::Integer, true, 1.0, 200.0, {"floors", "levels", "building:levels", "层数", "楼层数", "地上层数", "总层数", "楼层"}},
+    {"floors",
+     K::Integer,
+     true,
+     1.0,
+     200.0,
+     {"floors", "levels", "building:levels", "层数", "楼层数", "地上层数", "总层数", "楼层"}},
     {"unit_count", K::Integer, false, 0.0, 100.0, {"unit_count", "units", "单元数", "单元数量"}},
     {"flats_per_floor", K::Integer, false, 1.0, 50.0, {"flats_per_floor", "flats_per_", "每层户数", "梯户数"}},
     {"use", K::BuildingUse, false, {}, {}, {"use", "building_use", "用途", "类型", "性质", "建筑类型", "type", "building"}},
@@ -60,7 +75,12 @@ const std::vector<TargetField> kHouseholds{
 };
 const std::vector<TargetField> kPosts{
     {"name", K::Text, false, {}, {}, {"name", "名称", "站点名称", "服务站名称", "name:zh"}},
-    {"type", K::PostType, true, {}, {}, {"type", "post_type", "类型", "服务类型", "站点类型", "amenity", "healthcare", "social_facility"}},
+    {"type",
+     K::PostType,
+     true,
+     {},
+     {},
+     {"type", "post_type", "类型", "服务类型", "站点类型", "amenity", "healthcare", "social_facility"}},
     {"hours", K::Text, false, {}, {}, {"hours", "opening_hours", "开放时间", "营业时间", "服务时间"}},
     {"radius_m", K::Real, false, 0.001, 100000.0, {"radius_m", "radius", "服务半径"}},
     {"walk_minutes", K::Real, false, 0.001, 600.0, {"walk_minutes", "walk_minut", "步行分钟", "步行时间"}},
@@ -142,28 +162,44 @@ std::optional<ImportTarget> parseImportTarget(std::string_view name) {
 
 const char* targetTable(ImportTarget t) {
     switch (t) {
-    case ImportTarget::Communities: return "communities";
-    case ImportTarget::Grids: return "grids";
-    case ImportTarget::Buildings: return "buildings";
-    case ImportTarget::Units: return "units";
-    case ImportTarget::Households: return "households";
-    case ImportTarget::ServicePosts: return "service_posts";
-    case ImportTarget::Streets: return "streets";
+    case ImportTarget::Communities:
+        return "communities";
+    case ImportTarget::Grids:
+        return "grids";
+    case ImportTarget::Buildings:
+        return "buildings";
+    case ImportTarget::Units:
+        return "units";
+    case ImportTarget::Households:
+        return "households";
+    case ImportTarget::ServicePosts:
+        return "service_posts";
+    case ImportTarget::Streets:
+        return "streets";
     }
     return "";
 }
 
-std::string targetNames() { return "communities, grids, buildings, units, households, service_posts, streets"; }
+std::string targetNames() {
+    return "communities, grids, buildings, units, households, service_posts, streets";
+}
 
 const std::vector<TargetField>& targetFields(ImportTarget t) {
     switch (t) {
-    case ImportTarget::Communities: return kCommunities;
-    case ImportTarget::Grids: return kGrids;
-    case ImportTarget::Buildings: return kBuildings;
-    case ImportTarget::Units: return kUnits;
-    case ImportTarget::Households: return kHouseholds;
-    case ImportTarget::ServicePosts: return kPosts;
-    case ImportTarget::Streets: return kStreets;
+    case ImportTarget::Communities:
+        return kCommunities;
+    case ImportTarget::Grids:
+        return kGrids;
+    case ImportTarget::Buildings:
+        return kBuildings;
+    case ImportTarget::Units:
+        return kUnits;
+    case ImportTarget::Households:
+        return kHouseholds;
+    case ImportTarget::ServicePosts:
+        return kPosts;
+    case ImportTarget::Streets:
+        return kStreets;
     }
     return kStreets;
 }
@@ -224,7 +260,8 @@ FieldMapping readMappingFile(const std::string& path, ImportTarget target, const
                 if (!findTargetField(target, f.key)) {
                     std::string list;
                     for (const auto& t : targetFields(target)) list += (list.empty() ? "" : ", ") + std::string(t.name);
-                    throw InputError(at(f.keyLine) + "'" + f.key + "' is not a field of " + targetTable(target) + " (fields: " + list + ")");
+                    throw InputError(at(f.keyLine) + "'" + f.key + "' is not a field of " + targetTable(target) +
+                                     " (fields: " + list + ")");
                 }
                 const auto& v = f.value;
                 if (v.isNull()) {
@@ -241,13 +278,18 @@ FieldMapping readMappingFile(const std::string& path, ImportTarget target, const
                                                  (o.value.isString() ? o.value.string() : std::string("?")) + "'");
                             src.sourceField = o.value.string();
                         } else if (o.key == "value") {
-                            if (o.value.isString()) src.constant = o.value.string();
-                            else if (o.value.isNumber()) src.constant = model::toText(model::Value(o.value.number()));
-                            else throw InputError(at(o.value.line()) + "\"value\" must be text or a number");
+                            if (o.value.isString())
+                                src.constant = o.value.string();
+                            else if (o.value.isNumber())
+                                src.constant = model::toText(model::Value(o.value.number()));
+                            else
+                                throw InputError(at(o.value.line()) + "\"value\" must be text or a number");
                         } else if (o.key == "values") {
-                            if (!o.value.isObject()) throw InputError(at(o.value.line()) + "\"values\" must map source text to atlas values");
+                            if (!o.value.isObject())
+                                throw InputError(at(o.value.line()) + "\"values\" must map source text to atlas values");
                             for (const auto& e : o.value.members()) {
-                                if (!e.value.isString()) throw InputError(at(e.value.line()) + "a value table entry must be text");
+                                if (!e.value.isString())
+                                    throw InputError(at(e.value.line()) + "a value table entry must be text");
                                 src.values[e.key] = e.value.string();
                             }
                         } else {
@@ -272,7 +314,8 @@ std::string postTypeForOsm(std::string_view a) {
     if (a == "clinic" || a == "doctors" || a == "hospital" || a == "health_post" || a == "pharmacy" || a == "dentist" ||
         a == "healthcare")
         return "health_station";
-    if (a == "social_facility" || a == "shelter" || a == "refugee_site" || a == "food_bank" || a == "soup_kitchen") return "aid_station";
+    if (a == "social_facility" || a == "shelter" || a == "refugee_site" || a == "food_bank" || a == "soup_kitchen")
+        return "aid_station";
     if (a == "community_centre" || a == "social_centre" || a == "arts_centre") return "activity_room";
     if (a == "charity" || a == "give_box") return "charity_shop";
     if (a == "townhall" || a == "post_office" || a == "public_service" || a == "service_point") return "convenience_service";
@@ -280,7 +323,8 @@ std::string postTypeForOsm(std::string_view a) {
 }
 
 std::string streetClassForOsm(std::string_view h) {
-    for (std::string_view a : {"motorway", "trunk", "primary", "secondary", "motorway_link", "trunk_link", "primary_link", "secondary_link"})
+    for (std::string_view a :
+         {"motorway", "trunk", "primary", "secondary", "motorway_link", "trunk_link", "primary_link", "secondary_link"})
         if (h == a) return "arterial";
     for (std::string_view l : {"tertiary", "tertiary_link", "unclassified", "residential", "living_street", "road"})
         if (h == l) return "local";
@@ -297,14 +341,16 @@ model::Value convertValue(const TargetField& field, const model::Value& raw) {
     if (field.kind != K::Text && text.find_first_not_of('*') == std::string::npos)
         throw InputError("'" + text + "' is a masked value: export with --reveal to move personal data between atlases");
     switch (field.kind) {
-    case K::Text: return text;
+    case K::Text:
+        return text;
     case K::Integer:
     case K::Real:
     case K::FloorNumber: {
         std::optional<double> d = model::toNumber(raw);
         if (!d || std::holds_alternative<std::string>(raw)) d = parseNumber(stripUnit(text));
         if (!d) throw InputError(describe(raw) + " is not a number");
-        if (field.kind != K::Real && std::fabs(*d - std::round(*d)) > 1e-9) throw InputError(describe(raw) + " is not a whole number");
+        if (field.kind != K::Real && std::fabs(*d - std::round(*d)) > 1e-9)
+            throw InputError(describe(raw) + " is not a whole number");
         if (field.kind == K::FloorNumber && std::round(*d) == 0)
             throw InputError("floor 0 does not exist (floors count 1, 2, ... and -1 below ground)");
         if ((field.min && *d < *field.min) || (field.max && *d > *field.max)) {
@@ -328,13 +374,15 @@ model::Value convertValue(const TargetField& field, const model::Value& raw) {
         for (const auto& p : model::kPostTypes)
             if (l == p.code || text == p.nameZh || l == lowerAscii(p.nameEn)) return std::string(p.code);
         // Common short Chinese names.
-        if (text == "卫生服务站" || text == "卫生站" || text == "社区卫生服务中心" || text == "诊所" || text == "卫生室") return std::string("health_station");
+        if (text == "卫生服务站" || text == "卫生站" || text == "社区卫生服务中心" || text == "诊所" || text == "卫生室")
+            return std::string("health_station");
         if (text == "先锋岗") return std::string("pioneer_post");
         if (text == "便民服务点" || text == "便民服务中心") return std::string("convenience_service");
         if (text == "党群服务中心" || text == "活动室" || text == "活动中心") return std::string("activity_room");
         if (std::string osm = postTypeForOsm(l); !osm.empty()) return osm;
         std::string list;
-        for (const auto& p : model::kPostTypes) list += (list.empty() ? "" : ", ") + std::string(p.code) + " (" + std::string(p.nameZh) + ")";
+        for (const auto& p : model::kPostTypes)
+            list += (list.empty() ? "" : ", ") + std::string(p.code) + " (" + std::string(p.nameZh) + ")";
         throw InputError(describe(raw) + " is not a service post type (expected " + list + ")");
     }
     case K::StreetClass: {
@@ -355,14 +403,15 @@ model::Value convertValue(const TargetField& field, const model::Value& raw) {
         const std::string l = lowerAscii(text);
         for (const auto& u : model::kBuildingUses)
             if (l == u.code || text == u.nameZh || l == lowerAscii(u.nameEn)) return std::string(u.code);
-        if (text == "住宅楼" || text == "居住" || text == "民用" || l == "yes" || l == "apartments" || l == "house" || l == "dormitory" ||
-            l == "detached" || l == "terrace" || l == "semidetached_house" || l == "bungalow")
+        if (text == "住宅楼" || text == "居住" || text == "民用" || l == "yes" || l == "apartments" || l == "house" ||
+            l == "dormitory" || l == "detached" || l == "terrace" || l == "semidetached_house" || l == "bungalow")
             return std::string("residential");
-        if (text == "商铺" || text == "商用" || text == "办公" || text == "写字楼" || l == "retail" || l == "office" || l == "shop" ||
-            l == "supermarket" || l == "hotel" || l == "industrial" || l == "warehouse")
+        if (text == "商铺" || text == "商用" || text == "办公" || text == "写字楼" || l == "retail" || l == "office" ||
+            l == "shop" || l == "supermarket" || l == "hotel" || l == "industrial" || l == "warehouse")
             return std::string("commercial");
-        if (text == "公共" || text == "公建" || text == "学校" || text == "医院" || l == "school" || l == "hospital" || l == "civic" ||
-            l == "government" || l == "public" || l == "kindergarten" || l == "university" || l == "church" || l == "temple")
+        if (text == "公共" || text == "公建" || text == "学校" || text == "医院" || l == "school" || l == "hospital" ||
+            l == "civic" || l == "government" || l == "public" || l == "kindergarten" || l == "university" || l == "church" ||
+            l == "temple")
             return std::string("public");
         if (text == "商住" || text == "混合" || text == "综合") return std::string("mixed");
         throw InputError(describe(raw) + " is not a building use (expected " + allowed(model::kBuildingUses) +

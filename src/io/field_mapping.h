@@ -26,7 +26,7 @@ std::string targetNames();
 enum class ValueKind { Text, Integer, Real, Bool, PostType, StreetClass, BuildingUse, FloorNumber };
 
 struct TargetField {
-    std::string_view name;     ///< atlas column, or a lookup (community, grid, building, unit)
+    std::string_view name; ///< atlas column, or a lookup (community, grid, building, unit)
     ValueKind kind;
     bool required;             ///< a feature without it is rejected (unless a default applies)
     std::optional<double> min; ///< numeric range, inclusive

@@ -11,8 +11,8 @@
 
 namespace gridatlas::io {
 
-using model::GeomType;
 using model::Geometry;
+using model::GeomType;
 using model::Vec2;
 
 void ensureGdalRegistered() {
@@ -20,25 +20,36 @@ void ensureGdalRegistered() {
     std::call_once(once, [] { GDALAllRegister(); });
 }
 
-GdalMessages::GdalMessages() { CPLPushErrorHandlerEx(&GdalMessages::handler, this); }
-GdalMessages::~GdalMessages() { CPLPopErrorHandler(); }
+GdalMessages::GdalMessages() {
+    CPLPushErrorHandlerEx(&GdalMessages::handler, this);
+}
+GdalMessages::~GdalMessages() {
+    CPLPopErrorHandler();
+}
 
 void CPL_STDCALL GdalMessages::handler(CPLErr level, CPLErrorNum, const char* message) {
     auto* self = static_cast<GdalMessages*>(CPLGetErrorHandlerUserData());
     if (!self) return;
-    if (level == CE_Failure || level == CE_Fatal) self->m_errors.emplace_back(message ? message : "");
-    else if (level == CE_Warning) self->m_warnings.emplace_back(message ? message : "");
+    if (level == CE_Failure || level == CE_Fatal)
+        self->m_errors.emplace_back(message ? message : "");
+    else if (level == CE_Warning)
+        self->m_warnings.emplace_back(message ? message : "");
 }
 
-std::string GdalMessages::lastError() const { return m_errors.empty() ? std::string() : m_errors.back(); }
+std::string GdalMessages::lastError() const {
+    return m_errors.empty() ? std::string() : m_errors.back();
+}
 
 void GdalMessages::clear() {
     m_errors.clear();
     m_warnings.clear();
 }
 
-OptionList::OptionList(const std::vector<std::string>& items) : m_items(items) {}
-void OptionList::add(const std::string& item) { m_items.push_back(item); }
+OptionList::OptionList(const std::vector<std::string>& items) : m_items(items) {
+}
+void OptionList::add(const std::string& item) {
+    m_items.push_back(item);
+}
 char** OptionList::get() {
     m_ptrs.clear();
     for (auto& s : m_items) m_ptrs.push_back(s.data());
@@ -55,8 +66,8 @@ GDALDatasetUniquePtr openVectorDataset(const std::string& path, const std::vecto
         throw InputError("cannot open '" + path + "': the file does not exist");
     GdalMessages messages;
     OptionList options(openOptions);
-    GDALDatasetUniquePtr ds(
-        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr, options.get(), nullptr));
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr,
+                                              options.get(), nullptr));
     if (!ds) {
         std::string reason = messages.lastError();
         if (reason.empty()) reason = "not a vector format GDAL can read";
@@ -83,12 +94,16 @@ void appendPolygon(const OGRPolygon& p, Geometry& out) {
 int dimensionOf(OGRwkbGeometryType t) {
     switch (wkbFlatten(t)) {
     case wkbPoint:
-    case wkbMultiPoint: return 0;
+    case wkbMultiPoint:
+        return 0;
     case wkbLineString:
-    case wkbMultiLineString: return 1;
+    case wkbMultiLineString:
+        return 1;
     case wkbPolygon:
-    case wkbMultiPolygon: return 2;
-    default: return -1;
+    case wkbMultiPolygon:
+        return 2;
+    default:
+        return -1;
     }
 }
 
@@ -124,8 +139,10 @@ Geometry fromOgr(const OGRGeometry& source, GeometryNotes* notes) {
     for (const auto* p : parts) dim = std::max(dim, dimensionOf(p->getGeometryType()));
     std::vector<const OGRGeometry*> kept;
     for (const auto* p : parts) {
-        if (dimensionOf(p->getGeometryType()) == dim) kept.push_back(p);
-        else if (notes) notes->mixedDropped = true;
+        if (dimensionOf(p->getGeometryType()) == dim)
+            kept.push_back(p);
+        else if (notes)
+            notes->mixedDropped = true;
     }
     if (kept.empty()) return out;
     const bool multi = kept.size() > 1 || OGR_GT_IsSubClassOf(wkbFlatten(g->getGeometryType()), wkbGeometryCollection);
@@ -137,16 +154,27 @@ Geometry fromOgr(const OGRGeometry& source, GeometryNotes* notes) {
             out.ringEnds.push_back(static_cast<std::uint32_t>(out.coords.size()));
             break;
         }
-        case 1: appendCurve(*p->toSimpleCurve(), out); break;
-        case 2: appendPolygon(*p->toPolygon(), out); break;
-        default: break;
+        case 1:
+            appendCurve(*p->toSimpleCurve(), out);
+            break;
+        case 2:
+            appendPolygon(*p->toPolygon(), out);
+            break;
+        default:
+            break;
         }
     }
     if (out.coords.empty()) return Geometry{};
     switch (dim) {
-    case 0: out.type = multi ? GeomType::MultiPoint : GeomType::Point; break;
-    case 1: out.type = multi ? GeomType::MultiLineString : GeomType::LineString; break;
-    default: out.type = multi ? GeomType::MultiPolygon : GeomType::Polygon; break;
+    case 0:
+        out.type = multi ? GeomType::MultiPoint : GeomType::Point;
+        break;
+    case 1:
+        out.type = multi ? GeomType::MultiLineString : GeomType::LineString;
+        break;
+    default:
+        out.type = multi ? GeomType::MultiPolygon : GeomType::Polygon;
+        break;
     }
     return out;
 }
@@ -173,10 +201,14 @@ std::unique_ptr<OGRPolygon> polygonOf(const Geometry& g, std::size_t firstRing, 
 
 std::unique_ptr<OGRGeometry> toOgr(const Geometry& g) {
     switch (g.type) {
-    case GeomType::None: return nullptr;
-    case GeomType::Point: return std::make_unique<OGRPoint>(g.coords.at(0).x, g.coords.at(0).y);
-    case GeomType::LineString: return lineOf(g, 0);
-    case GeomType::Polygon: return polygonOf(g, 0, g.ringEnds.size());
+    case GeomType::None:
+        return nullptr;
+    case GeomType::Point:
+        return std::make_unique<OGRPoint>(g.coords.at(0).x, g.coords.at(0).y);
+    case GeomType::LineString:
+        return lineOf(g, 0);
+    case GeomType::Polygon:
+        return polygonOf(g, 0, g.ringEnds.size());
     case GeomType::MultiPoint: {
         auto m = std::make_unique<OGRMultiPoint>();
         for (std::size_t i = 0; i < g.ringEnds.size(); ++i) {
@@ -205,13 +237,20 @@ std::unique_ptr<OGRGeometry> toOgr(const Geometry& g) {
 
 OGRwkbGeometryType toOgrType(GeomType t) {
     switch (t) {
-    case GeomType::Point: return wkbPoint;
-    case GeomType::LineString: return wkbLineString;
-    case GeomType::Polygon: return wkbPolygon;
-    case GeomType::MultiPoint: return wkbMultiPoint;
-    case GeomType::MultiLineString: return wkbMultiLineString;
-    case GeomType::MultiPolygon: return wkbMultiPolygon;
-    case GeomType::None: break;
+    case GeomType::Point:
+        return wkbPoint;
+    case GeomType::LineString:
+        return wkbLineString;
+    case GeomType::Polygon:
+        return wkbPolygon;
+    case GeomType::MultiPoint:
+        return wkbMultiPoint;
+    case GeomType::MultiLineString:
+        return wkbMultiLineString;
+    case GeomType::MultiPolygon:
+        return wkbMultiPolygon;
+    case GeomType::None:
+        break;
     }
     return wkbNone;
 }

@@ -62,9 +62,9 @@ private:
 
 /// What happened while converting an OGR geometry to the model's 2D layout.
 struct GeometryNotes {
-    bool droppedZ = false;      ///< Z/M values were dropped
-    bool linearised = false;    ///< curves (arcs, splines) were approximated by segments
-    bool mixedDropped = false;  ///< a collection held parts of a lower dimension that were left out
+    bool droppedZ = false;     ///< Z/M values were dropped
+    bool linearised = false;   ///< curves (arcs, splines) were approximated by segments
+    bool mixedDropped = false; ///< a collection held parts of a lower dimension that were left out
 };
 
 /// Converts any OGR geometry to the model layout (2D): curves are linearised, Z/M dropped, a

@@ -175,7 +175,8 @@ ExportSummary exportAtlas(storage::Atlas& atlas, const ExportOptions& opt, Feedb
     std::string driverName = exportDriverFor(opt.out);
     std::vector<std::string> layers;
     if (opt.layer.empty() || opt.layer == "all") {
-        if (driverName != "GPKG") throw InputError("--layer: only a GeoPackage (.gpkg) holds every layer; name one layer for '" + opt.out + "'");
+        if (driverName != "GPKG")
+            throw InputError("--layer: only a GeoPackage (.gpkg) holds every layer; name one layer for '" + opt.out + "'");
         layers = storage::Atlas::layerNames();
     } else {
         (void)storage::Atlas::layerGeometryType(opt.layer); // unknown layer -> InputError listing the layers
@@ -186,7 +187,8 @@ ExportSummary exportAtlas(storage::Atlas& atlas, const ExportOptions& opt, Feedb
     const fs::path out(opt.out);
     const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
     std::error_code ec;
-    if (!fs::is_directory(folder, ec)) throw InputError("cannot write '" + opt.out + "': folder '" + folder.string() + "' does not exist");
+    if (!fs::is_directory(folder, ec))
+        throw InputError("cannot write '" + opt.out + "': folder '" + folder.string() + "' does not exist");
     if (fs::exists(out, ec) && !opt.overwrite) throw InputError("'" + opt.out + "' already exists (use --force to replace it)");
 
     // Output CRS. KML is WGS84 by definition; GCJ-02 output is labelled WGS84 (it has no EPSG
@@ -243,7 +245,9 @@ ExportSummary exportAtlas(storage::Atlas& atlas, const ExportOptions& opt, Feedb
             std::vector<std::string> names;
             for (const auto& f : fields) {
                 if (names.size() < ownFields) names.push_back(f.name);
-                OGRFieldType t = f.type == model::FieldType::Integer ? OFTInteger64 : f.type == model::FieldType::Real ? OFTReal : OFTString;
+                OGRFieldType t = f.type == model::FieldType::Integer ? OFTInteger64
+                                 : f.type == model::FieldType::Real  ? OFTReal
+                                                                     : OFTString;
                 if (isPersonalField(layerName, f.name) && f.type != model::FieldType::Text && !opt.reveal) t = OFTString;
                 OGRFieldDefn def(f.name.c_str(), t);
                 if (layer->CreateField(&def) != OGRERR_NONE)
@@ -268,7 +272,8 @@ ExportSummary exportAtlas(storage::Atlas& atlas, const ExportOptions& opt, Feedb
                 for (const auto& l : links) f.values.push_back(linkValue(l, f.values, refs));
                 if (feedback && ++seen % 500 == 0) {
                     feedback->throwIfCancelled();
-                    feedback->setProgress(100.0 * static_cast<double>(layerNo) / static_cast<double>(layers.size()), "exporting " + layerName);
+                    feedback->setProgress(100.0 * static_cast<double>(layerNo) / static_cast<double>(layers.size()),
+                                          "exporting " + layerName);
                 }
                 // Mask first, then filter: the filter sees what the reader of the file would see.
                 if (!opt.reveal) {
@@ -276,7 +281,8 @@ ExportSummary exportAtlas(storage::Atlas& atlas, const ExportOptions& opt, Feedb
                         if (!isPersonalField(layerName, fields[i].name) || model::isNull(f.values[i])) continue;
                         if (fields[i].type == model::FieldType::Text) {
                             const auto kind = model::sensitivityOfField(fields[i].name);
-                            f.values[i] = model::mask(model::toText(f.values[i]), kind == model::Sensitivity::None ? model::Sensitivity::Name : kind);
+                            f.values[i] = model::mask(model::toText(f.values[i]),
+                                                      kind == model::Sensitivity::None ? model::Sensitivity::Name : kind);
                         } else {
                             f.values[i] = std::string("*");
                         }
@@ -289,10 +295,14 @@ ExportSummary exportAtlas(storage::Atlas& atlas, const ExportOptions& opt, Feedb
                 for (std::size_t i = 0; i < fields.size(); ++i) {
                     const auto& v = f.values[i];
                     const int idx = static_cast<int>(i);
-                    if (model::isNull(v)) feature.SetFieldNull(idx);
-                    else if (std::holds_alternative<std::int64_t>(v)) feature.SetField(idx, static_cast<GIntBig>(std::get<std::int64_t>(v)));
-                    else if (std::holds_alternative<double>(v)) feature.SetField(idx, std::get<double>(v));
-                    else feature.SetField(idx, std::get<std::string>(v).c_str());
+                    if (model::isNull(v))
+                        feature.SetFieldNull(idx);
+                    else if (std::holds_alternative<std::int64_t>(v))
+                        feature.SetField(idx, static_cast<GIntBig>(std::get<std::int64_t>(v)));
+                    else if (std::holds_alternative<double>(v))
+                        feature.SetField(idx, std::get<double>(v));
+                    else
+                        feature.SetField(idx, std::get<std::string>(v).c_str());
                 }
                 if (!f.geometry.isEmpty()) {
                     model::Geometry g = f.geometry;
@@ -308,13 +318,16 @@ ExportSummary exportAtlas(storage::Atlas& atlas, const ExportOptions& opt, Feedb
                     }
                 }
                 if (layer->CreateFeature(&feature) != OGRERR_NONE)
-                    throw InputError("cannot write feature " + std::to_string(f.id) + " of '" + layerName + "' to '" + opt.out + "': " + messages.lastError());
+                    throw InputError("cannot write feature " + std::to_string(f.id) + " of '" + layerName + "' to '" + opt.out +
+                                     "': " + messages.lastError());
                 ++written;
             }
             if (inTransaction && ds->CommitTransaction() != OGRERR_NONE)
                 throw InputError("cannot write layer '" + layerName + "' to '" + opt.out + "': " + messages.lastError());
             sum.layers.emplace_back(layerName, written);
-            if (masked > 0) sum.notes.push_back(layerName + ": " + std::to_string(masked) + " personal value(s) masked (use --reveal to write them)");
+            if (masked > 0)
+                sum.notes.push_back(layerName + ": " + std::to_string(masked) +
+                                    " personal value(s) masked (use --reveal to write them)");
             ++layerNo;
         }
         messages.clear();

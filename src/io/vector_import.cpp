@@ -28,8 +28,8 @@
 namespace gridatlas::io {
 
 namespace fs = std::filesystem;
-using model::GeomType;
 using model::Geometry;
+using model::GeomType;
 using model::Value;
 using storage::Statement;
 
@@ -65,11 +65,15 @@ struct Grid {
 
 GeomType tableGeometry(ImportTarget t) {
     switch (t) {
-    case ImportTarget::Communities: return GeomType::MultiPolygon;
+    case ImportTarget::Communities:
+        return GeomType::MultiPolygon;
     case ImportTarget::Grids:
-    case ImportTarget::Buildings: return GeomType::Polygon;
-    case ImportTarget::Streets: return GeomType::LineString;
-    default: return GeomType::Point;
+    case ImportTarget::Buildings:
+        return GeomType::Polygon;
+    case ImportTarget::Streets:
+        return GeomType::LineString;
+    default:
+        return GeomType::Point;
     }
 }
 
@@ -96,7 +100,8 @@ std::vector<Geometry> singleParts(const Geometry& g) {
         std::size_t ring = 0;
         for (auto end : g.partEnds) {
             std::vector<std::vector<model::Vec2>> rings;
-            for (; ring < end; ++ring) rings.emplace_back(g.coords.begin() + g.ringBegin(ring), g.coords.begin() + g.ringEnds[ring]);
+            for (; ring < end; ++ring)
+                rings.emplace_back(g.coords.begin() + g.ringBegin(ring), g.coords.begin() + g.ringEnds[ring]);
             out.push_back(Geometry::polygon(std::move(rings)));
         }
         break;
@@ -108,8 +113,11 @@ std::vector<Geometry> singleParts(const Geometry& g) {
     case GeomType::MultiPoint:
         for (std::size_t i = 0; i < g.ringEnds.size(); ++i) out.push_back(Geometry::point(g.coords[g.ringBegin(i)]));
         break;
-    case GeomType::None: break;
-    default: out.push_back(g); break;
+    case GeomType::None:
+        break;
+    default:
+        out.push_back(g);
+        break;
     }
     return out;
 }
@@ -201,12 +209,13 @@ void Importer::prepareMapping() {
     // Geometry columns of CSV/XLSX are not attributes.
     m_key = !m_opt.key.empty() ? m_opt.key : m_mapping.key;
     if (!m_key.empty()) {
-        static const std::map<ImportTarget, std::string> kNatural{{ImportTarget::Communities, "code"}, {ImportTarget::Grids, "code"},
-                                                                  {ImportTarget::Buildings, "number"}, {ImportTarget::Units, "number"},
-                                                                  {ImportTarget::Households, "room"}, {ImportTarget::ServicePosts, "name"}};
+        static const std::map<ImportTarget, std::string> kNatural{
+            {ImportTarget::Communities, "code"}, {ImportTarget::Grids, "code"},      {ImportTarget::Buildings, "number"},
+            {ImportTarget::Units, "number"},     {ImportTarget::Households, "room"}, {ImportTarget::ServicePosts, "name"}};
         auto it = kNatural.find(m_opt.target);
         if (it == kNatural.end())
-            throw InputError(std::string("--key: ") + targetTable(m_opt.target) + " have no natural key; re-imports match them by source id");
+            throw InputError(std::string("--key: ") + targetTable(m_opt.target) +
+                             " have no natural key; re-imports match them by source id");
         if (m_key != it->second)
             throw InputError("--key '" + m_key + "': " + targetTable(m_opt.target) + " are matched by '" + it->second + "'");
         if (!m_mapping.fields.count(m_key))
@@ -239,13 +248,16 @@ void Importer::loadContext() {
     } else {
         for (const char* idx : {"idx_grids_geom", "idx_buildings_geom", "idx_streets_geom", "idx_service_posts_geom"}) {
             Statement st(m_conn, std::string("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM ") + idx);
-            if (st.step() && !st.isNull(0)) m_atlasArea.expand(model::Rect{st.columnDouble(0), st.columnDouble(1), st.columnDouble(2), st.columnDouble(3)});
+            if (st.step() && !st.isNull(0))
+                m_atlasArea.expand(model::Rect{st.columnDouble(0), st.columnDouble(1), st.columnDouble(2), st.columnDouble(3)});
         }
     }
     if (!m_opt.community.empty()) {
         for (const auto& c : m_communities)
-            if (c.code == m_opt.community || c.name == m_opt.community || std::to_string(c.id) == m_opt.community) m_fixedCommunity = c.id;
-        if (!m_fixedCommunity) throw InputError("--community '" + m_opt.community + "' is not a community of the atlas (code, name or id)");
+            if (c.code == m_opt.community || c.name == m_opt.community || std::to_string(c.id) == m_opt.community)
+                m_fixedCommunity = c.id;
+        if (!m_fixedCommunity)
+            throw InputError("--community '" + m_opt.community + "' is not a community of the atlas (code, name or id)");
     }
 }
 
@@ -270,8 +282,9 @@ bool Importer::repairPolygon(Geometry& g, const std::string& label, Reject& reje
         reject = {"geometry", "invalid polygon (" + reason + ") that cannot be repaired"};
         return false;
     }
-    m_repairs.push_back(label + ": invalid polygon (" + reason + ") repaired with MakeValid, area " + fmt(before, 1) + " -> " +
-                        fmt(after, 1) + " m2" + (repaired.type == GeomType::MultiPolygon ? ", now " + std::to_string(repaired.partEnds.size()) + " parts" : ""));
+    m_repairs.push_back(
+        label + ": invalid polygon (" + reason + ") repaired with MakeValid, area " + fmt(before, 1) + " -> " + fmt(after, 1) +
+        " m2" + (repaired.type == GeomType::MultiPolygon ? ", now " + std::to_string(repaired.partEnds.size()) + " parts" : ""));
     g = std::move(repaired);
     return true;
 }
@@ -285,7 +298,8 @@ Geometry Importer::toTableGeometry(Geometry g, const std::string& label, std::ve
             std::vector<std::vector<std::vector<model::Vec2>>> polys;
             for (std::size_t r = 0; r < g.ringEnds.size(); ++r) {
                 if (!isClosed(g, r)) {
-                    reject = {"geometry", "an open line, not an area (buildings, grids and communities need polygons or closed lines)"};
+                    reject = {"geometry",
+                              "an open line, not an area (buildings, grids and communities need polygons or closed lines)"};
                     return {};
                 }
                 polys.push_back({{g.coords.begin() + g.ringBegin(r), g.coords.begin() + g.ringEnds[r]}});
@@ -307,8 +321,9 @@ Geometry Importer::toTableGeometry(Geometry g, const std::string& label, std::ve
         if (parts.size() > 1) {
             if (m_opt.target == ImportTarget::Grids) {
                 // A grid is one area: keep the largest part, say what was dropped.
-                auto largest = std::max_element(parts.begin(), parts.end(),
-                                                [](const Geometry& a, const Geometry& b) { return model::area(a) < model::area(b); });
+                auto largest = std::max_element(parts.begin(), parts.end(), [](const Geometry& a, const Geometry& b) {
+                    return model::area(a) < model::area(b);
+                });
                 double dropped = 0;
                 for (const auto& p : parts) dropped += model::area(p);
                 dropped -= model::area(*largest);
@@ -329,7 +344,8 @@ Geometry Importer::toTableGeometry(Geometry g, const std::string& label, std::ve
         }
         parts = singleParts(g);
         if (parts.size() > 1) ++m_noteCounts["multi-part lines split into one street per part"];
-        parts.erase(std::remove_if(parts.begin(), parts.end(), [](const Geometry& p) { return p.coords.size() < 2; }), parts.end());
+        parts.erase(std::remove_if(parts.begin(), parts.end(), [](const Geometry& p) { return p.coords.size() < 2; }),
+                    parts.end());
         if (parts.empty()) {
             reject = {"geometry", "a line with fewer than two points"};
             return {};
@@ -423,7 +439,8 @@ std::vector<PendingRow> Importer::convert(SourceRecord& rec, Reject& reject, boo
         if (m_source.isOsm() && !has(v, "address")) {
             const std::string street = model::toText(sourceValue("addr:street"));
             std::string number = model::toText(sourceValue("addr:housenumber"));
-            if (!number.empty() && std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) number += "号";
+            if (!number.empty() && std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; }))
+                number += "号";
             if (!street.empty() || !number.empty()) v["address"] = street + number;
         }
         if (!has(v, "number")) {
@@ -460,15 +477,17 @@ std::vector<PendingRow> Importer::convert(SourceRecord& rec, Reject& reject, boo
             }
         }
         break;
-    default: break;
+    default:
+        break;
     }
     for (const auto& field : targetFields(m_opt.target)) {
         if (!field.required || has(v, std::string(field.name))) continue;
         if (m_opt.target == ImportTarget::Buildings && field.name == "floors") continue; // defaulted on insert
         const auto it = m_mapping.fields.find(std::string(field.name));
         reject = {it == m_mapping.fields.end() ? std::string(field.name) : it->second.sourceField,
-                  it == m_mapping.fields.end() ? "no source field is mapped to '" + std::string(field.name) + "' (give a mapping file)"
-                                               : "required value is empty"};
+                  it == m_mapping.fields.end()
+                      ? "no source field is mapped to '" + std::string(field.name) + "' (give a mapping file)"
+                      : "required value is empty"};
         return {};
     }
     if (m_opt.target == ImportTarget::Households && !has(v, "floor")) {
@@ -508,7 +527,8 @@ std::vector<PendingRow> Importer::convert(SourceRecord& rec, Reject& reject, boo
         if (i > 0) {
             r.key = row.key + "/" + std::to_string(i + 1);
             r.label = row.label + " part " + std::to_string(i + 1);
-            if (m_opt.target == ImportTarget::Buildings) r.values["number"] = text(row.values, "number") + "-" + std::to_string(i + 1);
+            if (m_opt.target == ImportTarget::Buildings)
+                r.values["number"] = text(row.values, "number") + "-" + std::to_string(i + 1);
         }
         rows.push_back(std::move(r));
     }
@@ -528,8 +548,10 @@ void Importer::nodeStreets(std::vector<PendingRow>& rows) {
     for (const auto& r : rows) {
         std::unordered_map<model::Vec2, int, Hash> seen;
         for (const auto& p : r.geometry.coords)
-            if (seen[p]++ == 0) ++count[p];
-            else if (seen[p] == 2) ++count[p]; // a loop through itself is a junction too
+            if (seen[p]++ == 0)
+                ++count[p];
+            else if (seen[p] == 2)
+                ++count[p]; // a loop through itself is a junction too
     }
     std::vector<PendingRow> out;
     int splits = 0;
@@ -545,7 +567,8 @@ void Importer::nodeStreets(std::vector<PendingRow>& rows) {
         }
         for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
             PendingRow part = r;
-            part.geometry = Geometry::lineString({c.begin() + static_cast<long>(cuts[k]), c.begin() + static_cast<long>(cuts[k + 1]) + 1});
+            part.geometry =
+                Geometry::lineString({c.begin() + static_cast<long>(cuts[k]), c.begin() + static_cast<long>(cuts[k + 1]) + 1});
             part.key = r.key + "#" + std::to_string(k + 1);
             part.label = r.label + " segment " + std::to_string(k + 1);
             out.push_back(std::move(part));
@@ -553,7 +576,8 @@ void Importer::nodeStreets(std::vector<PendingRow>& rows) {
         ++splits;
     }
     if (splits > 0)
-        m_sum.notes.push_back(std::to_string(splits) + " street(s) split at junctions shared with other streets (noded for routing)");
+        m_sum.notes.push_back(std::to_string(splits) +
+                              " street(s) split at junctions shared with other streets (noded for routing)");
     rows = std::move(out);
 }
 
@@ -572,7 +596,7 @@ std::int64_t Importer::resolveCommunity(const PendingRow& row, bool required, Re
         return 0;
     }
     if (!row.geometry.isEmpty()) {
-        const model::Vec2 p = row.geometry.type == GeomType::Point ? row.geometry.coords.front()
+        const model::Vec2 p = row.geometry.type == GeomType::Point        ? row.geometry.coords.front()
                               : row.geometry.type == GeomType::LineString ? row.geometry.coords[row.geometry.coords.size() / 2]
                                                                           : model::interiorPoint(row.geometry);
         for (const auto& c : m_communities)
@@ -580,9 +604,9 @@ std::int64_t Importer::resolveCommunity(const PendingRow& row, bool required, Re
     }
     if (m_communities.size() == 1) return m_communities.front().id;
     if (required) {
-        reject = {"community",
-                  m_communities.empty() ? "the atlas has no community yet: import communities first"
-                                        : "no community of the atlas contains it: map a community field or give --community"};
+        reject = {"community", m_communities.empty()
+                                   ? "the atlas has no community yet: import communities first"
+                                   : "no community of the atlas contains it: map a community field or give --community"};
     }
     return 0;
 }
@@ -590,7 +614,7 @@ std::int64_t Importer::resolveCommunity(const PendingRow& row, bool required, Re
 void Importer::write(PendingRow& row) {
     const std::string table = targetTable(m_opt.target);
     auto& v = row.values;
-    std::vector<std::pair<std::string, Value>> cols;    // written on insert and update
+    std::vector<std::pair<std::string, Value>> cols;     // written on insert and update
     std::vector<std::pair<std::string, Value>> defaults; // insert only
     Reject reject;
     const auto put = [&](const char* col, const std::string& field) {
@@ -602,8 +626,10 @@ void Importer::write(PendingRow& row) {
     case ImportTarget::Communities:
         put("code", "code");
         put("name", "name");
-        if (has(v, "street_office")) cols.emplace_back("street_office", v["street_office"]);
-        else defaults.emplace_back("street_office", std::string());
+        if (has(v, "street_office"))
+            cols.emplace_back("street_office", v["street_office"]);
+        else
+            defaults.emplace_back("street_office", std::string());
         break;
     case ImportTarget::Grids: {
         const auto community = resolveCommunity(row, true, reject);
@@ -625,7 +651,8 @@ void Importer::write(PendingRow& row) {
                 v["number"] = text(v, "number") + " (" + row.key + ")";
                 ++m_noteCounts["OSM buildings sharing a house number: the OSM id added to the number"];
             } else {
-                reject = {"number", "number '" + text(v, "number") + "' is used twice in this community (also by feature " + it->second + ")"};
+                reject = {"number", "number '" + text(v, "number") + "' is used twice in this community (also by feature " +
+                                        it->second + ")"};
                 break;
             }
         }
@@ -709,7 +736,8 @@ void Importer::write(PendingRow& row) {
             scope = {"unit_id", unit};
             put("floor", "floor");
             put("room", "room");
-            for (const char* flag : {"hardship", "minimum_income", "elderly_alone", "left_behind_children", "vacant"}) put(flag, flag);
+            for (const char* flag : {"hardship", "minimum_income", "elderly_alone", "left_behind_children", "vacant"})
+                put(flag, flag);
         }
         break;
     }
@@ -738,7 +766,8 @@ void Importer::write(PendingRow& row) {
     }
     // A mapped but empty value never overrides a default (NOT NULL columns such as use).
     for (const auto& d : defaults)
-        cols.erase(std::remove_if(cols.begin(), cols.end(), [&](const auto& c) { return c.first == d.first && model::isNull(c.second); }),
+        cols.erase(std::remove_if(cols.begin(), cols.end(),
+                                  [&](const auto& c) { return c.first == d.first && model::isNull(c.second); }),
                    cols.end());
     std::string blob;
     if (!row.geometry.isEmpty()) blob = storage::encodeSpatialiteBlob(row.geometry, m_atlas.srid());
@@ -827,10 +856,11 @@ void Importer::write(PendingRow& row) {
         for (auto& [sql, st] : m_statements) st->reset();
         std::string reason = storage::describeRule(e.what());
         if (std::string(e.what()).find("UNIQUE constraint failed") != std::string::npos)
-            reason = "a row with the same " + std::string(m_opt.target == ImportTarget::Buildings ? "number in this community"
-                                                          : m_opt.target == ImportTarget::Units       ? "unit number in this building"
-                                                          : m_opt.target == ImportTarget::Households  ? "room in this unit"
-                                                                                                      : "code") +
+            reason = "a row with the same " +
+                     std::string(m_opt.target == ImportTarget::Buildings    ? "number in this community"
+                                 : m_opt.target == ImportTarget::Units      ? "unit number in this building"
+                                 : m_opt.target == ImportTarget::Households ? "room in this unit"
+                                                                            : "code") +
                      " already exists (re-import with --key to update it)";
         else if (auto pos = reason.find(" [SQL:"); pos != std::string::npos)
             reason.erase(pos);
@@ -839,8 +869,9 @@ void Importer::write(PendingRow& row) {
         m_sum.rejections.push_back(rejectLine(row.label, {"", reason}));
         return;
     }
-    Statement& src = statement("INSERT OR REPLACE INTO feature_sources (table_name, row_id, import_id, source_file, source_layer, "
-                               "source_key, source_crs, error_bound_m) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    Statement& src =
+        statement("INSERT OR REPLACE INTO feature_sources (table_name, row_id, import_id, source_file, source_layer, "
+                  "source_key, source_crs, error_bound_m) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     src.bind(1, table).bind(2, existing).bind(3, m_sum.importId).bind(4, m_sourceFile).bind(5, row.layer).bind(6, row.key);
     src.bind(7, m_crs.label).bind(8, m_pipeline->errorBoundMetres());
     src.run();
@@ -856,7 +887,8 @@ void Importer::checkDistance(const model::Rect& imported) {
         const double km = haversineMetres(a, centre) / 1000.0;
         const double reach = std::max(atlasArea.width(), atlasArea.height()) / 1000.0 + 10.0;
         if (km > reach)
-            m_sum.notes.push_back("warning: the imported data lies " + fmt(km, 1) + " km from the atlas's area: check the source's coordinate system (--srs)");
+            m_sum.notes.push_back("warning: the imported data lies " + fmt(km, 1) +
+                                  " km from the atlas's area: check the source's coordinate system (--srs)");
         return;
     }
     // An empty atlas: compare with where its CRS is meant to be used.
@@ -899,9 +931,10 @@ ImportSummary Importer::run() {
         m_crs = *m_opt.srs;
     }
     if (!m_crs.isKnown())
-        throw InputError("'" + m_opt.source + "' states no coordinate system" +
-                         (m_source.geometryOrigin().empty() ? "" : " (geometry from " + m_source.geometryOrigin() + ")") +
-                         ": give it with --srs (EPSG:4326 for GPS/WGS84, EPSG:4490 for CGCS2000, gcj02 for Amap/Tencent, bd09 for Baidu)");
+        throw InputError(
+            "'" + m_opt.source + "' states no coordinate system" +
+            (m_source.geometryOrigin().empty() ? "" : " (geometry from " + m_source.geometryOrigin() + ")") +
+            ": give it with --srs (EPSG:4326 for GPS/WGS84, EPSG:4490 for CGCS2000, gcj02 for Amap/Tencent, bd09 for Baidu)");
     m_pipeline = std::make_unique<CoordinatePipeline>(m_crs, CrsSpec::epsg(m_atlas.srid()));
     m_sum.sourceCrs = m_crs.label;
     m_sum.errorBoundM = m_pipeline->errorBoundMetres();
@@ -913,8 +946,10 @@ ImportSummary Importer::run() {
         Statement st(m_conn, "INSERT INTO imports (kind, source, target, started_at, user) VALUES ('vector', ?1, ?2, ?3, ?4)");
         const char* user = std::getenv("USER");
         st.bind(1, m_sourceFile).bind(2, m_sum.target).bind(3, nowIso());
-        if (user) st.bind(4, user);
-        else st.bindNull(4);
+        if (user)
+            st.bind(4, user);
+        else
+            st.bindNull(4);
         st.run();
         m_sum.importId = m_conn.lastInsertId();
     }
@@ -931,8 +966,9 @@ ImportSummary Importer::run() {
         ++m_sum.read;
         if (m_feedback && m_sum.read % 200 == 0) {
             m_feedback->throwIfCancelled();
-            m_feedback->setProgress(total > 0 ? std::min(99.0, readShare * static_cast<double>(m_sum.read) / static_cast<double>(total)) : 25.0,
-                                    "importing " + m_source.layerLabel());
+            m_feedback->setProgress(
+                total > 0 ? std::min(99.0, readShare * static_cast<double>(m_sum.read) / static_cast<double>(total)) : 25.0,
+                "importing " + m_source.layerLabel());
         }
         Reject reject;
         bool skip = false;
@@ -948,8 +984,10 @@ ImportSummary Importer::run() {
         }
         for (auto& r : converted) {
             importedBounds.expand(r.geometry.bounds());
-            if (collect) rows.push_back(std::move(r));
-            else write(r);
+            if (collect)
+                rows.push_back(std::move(r));
+            else
+                write(r);
         }
     }
     if (collect) {
@@ -957,7 +995,8 @@ ImportSummary Importer::run() {
         for (std::size_t i = 0; i < rows.size(); ++i) {
             if (m_feedback && i % 200 == 0) {
                 m_feedback->throwIfCancelled();
-                m_feedback->setProgress(50.0 + 50.0 * static_cast<double>(i) / static_cast<double>(rows.size()), "writing " + m_sum.target);
+                m_feedback->setProgress(50.0 + 50.0 * static_cast<double>(i) / static_cast<double>(rows.size()),
+                                        "writing " + m_sum.target);
             }
             write(rows[i]);
         }
@@ -965,7 +1004,8 @@ ImportSummary Importer::run() {
     checkDistance(importedBounds);
     for (const auto& [note, n] : m_noteCounts) m_sum.notes.push_back(note + ": " + std::to_string(n));
     for (auto& r : m_repairs) m_sum.notes.push_back(std::move(r));
-    if (!m_sum.encoding.empty() && m_sum.encoding != "UTF-8" && m_sum.encoding != "ASCII") m_sum.notes.push_back("text encoding " + m_sum.encoding);
+    if (!m_sum.encoding.empty() && m_sum.encoding != "UTF-8" && m_sum.encoding != "ASCII")
+        m_sum.notes.push_back("text encoding " + m_sum.encoding);
 
     {
         std::string summary = "source CRS " + m_sum.sourceCrs + ", error bound " + fmt(m_sum.errorBoundM, 2) + " m";
@@ -992,20 +1032,25 @@ ImportSummary Importer::run() {
 
 std::string ImportSummary::report(std::size_t maxRejections) const {
     std::ostringstream o;
-    o << (dryRun ? "dry run: " : "") << "import '" << source << "' (" << driver << ", layer " << layer << ") into " << target << "\n";
+    o << (dryRun ? "dry run: " : "") << "import '" << source << "' (" << driver << ", layer " << layer << ") into " << target
+      << "\n";
     o << "  source CRS " << sourceCrs << ", transform error bound " << fmt(errorBoundM, 2) << " m";
     if (!encoding.empty()) o << ", text " << encoding;
     o << "\n  fields: ";
     for (std::size_t i = 0; i < mapping.size(); ++i) o << (i ? ", " : "") << mapping[i];
-    o << "\n  read " << read << ", added " << added << ", updated " << updated << ", unchanged " << unchanged << ", rejected " << rejected;
+    o << "\n  read " << read << ", added " << added << ", updated " << updated << ", unchanged " << unchanged << ", rejected "
+      << rejected;
     if (skipped) o << ", skipped " << skipped << " (not " << target << " or not matching --where)";
     o << "\n";
     for (const auto& n : notes) o << "  note: " << n << "\n";
     for (std::size_t i = 0; i < rejections.size() && i < maxRejections; ++i) o << "  rejected: " << rejections[i] << "\n";
     if (rejections.size() > maxRejections) o << "  ... and " << rejections.size() - maxRejections << " more rejections\n";
-    if (dryRun) o << "  nothing written (dry run)\n";
-    else if (!committed) o << "  nothing written: " << rejected << " feature(s) rejected (fix them, or import the rest with --partial)\n";
-    else o << "  stored as import #" << importId << "\n";
+    if (dryRun)
+        o << "  nothing written (dry run)\n";
+    else if (!committed)
+        o << "  nothing written: " << rejected << " feature(s) rejected (fix them, or import the rest with --partial)\n";
+    else
+        o << "  stored as import #" << importId << "\n";
     return o.str();
 }
 
@@ -1032,7 +1077,8 @@ std::vector<std::string> listVectorLayers(const std::string& path) {
     return out;
 }
 
-SourcePreview previewSource(const std::string& path, const std::string& layer, ImportTarget target, const std::string& mappingFile, int maxRows) {
+SourcePreview previewSource(const std::string& path, const std::string& layer, ImportTarget target,
+                            const std::string& mappingFile, int maxRows) {
     VectorSource src(path, layer, target);
     SourcePreview p;
     p.driver = src.driverName();

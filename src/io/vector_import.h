@@ -18,16 +18,16 @@ class Atlas;
 namespace gridatlas::io {
 
 struct ImportOptions {
-    std::string source;      ///< file path (or a GDAL /vsi path)
-    std::string layer;       ///< empty: the only layer (OSM: the layers that suit the target)
+    std::string source; ///< file path (or a GDAL /vsi path)
+    std::string layer;  ///< empty: the only layer (OSM: the layers that suit the target)
     ImportTarget target = ImportTarget::Buildings;
-    std::string mappingFile; ///< JSON mapping file applied over the detected mapping
+    std::string mappingFile;    ///< JSON mapping file applied over the detected mapping
     std::optional<CrsSpec> srs; ///< overrides the file's CRS; required when the file states none
-    std::string key;         ///< target field to match existing rows (e.g. "number"); "" = the source's feature id
-    std::string community;   ///< community code, name or id for every feature ("" = by field or location)
-    std::string where;       ///< filter on the source's fields (model/filter.h), e.g. "Layer = 'FABBRI'"
-    bool dryRun = false;     ///< check everything, write nothing
-    bool partial = false;    ///< store the valid features even when others are rejected
+    std::string key;            ///< target field to match existing rows (e.g. "number"); "" = the source's feature id
+    std::string community;      ///< community code, name or id for every feature ("" = by field or location)
+    std::string where;          ///< filter on the source's fields (model/filter.h), e.g. "Layer = 'FABBRI'"
+    bool dryRun = false;        ///< check everything, write nothing
+    bool partial = false;       ///< store the valid features even when others are rejected
 };
 
 struct ImportSummary {
@@ -36,7 +36,7 @@ struct ImportSummary {
     std::string layer;
     std::string target;
     std::string driver;
-    std::string sourceCrs;   ///< "EPSG:4326", "GCJ-02", a CRS name
+    std::string sourceCrs; ///< "EPSG:4326", "GCJ-02", a CRS name
     std::string encoding;
     double errorBoundM = 0.0;
     std::int64_t read = 0;
@@ -44,10 +44,10 @@ struct ImportSummary {
     std::int64_t updated = 0;
     std::int64_t unchanged = 0;
     std::int64_t rejected = 0;
-    std::int64_t skipped = 0;             ///< features not for this target (OSM ways without a highway tag, --where)
-    std::vector<std::string> rejections;  ///< "file 'x', layer 'y', feature 12, field 层数: 'abc' is not a number"
-    std::vector<std::string> notes;       ///< repairs, dropped Z, defaults, far-away warnings
-    std::vector<std::string> mapping;     ///< "floors <- 层数" lines
+    std::int64_t skipped = 0;            ///< features not for this target (OSM ways without a highway tag, --where)
+    std::vector<std::string> rejections; ///< "file 'x', layer 'y', feature 12, field 层数: 'abc' is not a number"
+    std::vector<std::string> notes;      ///< repairs, dropped Z, defaults, far-away warnings
+    std::vector<std::string> mapping;    ///< "floors <- 层数" lines
     bool dryRun = false;
     bool committed = false; ///< false for a dry run, and when rejections stopped a non-partial import
 
@@ -63,11 +63,11 @@ ImportSummary importVector(storage::Atlas& atlas, const ImportOptions& options, 
 /// What the viewer's wizard shows before importing.
 struct SourcePreview {
     std::string driver;
-    std::vector<std::string> layers;       ///< every layer of the file
-    std::string layer;                     ///< the layer(s) previewed
+    std::vector<std::string> layers; ///< every layer of the file
+    std::string layer;               ///< the layer(s) previewed
     std::vector<std::string> fields;
     std::vector<std::vector<std::string>> rows; ///< first rows as text, aligned with fields
-    std::string crs;                       ///< label, or "" when the file states none
+    std::string crs;                            ///< label, or "" when the file states none
     std::string encoding;
     std::string geometryOrigin;
     std::int64_t featureCount = -1;
@@ -77,7 +77,7 @@ struct SourcePreview {
 /// The layers of a vector file, in the file's order; throws InputError naming the file.
 std::vector<std::string> listVectorLayers(const std::string& path);
 
-SourcePreview previewSource(const std::string& path, const std::string& layer, ImportTarget target, const std::string& mappingFile = {},
-                            int maxRows = 10);
+SourcePreview previewSource(const std::string& path, const std::string& layer, ImportTarget target,
+                            const std::string& mappingFile = {}, int maxRows = 10);
 
 } // namespace gridatlas::io

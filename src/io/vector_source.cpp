@@ -28,9 +28,9 @@ std::string lowerAscii(std::string s) {
 
 // OSM tags the import understands, unpacked from the driver's other_tags column when the
 // default osmconf.ini does not give them a column of their own.
-constexpr const char* kOsmTags[] = {"building", "building:levels", "addr:housenumber", "addr:street", "addr:city", "addr:full",
-                                    "amenity", "healthcare", "social_facility", "highway", "opening_hours", "width", "name:zh",
-                                    "ref"};
+constexpr const char* kOsmTags[] = {
+    "building",   "building:levels", "addr:housenumber", "addr:street",   "addr:city", "addr:full", "amenity",
+    "healthcare", "social_facility", "highway",          "opening_hours", "width",     "name:zh",   "ref"};
 
 /// Parses the OSM driver's HSTORE text: "key"=>"value","k2"=>"v2" (with \" and \\ escapes).
 std::map<std::string, std::string> parseHstore(std::string_view s) {
@@ -76,11 +76,16 @@ bool isWellFormedUtf8(std::string_view s) {
     while (i < s.size()) {
         const auto c = static_cast<unsigned char>(s[i]);
         int n = 0;
-        if (c < 0x80) n = 0;
-        else if ((c & 0xE0) == 0xC0 && c >= 0xC2) n = 1;
-        else if ((c & 0xF0) == 0xE0) n = 2;
-        else if ((c & 0xF8) == 0xF0 && c <= 0xF4) n = 3;
-        else return false;
+        if (c < 0x80)
+            n = 0;
+        else if ((c & 0xE0) == 0xC0 && c >= 0xC2)
+            n = 1;
+        else if ((c & 0xF0) == 0xE0)
+            n = 2;
+        else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
+            n = 3;
+        else
+            return false;
         if (n > 0 && i + static_cast<std::size_t>(n) >= s.size()) return false;
         for (int k = 1; k <= n; ++k)
             if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -160,10 +165,14 @@ VectorSource::VectorSource(const std::string& path, const std::string& layer, st
     if (!layer.empty()) {
         wanted.push_back(layer);
     } else if (m_osm) {
-        if (target == ImportTarget::Streets) wanted = {"lines"};
-        else if (target == ImportTarget::ServicePosts) wanted = {"points", "multipolygons"};
-        else if (target == ImportTarget::Units || target == ImportTarget::Households) wanted = {"points"};
-        else wanted = {"multipolygons"};
+        if (target == ImportTarget::Streets)
+            wanted = {"lines"};
+        else if (target == ImportTarget::ServicePosts)
+            wanted = {"points", "multipolygons"};
+        else if (target == ImportTarget::Units || target == ImportTarget::Households)
+            wanted = {"points"};
+        else
+            wanted = {"multipolygons"};
     } else {
         const int n = m_ds->GetLayerCount();
         if (n == 0) throw InputError("'" + path + "' holds no vector layer");
@@ -216,7 +225,9 @@ VectorSource::~VectorSource() {
     m_ds.reset(); // before the config options go
 }
 
-std::string VectorSource::driverName() const { return m_ds->GetDriver() ? m_ds->GetDriver()->GetDescription() : ""; }
+std::string VectorSource::driverName() const {
+    return m_ds->GetDriver() ? m_ds->GetDriver()->GetDescription() : "";
+}
 
 std::vector<std::string> VectorSource::layerNames() const {
     std::vector<std::string> out;
@@ -251,7 +262,8 @@ void VectorSource::setupGeometryColumns() {
     m_lonField = findField(m_fields, {"lon", "lng", "long", "longitude", "x", "经度", "东经", "point_x"});
     m_latField = findField(m_fields, {"lat", "latitude", "y", "纬度", "北纬", "point_y"});
     if (m_lonField >= 0 && m_latField >= 0)
-        m_geometryOrigin = "columns " + m_fields[static_cast<std::size_t>(m_lonField)] + "/" + m_fields[static_cast<std::size_t>(m_latField)];
+        m_geometryOrigin =
+            "columns " + m_fields[static_cast<std::size_t>(m_lonField)] + "/" + m_fields[static_cast<std::size_t>(m_latField)];
     else
         m_lonField = m_latField = -1;
 }
@@ -269,7 +281,8 @@ void VectorSource::detectEncoding() {
             for (int i = 0; i < defn->GetFieldCount(); ++i) {
                 if (defn->GetFieldDefn(i)->GetType() != OFTString || !f->IsFieldSetAndNotNull(i)) continue;
                 const std::string_view s = f->GetFieldAsString(i);
-                if (std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) anyNonAscii = true;
+                if (std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+                    anyNonAscii = true;
                 if (!isWellFormedUtf8(s)) invalidUtf8 = true;
             }
             if (++seen >= 5000 || invalidUtf8) break;
@@ -333,13 +346,19 @@ bool VectorSource::next(SourceRecord& out) {
             if (idx < 0 || !f->IsFieldSetAndNotNull(idx)) continue;
             switch (defn->GetFieldDefn(idx)->GetType()) {
             case OFTInteger:
-            case OFTInteger64: out.values[i] = static_cast<std::int64_t>(f->GetFieldAsInteger64(idx)); break;
-            case OFTReal: out.values[i] = f->GetFieldAsDouble(idx); break;
+            case OFTInteger64:
+                out.values[i] = static_cast<std::int64_t>(f->GetFieldAsInteger64(idx));
+                break;
+            case OFTReal:
+                out.values[i] = f->GetFieldAsDouble(idx);
+                break;
             default: {
                 bool ok = true;
                 std::string text = decode(f->GetFieldAsString(idx), &ok);
-                if (!ok) out.problems.push_back("field " + m_fields[i] + ": bytes that are neither UTF-8 nor GB18030/GBK");
-                else out.values[i] = std::move(text);
+                if (!ok)
+                    out.problems.push_back("field " + m_fields[i] + ": bytes that are neither UTF-8 nor GB18030/GBK");
+                else
+                    out.values[i] = std::move(text);
             }
             }
         }
@@ -355,14 +374,21 @@ bool VectorSource::next(SourceRecord& out) {
             const int wayIdx = defn->GetFieldIndex("osm_way_id");
             const int idIdx = defn->GetFieldIndex("osm_id");
             const std::string layerName = layer->GetName();
-            if (wayIdx >= 0 && f->IsFieldSetAndNotNull(wayIdx)) out.key = std::string("w") + f->GetFieldAsString(wayIdx);
+            if (wayIdx >= 0 && f->IsFieldSetAndNotNull(wayIdx))
+                out.key = std::string("w") + f->GetFieldAsString(wayIdx);
             else if (idIdx >= 0 && f->IsFieldSetAndNotNull(idIdx))
-                out.key = (layerName == "points" ? "n" : layerName == "multipolygons" ? "r" : "w") + std::string(f->GetFieldAsString(idIdx));
-            else out.key = std::to_string(f->GetFID());
+                out.key = (layerName == "points"          ? "n"
+                           : layerName == "multipolygons" ? "r"
+                                                          : "w") +
+                          std::string(f->GetFieldAsString(idIdx));
+            else
+                out.key = std::to_string(f->GetFID());
         } else {
             const int handle = defn->GetFieldIndex("EntityHandle");
-            if (driverName() == "DXF" && handle >= 0 && f->IsFieldSetAndNotNull(handle)) out.key = f->GetFieldAsString(handle);
-            else out.key = std::to_string(f->GetFID());
+            if (driverName() == "DXF" && handle >= 0 && f->IsFieldSetAndNotNull(handle))
+                out.key = f->GetFieldAsString(handle);
+            else
+                out.key = std::to_string(f->GetFID());
         }
 
         out.geometry.reset();
@@ -380,8 +406,10 @@ bool VectorSource::next(SourceRecord& out) {
         } else if (m_lonField >= 0) {
             const auto x = model::toNumber(out.values[static_cast<std::size_t>(m_lonField)]);
             const auto y = model::toNumber(out.values[static_cast<std::size_t>(m_latField)]);
-            if (x && y) out.geometry = std::make_unique<OGRPoint>(*x, *y);
-            else if (!model::isNull(out.values[static_cast<std::size_t>(m_lonField)]) || !model::isNull(out.values[static_cast<std::size_t>(m_latField)]))
+            if (x && y)
+                out.geometry = std::make_unique<OGRPoint>(*x, *y);
+            else if (!model::isNull(out.values[static_cast<std::size_t>(m_lonField)]) ||
+                     !model::isNull(out.values[static_cast<std::size_t>(m_latField)]))
                 out.problems.push_back("fields " + m_fields[static_cast<std::size_t>(m_lonField)] + "/" +
                                        m_fields[static_cast<std::size_t>(m_latField)] + ": not numbers");
         }

@@ -19,11 +19,11 @@
 namespace gridatlas::io {
 
 struct SourceRecord {
-    std::string key;                        ///< stable id: OSM "w123", a DXF handle, else the FID
-    std::string layer;                      ///< the layer it came from (OSM reads several)
-    std::unique_ptr<OGRGeometry> geometry;  ///< null when the feature has none
-    std::vector<model::Value> values;       ///< aligned with VectorSource::fields()
-    std::vector<std::string> problems;      ///< per-field reading problems ("field X: undecodable bytes ...")
+    std::string key;                       ///< stable id: OSM "w123", a DXF handle, else the FID
+    std::string layer;                     ///< the layer it came from (OSM reads several)
+    std::unique_ptr<OGRGeometry> geometry; ///< null when the feature has none
+    std::vector<model::Value> values;      ///< aligned with VectorSource::fields()
+    std::vector<std::string> problems;     ///< per-field reading problems ("field X: undecodable bytes ...")
 };
 
 class VectorSource {
@@ -71,8 +71,8 @@ private:
     std::vector<OGRLayer*> m_layers;
     std::size_t m_current = 0;
     bool m_osm = false;
-    bool m_rawText = false;  // strings arrive undecoded (DBF without code page, CSV)
-    bool m_gb18030 = false;  // decode raw text as GB18030 (else UTF-8, checked)
+    bool m_rawText = false; // strings arrive undecoded (DBF without code page, CSV)
+    bool m_gb18030 = false; // decode raw text as GB18030 (else UTF-8, checked)
     std::vector<std::string> m_fields;
     std::vector<std::string> m_osmTags; // fields taken from other_tags
     CrsSpec m_crs;

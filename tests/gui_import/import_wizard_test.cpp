@@ -20,13 +20,16 @@ using gridatlas::testing::SmallWorld;
 namespace {
 
 std::string buildingsGeoJson(int n) {
-    std::string s = R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4548"}},"features":[)";
+    std::string s =
+        R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4548"}},"features":[)";
     for (int i = 0; i < n; ++i) {
         const double x = SmallWorld::kX0 + 250 + (i % 10) * 12, y = SmallWorld::kY0 + 10 + (i / 10) * 12;
         char poly[300];
-        std::snprintf(poly, sizeof poly, "[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f]]]", x, y, x + 10, y, x + 10, y + 8, x, y + 8, x, y);
+        std::snprintf(poly, sizeof poly, "[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f]]]", x, y, x + 10, y,
+                      x + 10, y + 8, x, y + 8, x, y);
         s += (i ? "," : "") + std::string(R"({"type":"Feature","id":)") + std::to_string(i + 1) + R"(,"properties":{"楼号":"新)" +
-             std::to_string(i + 1) + R"(栋","层数":6,"地址":"湖西路)" + std::to_string(i + 1) + R"(号"},"geometry":{"type":"Polygon","coordinates":)" + poly + "}}";
+             std::to_string(i + 1) + R"(栋","层数":6,"地址":"湖西路)" + std::to_string(i + 1) +
+             R"(号"},"geometry":{"type":"Polygon","coordinates":)" + poly + "}}";
     }
     return s + "]}";
 }

@@ -37,7 +37,9 @@ bool cs2cs(const std::string& from, const std::string& to, const std::vector<mod
     return out.size() == in.size();
 }
 
-bool hasCs2cs() { return gridatlas::testing::runCommand("command -v cs2cs") == 0; }
+bool hasCs2cs() {
+    return gridatlas::testing::runCommand("command -v cs2cs") == 0;
+}
 
 } // namespace
 

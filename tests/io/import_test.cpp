@@ -43,15 +43,16 @@ constexpr double kY = SmallWorld::kY0;
 
 /// A GeoJSON FeatureCollection in EPSG:4548 from feature JSON snippets.
 std::string geojson(const std::vector<std::string>& features) {
-    std::string s = R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4548"}},"features":[)";
+    std::string s =
+        R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4548"}},"features":[)";
     for (std::size_t i = 0; i < features.size(); ++i) s += (i ? "," : "") + features[i];
     return s + "]}";
 }
 
 std::string square(double x, double y, double w, double h) {
     auto p = [](double a, double b) { return "[" + std::to_string(a) + "," + std::to_string(b) + "]"; };
-    return R"({"type":"Polygon","coordinates":[[)" + p(x, y) + "," + p(x + w, y) + "," + p(x + w, y + h) + "," + p(x, y + h) + "," +
-           p(x, y) + "]]}";
+    return R"({"type":"Polygon","coordinates":[[)" + p(x, y) + "," + p(x + w, y) + "," + p(x + w, y + h) + "," + p(x, y + h) +
+           "," + p(x, y) + "]]}";
 }
 
 std::string building(int id, const std::string& props, double x, double y) {
@@ -64,8 +65,9 @@ std::string building(int id, const std::string& props, double x, double y) {
 TEST(Import, ChineseFieldNamesAreMappedAndValuesStored) {
     SmallWorld w;
     const std::string src = w.dir.file("buildings.geojson");
-    writeFile(src, geojson({building(1, R"("楼号":"5栋","层数":"11层","单元数":3,"地址":"湖西路5号","类型":"住宅")", kX + 300, kY + 20),
-                            building(2, R"("楼号":"6栋","层数":7,"单元数":2,"类型":"商住")", kX + 300, kY + 60)}));
+    writeFile(
+        src, geojson({building(1, R"("楼号":"5栋","层数":"11层","单元数":3,"地址":"湖西路5号","类型":"住宅")", kX + 300, kY + 20),
+                      building(2, R"("楼号":"6栋","层数":7,"单元数":2,"类型":"商住")", kX + 300, kY + 60)}));
     std::string out;
     ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings", &out), 0) << out;
     EXPECT_NE(out.find("number <- 楼号"), std::string::npos) << out;
@@ -129,7 +131,8 @@ TEST(Import, RejectionsNameFileFeatureAndFieldAndStopTheImport) {
                             building(4, R"("number":"12栋","floors":4)", kX + 300, kY + 140)}));
     std::string out;
     EXPECT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings", &out), 1) << out;
-    EXPECT_NE(out.find("file '" + src + "', layer 'bad', feature 1, field floors: 'abc' is not a number"), std::string::npos) << out;
+    EXPECT_NE(out.find("file '" + src + "', layer 'bad', feature 1, field floors: 'abc' is not a number"), std::string::npos)
+        << out;
     EXPECT_NE(out.find("feature 2, field floors: '500' is outside the allowed range 1-200"), std::string::npos) << out;
     EXPECT_NE(out.find("feature 3, field use: 'castle' is not a building use"), std::string::npos) << out;
     EXPECT_NE(out.find("nothing written"), std::string::npos) << out;
@@ -178,7 +181,10 @@ TEST(Import, InvalidPolygonIsRepairedAndReported) {
     EXPECT_NE(out.find("repaired with MakeValid"), std::string::npos) << out;
     auto atlas = storage::Atlas::open(w.path);
     EXPECT_EQ(countRows(*atlas, "buildings", "number IN ('9栋', '9栋-2') AND ST_IsValid(geom) = 1"), 2);
-    EXPECT_NEAR(atlas->connection().queryInt("SELECT CAST(SUM(ST_Area(geom)) AS INTEGER) FROM buildings WHERE number LIKE '9栋%'").value_or(0), 200, 1);
+    EXPECT_NEAR(atlas->connection()
+                    .queryInt("SELECT CAST(SUM(ST_Area(geom)) AS INTEGER) FROM buildings WHERE number LIKE '9栋%'")
+                    .value_or(0),
+                200, 1);
 }
 
 TEST(Import, GbkShapefileWithoutCpgKeepsChinese) {
@@ -232,7 +238,8 @@ TEST(Import, GbkShapefileWithoutCpgKeepsChinese) {
     EXPECT_NE(out.find("GB18030/GBK (detected"), std::string::npos) << out;
     EXPECT_NE(out.find("number <- 楼号"), std::string::npos) << out;
     auto atlas = storage::Atlas::open(w.path);
-    EXPECT_EQ(atlas->connection().queryText("SELECT address FROM buildings WHERE number = '甲3栋'"), "内蒙古自治区呼和浩特市新城区湖西路1号");
+    EXPECT_EQ(atlas->connection().queryText("SELECT address FROM buildings WHERE number = '甲3栋'"),
+              "内蒙古自治区呼和浩特市新城区湖西路1号");
     EXPECT_EQ(atlas->connection().queryInt("SELECT floors FROM buildings WHERE number = '乙4栋'"), 7);
 }
 
@@ -252,12 +259,16 @@ TEST(Import, SourcesWithoutCrsNeedSrsAndGcjPointsArePlaced) {
     writeFile(csv, line);
     std::string out;
     EXPECT_EQ(cli("import --atlas " + q(f.path) + " " + q(csv) + " --as service_posts", &out), 1) << out;
-    EXPECT_NE(out.find("states no coordinate system (geometry from columns 经度/纬度): give it with --srs"), std::string::npos) << out;
+    EXPECT_NE(out.find("states no coordinate system (geometry from columns 经度/纬度): give it with --srs"), std::string::npos)
+        << out;
     ASSERT_EQ(cli("import --atlas " + q(f.path) + " " + q(csv) + " --as service_posts --srs gcj02", &out), 0) << out;
     auto atlas = storage::Atlas::open(f.path);
     auto& c = atlas->connection();
     const auto expected = toAtlas.apply(wgs);
-    EXPECT_NEAR(c.queryText("SELECT ST_X(geom) FROM service_posts").has_value() ? std::stod(*c.queryText("SELECT ST_X(geom) FROM service_posts")) : 0, expected.x, 0.05);
+    EXPECT_NEAR(c.queryText("SELECT ST_X(geom) FROM service_posts").has_value()
+                    ? std::stod(*c.queryText("SELECT ST_X(geom) FROM service_posts"))
+                    : 0,
+                expected.x, 0.05);
     EXPECT_NEAR(std::stod(*c.queryText("SELECT ST_Y(geom) FROM service_posts")), expected.y, 0.05);
     EXPECT_EQ(c.queryText("SELECT type FROM service_posts"), "health_station");
     EXPECT_EQ(c.queryText("SELECT source_crs FROM feature_sources"), "GCJ-02");
@@ -331,12 +342,17 @@ TEST(Import, OpenStreetMapBuildingsStreetsAndAmenities) {
     EXPECT_EQ(countRows(*atlas, "streets", "name = '新华大街'"), 2);
     EXPECT_EQ(countRows(*atlas, "streets", "class = 'footpath'"), 1);
     EXPECT_EQ(countRows(*atlas, "streets", "class = 'compound_path'"), 1);
-    EXPECT_EQ(c.queryInt("SELECT COUNT(*) FROM streets a JOIN streets b ON a.id < b.id WHERE ST_Touches(a.geom, b.geom)").value_or(0) >= 2, true);
+    EXPECT_EQ(
+        c.queryInt("SELECT COUNT(*) FROM streets a JOIN streets b ON a.id < b.id WHERE ST_Touches(a.geom, b.geom)").value_or(0) >=
+            2,
+        true);
     // Amenities: clinic and doctors (a building outline) are health stations, the community centre an activity room.
     EXPECT_EQ(countRows(*atlas, "service_posts", "type = 'health_station'"), 2);
     EXPECT_EQ(countRows(*atlas, "service_posts", "type = 'activity_room'"), 1);
     EXPECT_EQ(countRows(*atlas, "service_posts"), 3);
-    EXPECT_EQ(c.queryText("SELECT source_key FROM feature_sources WHERE table_name = 'service_posts' ORDER BY source_key LIMIT 1"), "n2001");
+    EXPECT_EQ(
+        c.queryText("SELECT source_key FROM feature_sources WHERE table_name = 'service_posts' ORDER BY source_key LIMIT 1"),
+        "n2001");
     // Re-importing the same extract changes nothing.
     ASSERT_EQ(cli("import --atlas " + q(f.path) + " " + q(osm) + " --as streets", &out), 0) << out;
     EXPECT_NE(out.find("added 0, updated 0, unchanged 4"), std::string::npos) << out;
@@ -346,7 +362,9 @@ TEST(Import, LibraryApiReportsSummaryAndHonoursCancel) {
     SmallWorld w;
     const std::string src = w.dir.file("b.geojson");
     std::vector<std::string> features;
-    for (int i = 0; i < 450; ++i) features.push_back(building(100 + i, R"("number":"N)" + std::to_string(i) + R"(","floors":3)", kX + 250 + (i % 10) * 2, kY + (i / 10) * 2));
+    for (int i = 0; i < 450; ++i)
+        features.push_back(building(100 + i, R"("number":"N)" + std::to_string(i) + R"(","floors":3)", kX + 250 + (i % 10) * 2,
+                                    kY + (i / 10) * 2));
     writeFile(src, geojson(features));
     io::ImportOptions opt;
     opt.source = src;
@@ -371,12 +389,15 @@ TEST(Import, MultiPartBuildingsSplitAnd3dIsDropped) {
     const double x = kX + 300, y = kY + 20;
     auto ring = [](double x0, double y0, double z) {
         char buf[400];
-        std::snprintf(buf, sizeof buf, "[[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f]]", x0, y0, z, x0 + 20,
-                      y0, z, x0 + 20, y0 + 10, z, x0, y0 + 10, z, x0, y0, z);
+        std::snprintf(buf, sizeof buf, "[[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f],[%.1f,%.1f,%.1f]]",
+                      x0, y0, z, x0 + 20, y0, z, x0 + 20, y0 + 10, z, x0, y0 + 10, z, x0, y0, z);
         return std::string(buf);
     };
-    writeFile(src, geojson({R"({"type":"Feature","id":1,"properties":{"number":"20栋","floors":5},"geometry":{"type":"MultiPolygon","coordinates":[[)" +
-                            ring(x, y, 12) + "],[" + ring(x, y + 40, 12) + "]]}}"}));
+    writeFile(
+        src,
+        geojson(
+            {R"({"type":"Feature","id":1,"properties":{"number":"20栋","floors":5},"geometry":{"type":"MultiPolygon","coordinates":[[)" +
+             ring(x, y, 12) + "],[" + ring(x, y + 40, 12) + "]]}}"}));
     std::string out;
     ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings", &out), 0) << out;
     EXPECT_NE(out.find("3D coordinates: Z/M dropped (the atlas is 2D): 1"), std::string::npos) << out;
@@ -416,8 +437,12 @@ TEST(Import, UndecodableTextIsRejectedWithTheField) {
     SmallWorld w;
     // Neither UTF-8 nor GB18030: a lone 0x80 byte (not a GB18030 lead byte) in the name.
     const std::string csv = w.dir.file("bad.csv");
-    writeFile(csv, std::string("number,floors,name,WKT\nX1,3,ok,\"POLYGON ((560300 5495020,560320 5495020,560320 5495030,560300 5495030,560300 5495020))\"\n"
-                               "X2,3,bad\x80name,\"POLYGON ((560300 5495060,560320 5495060,560320 5495070,560300 5495070,560300 5495060))\"\n"));
+    writeFile(
+        csv,
+        std::string(
+            "number,floors,name,WKT\nX1,3,ok,\"POLYGON ((560300 5495020,560320 5495020,560320 5495030,560300 5495030,560300 "
+            "5495020))\"\n"
+            "X2,3,bad\x80name,\"POLYGON ((560300 5495060,560320 5495060,560320 5495070,560300 5495070,560300 5495060))\"\n"));
     std::string out;
     EXPECT_EQ(cli("import --atlas " + q(w.path) + " " + q(csv) + " --as buildings --srs EPSG:4548", &out), 1) << out;
     EXPECT_NE(out.find("feature 2: field name: bytes that are neither UTF-8 nor GB18030/GBK"), std::string::npos) << out;
@@ -429,10 +454,12 @@ TEST(Import, MapInfoAndKmzFromOgr2ogrImport) {
     const std::string src = w.dir.file("src.geojson");
     // MapInfo field names are ASCII (ogr2ogr launders Chinese ones); the values are Chinese.
     writeFile(src, geojson({building(1, R"("number":"甲1栋","floors":4,"address":"湖西路1号")", kX + 300, kY + 20),
-                            building(2, R"("number":"甲2栋","floors":5,"address":"湖西路2号","flats_per_floor":2)", kX + 300, kY + 60)}));
+                            building(2, R"("number":"甲2栋","floors":5,"address":"湖西路2号","flats_per_floor":2)", kX + 300,
+                                     kY + 60)}));
     std::string out;
     // MapInfo with a Chinese code page (CP936 = GBK), and a zipped KML.
-    ASSERT_EQ(runCommand("ogr2ogr -f 'MapInfo File' " + q(w.dir.file("b.tab")) + " " + q(src) + " -lco ENCODING=CP936", &out), 0) << out;
+    ASSERT_EQ(runCommand("ogr2ogr -f 'MapInfo File' " + q(w.dir.file("b.tab")) + " " + q(src) + " -lco ENCODING=CP936", &out), 0)
+        << out;
     ASSERT_EQ(runCommand("ogr2ogr -f LIBKML " + q(w.dir.file("b.kmz")) + " " + q(src), &out), 0) << out;
     ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(w.dir.file("b.tab")) + " --as buildings", &out), 0) << out;
     EXPECT_NE(out.find("added 2"), std::string::npos) << out;
@@ -470,7 +497,8 @@ TEST(Import, TruncatedFileIsAnErrorNotAShorterLayer) {
     const std::string src = w.dir.file("cut.geojsonl");
     std::string rs;
     for (int i = 0; i < 3; ++i)
-        rs += R"({"type":"Feature","properties":{"number":"S)" + std::to_string(i) + R"(","floors":3},"geometry":)" + square(kX + 300, kY + 20 + 30 * i, 20, 10) + "}\n";
+        rs += R"({"type":"Feature","properties":{"number":"S)" + std::to_string(i) + R"(","floors":3},"geometry":)" +
+              square(kX + 300, kY + 20 + 30 * i, 20, 10) + "}\n";
     writeFile(src, rs.substr(0, rs.size() - 40));
     std::string out;
     EXPECT_NE(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings --srs EPSG:4548", &out), 0) << out;

@@ -30,9 +30,12 @@ std::map<std::string, LayerInfo> ogrinfo(const std::string& path) {
     std::string line, current;
     const std::regex id(R"re(^\s*ID\["EPSG",(\d+)\]\]$)re");
     while (std::getline(in, line)) {
-        if (line.rfind("Layer name: ", 0) == 0) current = line.substr(12);
-        else if (line.rfind("Geometry: ", 0) == 0) layers[current].geometry = line.substr(10);
-        else if (line.rfind("Feature Count: ", 0) == 0) layers[current].count = std::stoll(line.substr(15));
+        if (line.rfind("Layer name: ", 0) == 0)
+            current = line.substr(12);
+        else if (line.rfind("Geometry: ", 0) == 0)
+            layers[current].geometry = line.substr(10);
+        else if (line.rfind("Feature Count: ", 0) == 0)
+            layers[current].count = std::stoll(line.substr(15));
         std::smatch m;
         if (!current.empty() && std::regex_match(line, m, id)) layers[current].crs = "EPSG:" + m[1].str();
     }
@@ -40,12 +43,15 @@ std::map<std::string, LayerInfo> ogrinfo(const std::string& path) {
 }
 
 const std::map<std::string, std::pair<std::string, std::int64_t>> kExpected{
-    {"communities", {"Multi Polygon", 1}}, {"grids", {"Polygon", 1}},          {"buildings", {"Polygon", 2}},
-    {"units", {"Point", 3}},               {"households", {"Point", 60}},     {"service_posts", {"Point", 1}},
+    {"communities", {"Multi Polygon", 1}}, {"grids", {"Polygon", 1}},
+    {"buildings", {"Polygon", 2}},         {"units", {"Point", 3}},
+    {"households", {"Point", 60}},         {"service_posts", {"Point", 1}},
     {"streets", {"Line String", 1}},
 };
 
-bool hasOgrinfo() { return runCommand("command -v ogrinfo") == 0; }
+bool hasOgrinfo() {
+    return runCommand("command -v ogrinfo") == 0;
+}
 
 } // namespace
 
@@ -93,7 +99,9 @@ bool qgisLayers(const std::string& path, std::map<std::string, std::vector<std::
     std::string layers;
     for (const auto& [name, want] : kExpected) layers += " " + name;
     std::string text;
-    const int rc = runCommand("QT_QPA_PLATFORM=offscreen /usr/bin/python3 " + q(sourcePath("tests/io/qgis_interop.py")) + " " + q(path) + layers, &text);
+    const int rc = runCommand("QT_QPA_PLATFORM=offscreen /usr/bin/python3 " + q(sourcePath("tests/io/qgis_interop.py")) + " " +
+                                  q(path) + layers,
+                              &text);
     if (rc == 3 || rc == 127) return false;
     EXPECT_EQ(rc, 0) << text;
     std::istringstream in(text);
@@ -108,9 +116,9 @@ bool qgisLayers(const std::string& path, std::map<std::string, std::vector<std::
     return true;
 }
 
-const std::map<std::string, std::string> kQgisTypes{{"communities", "MultiPolygon"}, {"grids", "Polygon"}, {"buildings", "Polygon"},
-                                                    {"units", "Point"},             {"households", "Point"}, {"service_posts", "Point"},
-                                                    {"streets", "LineString"}};
+const std::map<std::string, std::string> kQgisTypes{
+    {"communities", "MultiPolygon"}, {"grids", "Polygon"},       {"buildings", "Polygon"}, {"units", "Point"},
+    {"households", "Point"},         {"service_posts", "Point"}, {"streets", "LineString"}};
 
 void expectQgisSeesEveryLayer(const std::string& path) {
     std::map<std::string, std::vector<std::string>> layers;

@@ -15,7 +15,9 @@ std::string q(const std::string& s) {
     return out + "'";
 }
 
-int cli(const std::string& args, std::string* output) { return runCommand(q(cliPath()) + " " + args, output); }
+int cli(const std::string& args, std::string* output) {
+    return runCommand(q(cliPath()) + " " + args, output);
+}
 
 std::int64_t countRows(storage::Atlas& atlas, const std::string& table, const std::string& where) {
     return atlas.connection().queryInt("SELECT COUNT(*) FROM " + table + (where.empty() ? "" : " WHERE " + where)).value_or(-1);

@@ -48,15 +48,24 @@ TEST(RealData, CadastralDxfBuildingsImportWithSrsAndRender) {
     addCommunity(*f.atlas, model::Rect::of(660000, 4830000, 700000, 4870000), "IT01");
     f.atlas.reset();
     std::string out;
-    EXPECT_EQ(cli("import --atlas " + q(f.path) + " " + q(dxf) + " --as buildings --where " + q("Layer = 'RetinoFabb'"), &out), 1);
+    EXPECT_EQ(cli("import --atlas " + q(f.path) + " " + q(dxf) + " --as buildings --where " + q("Layer = 'RetinoFabb'"), &out),
+              1);
     EXPECT_NE(out.find("states no coordinate system: give it with --srs"), std::string::npos) << out;
-    ASSERT_EQ(cli("import --atlas " + q(f.path) + " " + q(dxf) + " --as buildings --srs EPSG:3003 --where " + q("Layer = 'RetinoFabb'"), &out), 0) << out;
+    ASSERT_EQ(
+        cli("import --atlas " + q(f.path) + " " + q(dxf) + " --as buildings --srs EPSG:3003 --where " + q("Layer = 'RetinoFabb'"),
+            &out),
+        0)
+        << out;
     EXPECT_NE(out.find("added 4"), std::string::npos) << out;
     EXPECT_NE(out.find("skipped 4"), std::string::npos) << out;
     EXPECT_EQ(out.find("warning"), std::string::npos) << out;
     // The parcels are closed polylines: they become grids-like areas only when asked; here the
     // polyline parcels import as buildings too (closed lines read as polygons).
-    ASSERT_EQ(cli("import --atlas " + q(f.path) + " " + q(dxf) + " --as buildings --srs EPSG:3003 --where " + q("Layer = 'Particelle'"), &out), 0) << out;
+    ASSERT_EQ(
+        cli("import --atlas " + q(f.path) + " " + q(dxf) + " --as buildings --srs EPSG:3003 --where " + q("Layer = 'Particelle'"),
+            &out),
+        0)
+        << out;
     EXPECT_NE(out.find("closed lines read as polygons: 2"), std::string::npos) << out;
     auto atlas = storage::Atlas::open(f.path);
     EXPECT_EQ(countRows(*atlas, "buildings"), 6);
@@ -81,7 +90,8 @@ TEST(RealData, GeoPackageWithCustomCrsImports) {
     const auto n = countRows(*atlas, "buildings");
     EXPECT_GE(n, 150); // every footprint, repaired where needed; multi-part ones split
     // The CRS is identified as (or equivalent to) British National Grid: coordinates barely move.
-    EXPECT_NEAR(atlas->connection().queryInt("SELECT CAST(MbrMinX(Extent(geom)) AS INTEGER) FROM buildings").value_or(0), 528895, 5);
+    EXPECT_NEAR(atlas->connection().queryInt("SELECT CAST(MbrMinX(Extent(geom)) AS INTEGER) FROM buildings").value_or(0), 528895,
+                5);
     atlas.reset();
     EXPECT_GT(render(f, {{"buildings", "buildings-plain.json"}}), 1000u);
 }
@@ -112,7 +122,10 @@ TEST(RealData, TaiwanUtf8ShapefilesWithoutCpgKeepTheirChinese) {
     EXPECT_NE(out.find("added 1, updated 0, unchanged 0, rejected 4"), std::string::npos) << out;
     const std::string mapping = f.dir.file("posts.json");
     std::ofstream(mapping) << R"({"fields": {"type": {"value": "activity_room"}}})";
-    ASSERT_EQ(cli("import --atlas " + q(f.path) + " " + q(dir + "/hystoric.shp") + " --as service_posts --mapping " + q(mapping), &out), 0) << out;
+    ASSERT_EQ(
+        cli("import --atlas " + q(f.path) + " " + q(dir + "/hystoric.shp") + " --as service_posts --mapping " + q(mapping), &out),
+        0)
+        << out;
     auto atlas = storage::Atlas::open(f.path);
     // Bus routes are multi-part lines: one street per part, split again where parts meet.
     EXPECT_GE(countRows(*atlas, "streets"), static_cast<std::int64_t>(expected.size()));

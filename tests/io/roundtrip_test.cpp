@@ -30,14 +30,24 @@ struct Row {
 std::map<std::string, Row> rowsOf(storage::Atlas& atlas, const std::string& table) {
     static const std::map<std::string, std::pair<std::string, std::string>> kQueries{
         {"communities", {"code", "SELECT code, name || '|' || street_office, geom FROM communities"}},
-        {"grids", {"code", "SELECT g.code, g.name || '|' || c.code || '|' || ifnull(g.target_households, ''), g.geom FROM grids g JOIN communities c ON c.id = g.community_id"}},
-        {"buildings", {"number", "SELECT b.number, ifnull(b.name, '') || '|' || ifnull(b.compound, '') || '|' || ifnull(b.address, '') || '|' || b.floors || '|' || "
-                                 "b.unit_count || '|' || ifnull(b.flats_per_floor, '') || '|' || b.use || '|' || c.code || '|' || ifnull(g.code, ''), b.geom "
-                                 "FROM buildings b JOIN communities c ON c.id = b.community_id LEFT JOIN grids g ON g.id = b.grid_id"}},
+        {"grids",
+         {"code", "SELECT g.code, g.name || '|' || c.code || '|' || ifnull(g.target_households, ''), g.geom FROM grids g JOIN "
+                  "communities c ON c.id = g.community_id"}},
+        {"buildings",
+         {"number", "SELECT b.number, ifnull(b.name, '') || '|' || ifnull(b.compound, '') || '|' || ifnull(b.address, '') || '|' "
+                    "|| b.floors || '|' || "
+                    "b.unit_count || '|' || ifnull(b.flats_per_floor, '') || '|' || b.use || '|' || c.code || '|' || "
+                    "ifnull(g.code, ''), b.geom "
+                    "FROM buildings b JOIN communities c ON c.id = b.community_id LEFT JOIN grids g ON g.id = b.grid_id"}},
         {"units", {"", "SELECT b.number || '/' || u.number, '', u.geom FROM units u JOIN buildings b ON b.id = u.building_id"}},
-        {"households", {"", "SELECT b.number || '/' || u.number || '/' || h.room, h.floor || '|' || h.hardship || h.minimum_income || h.elderly_alone || "
-                            "h.left_behind_children || h.vacant, h.geom FROM households h JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id"}},
-        {"service_posts", {"", "SELECT p.name, p.type || '|' || ifnull(p.hours, '') || '|' || ifnull(c.code, ''), p.geom FROM service_posts p LEFT JOIN communities c ON c.id = p.community_id"}},
+        {"households",
+         {"", "SELECT b.number || '/' || u.number || '/' || h.room, h.floor || '|' || h.hardship || h.minimum_income || "
+              "h.elderly_alone || "
+              "h.left_behind_children || h.vacant, h.geom FROM households h JOIN units u ON u.id = h.unit_id JOIN buildings b ON "
+              "b.id = u.building_id"}},
+        {"service_posts",
+         {"", "SELECT p.name, p.type || '|' || ifnull(p.hours, '') || '|' || ifnull(c.code, ''), p.geom FROM service_posts p "
+              "LEFT JOIN communities c ON c.id = p.community_id"}},
         {"streets", {"", "SELECT name, class || '|' || ifnull(width_m, ''), geom FROM streets"}},
     };
     std::map<std::string, Row> out;
@@ -70,7 +80,8 @@ const char* kTables[] = {"communities", "grids", "buildings", "units", "househol
 
 /// Adds a second community's worth of Chinese text that formats like to mangle.
 void enrich(storage::Atlas& atlas) {
-    atlas.connection().exec("UPDATE buildings SET name = '湖西·幸福里“一号”楼', compound = '湖西小区（一期）', address = '内蒙古呼和浩特市湖西路1号' WHERE id = 1");
+    atlas.connection().exec("UPDATE buildings SET name = '湖西·幸福里“一号”楼', compound = '湖西小区（一期）', address = "
+                            "'内蒙古呼和浩特市湖西路1号' WHERE id = 1");
     atlas.connection().exec("UPDATE service_posts SET hours = '周一至周五 8:00-17:30'");
 }
 
@@ -124,19 +135,34 @@ void roundTrip(const std::string& ext) {
 
 } // namespace
 
-TEST(RoundTrip, GeoPackage) { roundTrip("gpkg"); }
-TEST(RoundTrip, Shapefile) { roundTrip("shp"); }
-TEST(RoundTrip, GeoJson) { roundTrip("geojson"); }
-TEST(RoundTrip, Kml) { roundTrip("kml"); }
-TEST(RoundTrip, Csv) { roundTrip("csv"); }
-TEST(RoundTrip, Xlsx) { roundTrip("xlsx"); }
-TEST(RoundTrip, FlatGeobuf) { roundTrip("fgb"); }
+TEST(RoundTrip, GeoPackage) {
+    roundTrip("gpkg");
+}
+TEST(RoundTrip, Shapefile) {
+    roundTrip("shp");
+}
+TEST(RoundTrip, GeoJson) {
+    roundTrip("geojson");
+}
+TEST(RoundTrip, Kml) {
+    roundTrip("kml");
+}
+TEST(RoundTrip, Csv) {
+    roundTrip("csv");
+}
+TEST(RoundTrip, Xlsx) {
+    roundTrip("xlsx");
+}
+TEST(RoundTrip, FlatGeobuf) {
+    roundTrip("fgb");
+}
 
 TEST(Export, PersonalFieldsMaskedUnlessRevealed) {
     SmallWorld w;
     std::string out;
     ASSERT_EQ(cli("export --atlas " + q(w.path) + " --layer grids --out " + q(w.dir.file("g.csv")), &out), 0) << out;
-    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --layer grids --out " + q(w.dir.file("r.csv")) + " --reveal", &out), 0) << out;
+    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --layer grids --out " + q(w.dir.file("r.csv")) + " --reveal", &out), 0)
+        << out;
     std::string masked, revealed;
     runCommand("cat " + q(w.dir.file("g.csv")), &masked);
     runCommand("cat " + q(w.dir.file("r.csv")), &revealed);
@@ -155,25 +181,41 @@ TEST(Export, PersonalFieldsMaskedUnlessRevealed) {
 TEST(Export, WhereFilterUsesTheSafeLanguage) {
     SmallWorld w;
     std::string out;
-    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --layer buildings --where " + q("floors >= 18") + " --out " + q(w.dir.file("t.geojson")), &out), 0) << out;
+    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --layer buildings --where " + q("floors >= 18") + " --out " +
+                      q(w.dir.file("t.geojson")),
+                  &out),
+              0)
+        << out;
     EXPECT_NE(out.find("buildings: 1 features"), std::string::npos) << out;
-    EXPECT_EQ(cli("export --atlas " + q(w.path) + " --layer buildings --where " + q("floors >= 18; DROP TABLE buildings") + " --out " + q(w.dir.file("x.geojson")), &out), 1);
+    EXPECT_EQ(cli("export --atlas " + q(w.path) + " --layer buildings --where " + q("floors >= 18; DROP TABLE buildings") +
+                      " --out " + q(w.dir.file("x.geojson")),
+                  &out),
+              1);
     EXPECT_NE(out.find("filter, column"), std::string::npos) << out;
     EXPECT_FALSE(fs::exists(w.dir.file("x.geojson")));
-    EXPECT_EQ(cli("export --atlas " + q(w.path) + " --layer buildings --where " + q("height > 3") + " --out " + q(w.dir.file("y.geojson")), &out), 1);
+    EXPECT_EQ(cli("export --atlas " + q(w.path) + " --layer buildings --where " + q("height > 3") + " --out " +
+                      q(w.dir.file("y.geojson")),
+                  &out),
+              1);
     EXPECT_NE(out.find("height"), std::string::npos) << out;
 }
 
 TEST(Export, GcjOutputIsOffsetFromWgs) {
     SmallWorld w;
     std::string out;
-    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --layer service_posts --srs EPSG:4326 --out " + q(w.dir.file("wgs.csv")), &out), 0) << out;
-    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --layer service_posts --srs gcj02 --out " + q(w.dir.file("gcj.csv")), &out), 0) << out;
+    ASSERT_EQ(
+        cli("export --atlas " + q(w.path) + " --layer service_posts --srs EPSG:4326 --out " + q(w.dir.file("wgs.csv")), &out), 0)
+        << out;
+    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --layer service_posts --srs gcj02 --out " + q(w.dir.file("gcj.csv")), &out),
+              0)
+        << out;
     EXPECT_NE(out.find("GCJ-02"), std::string::npos) << out;
     // Importing the GCJ-02 file as gcj02 lands where the post is (within 1 cm).
     FixtureAtlas f(4548);
-    addCommunity(*f.atlas, model::Rect::of(SmallWorld::kX0, SmallWorld::kY0, SmallWorld::kX0 + 400, SmallWorld::kY0 + 300), "150781001001");
-    ASSERT_EQ(cli("import --atlas " + q(f.path) + " " + q(w.dir.file("gcj.csv")) + " --as service_posts --srs gcj02", &out), 0) << out;
+    addCommunity(*f.atlas, model::Rect::of(SmallWorld::kX0, SmallWorld::kY0, SmallWorld::kX0 + 400, SmallWorld::kY0 + 300),
+                 "150781001001");
+    ASSERT_EQ(cli("import --atlas " + q(f.path) + " " + q(w.dir.file("gcj.csv")) + " --as service_posts --srs gcj02", &out), 0)
+        << out;
     auto& c = f.atlas->connection();
     EXPECT_NEAR(std::stod(*c.queryText("SELECT ST_X(geom) FROM service_posts")), SmallWorld::kX0 + 150, 0.01);
     EXPECT_NEAR(std::stod(*c.queryText("SELECT ST_Y(geom) FROM service_posts")), SmallWorld::kY0 + 120, 0.01);
@@ -190,7 +232,8 @@ TEST(Export, ExistingFilesAndUnknownFormatsAreRefused) {
     EXPECT_EQ(cli("export --atlas " + q(w.path) + " --out " + q(w.dir.file("all.shp")), &out), 1);
     EXPECT_NE(out.find("only a GeoPackage"), std::string::npos) << out;
     // No temp folders left behind by the failures.
-    for (const auto& e : fs::directory_iterator(w.dir.path())) EXPECT_EQ(e.path().filename().string().find(".gridatlas-export"), std::string::npos);
+    for (const auto& e : fs::directory_iterator(w.dir.path()))
+        EXPECT_EQ(e.path().filename().string().find(".gridatlas-export"), std::string::npos);
 }
 
 TEST(Export, MaskedHouseholdFlagsAreNotImportedAsData) {
@@ -198,6 +241,10 @@ TEST(Export, MaskedHouseholdFlagsAreNotImportedAsData) {
     std::string out;
     ASSERT_EQ(cli("export --atlas " + q(w.path) + " --out " + q(w.dir.file("masked.gpkg")), &out), 0) << out;
     SmallWorld other; // same buildings and units: households collide by room unless keyed
-    ASSERT_EQ(cli("import --atlas " + q(other.path) + " " + q(w.dir.file("masked.gpkg")) + " --layer households --as households --key room", &out), 1) << out;
+    ASSERT_EQ(cli("import --atlas " + q(other.path) + " " + q(w.dir.file("masked.gpkg")) +
+                      " --layer households --as households --key room",
+                  &out),
+              1)
+        << out;
     EXPECT_NE(out.find("field hardship: '*' is a masked value: export with --reveal"), std::string::npos) << out;
 }
