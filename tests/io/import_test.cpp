@@ -505,3 +505,32 @@ TEST(Import, TruncatedFileIsAnErrorNotAShorterLayer) {
     auto atlas = storage::Atlas::open(w.path);
     EXPECT_EQ(countRows(*atlas, "buildings"), 2); // nothing from the cut file
 }
+
+TEST(ImportCli, BadOptionsAreClearErrors) {
+    SmallWorld w;
+    w.atlas.reset();
+    std::string out;
+    EXPECT_EQ(cli("import --atlas " + q(w.path) + " --as buildings", &out), 1);
+    EXPECT_NE(out.find("give the file to import"), std::string::npos) << out;
+    EXPECT_EQ(cli("import --atlas " + q(w.path) + " x.geojson --as castles", &out), 1);
+    EXPECT_NE(out.find("--as 'castles' is not an atlas table (use communities, grids, buildings"), std::string::npos) << out;
+    EXPECT_EQ(cli("import --atlas " + q(w.path) + " " + q(w.dir.file("missing.shp")) + " --as buildings", &out), 1);
+    EXPECT_NE(out.find("missing.shp': the file does not exist"), std::string::npos) << out;
+    EXPECT_EQ(cli("import --atlas " + q(w.path) + " x.geojson --as buildings --srs EPSG:999999", &out), 1);
+    EXPECT_NE(out.find("--srs 'EPSG:999999' is not a coordinate system PROJ knows"), std::string::npos) << out;
+    // A GeoPackage with several layers needs --layer, and the message lists them.
+    const std::string gpkg = w.dir.file("all.gpkg");
+    ASSERT_EQ(cli("export --atlas " + q(w.path) + " --out " + q(gpkg), &out), 0) << out;
+    EXPECT_EQ(cli("import --atlas " + q(w.path) + " " + q(gpkg) + " --as buildings", &out), 1);
+    EXPECT_NE(out.find("has several layers (communities, grids, buildings, units, households, service_posts, streets): choose "
+                       "one with --layer"),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(cli("import --atlas " + q(w.path) + " " + q(gpkg) + " --layer roads --as streets", &out), 1);
+    EXPECT_NE(out.find("has no layer 'roads'"), std::string::npos) << out;
+    EXPECT_EQ(cli("import --atlas " + q(w.path) + " " + q(gpkg) + " --layer streets --as streets --key name", &out), 1);
+    EXPECT_NE(out.find("streets have no natural key"), std::string::npos) << out;
+    // The atlas is untouched by all of it.
+    auto atlas = storage::Atlas::open(w.path);
+    EXPECT_EQ(countRows(*atlas, "imports"), 0);
+}
