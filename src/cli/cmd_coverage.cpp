@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "cli/args.h"
@@ -26,6 +28,8 @@
 #include "storage/coverage.h"
 #include "storage/coverage_data.h"
 #include "storage/coverage_report.h"
+#include "storage/isochrones.h"
+#include "storage/street_network.h"
 
 namespace gridatlas::cli {
 
@@ -190,7 +194,8 @@ void writeCoveragePdf(const std::string& path, const CoverageData& data, const C
 } // namespace
 
 int runCoverage(const ArgList& argv) {
-    const Args args("coverage", argv, {"atlas", "type", "minutes", "meters", "out", "per-household", "speed", "threads"},
+    const Args args("coverage", argv,
+                    {"atlas", "type", "minutes", "meters", "out", "per-household", "service-areas", "speed", "threads"},
                     {"network", "euclid"});
     if (!args.positional().empty()) throw InputError("unexpected argument '" + args.positional().front() + "'");
     if (args.flag("network") && args.flag("euclid"))
@@ -209,6 +214,9 @@ int runCoverage(const ArgList& argv) {
         if (format != "csv" && format != "xlsx" && format != "pdf")
             throw InputError("gridatlas-cli coverage: --out '" + *out + "' must end in .csv, .xlsx or .pdf");
     }
+    const auto areasPath = args.value("service-areas");
+    if (areasPath && lowerExtension(*areasPath) != "geojson")
+        throw InputError("gridatlas-cli coverage: --service-areas '" + *areasPath + "' must end in .geojson");
     const auto perHousehold = args.value("per-household");
     if (perHousehold && lowerExtension(*perHousehold) != "csv")
         throw InputError("gridatlas-cli coverage: --per-household '" + *perHousehold + "' must end in .csv");
@@ -231,8 +239,24 @@ int runCoverage(const ArgList& argv) {
     if (options.mode == storage::DistanceMode::Network && data->streets.empty())
         throw InputError("gridatlas-cli coverage: '" + atlas->path() +
                          "' has no streets; walking distances need them (use --euclid)");
-    const CoverageResult r = storage::computeCoverage(*data, options, nullptr, &feedback);
+    std::optional<storage::StreetNetwork> network;
+    if (options.mode == storage::DistanceMode::Network) network = storage::StreetNetwork::fromStreets(data->streets);
+    const CoverageResult r = storage::computeCoverage(*data, options, network ? &*network : nullptr, &feedback);
     feedback.throwIfCancelled();
+    if (areasPath) {
+        // One service area per post at its own standard.
+        std::map<double, std::vector<std::int32_t>> byStandard;
+        for (std::size_t k = 0; k < r.posts.size(); ++k) byStandard[r.postStandardM[k]].push_back(r.posts[k]);
+        std::vector<storage::Isochrone> areas;
+        for (const auto& [meters, posts] : byStandard) {
+            storage::IsochroneOptions io;
+            io.mode = options.mode;
+            io.meters = meters;
+            auto part = storage::computeIsochrones(*data, posts, io, network ? &*network : nullptr, &feedback);
+            areas.insert(areas.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+        }
+        storage::writeServiceAreasGeoJson(*areasPath, *data, areas);
+    }
 
     const auto* type = data->postType(options.postType);
     std::string standard;
@@ -276,6 +300,7 @@ int runCoverage(const ArgList& argv) {
     std::printf("  gap buildings: %zu\n", r.gaps.size());
     if (out) std::printf("wrote %s\n", out->c_str());
     if (perHousehold) std::printf("wrote %s\n", perHousehold->c_str());
+    if (areasPath) std::printf("wrote %s\n", areasPath->c_str());
     std::fprintf(stderr, "coverage: %.3f s (analysis %.3f s)\n",
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), r.seconds);
     return 0;
@@ -283,6 +308,7 @@ int runCoverage(const ArgList& argv) {
 
 GRIDATLAS_CLI_COMMAND("coverage", R"(  coverage --atlas FILE --type POST_TYPE [--minutes N | --meters M] [--network|--euclid]
            [--speed KMH] [--out report.csv|xlsx|pdf] [--per-household households.csv]
+           [--service-areas areas.geojson]
           who the posts of one type reach: straight line (default) or walking along the streets
           from each unit's door; by category, community and grid, gap buildings, reasons
 )",

@@ -13,6 +13,8 @@
 
 #include "model/support/error.h"
 #include "storage/coverage.h"
+#include "storage/crs.h"
+#include "storage/isochrones.h"
 
 namespace gridatlas::storage {
 
@@ -342,6 +344,67 @@ void writeXlsxReport(const std::string& path, const std::vector<ReportTable>& ta
     for (std::size_t i = 0; i < tables.size(); ++i)
         files.emplace_back("xl/worksheets/sheet" + std::to_string(i + 1) + ".xml", sheetXml(tables[i]));
     writeFileAtomically(path, zipStored(files));
+}
+
+namespace {
+
+std::string jsonString(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+} // namespace
+
+void writeServiceAreasGeoJson(const std::string& path, const CoverageData& data, const std::vector<Isochrone>& areas) {
+    if (data.srid <= 0) throw InputError("cannot write '" + path + "': the atlas has no CRS to transform from");
+    const CoordinateTransform toWgs84("EPSG:" + std::to_string(data.srid), "EPSG:4326");
+    std::string out = "{\"type\": \"FeatureCollection\", \"features\": [";
+    bool first = true;
+    char buf[64];
+    for (const auto& iso : areas) {
+        const auto& g = iso.area;
+        if (g.isEmpty()) continue;
+        const auto& post = data.posts[static_cast<std::size_t>(iso.post)];
+        out += first ? "\n" : ",\n";
+        first = false;
+        out += "{\"type\": \"Feature\", \"properties\": {\"post_id\": " + std::to_string(post.id) +
+               ", \"post_name\": " + jsonString(post.name) + ", \"type\": " + jsonString(post.type) +
+               ", \"meters\": " + formatNumber(iso.meters, 1) + ", \"street_m\": " + formatNumber(iso.reachableLengthM, 1) +
+               "}, \"geometry\": {\"type\": \"MultiPolygon\", \"coordinates\": [";
+        // Polygons from partEnds (a Polygon has one part), rings from ringEnds.
+        const std::size_t parts = g.partEnds.empty() ? 1 : g.partEnds.size();
+        std::size_t ring = 0;
+        for (std::size_t p = 0; p < parts; ++p) {
+            const std::size_t ringEnd = g.partEnds.empty() ? g.ringCount() : g.partEnds[p];
+            out += p ? ", [" : "[";
+            for (std::size_t r = ring; r < ringEnd; ++r) {
+                out += r > ring ? ", [" : "[";
+                for (auto k = g.ringBegin(r); k < g.ringEnds[r]; ++k) {
+                    const auto ll = toWgs84.apply(g.coords[k]);
+                    std::snprintf(buf, sizeof buf, "%s[%.7f, %.7f]", k > g.ringBegin(r) ? ", " : "", ll.x, ll.y);
+                    out += buf;
+                }
+                out += "]";
+            }
+            out += "]";
+            ring = ringEnd;
+        }
+        out += "]}}";
+    }
+    out += "\n]}\n";
+    writeFileAtomically(path, out);
 }
 
 void writeHouseholdCoverageCsv(const std::string& path, const CoverageData& data, const CoverageResult& r) {

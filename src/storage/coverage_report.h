@@ -10,6 +10,7 @@ namespace gridatlas::storage {
 
 struct CoverageData;
 struct CoverageResult;
+struct Isochrone;
 
 /// A titled table of text cells; cells that parse as numbers are written as numbers in XLSX.
 struct ReportTable {
@@ -31,6 +32,10 @@ void writeCsvTable(const std::string& path, const ReportTable& table);
 /// The per-household CSV: household_id,nearest_post_id,distance_m,covered (one row each, by id;
 /// distance in metres to the millimetre, empty when no post is reachable).
 void writeHouseholdCoverageCsv(const std::string& path, const CoverageData& data, const CoverageResult& result);
+
+/// Writes service areas as GeoJSON (RFC 7946: WGS84 longitude/latitude, transformed from the
+/// atlas CRS with PROJ), one feature per area with post_id, post_name, type, meters, street_m.
+void writeServiceAreasGeoJson(const std::string& path, const CoverageData& data, const std::vector<Isochrone>& areas);
 
 /// Writes `bytes` to `path` through a temp file and rename; InputError naming the file on failure.
 void writeFileAtomically(const std::string& path, const std::string& bytes);

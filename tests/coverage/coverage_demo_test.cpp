@@ -244,6 +244,38 @@ TEST(CoverageCli, PerHouseholdCsvAndReports) {
     EXPECT_NE(all.str().find("summary,post_type,pioneer_post"), std::string::npos);
 }
 
+TEST(CoverageCli, ServiceAreasAsGeoJson) {
+    testing::TempDir dir;
+    const std::string path = dir.file("areas.geojson");
+    std::string out;
+    ASSERT_EQ(testing::runCommand(testing::cliPath() + " coverage --atlas " + demoAtlasPath() +
+                                      " --type pioneer_post --network --minutes 5 --service-areas " + path,
+                                  &out),
+              0)
+        << out;
+    std::ifstream in(path);
+    std::stringstream all;
+    all << in.rdbuf();
+    const std::string text = all.str();
+    std::size_t features = 0;
+    for (auto at = text.find("\"type\": \"Feature\""); at != std::string::npos; at = text.find("\"type\": \"Feature\"", at + 1))
+        ++features;
+    const auto d = demoData();
+    std::size_t posts = 0;
+    for (const auto& p : d->posts) posts += p.type == "pioneer_post";
+    EXPECT_EQ(features, posts);
+    EXPECT_NE(text.find("\"meters\": 375.0"), std::string::npos) << "5 minutes at 4.5 km/h";
+    // WGS84 longitude/latitude of the demo district (满洲里, about 117.4E 49.6N).
+    const auto first = text.find("[[[[");
+    ASSERT_NE(first, std::string::npos);
+    const double lon = std::stod(text.substr(first + 4));
+    const double lat = std::stod(text.substr(text.find(", ", first) + 2));
+    EXPECT_GT(lon, 110);
+    EXPECT_LT(lon, 125);
+    EXPECT_GT(lat, 40);
+    EXPECT_LT(lat, 55);
+}
+
 TEST(CoverageCli, BadInputIsNamedAndWritesNothing) {
     testing::TempDir dir;
     const std::string csv = dir.file("h.csv");
