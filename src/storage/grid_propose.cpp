@@ -10,6 +10,7 @@
 #include <queue>
 #include <unordered_map>
 #include <set>
+#include <tuple>
 
 #include "model/support/error.h"
 #include "model/support/feedback.h"
@@ -30,7 +31,6 @@ struct Piece {
     std::vector<std::size_t> buildings; ///< indices into input.buildings
     int households = 0;
     Vec2 centre;
-    std::string label; ///< for messages
     int id = -1;       ///< index into the adjacency lists
 };
 
@@ -55,6 +55,10 @@ std::vector<Vec2> samplePoints(const Geometry& fp, double spacing) {
     return out;
 }
 
+// Proposals for more grids than this (several communities at once) try only the grid count
+// nearest the target.
+constexpr int kLookAheadMaxGridCount = 16;
+
 // Delaunay edges longer than this many times the median (and kNeighbourMinLength metres) do not
 // make two buildings neighbours.
 constexpr double kNeighbourMedianFactor = 4.0;
@@ -69,8 +73,25 @@ bool segmentsCross(Vec2 a, Vec2 b, Vec2 c, Vec2 d) {
 class Partitioner {
 public:
     Partitioner(const ProposalInput& in, const ProposalOptions& opt, const std::vector<std::vector<int>>& adjacency)
-        : m_in(in), m_opt(opt), m_adj(adjacency) {
-        for (const auto& s : in.streets) m_streetBoxes.push_back(s.bounds());
+        : m_opt(opt), m_adj(adjacency) {
+        // Street segments in buckets of kStreetCell metres: a cut asks about a short segment.
+        for (const auto& line : in.streets)
+            for (std::size_t i = 0; i + 1 < line.coords.size(); ++i) {
+                m_segments.push_back({line.coords[i], line.coords[i + 1]});
+                m_streetExtent.expand(line.coords[i]);
+                m_streetExtent.expand(line.coords[i + 1]);
+            }
+        if (m_segments.empty()) return;
+        m_nx = static_cast<int>(m_streetExtent.width() / kStreetCell) + 1;
+        m_ny = static_cast<int>(m_streetExtent.height() / kStreetCell) + 1;
+        m_buckets.assign(static_cast<std::size_t>(m_nx) * static_cast<std::size_t>(m_ny), {});
+        for (std::uint32_t s = 0; s < m_segments.size(); ++s) {
+            const auto r = model::Rect::of(m_segments[s].first.x, m_segments[s].first.y, m_segments[s].second.x,
+                                           m_segments[s].second.y);
+            for (int y = cellY(r.ymin); y <= cellY(r.ymax); ++y)
+                for (int x = cellX(r.xmin); x <= cellX(r.xmax); ++x)
+                    m_buckets[static_cast<std::size_t>(y) * m_nx + x].push_back(s);
+        }
     }
 
     /// Pieces in the order a region grows from the lowest one along `dir`: always the lowest
@@ -135,8 +156,9 @@ public:
         return out;
     }
 
-    /// Splits `pieces` into `k` groups, appended to `out`.
-    void split(std::vector<Piece> pieces, int k, std::vector<std::vector<Piece>>& out) {
+    /// Splits `pieces` into `k` groups, appended to `out`. With look-ahead, the best few cuts are
+    /// each finished greedily and the one whose grids meet the tolerance best is taken.
+    void split(std::vector<Piece> pieces, int k, std::vector<std::vector<Piece>>& out, bool lookAhead = true) {
         if (k <= 1 || pieces.size() <= 1) {
             out.push_back(std::move(pieces));
             return;
@@ -146,18 +168,59 @@ public:
             out.push_back(std::move(pieces));
             return;
         }
-        const double average = static_cast<double>(total) / k;
-        model::Rect box;
-        for (const auto& p : pieces) box.expand(p.centre);
+        // Look-ahead where the grids to make are few (a community): each candidate is finished
+        // greedily, so its cost grows with the part's size; large parts take the cheapest cut.
+        auto cuts = candidateCuts(pieces, k, total, lookAhead && k <= kLookAheadMaxGrids ? kLookAheadCuts : 1);
+        std::size_t chosen = 0;
+        if (cuts.size() > 1) {
+            std::pair<int, double> bestScore{-1, 0};
+            for (std::size_t c = 0; c < cuts.size(); ++c) {
+                auto [left, right, kl] = applyCut(pieces, cuts[c], k, total);
+                std::vector<std::vector<Piece>> trial;
+                split(std::move(left), kl, trial, false);
+                split(std::move(right), k - kl, trial, false);
+                const auto score = scoreOf(trial);
+                if (score > bestScore) {
+                    bestScore = score;
+                    chosen = c;
+                }
+            }
+        }
+        auto [left, right, kl] = applyCut(pieces, cuts[chosen], k, total);
+        if (left.empty() || right.empty()) {
+            out.push_back(std::move(left.empty() ? right : left));
+            return;
+        }
+        split(std::move(left), kl, out, lookAhead);
+        split(std::move(right), k - kl, out, lookAhead);
+    }
 
-        struct Cut {
-            double cost = std::numeric_limits<double>::infinity();
-            int axis = 0;
-            std::size_t index = 0;
-            int k1 = 1;
-        } best;
-        std::vector<std::size_t> order(pieces.size());
-        std::vector<std::size_t> bestOrder;
+    /// Grids within tolerance, then the smallest worst deviation.
+    std::pair<int, double> scoreOf(const std::vector<std::vector<Piece>>& parts) const {
+        int within = 0;
+        double worst = 0;
+        for (const auto& part : parts) {
+            int hh = 0;
+            for (const auto& p : part) hh += p.households;
+            within += hh >= m_opt.target * (1 - m_opt.tolerance) && hh <= m_opt.target * (1 + m_opt.tolerance);
+            worst = std::max(worst, std::abs(hh - m_opt.target) / static_cast<double>(m_opt.target));
+        }
+        return {within, -worst};
+    }
+
+private:
+    static constexpr std::size_t kLookAheadCuts = 4;
+    static constexpr int kLookAheadMaxGrids = 12;
+
+    struct Cut {
+        double cost = std::numeric_limits<double>::infinity();
+        std::vector<std::size_t> order; ///< pieces in growth order
+        std::size_t index = 0;          ///< pieces before it form the first side
+    };
+
+    /// The `count` cheapest cuts (distinct first sides), cheapest first.
+    std::vector<Cut> candidateCuts(const std::vector<Piece>& pieces, int k, int total, std::size_t count) const {
+        const double average = static_cast<double>(total) / k;
         // Axes: x, y and the two diagonals; the longer extent is preferred for compact grids.
         const double dirs[4][2] = {{1, 0}, {0, 1}, {0.7071067811865476, 0.7071067811865476}, {0.7071067811865476, -0.7071067811865476}};
         double extent[4];
@@ -171,11 +234,19 @@ public:
             extent[a] = hi - lo;
         }
         const double maxExtent = std::max({extent[0], extent[1], extent[2], extent[3], 1.0});
+        struct Scored {
+            double cost;
+            int order;
+            std::size_t index;
+        };
+        std::vector<std::vector<std::size_t>> orders;
+        std::vector<Scored> scored;
         // Grow from either end of each axis, with either share of the grids when k is odd; a cut
         // costs the worst deviation of the two sides' average grid from the overall average.
         for (int a = 0; a < 8; ++a) {
             const double dir[2] = {a < 4 ? dirs[a][0] : -dirs[a - 4][0], a < 4 ? dirs[a][1] : -dirs[a - 4][1]};
-            order = growOrder(pieces, dir);
+            orders.push_back(growOrder(pieces, dir));
+            const auto& order = orders.back();
             for (int k1 : {k / 2, k - k / 2}) {
                 if (k1 != k / 2 && k % 2 == 0) break;
                 const double share = average * k1;
@@ -194,22 +265,33 @@ public:
                     if (a % 4 >= 2) cost += 0.02; // axis cuts read better on a map
                     if (m_opt.respectStreets && !crossesStreet(pieces[order[i]].centre, pieces[order[i + 1]].centre))
                         cost += 0.08;
-                    if (cost < best.cost) {
-                        best = {cost, a, i + 1, k1};
-                        bestOrder = order;
-                    }
+                    scored.push_back({cost, static_cast<int>(orders.size() - 1), i + 1});
                 }
             }
         }
-        if (bestOrder.empty()) {
+        std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+            return a.cost != b.cost ? a.cost < b.cost : std::tie(a.order, a.index) < std::tie(b.order, b.index);
+        });
+        std::vector<Cut> out;
+        std::set<std::vector<int>> seen; // first sides already offered (as sorted piece ids)
+        for (const auto& c : scored) {
+            if (out.size() >= count) break;
+            const auto& order = orders[static_cast<std::size_t>(c.order)];
+            std::vector<int> side;
+            for (std::size_t i = 0; i < c.index; ++i) side.push_back(pieces[order[i]].id);
+            std::sort(side.begin(), side.end());
+            if (!seen.insert(side).second) continue;
+            out.push_back({c.cost, order, c.index});
+        }
+        if (out.empty()) {
             // Every cut is badly unbalanced (one huge piece): cut at the balance point on x.
+            std::vector<std::size_t> order(pieces.size());
             std::iota(order.begin(), order.end(), 0);
             std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return pieces[i].centre.x < pieces[j].centre.x; });
+            const double share = average * (k / 2);
             int prefix = 0;
             std::size_t idx = 1;
             double bestGap = std::numeric_limits<double>::infinity();
-            const double share = average * (k / 2);
-            best.k1 = k / 2;
             for (std::size_t i = 0; i + 1 < order.size(); ++i) {
                 prefix += pieces[order[i]].households;
                 if (std::abs(prefix - share) < bestGap) {
@@ -217,70 +299,72 @@ public:
                     idx = i + 1;
                 }
             }
-            bestOrder = order;
-            best.index = idx;
+            out.push_back({0, std::move(order), idx});
         }
-        std::vector<Piece> left, right;
-        int leftHouseholds = 0;
-        for (std::size_t i = 0; i < bestOrder.size(); ++i) {
-            if (i < best.index) {
-                leftHouseholds += pieces[bestOrder[i]].households;
-                left.push_back(std::move(pieces[bestOrder[i]]));
-            } else {
-                right.push_back(std::move(pieces[bestOrder[i]]));
-            }
-        }
-        // The grown side is connected; the rest may not be: its smaller components join the
-        // grown side (they border it, the whole being connected).
-        {
-            auto comps = components(right);
-            if (comps.size() > 1) {
-                std::size_t keep = 0;
-                std::vector<int> hh(comps.size(), 0);
-                for (std::size_t c = 0; c < comps.size(); ++c)
-                    for (auto i : comps[c]) hh[c] += right[i].households;
-                for (std::size_t c = 1; c < comps.size(); ++c)
-                    if (hh[c] > hh[keep]) keep = c;
-                std::vector<Piece> rest;
-                std::vector<char> moveIt(right.size(), 1);
-                for (auto i : comps[keep]) moveIt[i] = 0;
-                for (std::size_t i = 0; i < right.size(); ++i) {
-                    if (moveIt[i]) {
-                        leftHouseholds += right[i].households;
-                        left.push_back(std::move(right[i]));
-                    } else {
-                        rest.push_back(std::move(right[i]));
-                    }
-                }
-                right = std::move(rest);
-            }
-        }
-        if (left.empty() || right.empty()) {
-            out.push_back(std::move(left.empty() ? right : left));
-            return;
-        }
-        // Re-balance the grid counts to what each side actually holds.
-        int kl = std::clamp(static_cast<int>(std::lround(static_cast<double>(leftHouseholds) / total * k)), 1, k - 1);
-        split(std::move(left), kl, out);
-        split(std::move(right), k - kl, out);
+        return out;
     }
 
-private:
-    bool crossesStreet(Vec2 a, Vec2 b) const {
-        const model::Rect seg = model::Rect::of(a.x, a.y, b.x, b.y);
-        for (std::size_t s = 0; s < m_in.streets.size(); ++s) {
-            if (!m_streetBoxes[s].intersects(seg)) continue;
-            const auto& line = m_in.streets[s];
-            for (std::size_t i = 0; i + 1 < line.coords.size(); ++i)
-                if (segmentsCross(a, b, line.coords[i], line.coords[i + 1])) return true;
+    /// The two sides of a cut (the rest's smaller components join the grown side, which they
+    /// border, the whole being connected) and the grid count of the first side.
+    std::tuple<std::vector<Piece>, std::vector<Piece>, int> applyCut(const std::vector<Piece>& pieces, const Cut& cut, int k,
+                                                                   int total) const {
+        std::vector<Piece> left, right;
+        int leftHouseholds = 0;
+        for (std::size_t i = 0; i < cut.order.size(); ++i) {
+            if (i < cut.index) {
+                leftHouseholds += pieces[cut.order[i]].households;
+                left.push_back(pieces[cut.order[i]]);
+            } else {
+                right.push_back(pieces[cut.order[i]]);
+            }
         }
+        auto comps = components(right);
+        if (comps.size() > 1) {
+            std::size_t keep = 0;
+            std::vector<int> hh(comps.size(), 0);
+            for (std::size_t c = 0; c < comps.size(); ++c)
+                for (auto i : comps[c]) hh[c] += right[i].households;
+            for (std::size_t c = 1; c < comps.size(); ++c)
+                if (hh[c] > hh[keep]) keep = c;
+            std::vector<Piece> rest;
+            std::vector<char> moveIt(right.size(), 1);
+            for (auto i : comps[keep]) moveIt[i] = 0;
+            for (std::size_t i = 0; i < right.size(); ++i) {
+                if (moveIt[i]) {
+                    leftHouseholds += right[i].households;
+                    left.push_back(std::move(right[i]));
+                } else {
+                    rest.push_back(std::move(right[i]));
+                }
+            }
+            right = std::move(rest);
+        }
+        // The grid counts follow what each side actually holds.
+        const int kl = std::clamp(static_cast<int>(std::lround(static_cast<double>(leftHouseholds) / total * k)), 1, k - 1);
+        return {std::move(left), std::move(right), kl};
+    }
+
+    static constexpr double kStreetCell = 50.0;
+    int cellX(double x) const { return std::clamp(static_cast<int>((x - m_streetExtent.xmin) / kStreetCell), 0, m_nx - 1); }
+    int cellY(double y) const { return std::clamp(static_cast<int>((y - m_streetExtent.ymin) / kStreetCell), 0, m_ny - 1); }
+
+    bool crossesStreet(Vec2 a, Vec2 b) const {
+        if (m_segments.empty()) return false;
+        const model::Rect seg = model::Rect::of(a.x, a.y, b.x, b.y);
+        if (!seg.intersects(m_streetExtent)) return false;
+        for (int y = cellY(seg.ymin); y <= cellY(seg.ymax); ++y)
+            for (int x = cellX(seg.xmin); x <= cellX(seg.xmax); ++x)
+                for (auto s : m_buckets[static_cast<std::size_t>(y) * m_nx + x])
+                    if (segmentsCross(a, b, m_segments[s].first, m_segments[s].second)) return true;
         return false;
     }
 
-    const ProposalInput& m_in;
     const ProposalOptions& m_opt;
     const std::vector<std::vector<int>>& m_adj;
-    std::vector<model::Rect> m_streetBoxes;
+    std::vector<std::pair<Vec2, Vec2>> m_segments;
+    model::Rect m_streetExtent;
+    int m_nx = 0, m_ny = 0;
+    std::vector<std::vector<std::uint32_t>> m_buckets;
 };
 
 /// Number of grids for `households` that lands the average closest to the target.
@@ -406,11 +490,11 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     for (std::size_t i = 0; i < bs.size(); ++i) {
         if (fixed.count(i)) continue;
         if (!bs[i].residential) {
-            pieces.push_back({{i}, 0, model::centroid(bs[i].footprint), "building " + bs[i].number});
+            pieces.push_back({{i}, 0, model::centroid(bs[i].footprint)});
             continue;
         }
         if (bs[i].compound.empty()) {
-            pieces.push_back({{i}, bs[i].households, model::centroid(bs[i].footprint), "building " + bs[i].number});
+            pieces.push_back({{i}, bs[i].households, model::centroid(bs[i].footprint)});
         } else {
             byCompound[bs[i].compound].push_back(i);
         }
@@ -419,7 +503,7 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
         int hh = 0;
         for (auto i : members) hh += bs[i].households;
         if (hh <= upper) {
-            Piece p{members, hh, {}, "compound " + name};
+            Piece p{members, hh, {}};
             double sx = 0, sy = 0;
             for (auto i : members) {
                 const Vec2 c = model::centroid(bs[i].footprint);
@@ -430,8 +514,7 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
             pieces.push_back(std::move(p));
         } else {
             for (auto i : members)
-                pieces.push_back({{i}, bs[i].households, model::centroid(bs[i].footprint),
-                                  "building " + bs[i].number + " of compound " + name});
+                pieces.push_back({{i}, bs[i].households, model::centroid(bs[i].footprint)});
         }
     }
     int poolHouseholds = 0;
@@ -509,7 +592,7 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
         std::vector<std::vector<Piece>> parts;
         std::pair<int, double> bestScore{-1, 0};
         for (int kk : {k0, k0 - 1, k0 + 1}) {
-            if (kk < 1 || k0 == 0) continue;
+            if (kk < 1 || k0 == 0 || (kk != k0 && k0 > kLookAheadMaxGridCount)) continue;
             std::vector<std::vector<Piece>> candidate;
             Partitioner(in, opt, adjacency).split(pieces, kk, candidate);
             int within = 0;
