@@ -757,18 +757,36 @@ private:
     std::string m_address; ///< the row's address as composed from its columns
 };
 
-/// Foreign keys off for the import (outside the transaction, as SQLite requires), back on after.
-class ForeignKeysOff {
+/// Connection settings for the import, set outside the transaction (as SQLite requires for
+/// foreign_keys) and put back as they were afterwards, so a caller's connection is left unchanged.
+class ImportPragmas {
 public:
-    explicit ForeignKeysOff(storage::Connection& c) : m_c(c) { m_c.exec("PRAGMA foreign_keys = OFF"); }
-    ForeignKeysOff(const ForeignKeysOff&) = delete;
-    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
-    ForeignKeysOff(ForeignKeysOff&&) = delete;
-    ForeignKeysOff& operator=(ForeignKeysOff&&) = delete;
-    ~ForeignKeysOff() { sqlite3_exec(m_c.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr); }
+    explicit ImportPragmas(storage::Connection& c)
+        : m_c(c), m_foreignKeys(c.queryInt("PRAGMA foreign_keys").value_or(1)),
+          m_synchronous(c.queryInt("PRAGMA synchronous").value_or(2)), m_cacheSize(c.queryInt("PRAGMA cache_size").value_or(-2000)) {
+        // 256 MiB for the import's index pages.
+        m_c.exec("PRAGMA cache_size = -262144");
+        // Every household and unit id the import writes comes from the atlas as read inside its
+        // transaction, so the per-row foreign-key lookups only cost time.
+        m_c.exec("PRAGMA foreign_keys = OFF");
+        // WAL with synchronous=NORMAL stays consistent after a crash or kill (the last commit may
+        // be lost on power failure).
+        m_c.exec("PRAGMA synchronous = NORMAL");
+    }
+    ImportPragmas(const ImportPragmas&) = delete;
+    ImportPragmas& operator=(const ImportPragmas&) = delete;
+    ImportPragmas(ImportPragmas&&) = delete;
+    ImportPragmas& operator=(ImportPragmas&&) = delete;
+    ~ImportPragmas() {
+        const std::string sql = "PRAGMA foreign_keys = " + std::to_string(m_foreignKeys) +
+                                "; PRAGMA synchronous = " + std::to_string(m_synchronous) +
+                                "; PRAGMA cache_size = " + std::to_string(m_cacheSize);
+        sqlite3_exec(m_c.handle(), sql.c_str(), nullptr, nullptr, nullptr); // a destructor: best effort
+    }
 
 private:
     storage::Connection& m_c;
+    std::int64_t m_foreignKeys, m_synchronous, m_cacheSize;
 };
 
 /// The atlas's residents as the matcher needs them: all loaded at once for a large roster, or
@@ -1173,12 +1191,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     result.dryRun = options.dryRun;
 
     // The write lock first, so the atlas we index is the atlas we write.
-    c.exec("PRAGMA cache_size = -262144"); // 256 MiB for the import's index pages
-    // Every household and unit id this import writes comes from the atlas as read inside this
-    // transaction, so the per-row foreign-key lookups only cost time. WAL with synchronous=NORMAL
-    // stays consistent after a crash or kill (the last commit may be lost on power failure).
-    ForeignKeysOff fkOff(c);
-    c.exec("PRAGMA synchronous = NORMAL");
+    const ImportPragmas pragmas(c);
     storage::Transaction tx(c);
     progress(15, "loading buildings and households");
     const AtlasIndex index(c);

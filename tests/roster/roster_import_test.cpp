@@ -155,6 +155,9 @@ TEST(RosterImport, AddsUpdatesMatchesAndCreatesHouseholds) {
                           "JOIN households h ON h.id = r.household_id WHERE r.name = '赵新'"),
               "6|2|13900002222|1");
     EXPECT_EQ(c.queryText("SELECT phone FROM residents WHERE name = '刘党员'"), "13600009999");
+    // The connection is left as it was.
+    EXPECT_EQ(c.queryInt("PRAGMA foreign_keys"), 1);
+    EXPECT_EQ(c.queryInt("PRAGMA synchronous"), 2);
     // The run is recorded.
     EXPECT_EQ(c.queryText("SELECT kind || '|' || added || '|' || updated || '|' || unchanged || '|' || rejected FROM imports"),
               "roster|3|1|1|0");
