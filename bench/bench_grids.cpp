@@ -64,38 +64,39 @@ int main(int argc, char** argv) {
     try {
         bool identical = true;
         if (lPath != "-") {
-        auto l = storage::Atlas::open(lPath, storage::OpenMode::ReadOnly);
-        const auto households = l->connection().queryInt("SELECT COUNT(*) FROM households").value_or(0);
-        const auto grids = l->connection().queryInt("SELECT COUNT(*) FROM grids").value_or(0);
-        std::printf("L atlas %s: %lld households, %lld grids, %d runs (median, best)\n", lPath.c_str(),
-                    static_cast<long long>(households), static_cast<long long>(grids), runs);
+            auto l = storage::Atlas::open(lPath, storage::OpenMode::ReadOnly);
+            const auto households = l->connection().queryInt("SELECT COUNT(*) FROM households").value_or(0);
+            const auto grids = l->connection().queryInt("SELECT COUNT(*) FROM grids").value_or(0);
+            std::printf("L atlas %s: %lld households, %lld grids, %d runs (median, best)\n", lPath.c_str(),
+                        static_cast<long long>(households), static_cast<long long>(grids), runs);
 
-        std::vector<std::pair<std::int64_t, std::int64_t>> sql, ours;
-        const Timing tSql = timeIt(runs, [&] {
-            sql.clear();
-            storage::Statement st(l->connection(), kSqlPerGrid);
-            while (st.step()) sql.emplace_back(st.columnInt(0), st.columnInt(1));
-        });
-        const Timing tCount = timeIt(runs, [&] { ours = storage::countHouseholdsPerGrid(*l); });
-        storage::GridStatsResult full;
-        const Timing tFull = timeIt(runs, [&] { full = storage::computeGridStats(*l); });
-        std::map<std::int64_t, int> fullCounts;
-        for (const auto& s : full.grids)
-            if (s.households > 0) fullCounts[s.gridId] = s.households;
-        std::map<std::int64_t, int> sqlCounts;
-        for (auto& [id, n] : sql) sqlCounts[id] = static_cast<int>(n);
-        identical = sql == ours && fullCounts == sqlCounts;
-        std::printf("households per grid, SpatiaLite SQL (SpatialIndex + ST_Contains): %.3f s (best %.3f)\n", tSql.median, tSql.best);
-        std::printf("households per grid, countHouseholdsPerGrid:                     %.3f s (best %.3f)  %.1fx faster\n",
-                    tCount.median, tCount.best, tSql.median / tCount.median);
-        std::printf("full per-grid statistics, computeGridStats:                      %.3f s (best %.3f)  %.1fx faster\n",
-                    tFull.median, tFull.best, tSql.median / tFull.median);
-        std::printf("counts identical to SQL for all %zu grids with households: %s\n", sql.size(), identical ? "yes" : "NO");
+            std::vector<std::pair<std::int64_t, std::int64_t>> sql, ours;
+            const Timing tSql = timeIt(runs, [&] {
+                sql.clear();
+                storage::Statement st(l->connection(), kSqlPerGrid);
+                while (st.step()) sql.emplace_back(st.columnInt(0), st.columnInt(1));
+            });
+            const Timing tCount = timeIt(runs, [&] { ours = storage::countHouseholdsPerGrid(*l); });
+            storage::GridStatsResult full;
+            const Timing tFull = timeIt(runs, [&] { full = storage::computeGridStats(*l); });
+            std::map<std::int64_t, int> fullCounts;
+            for (const auto& s : full.grids)
+                if (s.households > 0) fullCounts[s.gridId] = s.households;
+            std::map<std::int64_t, int> sqlCounts;
+            for (auto& [id, n] : sql) sqlCounts[id] = static_cast<int>(n);
+            identical = sql == ours && fullCounts == sqlCounts;
+            std::printf("households per grid, SpatiaLite SQL (SpatialIndex + ST_Contains): %.3f s (best %.3f)\n", tSql.median,
+                        tSql.best);
+            std::printf("households per grid, countHouseholdsPerGrid:                     %.3f s (best %.3f)  %.1fx faster\n",
+                        tCount.median, tCount.best, tSql.median / tCount.median);
+            std::printf("full per-grid statistics, computeGridStats:                      %.3f s (best %.3f)  %.1fx faster\n",
+                        tFull.median, tFull.best, tSql.median / tFull.median);
+            std::printf("counts identical to SQL for all %zu grids with households: %s\n", sql.size(), identical ? "yes" : "NO");
 
-        std::size_t problems = 0;
-        const Timing tChecks = timeIt(runs, [&] { problems = storage::checkGrids(*l).size(); });
-        std::printf("all grid checks on L: %.3f s (best %.3f), %zu problems; target < 2 s: %s\n", tChecks.median, tChecks.best,
-                    problems, tChecks.median < 2.0 ? "met" : "MISSED");
+            std::size_t problems = 0;
+            const Timing tChecks = timeIt(runs, [&] { problems = storage::checkGrids(*l).size(); });
+            std::printf("all grid checks on L: %.3f s (best %.3f), %zu problems; target < 2 s: %s\n", tChecks.median,
+                        tChecks.best, problems, tChecks.median < 2.0 ? "met" : "MISSED");
         }
 
         // One community of every building of the M atlas.
@@ -110,7 +111,8 @@ int main(int argc, char** argv) {
         std::vector<storage::geos::GeomPtr> boundaries;
         for (const auto& name : names) {
             auto in = storage::loadProposalInput(*m, name);
-            if (merged.community.empty()) merged = in;
+            if (merged.community.empty())
+                merged = in;
             else {
                 for (auto& b : in.buildings) merged.buildings.push_back(std::move(b));
                 for (auto& s : in.streets) merged.streets.push_back(std::move(s));

@@ -202,8 +202,8 @@ int runPropose(const ArgList& argv) {
     std::printf("community %s: %d households in %zu grids (target %d±%.0f%%); within tolerance %d; max deviation %.1f%%; "
                 "mean compactness %.2f; households moved %d; %.2f s\n",
                 input.community.c_str(), proposal.households, proposal.grids.size(), options.target, options.tolerance * 100,
-                proposal.gridsWithinTolerance, proposal.maxDeviation * 100, proposal.meanCompactness,
-                proposal.householdsMoved, took);
+                proposal.gridsWithinTolerance, proposal.maxDeviation * 100, proposal.meanCompactness, proposal.householdsMoved,
+                took);
     for (const auto& n : proposal.notes) std::printf("note: %s\n", n.c_str());
     std::printf("saved as plan '%s' (the current grids are unchanged; gridatlas-cli grids restore --plan %s applies it)\n",
                 planName.c_str(), planName.c_str());
@@ -275,7 +275,8 @@ int runReassign(const ArgList& argv) {
 
 int runGrids(const ArgList& argv) {
     if (argv.empty())
-        throw InputError("gridatlas-cli grids: give a subcommand (check, stats, propose, plans, save, compare, restore, reassign)");
+        throw InputError(
+            "gridatlas-cli grids: give a subcommand (check, stats, propose, plans, save, compare, restore, reassign)");
     const std::string sub = argv.front();
     const ArgList rest(argv.begin() + 1, argv.end());
     if (sub == "check") return runCheck(rest);
@@ -306,6 +307,7 @@ GRIDATLAS_CLI_COMMAND("grids", R"(  grids check    --atlas FILE [--min-area M2]
   grids restore  --atlas FILE --plan NAME
   grids reassign --atlas FILE
           buildings to the grid holding most of their footprint
-)", runGrids, 60);
+)",
+                      runGrids, 60);
 
 } // namespace gridatlas::cli

@@ -77,8 +77,7 @@ model::Vec2 pointOn(const geos::Context& ctx, const GEOSGeometry* g) {
 }
 
 /// One problem per polygonal part of `g` larger than minArea.
-template <class Fn>
-void forEachPart(const geos::Context& ctx, const GEOSGeometry* g, double minArea, Fn fn) {
+template <class Fn> void forEachPart(const geos::Context& ctx, const GEOSGeometry* g, double minArea, Fn fn) {
     auto parts = ctx.polygonalParts(g, minArea);
     const int n = GEOSGetNumGeometries_r(ctx.handle(), parts.get());
     for (int i = 0; i < n; ++i) {
@@ -93,14 +92,22 @@ void forEachPart(const geos::Context& ctx, const GEOSGeometry* g, double minArea
 
 const char* problemKindName(GridProblemKind kind) {
     switch (kind) {
-    case GridProblemKind::InvalidPolygon: return "invalid";
-    case GridProblemKind::Overlap: return "overlap";
-    case GridProblemKind::Gap: return "gap";
-    case GridProblemKind::OutsideCommunity: return "outside";
-    case GridProblemKind::CutBuilding: return "cut-building";
-    case GridProblemKind::EmptyGrid: return "empty";
-    case GridProblemKind::MissingStaff: return "staff";
-    case GridProblemKind::StaleAssignment: return "assignment";
+    case GridProblemKind::InvalidPolygon:
+        return "invalid";
+    case GridProblemKind::Overlap:
+        return "overlap";
+    case GridProblemKind::Gap:
+        return "gap";
+    case GridProblemKind::OutsideCommunity:
+        return "outside";
+    case GridProblemKind::CutBuilding:
+        return "cut-building";
+    case GridProblemKind::EmptyGrid:
+        return "empty";
+    case GridProblemKind::MissingStaff:
+        return "staff";
+    case GridProblemKind::StaleAssignment:
+        return "assignment";
     }
     return "?";
 }
@@ -310,12 +317,11 @@ std::vector<GridProblem> checkGrids(Atlas& atlas, const GridCheckOptions& option
         problems.push_back(std::move(p));
     }
     {
-        Statement st(c,
-                     "SELECT g.id, "
-                     "EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'manager'), "
-                     "EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'supervisor'), "
-                     "EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'assistant') "
-                     "FROM grids g ORDER BY g.code");
+        Statement st(c, "SELECT g.id, "
+                        "EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'manager'), "
+                        "EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'supervisor'), "
+                        "EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'assistant') "
+                        "FROM grids g ORDER BY g.code");
         while (st.step()) {
             std::string missing;
             if (!st.columnInt(1)) missing += " manager";

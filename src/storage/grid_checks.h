@@ -39,10 +39,10 @@ struct GridProblem {
     std::vector<std::string> gridCodes;
     std::optional<std::int64_t> buildingId;
     std::optional<std::int64_t> communityId;
-    double area = 0;         ///< m2, for overlaps, gaps and outside parts
-    model::Vec2 location;    ///< a point to zoom to (inside the fault where it has area)
-    model::Rect bounds;      ///< the fault's extent
-    std::string message;     ///< one line, English
+    double area = 0;      ///< m2, for overlaps, gaps and outside parts
+    model::Vec2 location; ///< a point to zoom to (inside the fault where it has area)
+    model::Rect bounds;   ///< the fault's extent
+    std::string message;  ///< one line, English
 };
 
 struct GridCheckOptions {

@@ -341,7 +341,8 @@ GridEditResult vertexEdit(Atlas& atlas, VertexOp op, Vec2 at, Vec2 to, double to
 
 } // namespace
 
-GridEditor::GridEditor(Atlas& atlas) : m_atlas(atlas) {}
+GridEditor::GridEditor(Atlas& atlas) : m_atlas(atlas) {
+}
 
 GridEditResult GridEditor::createGrid(const NewGrid& grid, const model::Geometry& polygon) {
     requirePolygon(polygon, "a grid boundary");
@@ -510,8 +511,8 @@ GridEditResult GridEditor::paintBuildings(const std::vector<std::int64_t>& build
                              " without buildings or area; merge or delete it instead");
         const Geometry g = ctx.toModel(parts[i].get());
         if (g.type != model::GeomType::Polygon)
-            throw InputError("painting would split grid " + s.codeOf(grids[i]) + " into " +
-                             std::to_string(g.partEnds.size()) + " separate parts; paint buildings next to the grid");
+            throw InputError("painting would split grid " + s.codeOf(grids[i]) + " into " + std::to_string(g.partEnds.size()) +
+                             " separate parts; paint buildings next to the grid");
         s.setPolygon(grids[i], g);
     }
     for (auto b : painted) s.setBuildingGrid(b, gridId);

@@ -41,7 +41,7 @@ struct GridRowSnapshot {
 
 /// What restores the state before an edit.
 struct GridEditUndo {
-    std::vector<GridRowSnapshot> grids; ///< rows changed or deleted by the edit, as they were
+    std::vector<GridRowSnapshot> grids;     ///< rows changed or deleted by the edit, as they were
     std::vector<std::int64_t> createdGrids; ///< rows the edit created (deleted by undo)
     std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> buildingGrids; ///< building id, grid_id before
     [[nodiscard]] bool isEmpty() const { return grids.empty() && createdGrids.empty() && buildingGrids.empty(); }

@@ -17,13 +17,14 @@ void errorHandlerR(const char* message, void* userdata) {
     static_cast<Context*>(userdata)->setError(message ? message : "unknown GEOS error");
 }
 
-void noticeHandlerR(const char*, void*) {}
+void noticeHandlerR(const char*, void*) {
+}
 
 GEOSGeometry* makeRing(GEOSContextHandle_t h, const model::Vec2* pts, std::size_t n) {
     // Vec2 is two packed doubles: the buffer GEOS wants for XY.
     static_assert(sizeof(model::Vec2) == 2 * sizeof(double));
-    GEOSCoordSequence* seq = GEOSCoordSeq_copyFromBuffer_r(h, reinterpret_cast<const double*>(pts),
-                                                           static_cast<unsigned>(n), 0, 0);
+    GEOSCoordSequence* seq =
+        GEOSCoordSeq_copyFromBuffer_r(h, reinterpret_cast<const double*>(pts), static_cast<unsigned>(n), 0, 0);
     if (!seq) return nullptr;
     return GEOSGeom_createLinearRing_r(h, seq);
 }
@@ -84,7 +85,9 @@ Context::Context() : m_handle(GEOS_init_r()) {
     GEOSContext_setNoticeMessageHandler_r(m_handle, noticeHandlerR, this);
 }
 
-Context::~Context() { GEOS_finish_r(m_handle); }
+Context::~Context() {
+    GEOS_finish_r(m_handle);
+}
 
 GeomPtr Context::own(GEOSGeom_t* g, const char* what) const {
     if (!g) throw StorageError(std::string(what) + ": GEOS failed: " + (m_error.empty() ? "no message" : m_error));
@@ -98,8 +101,8 @@ GeomPtr Context::fromModel(const model::Geometry& g) const {
         result = GEOSGeom_createPointFromXY_r(m_handle, g.coords.at(0).x, g.coords.at(0).y);
         break;
     case model::GeomType::LineString: {
-        GEOSCoordSequence* seq = GEOSCoordSeq_copyFromBuffer_r(
-            m_handle, reinterpret_cast<const double*>(g.coords.data()), static_cast<unsigned>(g.coords.size()), 0, 0);
+        GEOSCoordSequence* seq = GEOSCoordSeq_copyFromBuffer_r(m_handle, reinterpret_cast<const double*>(g.coords.data()),
+                                                               static_cast<unsigned>(g.coords.size()), 0, 0);
         result = seq ? GEOSGeom_createLineString_r(m_handle, seq) : nullptr;
         break;
     }
@@ -203,8 +206,9 @@ GeomPtr Context::polygonalParts(const GEOSGeom_t* g, double minArea) const {
     model::Geometry m = toModel(g);
     std::vector<GeomPtr> keep;
     std::size_t ring = 0;
-    const std::vector<std::uint32_t> ends =
-        m.type == model::GeomType::Polygon ? std::vector<std::uint32_t>{static_cast<std::uint32_t>(m.ringEnds.size())} : m.partEnds;
+    const std::vector<std::uint32_t> ends = m.type == model::GeomType::Polygon
+                                                ? std::vector<std::uint32_t>{static_cast<std::uint32_t>(m.ringEnds.size())}
+                                                : m.partEnds;
     for (auto end : ends) {
         if (end == ring) continue;
         GEOSGeometry* p = makePolygon(m_handle, m, ring, end);
@@ -337,8 +341,8 @@ std::vector<GeomPtr> tessellate(const Context& ctx, const GEOSGeom_t* region, co
         std::vector<GEOSGeometry*> pts;
         pts.reserve(points.size());
         for (auto p : points) pts.push_back(GEOSGeom_createPointFromXY_r(h, p.x, p.y));
-        auto multi = ctx.own(GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, pts.data(), static_cast<unsigned>(pts.size())),
-                             "sites");
+        auto multi =
+            ctx.own(GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, pts.data(), static_cast<unsigned>(pts.size())), "sites");
         auto cells = ctx.own(GEOSVoronoiDiagram_r(h, multi.get(), region, 0.0, 0), "Voronoi diagram");
 
         // Bucket the sites so each cell finds the one it holds quickly.
@@ -431,8 +435,8 @@ std::vector<GeomPtr> tessellate(const Context& ctx, const GEOSGeom_t* region, co
         for (const auto& f : footprints)
             if (f.group != static_cast<int>(g) && f.box.intersects(box))
                 others.push_back(ctx.own(GEOSGeom_clone_r(h, f.geom.get()), "clone"));
-        GeomPtr open = others.empty() ? std::move(cellsUnion)
-                                      : ctx.difference(cellsUnion.get(), ctx.coverageUnion(std::move(others)).get());
+        GeomPtr open =
+            others.empty() ? std::move(cellsUnion) : ctx.difference(cellsUnion.get(), ctx.coverageUnion(std::move(others)).get());
         std::vector<GeomPtr> mine;
         for (auto f : ownFootprints[g]) mine.push_back(ctx.own(GEOSGeom_clone_r(h, footprints[f].geom.get()), "clone"));
         if (!mine.empty()) open = ctx.unite(open.get(), ctx.coverageUnion(std::move(mine)).get());

@@ -79,8 +79,8 @@ std::int64_t requirePlan(Connection& c, const std::string& name) {
 }
 
 /// Creates the plan row (replacing an existing one when allowed); caller holds the transaction.
-std::int64_t newPlanRow(Connection& c, const std::string& name, const std::string& kind,
-                        std::optional<std::int64_t> communityId, bool replace, const std::string& note) {
+std::int64_t newPlanRow(Connection& c, const std::string& name, const std::string& kind, std::optional<std::int64_t> communityId,
+                        bool replace, const std::string& note) {
     if (name.empty()) throw InputError("a grid plan needs a name");
     if (name == kCurrentPlanName) throw InputError("'" + name + "' is reserved for the current grids");
     if (auto old = planId(c, name)) {
@@ -151,11 +151,10 @@ void ensurePlanTables(Atlas& atlas) {
 
 std::vector<PlanInfo> listPlans(Atlas& atlas) {
     ensurePlanTables(atlas);
-    Statement st(atlas.connection(),
-                 "SELECT p.id, p.name, p.kind, p.created_at, p.community_id, COALESCE(p.note, ''), "
-                 "(SELECT COUNT(*) FROM grid_plan_grids g WHERE g.plan_id = p.id), "
-                 "(SELECT COUNT(*) FROM grid_plan_buildings b WHERE b.plan_id = p.id) "
-                 "FROM grid_plans p ORDER BY p.name");
+    Statement st(atlas.connection(), "SELECT p.id, p.name, p.kind, p.created_at, p.community_id, COALESCE(p.note, ''), "
+                                     "(SELECT COUNT(*) FROM grid_plan_grids g WHERE g.plan_id = p.id), "
+                                     "(SELECT COUNT(*) FROM grid_plan_buildings b WHERE b.plan_id = p.id) "
+                                     "FROM grid_plans p ORDER BY p.name");
     std::vector<PlanInfo> out;
     while (st.step()) {
         PlanInfo p;
@@ -204,10 +203,9 @@ std::int64_t saveCurrentPlan(Atlas& atlas, const std::string& name, std::optiona
     return id;
 }
 
-std::int64_t savePlan(Atlas& atlas, const std::string& name, const std::string& kind,
-                      std::optional<std::int64_t> communityId, const std::vector<PlanGrid>& grids,
-                      const std::vector<std::pair<std::int64_t, std::string>>& buildingCodes, bool replace,
-                      const std::string& note) {
+std::int64_t savePlan(Atlas& atlas, const std::string& name, const std::string& kind, std::optional<std::int64_t> communityId,
+                      const std::vector<PlanGrid>& grids, const std::vector<std::pair<std::int64_t, std::string>>& buildingCodes,
+                      bool replace, const std::string& note) {
     ensurePlanTables(atlas);
     auto& c = atlas.connection();
     Transaction tx(c);
@@ -377,8 +375,7 @@ void writeGridPolygons(const std::vector<GridPolygonRecord>& grids, int srid, co
     std::string ext = fs::path(path).extension().string();
     for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     const bool geojson = ext == ".geojson" || ext == ".json";
-    if (!geojson && ext != ".gpkg")
-        throw InputError("--out '" + path + "': unknown format (use .gpkg or .geojson)");
+    if (!geojson && ext != ".gpkg") throw InputError("--out '" + path + "': unknown format (use .gpkg or .geojson)");
     static std::once_flag once;
     std::call_once(once, [] { GDALAllRegister(); });
     CPLErrorHandlerPusher quiet(CPLQuietErrorHandler);
@@ -408,8 +405,7 @@ void writeGridPolygons(const std::vector<GridPolygonRecord>& grids, int srid, co
         }
         OGRLayer* layer = ds->CreateLayer(layerName.c_str(), geojson ? &wgs84 : &source, wkbMultiPolygon, nullptr);
         if (!layer) fail("GDAL could not create layer " + layerName);
-        OGRFieldDefn code("code", OFTString), name("name", OFTString), hh("households", OFTInteger),
-            dev("deviation", OFTReal);
+        OGRFieldDefn code("code", OFTString), name("name", OFTString), hh("households", OFTInteger), dev("deviation", OFTReal);
         if (layer->CreateField(&code) != OGRERR_NONE || layer->CreateField(&name) != OGRERR_NONE ||
             layer->CreateField(&hh) != OGRERR_NONE || layer->CreateField(&dev) != OGRERR_NONE)
             fail("GDAL could not create the fields");
@@ -428,7 +424,8 @@ void writeGridPolygons(const std::vector<GridPolygonRecord>& grids, int srid, co
                 OGRPolygon poly;
                 for (; ring < end; ++ring) {
                     OGRLinearRing r;
-                    for (std::size_t i = pg.ringBegin(ring); i < pg.ringEnds[ring]; ++i) r.addPoint(pg.coords[i].x, pg.coords[i].y);
+                    for (std::size_t i = pg.ringBegin(ring); i < pg.ringEnds[ring]; ++i)
+                        r.addPoint(pg.coords[i].x, pg.coords[i].y);
                     poly.addRing(&r);
                 }
                 multi->addGeometry(&poly);

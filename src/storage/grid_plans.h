@@ -50,10 +50,9 @@ std::int64_t saveCurrentPlan(Atlas& atlas, const std::string& name, std::optiona
 
 /// Saves a layout that is not (yet) the current one, e.g. a proposal. `buildingCodes` maps
 /// building ids to grid codes of `grids`.
-std::int64_t savePlan(Atlas& atlas, const std::string& name, const std::string& kind,
-                      std::optional<std::int64_t> communityId, const std::vector<PlanGrid>& grids,
-                      const std::vector<std::pair<std::int64_t, std::string>>& buildingCodes, bool replace = false,
-                      const std::string& note = {});
+std::int64_t savePlan(Atlas& atlas, const std::string& name, const std::string& kind, std::optional<std::int64_t> communityId,
+                      const std::vector<PlanGrid>& grids, const std::vector<std::pair<std::int64_t, std::string>>& buildingCodes,
+                      bool replace = false, const std::string& note = {});
 
 /// The grids of a plan (ordered by code).
 std::vector<PlanGrid> planGrids(Atlas& atlas, const std::string& name);

@@ -31,7 +31,7 @@ struct Piece {
     std::vector<std::size_t> buildings; ///< indices into input.buildings
     int households = 0;
     Vec2 centre;
-    int id = -1;       ///< index into the adjacency lists
+    int id = -1; ///< index into the adjacency lists
 };
 
 // Metres between the footprint samples of the tessellation (and of the neighbour graph, so that
@@ -86,8 +86,8 @@ public:
         m_ny = static_cast<int>(m_streetExtent.height() / kStreetCell) + 1;
         m_buckets.assign(static_cast<std::size_t>(m_nx) * static_cast<std::size_t>(m_ny), {});
         for (std::uint32_t s = 0; s < m_segments.size(); ++s) {
-            const auto r = model::Rect::of(m_segments[s].first.x, m_segments[s].first.y, m_segments[s].second.x,
-                                           m_segments[s].second.y);
+            const auto r =
+                model::Rect::of(m_segments[s].first.x, m_segments[s].first.y, m_segments[s].second.x, m_segments[s].second.y);
             for (int y = cellY(r.ymin); y <= cellY(r.ymax); ++y)
                 for (int x = cellX(r.xmin); x <= cellX(r.xmax); ++x)
                     m_buckets[static_cast<std::size_t>(y) * m_nx + x].push_back(s);
@@ -106,7 +106,8 @@ public:
         }
         std::vector<std::size_t> sorted(n);
         std::iota(sorted.begin(), sorted.end(), 0);
-        std::sort(sorted.begin(), sorted.end(), [&](std::size_t i, std::size_t j) { return proj[i] != proj[j] ? proj[i] < proj[j] : i < j; });
+        std::sort(sorted.begin(), sorted.end(),
+                  [&](std::size_t i, std::size_t j) { return proj[i] != proj[j] ? proj[i] < proj[j] : i < j; });
         std::vector<char> seen(n, 0);
         std::vector<std::size_t> order;
         using Entry = std::pair<double, std::size_t>;
@@ -163,7 +164,8 @@ public:
             out.push_back(std::move(pieces));
             return;
         }
-        const int total = std::accumulate(pieces.begin(), pieces.end(), 0, [](int s, const Piece& p) { return s + p.households; });
+        const int total =
+            std::accumulate(pieces.begin(), pieces.end(), 0, [](int s, const Piece& p) { return s + p.households; });
         if (total == 0) {
             out.push_back(std::move(pieces));
             return;
@@ -222,7 +224,8 @@ private:
     std::vector<Cut> candidateCuts(const std::vector<Piece>& pieces, int k, int total, std::size_t count) const {
         const double average = static_cast<double>(total) / k;
         // Axes: x, y and the two diagonals; the longer extent is preferred for compact grids.
-        const double dirs[4][2] = {{1, 0}, {0, 1}, {0.7071067811865476, 0.7071067811865476}, {0.7071067811865476, -0.7071067811865476}};
+        const double dirs[4][2] = {
+            {1, 0}, {0, 1}, {0.7071067811865476, 0.7071067811865476}, {0.7071067811865476, -0.7071067811865476}};
         double extent[4];
         for (int a = 0; a < 4; ++a) {
             double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -287,7 +290,8 @@ private:
             // Every cut is badly unbalanced (one huge piece): cut at the balance point on x.
             std::vector<std::size_t> order(pieces.size());
             std::iota(order.begin(), order.end(), 0);
-            std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return pieces[i].centre.x < pieces[j].centre.x; });
+            std::sort(order.begin(), order.end(),
+                      [&](std::size_t i, std::size_t j) { return pieces[i].centre.x < pieces[j].centre.x; });
             const double share = average * (k / 2);
             int prefix = 0;
             std::size_t idx = 1;
@@ -307,7 +311,7 @@ private:
     /// The two sides of a cut (the rest's smaller components join the grown side, which they
     /// border, the whole being connected) and the grid count of the first side.
     std::tuple<std::vector<Piece>, std::vector<Piece>, int> applyCut(const std::vector<Piece>& pieces, const Cut& cut, int k,
-                                                                   int total) const {
+                                                                     int total) const {
         std::vector<Piece> left, right;
         int leftHouseholds = 0;
         for (std::size_t i = 0; i < cut.order.size(); ++i) {
@@ -469,7 +473,7 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     for (std::size_t i = 0; i < bs.size(); ++i)
         if (!bs[i].currentCode.empty()) current[bs[i].currentCode].push_back(i);
     std::vector<std::vector<std::size_t>> groups; // building indices per proposed grid
-    std::vector<std::string> keptCode;           // code for kept groups, "" for new ones
+    std::vector<std::string> keptCode;            // code for kept groups, "" for new ones
     std::set<std::size_t> fixed;
     if (opt.keepCurrent) {
         for (const auto& [code, members] : current) {
@@ -513,8 +517,7 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
             p.centre = {sx / std::max(1, hh), sy / std::max(1, hh)};
             pieces.push_back(std::move(p));
         } else {
-            for (auto i : members)
-                pieces.push_back({{i}, bs[i].households, model::centroid(bs[i].footprint)});
+            for (auto i : members) pieces.push_back({{i}, bs[i].households, model::centroid(bs[i].footprint)});
         }
     }
     int poolHouseholds = 0;
@@ -565,7 +568,8 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
             std::iota(parent.begin(), parent.end(), 0);
             auto root = [&](int x) {
                 while (parent[static_cast<std::size_t>(x)] != x)
-                    x = parent[static_cast<std::size_t>(x)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
+                    x = parent[static_cast<std::size_t>(x)] =
+                        parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
                 return x;
             };
             for (const auto& e : all) {
@@ -749,7 +753,8 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
             for (auto& [code, hh] : shared) overlaps.push_back({hh, g, code});
         }
         std::sort(overlaps.begin(), overlaps.end(), [](const Overlap& a, const Overlap& b) {
-            return a.households != b.households ? a.households > b.households : std::tie(a.group, a.code) < std::tie(b.group, b.code);
+            return a.households != b.households ? a.households > b.households
+                                                : std::tie(a.group, a.code) < std::tie(b.group, b.code);
         });
         for (const auto& o : overlaps) {
             if (!codes[o.group].empty() || usedCodes.count(o.code)) continue;
@@ -829,8 +834,9 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     std::sort(out.grids.begin(), out.grids.end(), [](const ProposedGrid& a, const ProposedGrid& b) { return a.code < b.code; });
     if (out.gridsWithinTolerance < static_cast<int>(out.grids.size())) {
         char buf[200];
-        std::snprintf(buf, sizeof buf, "%d of %zu grids miss the target %d±%.0f%%", static_cast<int>(out.grids.size()) - out.gridsWithinTolerance,
-                      out.grids.size(), opt.target, opt.tolerance * 100);
+        std::snprintf(buf, sizeof buf, "%d of %zu grids miss the target %d±%.0f%%",
+                      static_cast<int>(out.grids.size()) - out.gridsWithinTolerance, out.grids.size(), opt.target,
+                      opt.tolerance * 100);
         out.notes.push_back(buf);
     }
     if (groups.empty()) out.notes.push_back("the community has no residential buildings with households");

@@ -65,11 +65,11 @@ struct ProposedGrid {
     std::string name;
     int households = 0;
     int buildings = 0;
-    double deviation = 0;    ///< (households - target) / target
-    double compactness = 0;  ///< Polsby-Popper 4*pi*A/P^2 (1 = circle)
+    double deviation = 0;   ///< (households - target) / target
+    double compactness = 0; ///< Polsby-Popper 4*pi*A/P^2 (1 = circle)
     bool withinTolerance = false;
-    bool kept = false;       ///< unchanged from today's grid (keepCurrent)
-    std::string why;         ///< why the tolerance is missed ("" when met)
+    bool kept = false; ///< unchanged from today's grid (keepCurrent)
+    std::string why;   ///< why the tolerance is missed ("" when met)
     model::Geometry polygon;
     std::vector<std::int64_t> buildingIds;
 };
@@ -77,10 +77,10 @@ struct ProposedGrid {
 struct Proposal {
     std::vector<ProposedGrid> grids; ///< by code
     int households = 0;
-    double maxDeviation = 0;     ///< largest |deviation|
+    double maxDeviation = 0; ///< largest |deviation|
     double meanCompactness = 0;
     int gridsWithinTolerance = 0;
-    int householdsMoved = 0;     ///< against today's assignment
+    int householdsMoved = 0;        ///< against today's assignment
     std::vector<std::string> notes; ///< why targets are missed, in general
 };
 

@@ -150,6 +150,22 @@ std::vector<std::pair<std::int64_t, std::int64_t>> countHouseholdsPerGrid(Atlas&
     return out;
 }
 
+std::vector<std::pair<std::int64_t, BuildingTally>> tallyBuildings(Atlas& atlas, const std::vector<std::int64_t>& buildingIds) {
+    std::vector<std::pair<std::int64_t, BuildingTally>> out;
+    // building_summary computes each building's totals from its own units (indexed), the same
+    // definitions as the statistics (vulnerable: a household flag or a resident with a disability).
+    Statement st(atlas.connection(),
+                 "SELECT households, residents, members, vulnerable_households FROM building_summary WHERE id = ?");
+    for (auto id : buildingIds) {
+        st.reset();
+        st.bind(1, id);
+        if (!st.step()) continue;
+        out.emplace_back(id, BuildingTally{static_cast<int>(st.columnInt(0)), static_cast<int>(st.columnInt(1)),
+                                           static_cast<int>(st.columnInt(2)), static_cast<int>(st.columnInt(3))});
+    }
+    return out;
+}
+
 GridStatsResult computeGridStats(Atlas& atlas, Feedback* feedback) {
     auto& c = atlas.connection();
     if (feedback) feedback->setProgress(0, "grids");
@@ -162,10 +178,9 @@ GridStatsResult computeGridStats(Atlas& atlas, Feedback* feedback) {
     loadGrids(c, loc);
     std::unordered_map<std::int64_t, std::size_t> indexOf;
     {
-        Statement st(c,
-                     "SELECT g.id, g.code, g.name, g.community_id, c.name, g.target_households, "
-                     "(SELECT COUNT(DISTINCT role) FROM grid_staff s WHERE s.grid_id = g.id) "
-                     "FROM grids g LEFT JOIN communities c ON c.id = g.community_id ORDER BY g.code");
+        Statement st(c, "SELECT g.id, g.code, g.name, g.community_id, c.name, g.target_households, "
+                        "(SELECT COUNT(DISTINCT role) FROM grid_staff s WHERE s.grid_id = g.id) "
+                        "FROM grids g LEFT JOIN communities c ON c.id = g.community_id ORDER BY g.code");
         while (st.step()) {
             GridStats s;
             s.gridId = st.columnInt(0);
@@ -205,16 +220,14 @@ GridStatsResult computeGridStats(Atlas& atlas, Feedback* feedback) {
     // Vulnerable: any household flag or a resident with a disability (as in household_summary).
     std::vector<std::uint8_t> flagged(gridOfHousehold.size(), 0);
     {
-        Statement st(c,
-                     "SELECT id, geom, hardship, minimum_income, elderly_alone, left_behind_children, vacant "
-                     "FROM households WHERE geom IS NOT NULL");
+        Statement st(c, "SELECT id, geom, hardship, minimum_income, elderly_alone, left_behind_children, vacant "
+                        "FROM households WHERE geom IS NOT NULL");
         int hint = -1;
         std::size_t row = 0;
         while (st.step()) {
             if (++row % 65536 == 0 && feedback) {
                 feedback->throwIfCancelled();
-                feedback->setProgress(5 + 70.0 * static_cast<double>(row) / static_cast<double>(maxHousehold + 1),
-                                      "households");
+                feedback->setProgress(5 + 70.0 * static_cast<double>(row) / static_cast<double>(maxHousehold + 1), "households");
             }
             const model::Rect b = blobBounds(st.columnBlob(1));
             hint = loc.locate({b.xmin, b.ymin}, hint);
@@ -255,10 +268,26 @@ GridStatsResult computeGridStats(Atlas& atlas, Feedback* feedback) {
 
 namespace {
 
-const char* const kColumns[] = {"code", "name", "community", "target_households", "buildings", "households", "deviation",
-                                "residents", "members", "member_households", "vulnerable_households", "hardship",
-                                "minimum_income", "elderly_alone", "left_behind_children", "disability", "vacant",
-                                "service_posts", "staff", "households_per_staff"};
+const char* const kColumns[] = {"code",
+                                "name",
+                                "community",
+                                "target_households",
+                                "buildings",
+                                "households",
+                                "deviation",
+                                "residents",
+                                "members",
+                                "member_households",
+                                "vulnerable_households",
+                                "hardship",
+                                "minimum_income",
+                                "elderly_alone",
+                                "left_behind_children",
+                                "disability",
+                                "vacant",
+                                "service_posts",
+                                "staff",
+                                "households_per_staff"};
 
 void writeXlsx(const GridStatsResult& stats, const std::string& path) {
     namespace fs = std::filesystem;
@@ -297,9 +326,9 @@ void writeXlsx(const GridStatsResult& stats, const std::string& path) {
             f->SetField(4, s.buildings);
             f->SetField(5, s.households);
             if (auto d = s.deviation()) f->SetField(6, *d);
-            const int ints[] = {s.residents, s.members, s.memberHouseholds, s.vulnerableHouseholds, s.hardship,
-                                s.minimumIncome, s.elderlyAlone, s.leftBehindChildren, s.disability, s.vacant,
-                                s.servicePosts, s.staff};
+            const int ints[] = {s.residents,  s.members,       s.memberHouseholds, s.vulnerableHouseholds,
+                                s.hardship,   s.minimumIncome, s.elderlyAlone,     s.leftBehindChildren,
+                                s.disability, s.vacant,        s.servicePosts,     s.staff};
             for (int i = 0; i < 12; ++i) f->SetField(7 + i, ints[i]);
             if (auto w = s.householdsPerStaff()) f->SetField(19, *w);
             if (layer->CreateFeature(f.get()) != OGRERR_NONE) fail("GDAL could not write grid " + s.code);
@@ -330,15 +359,15 @@ void writeGridStats(const GridStatsResult& stats, const std::string& path) {
         char buf[64];
         for (const auto& s : stats.grids) {
             out << csvField(s.code) << ',' << csvField(s.name) << ',' << csvField(s.community) << ','
-                << (s.targetHouseholds ? std::to_string(*s.targetHouseholds) : "") << ',' << s.buildings << ','
-                << s.households << ',';
+                << (s.targetHouseholds ? std::to_string(*s.targetHouseholds) : "") << ',' << s.buildings << ',' << s.households
+                << ',';
             if (auto d = s.deviation()) {
                 std::snprintf(buf, sizeof buf, "%.4f", *d);
                 out << buf;
             }
-            out << ',' << s.residents << ',' << s.members << ',' << s.memberHouseholds << ',' << s.vulnerableHouseholds
-                << ',' << s.hardship << ',' << s.minimumIncome << ',' << s.elderlyAlone << ',' << s.leftBehindChildren
-                << ',' << s.disability << ',' << s.vacant << ',' << s.servicePosts << ',' << s.staff << ',';
+            out << ',' << s.residents << ',' << s.members << ',' << s.memberHouseholds << ',' << s.vulnerableHouseholds << ','
+                << s.hardship << ',' << s.minimumIncome << ',' << s.elderlyAlone << ',' << s.leftBehindChildren << ','
+                << s.disability << ',' << s.vacant << ',' << s.servicePosts << ',' << s.staff << ',';
             if (auto w = s.householdsPerStaff()) {
                 std::snprintf(buf, sizeof buf, "%.1f", *w);
                 out << buf;

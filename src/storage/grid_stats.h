@@ -56,7 +56,7 @@ struct GridStats {
 };
 
 struct GridStatsResult {
-    std::vector<GridStats> grids;  ///< ordered by grid code
+    std::vector<GridStats> grids;   ///< ordered by grid code
     int householdsOutsideGrids = 0; ///< household points in no grid polygon
 };
 
@@ -67,6 +67,17 @@ GridStatsResult computeGridStats(Atlas& atlas, Feedback* feedback = nullptr);
 /// benchmark compares with SpatiaLite SQL). Pairs (grid id, count) for grids with households,
 /// ordered by grid id.
 std::vector<std::pair<std::int64_t, std::int64_t>> countHouseholdsPerGrid(Atlas& atlas);
+
+/// Totals of some buildings, for live totals while painting: add a building's tally to the grid
+/// it joins and take it from the grid it leaves, without recounting the atlas.
+struct BuildingTally {
+    int households = 0;
+    int residents = 0;
+    int members = 0;
+    int vulnerableHouseholds = 0;
+};
+/// Tallies of the given buildings (by id; unknown ids are absent from the result).
+std::vector<std::pair<std::int64_t, BuildingTally>> tallyBuildings(Atlas& atlas, const std::vector<std::int64_t>& buildingIds);
 
 /// Writes the statistics as CSV (UTF-8 with BOM so Excel reads the Chinese names) or, for a path
 /// ending in .xlsx, as a spreadsheet through GDAL. Written to a temporary file and renamed.

@@ -11,7 +11,9 @@
 namespace gridatlas::testing {
 namespace {
 
-std::string cli(const std::string& args) { return cliPath() + " " + args; }
+std::string cli(const std::string& args) {
+    return cliPath() + " " + args;
+}
 
 int countLines(const std::string& text, const std::string& prefix) {
     std::istringstream in(text);
@@ -34,7 +36,8 @@ TEST(GridsCli, CheckExitsZeroOnCleanDataAndOneWithOneLinePerProblem) {
     EXPECT_EQ(runCommand(cli("grids check --atlas " + path + " 2>/dev/null"), &out), 1) << out;
     EXPECT_EQ(countLines(out, "staff\t"), 1) << out;
     EXPECT_EQ(countLines(out, "gap\t"), 1) << out;
-    EXPECT_EQ(countLines(out, "gap\t") + countLines(out, "staff\t") + countLines(out, "assignment\t"), 2) << out; // grid 2's buildings lost it with it: no stale assignment
+    EXPECT_EQ(countLines(out, "gap\t") + countLines(out, "staff\t") + countLines(out, "assignment\t"), 2)
+        << out; // grid 2's buildings lost it with it: no stale assignment
 }
 
 TEST(GridsCli, StatsWritesCsv) {
@@ -60,8 +63,10 @@ TEST(GridsCli, ProposeSavesAPlanAndWritesGeoJsonThenCompareAndRestore) {
     atlas.reset();
     const std::string geojson = dir.file("proposal.geojson");
     std::string out;
-    ASSERT_EQ(runCommand(cli("grids propose --atlas " + path + " --community 湖西社区 --target 400 --tolerance 0.2 "
-                             "--respect-streets --plan 方案一 --out " + geojson + " 2>/dev/null"),
+    ASSERT_EQ(runCommand(cli("grids propose --atlas " + path +
+                             " --community 湖西社区 --target 400 --tolerance 0.2 "
+                             "--respect-streets --plan 方案一 --out " +
+                             geojson + " 2>/dev/null"),
                          &out),
               0)
         << out;
@@ -99,7 +104,8 @@ TEST(GridsCli, ErrorsNameTheProblem) {
     std::string out;
     EXPECT_NE(runCommand(cli("grids propose --atlas " + atlas->path() + " --community 无此社区 --plan x"), &out), 0);
     EXPECT_NE(out.find("无此社区"), std::string::npos) << out;
-    EXPECT_NE(runCommand(cli("grids propose --atlas " + atlas->path() + " --community 湖西社区 --plan x --tolerance 2"), &out), 0);
+    EXPECT_NE(runCommand(cli("grids propose --atlas " + atlas->path() + " --community 湖西社区 --plan x --tolerance 2"), &out),
+              0);
     EXPECT_NE(out.find("--tolerance"), std::string::npos) << out;
     EXPECT_NE(runCommand(cli("grids frobnicate --atlas " + atlas->path()), &out), 0);
     EXPECT_NE(out.find("frobnicate"), std::string::npos) << out;

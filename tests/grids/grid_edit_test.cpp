@@ -23,9 +23,9 @@ using storage::GridProblemKind;
 std::string geometryFaults(storage::Atlas& atlas) {
     std::string s;
     for (const auto& p : storage::checkGrids(atlas))
-        if (p.kind == GridProblemKind::Overlap || p.kind == GridProblemKind::Gap ||
-            p.kind == GridProblemKind::OutsideCommunity || p.kind == GridProblemKind::CutBuilding ||
-            p.kind == GridProblemKind::InvalidPolygon || p.kind == GridProblemKind::StaleAssignment)
+        if (p.kind == GridProblemKind::Overlap || p.kind == GridProblemKind::Gap || p.kind == GridProblemKind::OutsideCommunity ||
+            p.kind == GridProblemKind::CutBuilding || p.kind == GridProblemKind::InvalidPolygon ||
+            p.kind == GridProblemKind::StaleAssignment)
             s += p.message + "\n";
     return s;
 }

@@ -23,8 +23,9 @@ TEST(GridPlans, SaveEditRestoreGivesBackTheSameRows) {
 
     storage::GridEditor editor(*w.atlas);
     editor.mergeGrids(1, {2});
-    editor.splitGrid(1, model::Geometry::lineString({{TwoGrids::kX0 + 300, TwoGrids::kY0 - 1}, {TwoGrids::kX0 + 300, TwoGrids::kY0 + 301}}),
-                     {"150781001001-09", "新网格", std::nullopt, 100});
+    editor.splitGrid(
+        1, model::Geometry::lineString({{TwoGrids::kX0 + 300, TwoGrids::kY0 - 1}, {TwoGrids::kX0 + 300, TwoGrids::kY0 + 301}}),
+        {"150781001001-09", "新网格", std::nullopt, 100});
     ASSERT_NE(gridBlobs(c), blobs);
 
     storage::restorePlan(*w.atlas, "today");
@@ -102,9 +103,11 @@ TEST(GridPlans, RestoreIsOneTransaction) {
     auto& c = w.atlas->connection();
     // A plan whose second grid is a multipolygon cannot be restored into the POLYGON column.
     const auto a = TwoGrids::rect(0, 0, 200, 300);
-    auto multi = model::Geometry::multiPolygon({{{{TwoGrids::kX0 + 200, TwoGrids::kY0}, {TwoGrids::kX0 + 300, TwoGrids::kY0},
+    auto multi = model::Geometry::multiPolygon({{{{TwoGrids::kX0 + 200, TwoGrids::kY0},
+                                                  {TwoGrids::kX0 + 300, TwoGrids::kY0},
                                                   {TwoGrids::kX0 + 300, TwoGrids::kY0 + 100}}},
-                                                {{{TwoGrids::kX0 + 300, TwoGrids::kY0 + 200}, {TwoGrids::kX0 + 400, TwoGrids::kY0 + 200},
+                                                {{{TwoGrids::kX0 + 300, TwoGrids::kY0 + 200},
+                                                  {TwoGrids::kX0 + 400, TwoGrids::kY0 + 200},
                                                   {TwoGrids::kX0 + 400, TwoGrids::kY0 + 300}}}});
     storage::savePlan(*w.atlas, "broken", "proposal", 1,
                       {{"150781001001-01", "A", 1, 400, a}, {"150781001001-07", "B", 1, 400, multi}}, {{1, "150781001001-01"}});

@@ -170,9 +170,8 @@ TEST(GridPropose, MAtlasLargestCommunitiesTile) {
     auto atlas = storage::Atlas::open(demoMCopy(dir), storage::OpenMode::ReadWrite);
     std::vector<std::string> names;
     {
-        storage::Statement st(atlas->connection(),
-                              "SELECT c.name FROM communities c JOIN buildings b ON b.community_id = c.id "
-                              "GROUP BY c.id ORDER BY COUNT(*) DESC, c.id LIMIT 3");
+        storage::Statement st(atlas->connection(), "SELECT c.name FROM communities c JOIN buildings b ON b.community_id = c.id "
+                                                   "GROUP BY c.id ORDER BY COUNT(*) DESC, c.id LIMIT 3");
         while (st.step()) names.push_back(st.columnText(0));
     }
     ASSERT_EQ(names.size(), 3u);

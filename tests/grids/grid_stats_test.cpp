@@ -121,6 +121,22 @@ TEST(GridStats, WritesCsvWithHeaderAndOneRowPerGrid) {
     EXPECT_FALSE(std::filesystem::exists(w.dir.file("stats.txt")));
 }
 
+TEST(GridStats, BuildingTalliesAddUpToTheirGrids) {
+    TwoGrids w;
+    const auto stats = storage::computeGridStats(*w.atlas);
+    const auto tallies = storage::tallyBuildings(*w.atlas, {1, 2, 99});
+    ASSERT_EQ(tallies.size(), 2u); // 99 does not exist
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto& [id, t] = tallies[i];
+        const auto& g = stats.grids[i]; // building 1 is all of grid A, building 2 all of B
+        EXPECT_EQ(id, static_cast<std::int64_t>(i + 1));
+        EXPECT_EQ(t.households, g.households);
+        EXPECT_EQ(t.residents, g.residents);
+        EXPECT_EQ(t.members, g.members);
+        EXPECT_EQ(t.vulnerableHouseholds, g.vulnerableHouseholds);
+    }
+}
+
 TEST(GridStats, WritesXlsx) {
     TwoGrids w;
     const std::string path = w.dir.file("stats.xlsx");
