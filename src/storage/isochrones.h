@@ -1,8 +1,8 @@
 #pragma once
 // Service areas (isochrones) of posts: for a walk of N metres (N minutes at the walking speed)
-// the street pieces reachable from the post, buffered and unioned (GEOS through SpatiaLite's
-// ST_Buffer on an in-memory connection), or the straight-line circle. Drawn on the map as
-// in-memory features.
+// the street pieces reachable from the post, buffered and unioned on a fine raster traced back
+// into polygons (edges within a cell of the exact buffer), or the straight-line circle. Drawn on
+// the map as in-memory features.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -21,10 +21,10 @@ class StreetNetwork;
 
 struct IsochroneOptions {
     DistanceMode mode = DistanceMode::Network;
-    double meters = 0;        ///< the walk (or radius); > 0
-    double bufferM = 30;      ///< half-width of the area around reachable streets
-    int quadrantSegments = 4; ///< buffer arc smoothness
-    int circleSegments = 72;  ///< straight-line circles
+    double meters = 0;       ///< the walk (or radius); > 0
+    double bufferM = 30;     ///< half-width of the area around reachable streets
+    double cellM = 0;        ///< raster cell of the buffered area; 0: a quarter of bufferM
+    int circleSegments = 72; ///< straight-line circles
     double maxSnapM = 300;
 };
 
