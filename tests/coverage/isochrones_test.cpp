@@ -48,6 +48,31 @@ TEST(Isochrones, ReachableStreetsWithinTheWalk) {
     EXPECT_GT(model::area(big[0].area), model::area(a));
 }
 
+TEST(Isochrones, ALoopOfStreetsLeavesAHole) {
+    // A 100 m square block walked all round: the buffer is a square ring, 20 m each side of the
+    // streets, with the block's middle (50 m from every street) a hole.
+    testing::CoverageDataBuilder b;
+    b.community(1, "c");
+    b.street({{0, 0}, {100, 0}, {100, 100}, {0, 100}, {0, 0}});
+    b.post("health_station", {0, 0}, 1);
+    IsochroneOptions o;
+    o.meters = 1000;
+    o.bufferM = 20;
+    const auto isos = computeIsochrones(b.data(), {0}, o);
+    ASSERT_EQ(isos.size(), 1u);
+    EXPECT_NEAR(isos[0].reachableLengthM, 400, 1e-9);
+    const auto& a = isos[0].area;
+    EXPECT_EQ(a.type, model::GeomType::Polygon);
+    EXPECT_EQ(a.ringCount(), 2u) << "an outer ring and a hole";
+    EXPECT_FALSE(model::contains(a, {50, 50}));
+    EXPECT_TRUE(model::contains(a, {10, 50}));
+    EXPECT_TRUE(model::contains(a, {115, 50}));
+    EXPECT_FALSE(model::contains(a, {125, 50}));
+    // 140 m square with rounded corners less the 60 m hole; the raster is within a 5 m cell.
+    const double exact = 140.0 * 140 - (4 - std::numbers::pi) * 20 * 20 - 60.0 * 60;
+    EXPECT_NEAR(model::area(a), exact, 0.05 * exact);
+}
+
 TEST(Isochrones, StraightLineCircleAndLayer) {
     auto b = plusWorld();
     IsochroneOptions o;
