@@ -12,6 +12,7 @@
 #include "storage/atlas.h"
 #include "storage/connection.h"
 #include "storage/grid_geos.h"
+#include "storage/schema.h"
 #include "storage/spatialite_blob.h"
 
 namespace gridatlas::storage {
@@ -55,6 +56,10 @@ public:
             s.staff.push_back(std::move(p));
         }
         return s;
+    }
+
+    void markChanged(std::int64_t gridId) {
+        if (!m_created.count(gridId)) m_changed.insert(gridId);
     }
 
     /// Records the row before its first change.
@@ -476,12 +481,16 @@ GridEditResult GridEditor::paintBuildings(const std::vector<std::int64_t>& build
     }
     std::map<std::int64_t, int> groupOf;
     std::vector<geos::GeomPtr> polys;
-    std::string communities;
+    const std::int64_t community = s.communityOf(gridId);
     for (std::size_t i = 0; i < grids.size(); ++i) {
+        // Grid boundaries never cross a community boundary: painting stays inside one community.
+        if (s.communityOf(grids[i]) != community)
+            throw InputError("grid " + s.codeOf(grids[i]) + " belongs to another community than grid " + s.codeOf(gridId) +
+                             "; buildings are painted only between grids of one community");
         groupOf[grids[i]] = static_cast<int>(i);
         polys.push_back(ctx.fromModel(s.polygon(grids[i])));
-        communities += (communities.empty() ? "" : ", ") + std::to_string(s.communityOf(grids[i]));
     }
+    const std::string communities = std::to_string(community);
     auto region = ctx.polygonalParts(ctx.coverageUnion(std::move(polys)).get(), 1e-6);
     auto regionPrep = ctx.prepare(region.get());
 
@@ -516,6 +525,36 @@ GridEditResult GridEditor::paintBuildings(const std::vector<std::int64_t>& build
         s.setPolygon(grids[i], g);
     }
     for (auto b : painted) s.setBuildingGrid(b, gridId);
+    return s.commit();
+}
+
+GridEditResult GridEditor::setProperties(std::int64_t gridId, const GridProperties& properties) {
+    if (properties.code.empty()) throw InputError("a grid needs a code");
+    if (properties.name.empty()) throw InputError("grid " + properties.code + " needs a name");
+    EditSession s(m_atlas);
+    auto& c = s.conn();
+    s.touch(gridId);
+    s.markChanged(gridId);
+    const std::string where = "grid " + properties.code + ": ";
+    try {
+        Statement st(c, "UPDATE grids SET code = ?, name = ?, target_households = ? WHERE id = ?");
+        st.bind(1, properties.code).bind(2, properties.name).bind(3, properties.targetHouseholds).bind(4, gridId);
+        st.run();
+        Statement del(c, "DELETE FROM grid_staff WHERE grid_id = ?");
+        del.bind(1, gridId);
+        del.run();
+        Statement ins(c, "INSERT INTO grid_staff (grid_id, role, name, phone) VALUES (?, ?, ?, ?)");
+        for (const auto& p : properties.staff) {
+            ins.bind(1, gridId).bind(2, p.role).bind(3, p.name).bind(4, p.phone);
+            ins.run();
+        }
+    } catch (const StorageError& e) {
+        const std::string what = e.what();
+        if (what.find("UNIQUE") != std::string::npos && what.find("grids.code") != std::string::npos)
+            throw InputError(where + "the code is used by another grid");
+        if (what.find("UNIQUE") != std::string::npos) throw InputError(where + "a staff role is given twice");
+        throw InputError(where + describeRule(what));
+    }
     return s.commit();
 }
 

@@ -63,6 +63,14 @@ struct NewGrid {
     std::optional<int> targetHouseholds;
 };
 
+/// A grid's properties as the properties dialog edits them.
+struct GridProperties {
+    std::string code; ///< unique
+    std::string name;
+    std::optional<int> targetHouseholds;
+    std::vector<GridRowSnapshot::Staff> staff; ///< roles manager, supervisor, assistant (each once)
+};
+
 class GridEditor {
 public:
     /// \pre the atlas is open read-write.
@@ -98,7 +106,11 @@ public:
     /// its footprint.
     GridEditResult reassignBuildings(const std::vector<std::int64_t>& communityIds = {});
 
-    /// Applies an undo record; returns the record that redoes what it undid.
+    /// Sets a grid's code, name, target and staff (replacing all its staff), undoably.
+    GridEditResult setProperties(std::int64_t gridId, const GridProperties& properties);
+
+    /// Applies an undo record; returns the record that redoes what it undid. Records must be
+    /// applied in reverse order of the edits (a stack), as each restores the rows it touched.
     GridEditUndo undo(const GridEditUndo& record);
 
 private:

@@ -284,6 +284,57 @@ TEST(GridEdit, PaintMovesBuildingsAndTheBoundaryFollows) {
     expectUndoRedo(*atlas, r.undo, before);
 }
 
+TEST(GridEdit, PaintStaysInsideOneCommunity) {
+    TempDir dir;
+    auto atlas = demoCopy(dir);
+    auto& c = atlas->connection();
+    // A building of community 1 painted into a grid of community 2.
+    const auto building =
+        c.queryInt("SELECT id FROM buildings WHERE community_id = 1 AND grid_id IS NOT NULL ORDER BY id LIMIT 1");
+    const auto grid = c.queryInt("SELECT id FROM grids WHERE community_id = 2 ORDER BY id LIMIT 1");
+    ASSERT_TRUE(building && grid);
+    const State before = stateOf(c);
+    storage::GridEditor editor(*atlas);
+    try {
+        editor.paintBuildings({*building}, *grid);
+        FAIL() << "expected an error";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("another community"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(stateOf(c) == before);
+}
+
+TEST(GridEdit, PropertiesAndStaffAreUndoable) {
+    TwoGrids w;
+    auto& c = w.atlas->connection();
+    const State before = stateOf(c);
+    storage::GridEditor editor(*w.atlas);
+    storage::GridProperties p{
+        "150781001001-11", "湖西新网格", 350, {{"manager", "赵敏", "13500001111"}, {"assistant", "钱进", std::nullopt}}};
+    const auto r = editor.setProperties(1, p);
+    EXPECT_EQ(r.changedGrids, std::vector<std::int64_t>{1});
+    EXPECT_EQ(*c.queryText("SELECT code || '|' || name || '|' || target_households FROM grids WHERE id = 1"),
+              "150781001001-11|湖西新网格|350");
+    bool missingSupervisor = false;
+    for (const auto& pr : storage::checkGrids(*w.atlas))
+        missingSupervisor |= pr.kind == GridProblemKind::MissingStaff && pr.message.find("supervisor") != std::string::npos;
+    EXPECT_TRUE(missingSupervisor);
+    expectUndoRedo(*w.atlas, r.undo, before);
+
+    const State unchanged = stateOf(c);
+    p.code = "150781001001-02"; // grid 2's
+    EXPECT_THROW(editor.setProperties(1, p), InputError);
+    p.code = "150781001001-12";
+    p.staff = {{"chief", "孙", std::nullopt}};
+    try {
+        editor.setProperties(1, p);
+        FAIL() << "expected an error";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("role"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(stateOf(c) == unchanged);
+}
+
 TEST(GridEdit, PaintRefusesToEmptyAGrid) {
     TwoGrids w;
     storage::GridEditor editor(*w.atlas);
