@@ -8,6 +8,7 @@
 
 #include "app/map_canvas.h"
 
+#include "app/grid_panel.h"
 #include "app/main_window.h"
 #include "render/fonts.h"
 
@@ -31,12 +32,14 @@ int main(int argc, char** argv) {
     QCommandLineOption identifyOption("identify", "Identify at map coordinates x,y.", "x,y");
     QCommandLineOption planOption("floor-plan", "Open the floor plan of the building at map coordinates x,y.", "x,y");
     QCommandLineOption gridToolOption("grid-tool", "Start grid editing with a tool: vertex, draw, split, merge, delete or paint.", "tool");
+    QCommandLineOption checkOption("check-grids", "Open the grid checks and statistics and run them.");
     QCommandLineOption sizeOption("size", "Window size WIDTHxHEIGHT.", "size");
     parser.addOption(shotOption);
     parser.addOption(searchOption);
     parser.addOption(identifyOption);
     parser.addOption(planOption);
     parser.addOption(gridToolOption);
+    parser.addOption(checkOption);
     parser.addOption(sizeOption);
     parser.addPositionalArgument("atlas", "Atlas (.sqlite) to open.");
     parser.addPositionalArgument("map", "Map document (.json) to show.");
@@ -74,12 +77,18 @@ int main(int argc, char** argv) {
                         : name == "merge"  ? Tool::Merge : name == "delete" ? Tool::Delete : name == "paint" ? Tool::Paint : Tool::None;
         window.setGridTool(tool);
     }
+    if (parser.isSet(checkOption)) {
+        window.gridPanel()->show();
+        window.gridPanel()->raise();
+        window.gridPanel()->refresh();
+    }
     if (parser.isSet(shotOption)) {
         const QString file = parser.value(shotOption);
         auto* poll = new QTimer(&window);
         QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, opened] {
             auto* canvas = window.canvas();
             if (canvas->isRendering() || canvas->shownGeneration() != canvas->requestedGeneration()) return;
+            if (window.gridPanel()->isRunning()) return;
             poll->stop();
             const bool ok = window.grab().save(file);
             QApplication::exit(ok && opened ? 0 : 1);

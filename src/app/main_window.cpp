@@ -29,6 +29,7 @@
 #include "app/attribute_table.h"
 #include "app/floor_plan_view.h"
 #include "app/grid_editing.h"
+#include "app/grid_panel.h"
 #include "app/identify_panel.h"
 #include "app/import_wizard.h"
 #include "app/roster_wizard.h"
@@ -385,8 +386,10 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
         m_srid = provider.srid();
         m_atlas = storage::Atlas::open(atlasPath.toStdString(), storage::OpenMode::ReadOnly);
         m_toLonLat = std::make_unique<storage::CoordinateTransform>("EPSG:" + std::to_string(m_srid), "EPSG:4490");
+        stopGridEditing(false); // edits belong to the atlas they were made in
         m_atlasPath = atlasPath;
         m_mapPath = map;
+        m_gridPanel->setAtlas(atlasPath);
         saveViewForAtlas(); // of the atlas shown until now
         m_canvas->setMap(atlasPath.toStdString(), doc, extent, provider.datasetName(), m_srid);
         // Back where the user left this atlas last time.
@@ -782,6 +785,18 @@ void MainWindow::buildGridEditing() {
     m_gridToolbar->addAction(save);
     m_gridToolbar->addAction(discard);
     edit->addAction(tr("Stop Editing"), this, [this] { stopGridEditing(false); });
+    edit->addSeparator();
+    m_gridPanel = new GridPanel(this);
+    m_gridPanel->setObjectName("GridPanel");
+    addDockWidget(Qt::BottomDockWidgetArea, m_gridPanel);
+    if (m_table) tabifyDockWidget(m_table, m_gridPanel);
+    m_gridPanel->hide();
+    connect(m_gridPanel, &GridPanel::zoomRequested, this, [this](const model::Rect& r) { zoomToFeature(r); });
+    edit->addAction(tr("Check Grids and Statistics"), this, [this] {
+        m_gridPanel->show();
+        m_gridPanel->raise();
+        m_gridPanel->refresh();
+    });
     m_paintTotals = new QLabel(this);
     m_paintTotals->setObjectName("PaintTotals");
     m_gridToolbar->addWidget(m_paintTotals);
@@ -812,6 +827,7 @@ bool MainWindow::startGridEditing() {
     connect(m_gridEdit, &GridEditSession::editFailed, this, [this](const QString& message) { showMessage(message, true); });
     connect(m_gridEdit, &GridEditSession::edited, this, [this] {
         m_mergeKeep = 0;
+        if (m_gridPanel->isVisible()) m_gridPanel->refresh(); // the checks follow the edits
         if (m_mergeTool) m_mergeTool->setMarked({});
         if (m_paintTool && m_paintTool->targetGrid()) showPaintTotals(m_gridEdit->totals(m_paintTool->targetGrid()));
     });

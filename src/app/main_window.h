@@ -27,6 +27,7 @@ namespace gridatlas::app {
 class AttributeTableDock;
 class FloorPlanDock;
 class GridEditSession;
+class GridPanel;
 class MapTool;
 class PaintTool;
 class PolylineTool;
@@ -70,6 +71,7 @@ public:
     /// Ends the session; unsaved edits stay in the atlas unless `discard`.
     void stopGridEditing(bool discard = false);
     [[nodiscard]] GridEditSession* gridEditSession() const { return m_gridEdit; }
+    [[nodiscard]] GridPanel* gridPanel() const { return m_gridPanel; }
     enum class GridTool { None, Vertex, Draw, Split, Merge, Delete, Paint };
     /// Activates a grid-editing tool (starting the session when needed).
     bool setGridTool(GridTool tool);
@@ -125,6 +127,7 @@ private:
     QString askText(const QString& title, const QString& label, const QString& value);
     bool m_askQuestions = true;
     GridEditSession* m_gridEdit = nullptr;
+    GridPanel* m_gridPanel = nullptr;
     QToolBar* m_gridToolbar = nullptr;
     QList<QAction*> m_gridActions;
     QLabel* m_paintTotals = nullptr;

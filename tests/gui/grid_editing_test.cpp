@@ -2,10 +2,13 @@
 // snap and move shared boundaries, drawing and splitting grids, painting buildings into a grid,
 // and undo/redo restoring the atlas exactly.
 #include <QLabel>
+#include <QSignalSpy>
+#include <QTableWidget>
 #include <QStandardPaths>
 #include <QtTest>
 
 #include "app/grid_editing.h"
+#include "app/grid_panel.h"
 #include "app/main_window.h"
 #include "app/map_canvas.h"
 #include "storage/atlas.h"
@@ -155,6 +158,32 @@ private slots:
         m_window->gridEditSession()->undoStack()->undo();
         storage::Connection undone(path, storage::OpenMode::ReadOnly);
         QCOMPARE(undone.queryInt("SELECT grid_id FROM buildings WHERE id = " + std::to_string(building)).value_or(0), std::int64_t{1});
+    }
+
+    void theCheckPanelListsAPlantedFaultAndZoomsToIt() {
+        GridPanel* panel = m_window->gridPanel();
+        QVERIFY(panel);
+        panel->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isRunning(), 20000);
+        for (const auto& p : panel->problems()) QVERIFY2(p.kind != storage::GridProblemKind::MissingStaff, p.message.c_str());
+        QCOMPARE(panel->stats().grids.size(), std::size_t{1});
+        QCOMPARE(panel->statsTable()->rowCount(), 1);
+        {
+            storage::Connection c(m_world->path, storage::OpenMode::ReadWrite);
+            c.exec("DELETE FROM grid_staff WHERE role = 'supervisor'");
+        }
+        panel->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isRunning(), 20000);
+        int row = -1;
+        for (std::size_t i = 0; i < panel->problems().size(); ++i)
+            if (panel->problems()[i].kind == storage::GridProblemKind::MissingStaff) row = static_cast<int>(i);
+        QVERIFY(row >= 0);
+        QCOMPARE(panel->problemTable()->item(row, 0)->text(), GridPanel::kindText(storage::GridProblemKind::MissingStaff));
+        QSignalSpy zoom(panel, &GridPanel::zoomRequested);
+        emit panel->problemTable()->cellActivated(row, 0);
+        QCOMPARE(zoom.count(), 1);
+        const auto bounds = zoom.front().front().value<model::Rect>();
+        QVERIFY(bounds.intersects(model::Rect{SmallWorld::kX0, SmallWorld::kY0, SmallWorld::kX0 + 400, SmallWorld::kY0 + 300}));
     }
 
     void discardUndoesEverythingSinceTheLastSave() {

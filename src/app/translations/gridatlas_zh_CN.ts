@@ -585,44 +585,44 @@
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../coverage_dock.cpp" line="305"/>
         <location filename="../coverage_dock.cpp" line="306"/>
-        <location filename="../coverage_dock.cpp" line="318"/>
+        <location filename="../coverage_dock.cpp" line="307"/>
+        <location filename="../coverage_dock.cpp" line="319"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../coverage_dock.cpp" line="338"/>
+        <location filename="../coverage_dock.cpp" line="339"/>
         <source>%1 m</source>
         <translation>%1 米</translation>
     </message>
     <message>
-        <location filename="../coverage_dock.cpp" line="340"/>
+        <location filename="../coverage_dock.cpp" line="341"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../coverage_dock.cpp" line="342"/>
+        <location filename="../coverage_dock.cpp" line="343"/>
         <source>the post type&apos;s standard</source>
         <translation>站点类型的服务标准</translation>
     </message>
     <message>
-        <location filename="../coverage_dock.cpp" line="343"/>
+        <location filename="../coverage_dock.cpp" line="344"/>
         <source>%1 (%2, %3): %4 of %5 households covered (%6%), %7 posts, %8 gap buildings.</source>
         <translation>%1（%2，%3）：%5 户中覆盖 %4 户（%6%），站点 %7 个，缺口楼栋 %8 栋。</translation>
     </message>
     <message>
-        <location filename="../coverage_dock.cpp" line="345"/>
+        <location filename="../coverage_dock.cpp" line="346"/>
         <source>walking</source>
         <translation>步行</translation>
     </message>
     <message>
-        <location filename="../coverage_dock.cpp" line="345"/>
+        <location filename="../coverage_dock.cpp" line="346"/>
         <source>straight line</source>
         <translation>直线</translation>
     </message>
     <message>
-        <location filename="../coverage_dock.cpp" line="368"/>
+        <location filename="../coverage_dock.cpp" line="369"/>
         <source>no path</source>
         <translation>无可步行路径</translation>
     </message>
@@ -804,6 +804,219 @@
         <location filename="../floor_plan_view.cpp" line="509"/>
         <source>members in the household</source>
         <translation>本户党员人数</translation>
+    </message>
+</context>
+<context>
+    <name>gridatlas::app::GridPanel</name>
+    <message>
+        <location filename="../grid_panel.cpp" line="38"/>
+        <source>The boundary of grid %1 crosses itself or is broken</source>
+        <translation>网格 %1 的边界自相交或不完整</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="39"/>
+        <source>Grids %1 overlap by %2 m²</source>
+        <translation>网格 %1 重叠 %2 平方米</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="40"/>
+        <source>%1 m² of the community lie in no grid</source>
+        <translation>社区内有 %1 平方米不属于任何网格</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="41"/>
+        <source>%1 m² of grid %2 lie outside its community</source>
+        <translation>网格 %2 有 %1 平方米超出所属社区</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="42"/>
+        <source>The boundary of grid %1 cuts building %2</source>
+        <translation>网格 %1 的边界穿过楼栋 %2</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="43"/>
+        <source>Grid %1 holds no building</source>
+        <translation>网格 %1 内没有楼栋</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="44"/>
+        <source>Grid %1 lacks one of its three staff</source>
+        <translation>网格 %1 的“一格三员”不齐</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="46"/>
+        <source>Building %1 is recorded in another grid than the one holding most of it (%2)</source>
+        <translation>楼栋 %1 登记的网格与其主要所在网格（%2）不符</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="55"/>
+        <source>Invalid polygon</source>
+        <translation>多边形无效</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="56"/>
+        <source>Grids overlap</source>
+        <translation>网格重叠</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="57"/>
+        <source>Gap between grids</source>
+        <translation>网格间有空隙</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="58"/>
+        <source>Outside its community</source>
+        <translation>超出所属社区</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="59"/>
+        <source>Boundary cuts a building</source>
+        <translation>边界切割楼栋</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="60"/>
+        <source>Grid without buildings</source>
+        <translation>网格内无楼栋</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="61"/>
+        <source>Staff missing</source>
+        <translation>“一格三员”缺员</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="62"/>
+        <source>Building in the wrong grid</source>
+        <translation>楼栋所属网格有误</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="67"/>
+        <source>Grid Checks and Statistics</source>
+        <translation>网格检查与统计</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="71"/>
+        <source>Check Grids</source>
+        <translation>检查网格</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="72"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="86"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="86"/>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="86"/>
+        <source>Area (m²)</source>
+        <translation>面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="86"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="91"/>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="91"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="91"/>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="91"/>
+        <source>Buildings</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="91"/>
+        <source>Households</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="92"/>
+        <source>Target</source>
+        <translation>目标户数</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="92"/>
+        <source>Deviation (%)</source>
+        <translation>偏差（%）</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="92"/>
+        <source>Residents</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="92"/>
+        <source>Members</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="93"/>
+        <source>Households in care</source>
+        <translation>重点关爱户</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="93"/>
+        <source>Posts</source>
+        <translation>服务阵地</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="93"/>
+        <source>Households per staff</source>
+        <translation>人均服务户数</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="97"/>
+        <source>Checks</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="98"/>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="149"/>
+        <source>Checking the grids...</source>
+        <translation>正在检查网格……</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="169"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="226"/>
+        <source>no staff</source>
+        <translation>无网格员</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="229"/>
+        <source>No problems in %1 grids.</source>
+        <translation>%1 个网格均无问题。</translation>
+    </message>
+    <message>
+        <location filename="../grid_panel.cpp" line="230"/>
+        <source>%1 problems in %2 grids; double-click one to go there.</source>
+        <translation>%2 个网格中发现 %1 个问题；双击可定位。</translation>
     </message>
 </context>
 <context>
@@ -1371,504 +1584,509 @@
 <context>
     <name>gridatlas::app::MainWindow</name>
     <message>
-        <location filename="../main_window.cpp" line="57"/>
+        <location filename="../main_window.cpp" line="58"/>
         <source>GridAtlas</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="73"/>
+        <location filename="../main_window.cpp" line="74"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="87"/>
+        <location filename="../main_window.cpp" line="88"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="88"/>
+        <location filename="../main_window.cpp" line="89"/>
         <source>&amp;Open Atlas...</source>
         <translation>打开地图集(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="90"/>
+        <location filename="../main_window.cpp" line="91"/>
         <source>Open &amp;Map Document...</source>
         <translation>打开地图文档(&amp;M)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="91"/>
+        <location filename="../main_window.cpp" line="92"/>
         <source>&amp;Save Map Document</source>
         <translation>保存地图文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="93"/>
+        <location filename="../main_window.cpp" line="94"/>
         <source>Save Map Document &amp;As...</source>
         <translation>地图文档另存为(&amp;A)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="94"/>
+        <location filename="../main_window.cpp" line="95"/>
         <source>Save Map Document</source>
         <translation>保存地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="97"/>
+        <location filename="../main_window.cpp" line="98"/>
         <source>Add Raster &amp;Basemap...</source>
         <translation>添加栅格底图(&amp;B)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="98"/>
+        <location filename="../main_window.cpp" line="99"/>
         <source>Add Raster Basemap</source>
         <translation>添加栅格底图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="99"/>
+        <location filename="../main_window.cpp" line="100"/>
         <source>Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="104"/>
+        <location filename="../main_window.cpp" line="105"/>
         <source>&amp;Import Layer (Shapefile, GeoJSON, GeoPackage, KML, DXF, OSM, CSV)...</source>
         <translation>导入图层（Shapefile、GeoJSON、GeoPackage、KML、DXF、OSM、CSV）(&amp;I)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="111"/>
+        <location filename="../main_window.cpp" line="112"/>
         <source>Import &amp;Roster (Excel/CSV)...</source>
         <translation>导入花名册（Excel/CSV）(&amp;R)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="121"/>
+        <location filename="../main_window.cpp" line="122"/>
         <source>Recent Atlases</source>
         <translation>最近打开的地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="124"/>
+        <location filename="../main_window.cpp" line="125"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="127"/>
+        <location filename="../main_window.cpp" line="128"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="128"/>
+        <location filename="../main_window.cpp" line="129"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="136"/>
+        <location filename="../main_window.cpp" line="137"/>
         <source>Zoom to Full Extent</source>
         <translation>全图显示</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="137"/>
+        <location filename="../main_window.cpp" line="138"/>
         <source>Zoom In</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="138"/>
+        <location filename="../main_window.cpp" line="139"/>
         <source>Zoom Out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="139"/>
+        <location filename="../main_window.cpp" line="140"/>
         <source>Zoom to Selection</source>
         <translation>缩放至选中要素</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="140"/>
+        <location filename="../main_window.cpp" line="141"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="141"/>
+        <location filename="../main_window.cpp" line="142"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="146"/>
+        <location filename="../main_window.cpp" line="147"/>
         <source>Search: building (3栋), address, name, post, grid code</source>
         <translation>搜索：楼栋（3栋）、地址、姓名、站点、网格编码</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="151"/>
+        <location filename="../main_window.cpp" line="152"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="154"/>
+        <location filename="../main_window.cpp" line="155"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="164"/>
+        <location filename="../main_window.cpp" line="165"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="165"/>
+        <location filename="../main_window.cpp" line="166"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="166"/>
+        <location filename="../main_window.cpp" line="167"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="167"/>
+        <location filename="../main_window.cpp" line="168"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="174"/>
+        <location filename="../main_window.cpp" line="175"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="187"/>
+        <location filename="../main_window.cpp" line="188"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="199"/>
+        <location filename="../main_window.cpp" line="200"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="215"/>
+        <location filename="../main_window.cpp" line="216"/>
         <source>Identify</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="296"/>
+        <location filename="../main_window.cpp" line="297"/>
         <source>Nothing found for &quot;%1&quot;</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="343"/>
+        <location filename="../main_window.cpp" line="344"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="358"/>
+        <location filename="../main_window.cpp" line="359"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="397"/>
+        <location filename="../main_window.cpp" line="400"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="405"/>
+        <location filename="../main_window.cpp" line="408"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="412"/>
+        <location filename="../main_window.cpp" line="415"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="435"/>
+        <location filename="../main_window.cpp" line="438"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="522"/>
+        <location filename="../main_window.cpp" line="525"/>
         <source>Zoom to Layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="523"/>
+        <location filename="../main_window.cpp" line="526"/>
         <source>Opacity...</source>
         <translation>透明度...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="525"/>
+        <location filename="../main_window.cpp" line="528"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="525"/>
+        <location filename="../main_window.cpp" line="528"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="529"/>
+        <location filename="../main_window.cpp" line="532"/>
         <source>Style...</source>
         <translation>样式...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="546"/>
+        <location filename="../main_window.cpp" line="549"/>
         <source>Layer style</source>
         <translation>图层样式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="546"/>
+        <location filename="../main_window.cpp" line="549"/>
         <source>Style:</source>
         <translation>样式：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="555"/>
+        <location filename="../main_window.cpp" line="558"/>
         <source>Colours...</source>
         <translation>颜色...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="582"/>
+        <location filename="../main_window.cpp" line="585"/>
         <source>Scale range...</source>
         <translation>比例尺范围...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="585"/>
         <location filename="../main_window.cpp" line="588"/>
+        <location filename="../main_window.cpp" line="591"/>
         <source>Scale range</source>
         <translation>比例尺范围</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="585"/>
+        <location filename="../main_window.cpp" line="588"/>
         <source>Show from 1: (0 = no limit)</source>
         <translation>显示的最小比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="588"/>
+        <location filename="../main_window.cpp" line="591"/>
         <source>Show up to 1: (0 = no limit)</source>
         <translation>显示的最大比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="686"/>
+        <location filename="../main_window.cpp" line="689"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="690"/>
+        <location filename="../main_window.cpp" line="693"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="690"/>
+        <location filename="../main_window.cpp" line="693"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="695"/>
+        <location filename="../main_window.cpp" line="698"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="732"/>
+        <location filename="../main_window.cpp" line="735"/>
         <source>Grid Editing</source>
         <translation>网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="734"/>
+        <location filename="../main_window.cpp" line="737"/>
         <source>&amp;Grids</source>
         <translation>网格(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="738"/>
+        <location filename="../main_window.cpp" line="741"/>
         <source>Edit Vertices</source>
         <translation>编辑节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="738"/>
+        <location filename="../main_window.cpp" line="741"/>
         <source>Draw Grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="738"/>
+        <location filename="../main_window.cpp" line="741"/>
         <source>Split Grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="739"/>
+        <location filename="../main_window.cpp" line="742"/>
         <source>Merge Grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="739"/>
+        <location filename="../main_window.cpp" line="742"/>
         <source>Delete Grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="739"/>
+        <location filename="../main_window.cpp" line="742"/>
         <source>Paint Buildings</source>
         <translation>刷楼入格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="761"/>
+        <location filename="../main_window.cpp" line="764"/>
         <source>Undo Grid Edit</source>
         <translation>撤销网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="765"/>
+        <location filename="../main_window.cpp" line="768"/>
         <source>Redo Grid Edit</source>
         <translation>重做网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="771"/>
+        <location filename="../main_window.cpp" line="774"/>
         <source>Save Grid Edits</source>
         <translation>保存网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="774"/>
+        <location filename="../main_window.cpp" line="777"/>
         <source>Grid edits saved</source>
         <translation>网格编辑已保存</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="776"/>
+        <location filename="../main_window.cpp" line="779"/>
         <source>Discard Unsaved Grid Edits</source>
         <translation>放弃未保存的网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="778"/>
+        <location filename="../main_window.cpp" line="781"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="778"/>
+        <location filename="../main_window.cpp" line="781"/>
         <source>Undo every grid edit since the last save?</source>
         <translation>撤销上次保存以来的全部网格编辑？</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="784"/>
+        <location filename="../main_window.cpp" line="787"/>
         <source>Stop Editing</source>
         <translation>结束编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="105"/>
-        <location filename="../main_window.cpp" line="112"/>
-        <location filename="../main_window.cpp" line="803"/>
+        <location filename="../main_window.cpp" line="106"/>
+        <location filename="../main_window.cpp" line="113"/>
+        <location filename="../main_window.cpp" line="817"/>
         <source>Open an atlas first</source>
         <translation>请先打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="809"/>
+        <location filename="../main_window.cpp" line="794"/>
+        <source>Check Grids and Statistics</source>
+        <translation>网格检查与统计</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="823"/>
         <source>The atlas cannot be edited: %1</source>
         <translation>无法编辑该地图集：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="828"/>
+        <location filename="../main_window.cpp" line="843"/>
         <source>New grid</source>
         <translation>新网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="828"/>
+        <location filename="../main_window.cpp" line="843"/>
         <source>Name of the new grid (code %1):</source>
         <translation>新网格名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="829"/>
-        <location filename="../main_window.cpp" line="852"/>
+        <location filename="../main_window.cpp" line="844"/>
+        <location filename="../main_window.cpp" line="867"/>
         <source>New grid %1</source>
         <translation>新网格 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="834"/>
+        <location filename="../main_window.cpp" line="849"/>
         <source>Draw new grids over the community&apos;s grids: their area is taken from them</source>
         <translation>请在社区现有网格范围内绘制新网格：新网格的范围从现有网格中划出</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="837"/>
+        <location filename="../main_window.cpp" line="852"/>
         <source>Draw grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="846"/>
+        <location filename="../main_window.cpp" line="861"/>
         <source>Draw the split line across one grid</source>
         <translation>请画一条穿过某个网格的分割线</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="851"/>
-        <location filename="../main_window.cpp" line="855"/>
+        <location filename="../main_window.cpp" line="866"/>
+        <location filename="../main_window.cpp" line="870"/>
         <source>Split grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="851"/>
+        <location filename="../main_window.cpp" line="866"/>
         <source>Name of the new part (code %1):</source>
         <translation>新分出网格的名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="862"/>
+        <location filename="../main_window.cpp" line="877"/>
         <source>Now click the grid to merge into the marked one</source>
         <translation>请点击要并入已标记网格的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="866"/>
+        <location filename="../main_window.cpp" line="881"/>
         <source>Merge grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="870"/>
-        <location filename="../main_window.cpp" line="873"/>
+        <location filename="../main_window.cpp" line="885"/>
+        <location filename="../main_window.cpp" line="888"/>
         <source>Delete grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="870"/>
+        <location filename="../main_window.cpp" line="885"/>
         <source>Delete this grid? Its area and buildings are left without a grid.</source>
         <translation>删除此网格？其范围和楼栋将不属于任何网格。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="930"/>
+        <location filename="../main_window.cpp" line="945"/>
         <source>Drag a vertex (it moves in every grid that has it); double-click an edge to add one; right-click or Delete removes one</source>
         <translation>拖动节点（共用该节点的网格一起移动）；双击边界插入节点；右键或 Delete 键删除节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="931"/>
+        <location filename="../main_window.cpp" line="946"/>
         <source>Click the corners of the new grid; double-click or Enter to finish, Backspace drops a corner</source>
         <translation>依次点击新网格的拐点；双击或回车结束，退格键删除上一个拐点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="932"/>
+        <location filename="../main_window.cpp" line="947"/>
         <source>Click along a line across a grid; double-click or Enter to split it there</source>
         <translation>沿穿过网格的线依次点击；双击或回车即按此线分割</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="933"/>
+        <location filename="../main_window.cpp" line="948"/>
         <source>Click the grid to keep, then the grid to merge into it</source>
         <translation>先点击保留的网格，再点击要并入的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="934"/>
+        <location filename="../main_window.cpp" line="949"/>
         <source>Click the grid to delete</source>
         <translation>点击要删除的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="935"/>
+        <location filename="../main_window.cpp" line="950"/>
         <source>Click or drag over buildings to move them into the target grid; right-click a grid to make it the target</source>
         <translation>点击或拖过楼栋，将其划入目标网格；右键点击网格设为目标网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="941"/>
+        <location filename="../main_window.cpp" line="956"/>
         <source>%1: %2 households</source>
         <translation>%1：住户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="944"/>
+        <location filename="../main_window.cpp" line="959"/>
         <source> / target %1 (%2%3%)</source>
         <translation> / 目标 %1 户（%2%3%）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="946"/>
+        <location filename="../main_window.cpp" line="961"/>
         <source> · members %1 · households in care %2</source>
         <translation> · 党员 %1 名 · 重点关爱户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="94"/>
-        <location filename="../main_window.cpp" line="696"/>
+        <location filename="../main_window.cpp" line="95"/>
+        <location filename="../main_window.cpp" line="699"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="702"/>
+        <location filename="../main_window.cpp" line="705"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="702"/>
+        <location filename="../main_window.cpp" line="705"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
