@@ -183,7 +183,7 @@ void ImportWizard::setSourceFile(const QString& path) {
     if (!path.isEmpty()) {
         try {
             for (const auto& l : io::listVectorLayers(s(path))) m_layer->addItem(q(l));
-        } catch (const Error& e) {
+        } catch (const std::exception& e) {
             m_sourceInfo->setText(q(e.what()));
         }
     }
@@ -214,7 +214,7 @@ void ImportWizard::refreshPreview() {
                 m_file->text().endsWith(".osm", Qt::CaseInsensitive) || m_file->text().endsWith(".pbf", Qt::CaseInsensitive);
             const std::string layer = osm ? "" : s(m_layer->currentText());
             m_sourcePreview = io::previewSource(s(m_file->text()), layer, *target, s(m_mappingFile->text()));
-        } catch (const Error& e) {
+        } catch (const std::exception& e) {
             m_sourceInfo->setText(q(e.what()));
         }
     }
@@ -291,7 +291,7 @@ bool ImportWizard::validateCurrentPage() {
     if (currentId() == SourcePageId) {
         try {
             (void)options(true); // a bad --srs text fails here, on the page where it was typed
-        } catch (const Error& e) {
+        } catch (const std::exception& e) {
             m_sourceInfo->setText(q(e.what()));
             return false;
         }
@@ -317,7 +317,7 @@ void ImportWizard::startRun(bool dryRun) {
     io::ImportOptions opt;
     try {
         opt = options(dryRun);
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
         onRunDone(std::nullopt, q(e.what()), dryRun);
         return;
     }

@@ -471,7 +471,7 @@ std::vector<PendingRow> Importer::convert(SourceRecord& rec, Reject& reject, boo
         if (!has(v, "floor") && has(v, "room")) {
             // "501" -> 5, "1203" -> 12: the room number carries the floor.
             const std::string room = text(v, "room");
-            if (room.size() >= 3 && std::all_of(room.begin(), room.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            if (room.size() >= 3 && room.size() <= 6 && std::all_of(room.begin(), room.end(), [](char c) { return c >= '0' && c <= '9'; })) {
                 const long f = std::stol(room.substr(0, room.size() - 2));
                 if (f > 0) v["floor"] = static_cast<std::int64_t>(f);
             }
