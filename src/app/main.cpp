@@ -8,6 +8,7 @@
 
 #include "app/map_canvas.h"
 
+#include "app/coverage_dock.h"
 #include "app/grid_panel.h"
 #include "app/main_window.h"
 #include "render/fonts.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     QCommandLineOption planOption("floor-plan", "Open the floor plan of the building at map coordinates x,y.", "x,y");
     QCommandLineOption gridToolOption("grid-tool", "Start grid editing with a tool: vertex, draw, split, merge, delete or paint.", "tool");
     QCommandLineOption checkOption("check-grids", "Open the grid checks and statistics and run them.");
+    QCommandLineOption coverageOption("coverage", "Run the coverage analysis of a post type and show its layers.", "post type");
     QCommandLineOption sizeOption("size", "Window size WIDTHxHEIGHT.", "size");
     parser.addOption(shotOption);
     parser.addOption(searchOption);
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
     parser.addOption(planOption);
     parser.addOption(gridToolOption);
     parser.addOption(checkOption);
+    parser.addOption(coverageOption);
     parser.addOption(sizeOption);
     parser.addPositionalArgument("atlas", "Atlas (.sqlite) to open.");
     parser.addPositionalArgument("map", "Map document (.json) to show.");
@@ -82,13 +85,18 @@ int main(int argc, char** argv) {
         window.gridPanel()->raise();
         window.gridPanel()->refresh();
     }
+    if (parser.isSet(coverageOption)) {
+        window.coverageDock()->show();
+        window.coverageDock()->setPostType(parser.value(coverageOption));
+        window.coverageDock()->run();
+    }
     if (parser.isSet(shotOption)) {
         const QString file = parser.value(shotOption);
         auto* poll = new QTimer(&window);
         QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, opened] {
             auto* canvas = window.canvas();
             if (canvas->isRendering() || canvas->shownGeneration() != canvas->requestedGeneration()) return;
-            if (window.gridPanel()->isRunning()) return;
+            if (window.gridPanel()->isRunning() || window.coverageDock()->isRunning()) return;
             poll->stop();
             const bool ok = window.grab().save(file);
             QApplication::exit(ok && opened ? 0 : 1);

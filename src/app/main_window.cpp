@@ -30,6 +30,7 @@
 #include "app/floor_plan_view.h"
 #include "app/grid_editing.h"
 #include "app/grid_panel.h"
+#include "app/coverage_dock.h"
 #include "app/identify_panel.h"
 #include "app/import_wizard.h"
 #include "app/roster_wizard.h"
@@ -392,6 +393,7 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
         m_gridPanel->setAtlas(atlasPath);
         saveViewForAtlas(); // of the atlas shown until now
         m_canvas->setMap(atlasPath.toStdString(), doc, extent, provider.datasetName(), m_srid);
+        m_coverage->setAtlas(atlasPath, m_canvas->layerCache()); // reuses the map's households in memory
         // Back where the user left this atlas last time.
         const QVariantList last =
             QSettings().value("views/" + QFileInfo(atlasPath).absoluteFilePath().replace('/', '|')).toList();
@@ -792,6 +794,29 @@ void MainWindow::buildGridEditing() {
     if (m_table) tabifyDockWidget(m_table, m_gridPanel);
     m_gridPanel->hide();
     connect(m_gridPanel, &GridPanel::zoomRequested, this, [this](const model::Rect& r) { zoomToFeature(r); });
+    // Coverage analysis (覆盖分析): its results come back as in-memory layers drawn over the map.
+    QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+    m_coverage = new CoverageDock(this);
+    m_coverage->setObjectName("CoverageDock");
+    addDockWidget(Qt::RightDockWidgetArea, m_coverage);
+    m_coverage->hide();
+    analysis->addAction(m_coverage->toggleViewAction());
+    connect(m_coverage, &CoverageDock::layersReady, this,
+            [this](std::shared_ptr<const storage::LayerSnapshot> gaps, std::shared_ptr<const storage::LayerSnapshot> areas,
+                   std::shared_ptr<const storage::LayerSnapshot> households, std::shared_ptr<const storage::LayerSnapshot> grids) {
+                showAnalysisLayers({{grids, "coverage-grids.json"},
+                                    {areas, "coverage-service-areas.json"},
+                                    {households, "coverage-households.json"},
+                                    {gaps, "coverage-gaps.json"}});
+            });
+    connect(m_coverage, &CoverageDock::buildingActivated, this, [this](qint64 id) {
+        if (!m_atlas) return;
+        try {
+            if (auto b = storage::describeBuilding(*m_atlas, id, 0.0)) zoomToFeature(b->bounds);
+        } catch (const std::exception& e) {
+            showMessage(QString::fromUtf8(e.what()), true);
+        }
+    });
     edit->addAction(tr("Check Grids and Statistics"), this, [this] {
         m_gridPanel->show();
         m_gridPanel->raise();
@@ -961,6 +986,57 @@ void MainWindow::showPaintTotals(const GridTotals& t) {
     }
     text += tr(" · members %1 · households in care %2").arg(t.members).arg(t.vulnerable);
     m_paintTotals->setText(text);
+}
+
+} // namespace gridatlas::app
+
+namespace gridatlas::app {
+
+void MainWindow::showAnalysisLayers(const std::vector<std::pair<std::shared_ptr<const storage::LayerSnapshot>, QString>>& layers) {
+    auto doc = m_canvas->document();
+    auto cache = m_canvas->layerCache();
+    if (!doc || !cache) return;
+    auto copy = std::make_shared<render::MapDocument>(*doc);
+    // Area layers (choropleths, service areas) go just above the grid fill so buildings and
+    // households stay visible; point and building layers go just below the service posts.
+    auto insertAt = [&copy](bool low) {
+        if (low) {
+            std::size_t at = 0;
+            for (std::size_t i = 0; i < copy->layers.size(); ++i) {
+                const auto& src = copy->layers[i].source;
+                if (src == "grids" || src == "communities" || src == "coverage_grids" || src == "service_areas") at = i + 1;
+                if (src == "buildings") break;
+            }
+            return at;
+        }
+        for (std::size_t i = 0; i < copy->layers.size(); ++i)
+            if (copy->layers[i].source == "service_posts") return i;
+        return copy->layers.size();
+    };
+    const QDir styles(QFileInfo(m_mapPath).absolutePath() + "/../styles");
+    for (const auto& [snapshot, styleFile] : layers) {
+        if (!snapshot) continue;
+        const std::string name = snapshot->name();
+        cache->setExtraLayer(name, snapshot);
+        copy->layers.erase(std::remove_if(copy->layers.begin(), copy->layers.end(),
+                                          [&name](const render::LayerSpec& l) { return l.source == name; }),
+                           copy->layers.end());
+        render::LayerSpec spec;
+        spec.name = name;
+        spec.source = name;
+        spec.styleName = styleFile.toStdString();
+        spec.stylePath = styles.absoluteFilePath(styleFile).toStdString();
+        try {
+            spec.style = render::loadStyle(spec.stylePath);
+        } catch (const std::exception& e) {
+            showMessage(QString::fromUtf8(e.what()), true);
+            continue;
+        }
+        const bool low = snapshot->geometryType() == model::GeomType::Polygon && name != "coverage_gaps";
+        copy->layers.insert(copy->layers.begin() + static_cast<std::ptrdiff_t>(insertAt(low)), std::move(spec));
+    }
+    m_canvas->setDocument(copy);
+    refreshLayerPanel();
 }
 
 } // namespace gridatlas::app

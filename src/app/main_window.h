@@ -5,6 +5,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/geometry.h"
 #include "render/map_document.h"
@@ -19,6 +21,7 @@ class QToolBar;
 
 namespace gridatlas::storage {
 class Atlas;
+class LayerSnapshot;
 class CoordinateTransform;
 } // namespace gridatlas::storage
 
@@ -28,6 +31,7 @@ class AttributeTableDock;
 class FloorPlanDock;
 class GridEditSession;
 class GridPanel;
+class CoverageDock;
 class MapTool;
 class PaintTool;
 class PolylineTool;
@@ -72,6 +76,10 @@ public:
     void stopGridEditing(bool discard = false);
     [[nodiscard]] GridEditSession* gridEditSession() const { return m_gridEdit; }
     [[nodiscard]] GridPanel* gridPanel() const { return m_gridPanel; }
+    [[nodiscard]] CoverageDock* coverageDock() const { return m_coverage; }
+    /// Shows analysis results (coverage gaps, service areas...) as map layers drawn with the given
+    /// styles from styles/; a layer of the same name is replaced.
+    void showAnalysisLayers(const std::vector<std::pair<std::shared_ptr<const storage::LayerSnapshot>, QString>>& layers);
     enum class GridTool { None, Vertex, Draw, Split, Merge, Delete, Paint };
     /// Activates a grid-editing tool (starting the session when needed).
     bool setGridTool(GridTool tool);
@@ -128,6 +136,7 @@ private:
     bool m_askQuestions = true;
     GridEditSession* m_gridEdit = nullptr;
     GridPanel* m_gridPanel = nullptr;
+    CoverageDock* m_coverage = nullptr;
     QToolBar* m_gridToolbar = nullptr;
     QList<QAction*> m_gridActions;
     QLabel* m_paintTotals = nullptr;

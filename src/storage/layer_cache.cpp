@@ -762,7 +762,32 @@ std::shared_ptr<const LayerCensus> LayerCache::census(std::uint64_t forGeneratio
     return future.get();
 }
 
-std::shared_ptr<const LayerSnapshot> LayerCache::layer(const std::string& name) { return load(name, std::nullopt); }
+std::shared_ptr<const LayerSnapshot> LayerCache::layer(const std::string& name) {
+    if (auto extra = extraLayer(name)) return extra;
+    return load(name, std::nullopt);
+}
+
+void LayerCache::setExtraLayer(const std::string& name, std::shared_ptr<const LayerSnapshot> snapshot) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (snapshot)
+        m_extra[name] = std::move(snapshot);
+    else
+        m_extra.erase(name);
+}
+
+std::shared_ptr<const LayerSnapshot> LayerCache::extraLayer(const std::string& name) const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_extra.find(name);
+    return it == m_extra.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> LayerCache::extraLayerNames() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::vector<std::string> out;
+    for (const auto& [k, v] : m_extra) out.push_back(k);
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 std::shared_ptr<const LayerSnapshot> LayerCache::load(const std::string& name, std::optional<std::uint64_t> onlyInGeneration) {
     std::promise<std::shared_ptr<const LayerSnapshot>> promise;
@@ -839,7 +864,9 @@ CachedAtlasProvider::CachedAtlasProvider(std::shared_ptr<LayerCache> cache, std:
 }
 
 std::vector<std::string> CachedAtlasProvider::layerNames() const {
-    return Atlas::layerNames();
+    auto names = Atlas::layerNames();
+    for (auto& extra : m_cache->extraLayerNames()) names.push_back(std::move(extra));
+    return names;
 }
 
 namespace {
@@ -868,6 +895,7 @@ private:
 } // namespace
 
 std::unique_ptr<model::FeatureSource> CachedAtlasProvider::open(const std::string& layer) {
+    if (auto extra = m_cache->extraLayer(layer)) return makeSnapshotSource(std::move(extra));
     return std::make_unique<LazyCachedSource>(m_cache, layer);
 }
 

@@ -96,6 +96,11 @@ public:
     /// their own and are not kept.
     void clear();
     [[nodiscard]] const std::string& atlasPath() const { return m_path; }
+    /// A layer computed by an analysis (coverage gaps, service areas...), served under its name
+    /// like the atlas's own and kept across clear(); null removes it.
+    void setExtraLayer(const std::string& name, std::shared_ptr<const LayerSnapshot> snapshot);
+    [[nodiscard]] std::shared_ptr<const LayerSnapshot> extraLayer(const std::string& name) const;
+    [[nodiscard]] std::vector<std::string> extraLayerNames() const;
     /// Bytes held by the layers loaded so far (loads in flight are not counted).
     [[nodiscard]] std::size_t memoryBytes() const;
 
@@ -111,6 +116,7 @@ private:
     std::shared_future<std::shared_ptr<const LayerCensus>> m_census;
     std::vector<std::future<void>> m_prefetches; ///< joined by the destructor
     std::uint64_t m_generation = 0;              ///< bumped by clear(): failed old loads leave no trace
+    std::unordered_map<std::string, std::shared_ptr<const LayerSnapshot>> m_extra;
 };
 
 /// Per-household and per-building totals (residents, members, vulnerable) the summary layers share.

@@ -12,6 +12,7 @@
 #include <QTableView>
 
 #include "app/floor_plan_view.h"
+#include "app/coverage_dock.h"
 #include "app/identify_panel.h"
 #include "app/import_wizard.h"
 #include "app/roster_wizard.h"
@@ -349,6 +350,36 @@ private slots:
         QTRY_VERIFY(m_window->findChild<app::ImportWizard*>() && m_window->findChild<app::ImportWizard*>()->isVisible());
         m_window->findChild<app::RosterWizard*>()->close();
         m_window->findChild<app::ImportWizard*>()->close();
+    }
+
+    void coverageResultsAreDrawnAsMapLayers() {
+        app::CoverageDock* dock = m_window->coverageDock();
+        QVERIFY(dock);
+        dock->setPostType("health_station");
+        dock->setStandard(app::CoverageDock::Standard::Meters, 100);
+        QVERIFY(dock->run());
+        QTRY_VERIFY_WITH_TIMEOUT(!dock->isRunning() && dock->lastRun(), 20000);
+        // The gap buildings, households by coverage and grids by coverage are now layers of the map.
+        const auto doc = canvas()->document();
+        for (const char* name : {"coverage_gaps", "coverage_households", "coverage_grids"}) {
+            const auto* layer = doc->findLayer(name);
+            QVERIFY2(layer && layer->style, name);
+        }
+        // Below the service posts, which stay on top.
+        const auto index = [&doc](const std::string& source) {
+            for (std::size_t i = 0; i < doc->layers.size(); ++i)
+                if (doc->layers[i].source == source) return static_cast<int>(i);
+            return -1;
+        };
+        QVERIFY(index("coverage_gaps") < index("service_posts"));
+        QVERIFY(waitForFrame());
+        QVERIFY2(canvas()->frame().width() > 0, "the map still draws with the analysis layers");
+        // A second run replaces the layers instead of adding more.
+        QVERIFY(dock->run());
+        QTRY_VERIFY_WITH_TIMEOUT(!dock->isRunning(), 20000);
+        int gaps = 0;
+        for (const auto& l : canvas()->document()->layers) gaps += l.source == "coverage_gaps" ? 1 : 0;
+        QCOMPARE(gaps, 1);
     }
 
     void aForeignFileOpensWithAClearMessage() {

@@ -170,3 +170,26 @@ TEST(LayerCache, ClearWhileLoadingLeavesACacheThatReloads) {
         }
     EXPECT_TRUE(found);
 }
+
+TEST(LayerCache, ExtraLayersAreServedByNameAndSurviveClear) {
+    SmallWorld world;
+    auto cache = std::make_shared<storage::LayerCache>(world.path);
+    auto buildings = storage::loadLayerSnapshot(*world.atlas, "buildings");
+    auto result = std::make_shared<storage::LayerSnapshot>("coverage_gaps", model::GeomType::Polygon,
+                                                           std::vector<storage::LayerSnapshot::Column>{}, std::vector<std::int64_t>{2},
+                                                           std::vector<model::Vec2>{}, std::vector<model::Geometry>{[&] {
+                                                               model::Geometry g;
+                                                               buildings->geometry(1, g);
+                                                               return g;
+                                                           }()});
+    cache->setExtraLayer("coverage_gaps", result);
+    storage::CachedAtlasProvider provider(cache, "x", 4548);
+    const auto names = provider.layerNames();
+    EXPECT_NE(std::find(names.begin(), names.end(), "coverage_gaps"), names.end());
+    auto source = provider.open("coverage_gaps");
+    EXPECT_EQ(source->geometryType(), model::GeomType::Polygon);
+    cache->clear();
+    EXPECT_EQ(cache->layer("coverage_gaps").get(), result.get());
+    cache->setExtraLayer("coverage_gaps", nullptr);
+    EXPECT_THROW(provider.open("coverage_gaps"), gridatlas::Error);
+}

@@ -1358,225 +1358,225 @@
 <context>
     <name>gridatlas::app::ImportWizard</name>
     <message>
-        <location filename="../import_wizard.cpp" line="48"/>
-        <location filename="../import_wizard.cpp" line="87"/>
+        <location filename="../import_wizard.cpp" line="52"/>
+        <location filename="../import_wizard.cpp" line="92"/>
         <source>Import data</source>
         <translation>导入数据</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="55"/>
+        <location filename="../import_wizard.cpp" line="59"/>
         <source>Source</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="56"/>
+        <location filename="../import_wizard.cpp" line="60"/>
         <source>A Shapefile, GeoJSON, GeoPackage, KML, DXF, OpenStreetMap, CSV, XLSX, FlatGeobuf or MapInfo file.</source>
         <translation>Shapefile、GeoJSON、GeoPackage、KML、DXF、OpenStreetMap、CSV、XLSX、FlatGeobuf 或 MapInfo 文件。</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="59"/>
-        <location filename="../import_wizard.cpp" line="111"/>
+        <location filename="../import_wizard.cpp" line="63"/>
+        <location filename="../import_wizard.cpp" line="117"/>
         <source>Browse...</source>
         <translation>浏览...</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="67"/>
+        <location filename="../import_wizard.cpp" line="71"/>
         <source>Buildings</source>
         <translation>楼栋</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="67"/>
+        <location filename="../import_wizard.cpp" line="71"/>
         <source>Grids</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="67"/>
+        <location filename="../import_wizard.cpp" line="71"/>
         <source>Communities</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="67"/>
+        <location filename="../import_wizard.cpp" line="71"/>
         <source>Service posts</source>
         <translation>服务站点</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="67"/>
+        <location filename="../import_wizard.cpp" line="72"/>
         <source>Streets</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="67"/>
+        <location filename="../import_wizard.cpp" line="72"/>
         <source>Units</source>
         <translation>单元</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="67"/>
+        <location filename="../import_wizard.cpp" line="72"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="72"/>
+        <location filename="../import_wizard.cpp" line="77"/>
         <source>As stated in the file</source>
         <translation>使用文件自带的坐标系</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="73"/>
+        <location filename="../import_wizard.cpp" line="78"/>
         <source>EPSG:4326 (WGS84, GPS)</source>
         <translation>EPSG:4326（WGS84，GPS）</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="74"/>
+        <location filename="../import_wizard.cpp" line="79"/>
         <source>EPSG:4490 (CGCS2000)</source>
         <translation>EPSG:4490（CGCS2000 国家大地坐标系）</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="75"/>
+        <location filename="../import_wizard.cpp" line="80"/>
         <source>GCJ-02 (Amap, Tencent)</source>
         <translation>GCJ-02（高德、腾讯）</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="76"/>
+        <location filename="../import_wizard.cpp" line="81"/>
         <source>BD-09 (Baidu)</source>
         <translation>BD-09（百度）</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="81"/>
+        <location filename="../import_wizard.cpp" line="86"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="82"/>
+        <location filename="../import_wizard.cpp" line="87"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="83"/>
+        <location filename="../import_wizard.cpp" line="88"/>
         <source>Import into</source>
         <translation>导入到</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="84"/>
+        <location filename="../import_wizard.cpp" line="89"/>
         <source>Coordinate system</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="88"/>
+        <location filename="../import_wizard.cpp" line="93"/>
         <source>Vector data (*.shp *.geojson *.json *.gpkg *.kml *.kmz *.dxf *.osm *.pbf *.csv *.xlsx *.fgb *.tab *.mif);;All files (*)</source>
         <translation>矢量数据 (*.shp *.geojson *.json *.gpkg *.kml *.kmz *.dxf *.osm *.pbf *.csv *.xlsx *.fgb *.tab *.mif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="98"/>
+        <location filename="../import_wizard.cpp" line="104"/>
         <source>Fields</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="99"/>
+        <location filename="../import_wizard.cpp" line="105"/>
         <source>The first rows of the file and which atlas field each source field fills.</source>
         <translation>文件的前几行，以及每个源字段填入哪个图册字段。</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="105"/>
+        <location filename="../import_wizard.cpp" line="111"/>
         <source>Atlas field</source>
         <translation>图册字段</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="105"/>
+        <location filename="../import_wizard.cpp" line="111"/>
         <source>Source field</source>
         <translation>源字段</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="110"/>
+        <location filename="../import_wizard.cpp" line="116"/>
         <source>optional JSON mapping file (see docs/import-export.md)</source>
         <translation>可选的 JSON 字段对应文件（见 docs/import-export.md）</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="117"/>
+        <location filename="../import_wizard.cpp" line="123"/>
         <source>Store the valid features even if others are rejected</source>
         <translation>即使部分要素被拒收，也保存有效要素</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="119"/>
+        <location filename="../import_wizard.cpp" line="125"/>
         <source>Dry run</source>
         <translation>试运行</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="128"/>
-        <location filename="../import_wizard.cpp" line="135"/>
+        <location filename="../import_wizard.cpp" line="134"/>
+        <location filename="../import_wizard.cpp" line="142"/>
         <source>Mapping file</source>
         <translation>字段对应文件</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="129"/>
+        <location filename="../import_wizard.cpp" line="135"/>
         <source>Match existing rows by</source>
         <translation>按此匹配已有记录</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="135"/>
+        <location filename="../import_wizard.cpp" line="142"/>
         <source>Mapping files (*.json)</source>
         <translation>字段对应文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="147"/>
+        <location filename="../import_wizard.cpp" line="154"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="153"/>
+        <location filename="../import_wizard.cpp" line="160"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="213"/>
+        <location filename="../import_wizard.cpp" line="223"/>
         <source>%1, layer %2, %3 features</source>
         <translation>%1，图层 %2，%3 个要素</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="213"/>
+        <location filename="../import_wizard.cpp" line="225"/>
         <source>unknown number of</source>
         <translation>数量未知的</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="214"/>
+        <location filename="../import_wizard.cpp" line="226"/>
         <source>The file states no coordinate system: choose one below.</source>
         <translation>文件未注明坐标系：请在下方选择。</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="214"/>
+        <location filename="../import_wizard.cpp" line="227"/>
         <source>Coordinate system: %1</source>
         <translation>坐标系：%1</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="215"/>
+        <location filename="../import_wizard.cpp" line="228"/>
         <source>Text encoding: %1</source>
         <translation>文本编码：%1</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="216"/>
+        <location filename="../import_wizard.cpp" line="229"/>
         <source>Geometry from %1</source>
         <translation>几何取自 %1</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="234"/>
+        <location filename="../import_wizard.cpp" line="247"/>
         <source>Source feature id (re-imports of the same file)</source>
         <translation>源要素编号（同一文件再次导入）</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="238"/>
+        <location filename="../import_wizard.cpp" line="252"/>
         <source>Atlas field &apos;%1&apos;</source>
         <translation>图册字段“%1”</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="311"/>
+        <location filename="../import_wizard.cpp" line="329"/>
         <source>Checking...</source>
         <translation>正在检查...</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="311"/>
+        <location filename="../import_wizard.cpp" line="329"/>
         <source>Importing...</source>
         <translation>正在导入...</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="335"/>
+        <location filename="../import_wizard.cpp" line="353"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何数据。</translation>
     </message>
@@ -1584,509 +1584,514 @@
 <context>
     <name>gridatlas::app::MainWindow</name>
     <message>
-        <location filename="../main_window.cpp" line="58"/>
+        <location filename="../main_window.cpp" line="59"/>
         <source>GridAtlas</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="74"/>
+        <location filename="../main_window.cpp" line="75"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="88"/>
+        <location filename="../main_window.cpp" line="89"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="89"/>
+        <location filename="../main_window.cpp" line="90"/>
         <source>&amp;Open Atlas...</source>
         <translation>打开地图集(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="91"/>
+        <location filename="../main_window.cpp" line="92"/>
         <source>Open &amp;Map Document...</source>
         <translation>打开地图文档(&amp;M)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="92"/>
+        <location filename="../main_window.cpp" line="93"/>
         <source>&amp;Save Map Document</source>
         <translation>保存地图文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="94"/>
+        <location filename="../main_window.cpp" line="95"/>
         <source>Save Map Document &amp;As...</source>
         <translation>地图文档另存为(&amp;A)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="95"/>
+        <location filename="../main_window.cpp" line="96"/>
         <source>Save Map Document</source>
         <translation>保存地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="98"/>
+        <location filename="../main_window.cpp" line="99"/>
         <source>Add Raster &amp;Basemap...</source>
         <translation>添加栅格底图(&amp;B)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="99"/>
+        <location filename="../main_window.cpp" line="100"/>
         <source>Add Raster Basemap</source>
         <translation>添加栅格底图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="100"/>
+        <location filename="../main_window.cpp" line="101"/>
         <source>Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="105"/>
+        <location filename="../main_window.cpp" line="106"/>
         <source>&amp;Import Layer (Shapefile, GeoJSON, GeoPackage, KML, DXF, OSM, CSV)...</source>
         <translation>导入图层（Shapefile、GeoJSON、GeoPackage、KML、DXF、OSM、CSV）(&amp;I)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="112"/>
+        <location filename="../main_window.cpp" line="113"/>
         <source>Import &amp;Roster (Excel/CSV)...</source>
         <translation>导入花名册（Excel/CSV）(&amp;R)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="122"/>
+        <location filename="../main_window.cpp" line="123"/>
         <source>Recent Atlases</source>
         <translation>最近打开的地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="125"/>
+        <location filename="../main_window.cpp" line="126"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="128"/>
+        <location filename="../main_window.cpp" line="129"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="129"/>
+        <location filename="../main_window.cpp" line="130"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="137"/>
+        <location filename="../main_window.cpp" line="138"/>
         <source>Zoom to Full Extent</source>
         <translation>全图显示</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="138"/>
+        <location filename="../main_window.cpp" line="139"/>
         <source>Zoom In</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="139"/>
+        <location filename="../main_window.cpp" line="140"/>
         <source>Zoom Out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="140"/>
+        <location filename="../main_window.cpp" line="141"/>
         <source>Zoom to Selection</source>
         <translation>缩放至选中要素</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="141"/>
+        <location filename="../main_window.cpp" line="142"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="142"/>
+        <location filename="../main_window.cpp" line="143"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="147"/>
+        <location filename="../main_window.cpp" line="148"/>
         <source>Search: building (3栋), address, name, post, grid code</source>
         <translation>搜索：楼栋（3栋）、地址、姓名、站点、网格编码</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="152"/>
+        <location filename="../main_window.cpp" line="153"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="155"/>
+        <location filename="../main_window.cpp" line="156"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="165"/>
+        <location filename="../main_window.cpp" line="166"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="166"/>
+        <location filename="../main_window.cpp" line="167"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="167"/>
+        <location filename="../main_window.cpp" line="168"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="168"/>
+        <location filename="../main_window.cpp" line="169"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="175"/>
+        <location filename="../main_window.cpp" line="176"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="188"/>
+        <location filename="../main_window.cpp" line="189"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="200"/>
+        <location filename="../main_window.cpp" line="201"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="216"/>
+        <location filename="../main_window.cpp" line="217"/>
         <source>Identify</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="297"/>
+        <location filename="../main_window.cpp" line="298"/>
         <source>Nothing found for &quot;%1&quot;</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="344"/>
+        <location filename="../main_window.cpp" line="345"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="359"/>
+        <location filename="../main_window.cpp" line="360"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="400"/>
+        <location filename="../main_window.cpp" line="402"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="408"/>
+        <location filename="../main_window.cpp" line="410"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="415"/>
+        <location filename="../main_window.cpp" line="417"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="438"/>
+        <location filename="../main_window.cpp" line="440"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="525"/>
+        <location filename="../main_window.cpp" line="527"/>
         <source>Zoom to Layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="526"/>
+        <location filename="../main_window.cpp" line="528"/>
         <source>Opacity...</source>
         <translation>透明度...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="528"/>
+        <location filename="../main_window.cpp" line="530"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="528"/>
+        <location filename="../main_window.cpp" line="530"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="532"/>
+        <location filename="../main_window.cpp" line="534"/>
         <source>Style...</source>
         <translation>样式...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="549"/>
+        <location filename="../main_window.cpp" line="551"/>
         <source>Layer style</source>
         <translation>图层样式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="549"/>
+        <location filename="../main_window.cpp" line="551"/>
         <source>Style:</source>
         <translation>样式：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="558"/>
+        <location filename="../main_window.cpp" line="560"/>
         <source>Colours...</source>
         <translation>颜色...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="585"/>
+        <location filename="../main_window.cpp" line="587"/>
         <source>Scale range...</source>
         <translation>比例尺范围...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="588"/>
-        <location filename="../main_window.cpp" line="591"/>
+        <location filename="../main_window.cpp" line="590"/>
+        <location filename="../main_window.cpp" line="593"/>
         <source>Scale range</source>
         <translation>比例尺范围</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="588"/>
+        <location filename="../main_window.cpp" line="590"/>
         <source>Show from 1: (0 = no limit)</source>
         <translation>显示的最小比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="591"/>
+        <location filename="../main_window.cpp" line="593"/>
         <source>Show up to 1: (0 = no limit)</source>
         <translation>显示的最大比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="689"/>
+        <location filename="../main_window.cpp" line="691"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="693"/>
+        <location filename="../main_window.cpp" line="695"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="693"/>
+        <location filename="../main_window.cpp" line="695"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="698"/>
+        <location filename="../main_window.cpp" line="700"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="735"/>
+        <location filename="../main_window.cpp" line="737"/>
         <source>Grid Editing</source>
         <translation>网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="737"/>
+        <location filename="../main_window.cpp" line="739"/>
         <source>&amp;Grids</source>
         <translation>网格(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="741"/>
+        <location filename="../main_window.cpp" line="743"/>
         <source>Edit Vertices</source>
         <translation>编辑节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="741"/>
+        <location filename="../main_window.cpp" line="743"/>
         <source>Draw Grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="741"/>
+        <location filename="../main_window.cpp" line="743"/>
         <source>Split Grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="742"/>
+        <location filename="../main_window.cpp" line="744"/>
         <source>Merge Grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="742"/>
+        <location filename="../main_window.cpp" line="744"/>
         <source>Delete Grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="742"/>
+        <location filename="../main_window.cpp" line="744"/>
         <source>Paint Buildings</source>
         <translation>刷楼入格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="764"/>
+        <location filename="../main_window.cpp" line="766"/>
         <source>Undo Grid Edit</source>
         <translation>撤销网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="768"/>
+        <location filename="../main_window.cpp" line="770"/>
         <source>Redo Grid Edit</source>
         <translation>重做网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="774"/>
+        <location filename="../main_window.cpp" line="776"/>
         <source>Save Grid Edits</source>
         <translation>保存网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="777"/>
+        <location filename="../main_window.cpp" line="779"/>
         <source>Grid edits saved</source>
         <translation>网格编辑已保存</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="779"/>
+        <location filename="../main_window.cpp" line="781"/>
         <source>Discard Unsaved Grid Edits</source>
         <translation>放弃未保存的网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="781"/>
+        <location filename="../main_window.cpp" line="783"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="781"/>
+        <location filename="../main_window.cpp" line="783"/>
         <source>Undo every grid edit since the last save?</source>
         <translation>撤销上次保存以来的全部网格编辑？</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="787"/>
+        <location filename="../main_window.cpp" line="789"/>
         <source>Stop Editing</source>
         <translation>结束编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="106"/>
-        <location filename="../main_window.cpp" line="113"/>
-        <location filename="../main_window.cpp" line="817"/>
+        <location filename="../main_window.cpp" line="107"/>
+        <location filename="../main_window.cpp" line="114"/>
+        <location filename="../main_window.cpp" line="843"/>
         <source>Open an atlas first</source>
         <translation>请先打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="794"/>
+        <location filename="../main_window.cpp" line="798"/>
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="820"/>
         <source>Check Grids and Statistics</source>
         <translation>网格检查与统计</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="823"/>
+        <location filename="../main_window.cpp" line="849"/>
         <source>The atlas cannot be edited: %1</source>
         <translation>无法编辑该地图集：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="843"/>
+        <location filename="../main_window.cpp" line="869"/>
         <source>New grid</source>
         <translation>新网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="843"/>
+        <location filename="../main_window.cpp" line="869"/>
         <source>Name of the new grid (code %1):</source>
         <translation>新网格名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="844"/>
-        <location filename="../main_window.cpp" line="867"/>
+        <location filename="../main_window.cpp" line="870"/>
+        <location filename="../main_window.cpp" line="893"/>
         <source>New grid %1</source>
         <translation>新网格 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="849"/>
+        <location filename="../main_window.cpp" line="875"/>
         <source>Draw new grids over the community&apos;s grids: their area is taken from them</source>
         <translation>请在社区现有网格范围内绘制新网格：新网格的范围从现有网格中划出</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="852"/>
+        <location filename="../main_window.cpp" line="878"/>
         <source>Draw grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="861"/>
+        <location filename="../main_window.cpp" line="887"/>
         <source>Draw the split line across one grid</source>
         <translation>请画一条穿过某个网格的分割线</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="866"/>
-        <location filename="../main_window.cpp" line="870"/>
+        <location filename="../main_window.cpp" line="892"/>
+        <location filename="../main_window.cpp" line="896"/>
         <source>Split grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="866"/>
+        <location filename="../main_window.cpp" line="892"/>
         <source>Name of the new part (code %1):</source>
         <translation>新分出网格的名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="877"/>
+        <location filename="../main_window.cpp" line="903"/>
         <source>Now click the grid to merge into the marked one</source>
         <translation>请点击要并入已标记网格的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="881"/>
+        <location filename="../main_window.cpp" line="907"/>
         <source>Merge grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="885"/>
-        <location filename="../main_window.cpp" line="888"/>
+        <location filename="../main_window.cpp" line="911"/>
+        <location filename="../main_window.cpp" line="914"/>
         <source>Delete grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="885"/>
+        <location filename="../main_window.cpp" line="911"/>
         <source>Delete this grid? Its area and buildings are left without a grid.</source>
         <translation>删除此网格？其范围和楼栋将不属于任何网格。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="945"/>
+        <location filename="../main_window.cpp" line="971"/>
         <source>Drag a vertex (it moves in every grid that has it); double-click an edge to add one; right-click or Delete removes one</source>
         <translation>拖动节点（共用该节点的网格一起移动）；双击边界插入节点；右键或 Delete 键删除节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="946"/>
+        <location filename="../main_window.cpp" line="972"/>
         <source>Click the corners of the new grid; double-click or Enter to finish, Backspace drops a corner</source>
         <translation>依次点击新网格的拐点；双击或回车结束，退格键删除上一个拐点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="947"/>
+        <location filename="../main_window.cpp" line="973"/>
         <source>Click along a line across a grid; double-click or Enter to split it there</source>
         <translation>沿穿过网格的线依次点击；双击或回车即按此线分割</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="948"/>
+        <location filename="../main_window.cpp" line="974"/>
         <source>Click the grid to keep, then the grid to merge into it</source>
         <translation>先点击保留的网格，再点击要并入的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="949"/>
+        <location filename="../main_window.cpp" line="975"/>
         <source>Click the grid to delete</source>
         <translation>点击要删除的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="950"/>
+        <location filename="../main_window.cpp" line="976"/>
         <source>Click or drag over buildings to move them into the target grid; right-click a grid to make it the target</source>
         <translation>点击或拖过楼栋，将其划入目标网格；右键点击网格设为目标网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="956"/>
+        <location filename="../main_window.cpp" line="982"/>
         <source>%1: %2 households</source>
         <translation>%1：住户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="959"/>
+        <location filename="../main_window.cpp" line="985"/>
         <source> / target %1 (%2%3%)</source>
         <translation> / 目标 %1 户（%2%3%）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="961"/>
+        <location filename="../main_window.cpp" line="987"/>
         <source> · members %1 · households in care %2</source>
         <translation> · 党员 %1 名 · 重点关爱户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="95"/>
-        <location filename="../main_window.cpp" line="699"/>
+        <location filename="../main_window.cpp" line="96"/>
+        <location filename="../main_window.cpp" line="701"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="705"/>
+        <location filename="../main_window.cpp" line="707"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="705"/>
+        <location filename="../main_window.cpp" line="707"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
