@@ -11,6 +11,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite spatialite-bin
   fonts-noto-cjk libgtest-dev googletest
   poppler-utils xvfb xauth
+  python3-qgis osmium-tool
 )
 
 SUDO=""
