@@ -317,6 +317,16 @@ private:
         auto cursor = source.features(req);
         model::Feature feature;
         unsigned n = 0;
+        // Features come in spatial order, so runs share a group: remember the last integer key.
+        std::int64_t lastKey = 0;
+        std::size_t lastGroup = SIZE_MAX;
+        auto intGroup = [&](std::int64_t key) -> Group& {
+            if (lastGroup != SIZE_MAX && key == lastKey) return groups[lastGroup];
+            Group& g = groupOf(byInt, key);
+            lastKey = key;
+            lastGroup = static_cast<std::size_t>(&g - groups.data());
+            return g;
+        };
         while (cursor->next(feature)) {
             if ((++n & kCancelPollMask) == 0 && m_feedback) m_feedback->throwIfCancelled();
             if (!filter.isEmpty() && !filter.accepts(feature.values, filterOffset)) continue;
@@ -327,9 +337,9 @@ private:
             if (byField) {
                 const model::Value& v = feature.values[0];
                 if (const auto* i = std::get_if<std::int64_t>(&v))
-                    group = &groupOf(byInt, *i);
+                    group = &intGroup(*i);
                 else if (const auto* d = std::get_if<double>(&v); d && *d == std::floor(*d) && std::fabs(*d) < 9e15)
-                    group = &groupOf(byInt, static_cast<std::int64_t>(*d));
+                    group = &intGroup(static_cast<std::int64_t>(*d));
                 else if (!model::isNull(v))
                     group = &groupOf(byText, model::toText(v));
             }

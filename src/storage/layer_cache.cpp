@@ -316,11 +316,13 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
     // make them disagree by that commit; the viewer reloads after edits anyway.)
     auto residents = std::async(std::launch::async, [path = atlas.path(), census] {
         Connection rc(path, OpenMode::ReadOnly);
-        // Three index scans instead of a table scan: residents_household covers the counts, the
-        // partial indexes hold only members and only residents with a disability.
+        // Three index scans instead of a table scan: residents_household covers the household ids,
+        // the partial indexes hold only members and only residents with a disability.
         {
-            Statement st(rc, "SELECT household_id, COUNT(*) FROM residents GROUP BY household_id");
-            while (st.step()) census->households[st.columnInt(0)].residents = static_cast<std::int32_t>(st.columnInt(1));
+            // Counted here rather than by GROUP BY: stepping the covering index and adding up in
+            // C++ costs less than half of SQLite's aggregate per row.
+            Statement st(rc, "SELECT household_id FROM residents");
+            while (st.step()) ++census->households[st.columnInt(0)].residents;
         }
         {
             Statement st(rc, "SELECT household_id, COUNT(*) FROM residents WHERE is_member = 1 GROUP BY household_id");
