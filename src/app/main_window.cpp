@@ -30,6 +30,7 @@
 #include "app/floor_plan_view.h"
 #include "app/grid_editing.h"
 #include "app/grid_panel.h"
+#include "app/grid_properties_dialog.h"
 #include "app/coverage_dock.h"
 #include "app/identify_panel.h"
 #include "app/import_wizard.h"
@@ -37,6 +38,7 @@
 #include "app/map_canvas.h"
 #include "app/style_dialog.h"
 #include "model/support/error.h"
+#include "storage/connection.h"
 #include "storage/layer_cache.h"
 #include "render/legend.h"
 #include "render/map_settings.h"
@@ -742,6 +744,7 @@ void MainWindow::buildGridEditing() {
     const std::pair<GridTool, QString> tools[] = {
         {GridTool::Vertex, tr("Edit Vertices")}, {GridTool::Draw, tr("Draw Grid")}, {GridTool::Split, tr("Split Grid")},
         {GridTool::Merge, tr("Merge Grids")},    {GridTool::Delete, tr("Delete Grid")}, {GridTool::Paint, tr("Paint Buildings")},
+        {GridTool::Properties, tr("Grid Properties")},
     };
     for (const auto& [tool, text] : tools) {
         QAction* a = edit->addAction(text);
@@ -862,6 +865,8 @@ bool MainWindow::startGridEditing() {
     m_mergeTool = new GridPickTool(m_gridEdit, m_gridEdit);
     m_deleteTool = new GridPickTool(m_gridEdit, m_gridEdit);
     m_paintTool = new PaintTool(m_gridEdit, m_gridEdit);
+    m_propertiesTool = new GridPickTool(m_gridEdit, m_gridEdit);
+    connect(m_propertiesTool, &GridPickTool::picked, this, &MainWindow::editGridProperties);
     connect(m_drawTool, &PolylineTool::finished, this, [this](const model::Geometry& polygon) {
         const std::int64_t near = m_gridEdit->gridAt(model::interiorPoint(polygon));
         storage::NewGrid grid;
@@ -933,6 +938,7 @@ void MainWindow::stopGridEditing(bool discard) {
     m_drawTool = m_splitTool = nullptr;
     m_mergeTool = m_deleteTool = nullptr;
     m_paintTool = nullptr;
+    m_propertiesTool = nullptr;
     m_mergeKeep = 0;
 }
 
@@ -944,6 +950,7 @@ MapTool* MainWindow::gridToolObject(GridTool tool) const {
     case GridTool::Merge: return m_mergeTool;
     case GridTool::Delete: return m_deleteTool;
     case GridTool::Paint: return m_paintTool;
+    case GridTool::Properties: return m_propertiesTool;
     case GridTool::None: break;
     }
     return nullptr;
@@ -973,9 +980,39 @@ bool MainWindow::setGridTool(GridTool tool) {
                            QT_TR_NOOP("Click along a line across a grid; double-click or Enter to split it there"),
                            QT_TR_NOOP("Click the grid to keep, then the grid to merge into it"),
                            QT_TR_NOOP("Click the grid to delete"),
-                           QT_TR_NOOP("Click or drag over buildings to move them into the target grid; right-click a grid to make it the target")};
+                           QT_TR_NOOP("Click or drag over buildings to move them into the target grid; right-click a grid to make it the target"),
+                           QT_TR_NOOP("Click a grid to edit its code, name, target and staff")};
     showMessage(tr(hints[static_cast<int>(tool)]), false);
     return true;
+}
+
+void MainWindow::editGridProperties(std::int64_t gridId) {
+    if (!m_gridEdit) return;
+    storage::GridProperties current;
+    try {
+        auto& c = m_gridEdit->atlas().connection();
+        storage::Statement g(c, "SELECT code, name, target_households FROM grids WHERE id = ?");
+        g.bind(1, gridId);
+        if (!g.step()) return;
+        current.code = g.columnText(0);
+        current.name = g.columnText(1);
+        if (!g.isNull(2)) current.targetHouseholds = static_cast<int>(g.columnInt(2));
+        storage::Statement st(c, "SELECT role, name, phone FROM grid_staff WHERE grid_id = ? ORDER BY id");
+        st.bind(1, gridId);
+        while (st.step()) {
+            storage::GridRowSnapshot::Staff s{st.columnText(0), st.columnText(1), std::nullopt};
+            if (!st.isNull(2)) s.phone = st.columnText(2);
+            current.staff.push_back(std::move(s));
+        }
+    } catch (const std::exception& e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+        return;
+    }
+    GridPropertiesDialog dialog(current, static_cast<int>(m_gridEdit->totals(gridId).households), this);
+    const bool ok = propertiesDialogHook ? propertiesDialogHook(dialog) : dialog.exec() == QDialog::Accepted;
+    if (!ok) return;
+    const storage::GridProperties edited = dialog.properties();
+    m_gridEdit->apply(tr("Grid properties"), [gridId, edited](storage::GridEditor& ed) { return ed.setProperties(gridId, edited); });
 }
 
 void MainWindow::showPaintTotals(const GridTotals& t) {

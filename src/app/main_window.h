@@ -80,13 +80,15 @@ public:
     /// Shows analysis results (coverage gaps, service areas...) as map layers drawn with the given
     /// styles from styles/; a layer of the same name is replaced.
     void showAnalysisLayers(const std::vector<std::pair<std::shared_ptr<const storage::LayerSnapshot>, QString>>& layers);
-    enum class GridTool { None, Vertex, Draw, Split, Merge, Delete, Paint };
+    enum class GridTool { None, Vertex, Draw, Split, Merge, Delete, Paint, Properties };
     /// Activates a grid-editing tool (starting the session when needed).
     bool setGridTool(GridTool tool);
     /// The tool objects, for tests: the active one is also the canvas's tool.
     [[nodiscard]] MapTool* gridToolObject(GridTool tool) const;
     /// Tests and scripts answer the tools' questions (grid names, confirmations) with defaults.
     void setAskQuestions(bool ask) { m_askQuestions = ask; }
+    /// Tests: called with the properties dialog instead of exec() when set (return true = OK).
+    std::function<bool(class GridPropertiesDialog&)> propertiesDialogHook;
     /// Identifies what is at map point (x, y) and shows it in the identify panel.
     void identifyAt(double x, double y);
     /// Runs the search box's query; fills the result list and zooms to the first hit.
@@ -146,6 +148,8 @@ private:
     GridPickTool* m_mergeTool = nullptr;
     GridPickTool* m_deleteTool = nullptr;
     PaintTool* m_paintTool = nullptr;
+    GridPickTool* m_propertiesTool = nullptr;
+    void editGridProperties(std::int64_t gridId);
     std::int64_t m_mergeKeep = 0;
     std::unique_ptr<storage::Atlas> m_atlas; ///< GUI-thread connection for identify (read-only)
     QListWidget* m_layers = nullptr;

@@ -2,6 +2,8 @@
 // snap and move shared boundaries, drawing and splitting grids, painting buildings into a grid,
 // and undo/redo restoring the atlas exactly.
 #include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QStandardPaths>
@@ -9,6 +11,7 @@
 
 #include "app/grid_editing.h"
 #include "app/grid_panel.h"
+#include "app/grid_properties_dialog.h"
 #include "app/main_window.h"
 #include "app/map_canvas.h"
 #include "storage/atlas.h"
@@ -184,6 +187,34 @@ private slots:
         QCOMPARE(zoom.count(), 1);
         const auto bounds = zoom.front().front().value<model::Rect>();
         QVERIFY(bounds.intersects(model::Rect{SmallWorld::kX0, SmallWorld::kY0, SmallWorld::kX0 + 400, SmallWorld::kY0 + 300}));
+    }
+
+    void gridPropertiesAreEditedMaskedByDefaultAndUndone() {
+        const std::string oldName = queryText("SELECT name FROM grids WHERE id = 1");
+        const std::string oldPhone = queryText("SELECT phone FROM grid_staff WHERE grid_id = 1 AND role = 'supervisor'");
+        bool masked = false, workload = false;
+        m_window->propertiesDialogHook = [&](GridPropertiesDialog& d) -> bool {
+            // Personal data is masked until revealed, and read-only while masked.
+            const QString shownPhone = d.staffPhone(1)->text();
+            masked = (oldPhone.empty() || shownPhone != QString::fromStdString(oldPhone)) && d.staffName(0)->isReadOnly();
+            workload = d.workloadLabel()->text().contains("3");
+            d.setReveal(true);
+            d.nameEdit()->setText("湖西一网格（调整）");
+            d.targetEdit()->setValue(350);
+            d.staffPhone(1)->setText("13900001111");
+            return true;
+        };
+        QVERIFY(m_window->setGridTool(MainWindow::GridTool::Properties));
+        QTest::mouseClick(canvas(), Qt::LeftButton, {}, at(300, 250));
+        QVERIFY(masked);
+        QVERIFY(workload); // three staff
+        QCOMPARE(queryText("SELECT name FROM grids WHERE id = 1"), std::string("湖西一网格（调整）"));
+        QCOMPARE(queryInt("SELECT target_households FROM grids WHERE id = 1"), 350);
+        QCOMPARE(queryText("SELECT phone FROM grid_staff WHERE grid_id = 1 AND role = 'supervisor'"), std::string("13900001111"));
+        QCOMPARE(queryInt("SELECT COUNT(*) FROM grid_staff WHERE grid_id = 1"), 3); // the other staff kept
+        m_window->gridEditSession()->undoStack()->undo();
+        QCOMPARE(queryText("SELECT name FROM grids WHERE id = 1"), oldName);
+        QCOMPARE(queryText("SELECT phone FROM grid_staff WHERE grid_id = 1 AND role = 'supervisor'"), oldPhone);
     }
 
     void discardUndoesEverythingSinceTheLastSave() {

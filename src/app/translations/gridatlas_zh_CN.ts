@@ -1020,6 +1020,79 @@
     </message>
 </context>
 <context>
+    <name>gridatlas::app::GridPropertiesDialog</name>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="25"/>
+        <source>Grid Properties</source>
+        <translation>网格属性</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="29"/>
+        <source>Unique; e.g. an urban grid code after CJ/T 349-2010</source>
+        <translation>须唯一；例如按 CJ/T 349-2010 编制的城市网格编码</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="33"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="35"/>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="36"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="37"/>
+        <source>Target households</source>
+        <translation>目标户数</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="38"/>
+        <source>Manager</source>
+        <translation>网格管理员</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="38"/>
+        <source>Supervisor</source>
+        <translation>网格监督员</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="38"/>
+        <source>Assistant</source>
+        <translation>网格协管员</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="43"/>
+        <source>name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="44"/>
+        <source>phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="53"/>
+        <source>Show personal data</source>
+        <translation>显示个人信息</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="114"/>
+        <source>%1 households, no staff</source>
+        <translation>住户 %1 户，暂无网格员</translation>
+    </message>
+    <message>
+        <location filename="../grid_properties_dialog.cpp" line="115"/>
+        <source>%1 households, %2 staff: %3 households per staff member</source>
+        <translation>住户 %1 户，网格员 %2 名：人均服务 %3 户</translation>
+    </message>
+</context>
+<context>
     <name>gridatlas::app::GridVertexTool</name>
     <message>
         <location filename="../grid_editing.cpp" line="224"/>
@@ -1584,514 +1657,529 @@
 <context>
     <name>gridatlas::app::MainWindow</name>
     <message>
-        <location filename="../main_window.cpp" line="59"/>
+        <location filename="../main_window.cpp" line="61"/>
         <source>GridAtlas</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="75"/>
+        <location filename="../main_window.cpp" line="77"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="89"/>
+        <location filename="../main_window.cpp" line="91"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="90"/>
+        <location filename="../main_window.cpp" line="92"/>
         <source>&amp;Open Atlas...</source>
         <translation>打开地图集(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="92"/>
+        <location filename="../main_window.cpp" line="94"/>
         <source>Open &amp;Map Document...</source>
         <translation>打开地图文档(&amp;M)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="93"/>
+        <location filename="../main_window.cpp" line="95"/>
         <source>&amp;Save Map Document</source>
         <translation>保存地图文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="95"/>
+        <location filename="../main_window.cpp" line="97"/>
         <source>Save Map Document &amp;As...</source>
         <translation>地图文档另存为(&amp;A)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="96"/>
+        <location filename="../main_window.cpp" line="98"/>
         <source>Save Map Document</source>
         <translation>保存地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="99"/>
+        <location filename="../main_window.cpp" line="101"/>
         <source>Add Raster &amp;Basemap...</source>
         <translation>添加栅格底图(&amp;B)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="100"/>
+        <location filename="../main_window.cpp" line="102"/>
         <source>Add Raster Basemap</source>
         <translation>添加栅格底图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="101"/>
+        <location filename="../main_window.cpp" line="103"/>
         <source>Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="106"/>
+        <location filename="../main_window.cpp" line="108"/>
         <source>&amp;Import Layer (Shapefile, GeoJSON, GeoPackage, KML, DXF, OSM, CSV)...</source>
         <translation>导入图层（Shapefile、GeoJSON、GeoPackage、KML、DXF、OSM、CSV）(&amp;I)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="113"/>
+        <location filename="../main_window.cpp" line="115"/>
         <source>Import &amp;Roster (Excel/CSV)...</source>
         <translation>导入花名册（Excel/CSV）(&amp;R)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="123"/>
+        <location filename="../main_window.cpp" line="125"/>
         <source>Recent Atlases</source>
         <translation>最近打开的地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="126"/>
+        <location filename="../main_window.cpp" line="128"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="129"/>
+        <location filename="../main_window.cpp" line="131"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="130"/>
+        <location filename="../main_window.cpp" line="132"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="138"/>
+        <location filename="../main_window.cpp" line="140"/>
         <source>Zoom to Full Extent</source>
         <translation>全图显示</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="139"/>
+        <location filename="../main_window.cpp" line="141"/>
         <source>Zoom In</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="140"/>
+        <location filename="../main_window.cpp" line="142"/>
         <source>Zoom Out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="141"/>
+        <location filename="../main_window.cpp" line="143"/>
         <source>Zoom to Selection</source>
         <translation>缩放至选中要素</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="142"/>
+        <location filename="../main_window.cpp" line="144"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="143"/>
+        <location filename="../main_window.cpp" line="145"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="148"/>
+        <location filename="../main_window.cpp" line="150"/>
         <source>Search: building (3栋), address, name, post, grid code</source>
         <translation>搜索：楼栋（3栋）、地址、姓名、站点、网格编码</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="153"/>
+        <location filename="../main_window.cpp" line="155"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="156"/>
+        <location filename="../main_window.cpp" line="158"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="166"/>
+        <location filename="../main_window.cpp" line="168"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="167"/>
+        <location filename="../main_window.cpp" line="169"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="168"/>
+        <location filename="../main_window.cpp" line="170"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="169"/>
+        <location filename="../main_window.cpp" line="171"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="176"/>
+        <location filename="../main_window.cpp" line="178"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="189"/>
+        <location filename="../main_window.cpp" line="191"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="201"/>
+        <location filename="../main_window.cpp" line="203"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="217"/>
+        <location filename="../main_window.cpp" line="219"/>
         <source>Identify</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="298"/>
+        <location filename="../main_window.cpp" line="300"/>
         <source>Nothing found for &quot;%1&quot;</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="345"/>
+        <location filename="../main_window.cpp" line="347"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="360"/>
+        <location filename="../main_window.cpp" line="362"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="402"/>
+        <location filename="../main_window.cpp" line="404"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="410"/>
+        <location filename="../main_window.cpp" line="412"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="417"/>
+        <location filename="../main_window.cpp" line="419"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="440"/>
+        <location filename="../main_window.cpp" line="442"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="527"/>
+        <location filename="../main_window.cpp" line="529"/>
         <source>Zoom to Layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="528"/>
+        <location filename="../main_window.cpp" line="530"/>
         <source>Opacity...</source>
         <translation>透明度...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="530"/>
+        <location filename="../main_window.cpp" line="532"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="530"/>
+        <location filename="../main_window.cpp" line="532"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="534"/>
+        <location filename="../main_window.cpp" line="536"/>
         <source>Style...</source>
         <translation>样式...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="551"/>
+        <location filename="../main_window.cpp" line="553"/>
         <source>Layer style</source>
         <translation>图层样式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="551"/>
+        <location filename="../main_window.cpp" line="553"/>
         <source>Style:</source>
         <translation>样式：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="560"/>
+        <location filename="../main_window.cpp" line="562"/>
         <source>Colours...</source>
         <translation>颜色...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="587"/>
+        <location filename="../main_window.cpp" line="589"/>
         <source>Scale range...</source>
         <translation>比例尺范围...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="590"/>
-        <location filename="../main_window.cpp" line="593"/>
+        <location filename="../main_window.cpp" line="592"/>
+        <location filename="../main_window.cpp" line="595"/>
         <source>Scale range</source>
         <translation>比例尺范围</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="590"/>
+        <location filename="../main_window.cpp" line="592"/>
         <source>Show from 1: (0 = no limit)</source>
         <translation>显示的最小比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="593"/>
+        <location filename="../main_window.cpp" line="595"/>
         <source>Show up to 1: (0 = no limit)</source>
         <translation>显示的最大比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="691"/>
+        <location filename="../main_window.cpp" line="693"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="695"/>
+        <location filename="../main_window.cpp" line="697"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="695"/>
+        <location filename="../main_window.cpp" line="697"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="700"/>
+        <location filename="../main_window.cpp" line="702"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="737"/>
+        <location filename="../main_window.cpp" line="739"/>
         <source>Grid Editing</source>
         <translation>网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="739"/>
+        <location filename="../main_window.cpp" line="741"/>
         <source>&amp;Grids</source>
         <translation>网格(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="743"/>
+        <location filename="../main_window.cpp" line="745"/>
         <source>Edit Vertices</source>
         <translation>编辑节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="743"/>
+        <location filename="../main_window.cpp" line="745"/>
         <source>Draw Grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="743"/>
+        <location filename="../main_window.cpp" line="745"/>
         <source>Split Grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="744"/>
+        <location filename="../main_window.cpp" line="746"/>
         <source>Merge Grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="744"/>
+        <location filename="../main_window.cpp" line="746"/>
         <source>Delete Grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="744"/>
+        <location filename="../main_window.cpp" line="746"/>
         <source>Paint Buildings</source>
         <translation>刷楼入格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="766"/>
+        <location filename="../main_window.cpp" line="747"/>
+        <source>Grid Properties</source>
+        <translation>网格属性</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="769"/>
         <source>Undo Grid Edit</source>
         <translation>撤销网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="770"/>
+        <location filename="../main_window.cpp" line="773"/>
         <source>Redo Grid Edit</source>
         <translation>重做网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="776"/>
+        <location filename="../main_window.cpp" line="779"/>
         <source>Save Grid Edits</source>
         <translation>保存网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="779"/>
+        <location filename="../main_window.cpp" line="782"/>
         <source>Grid edits saved</source>
         <translation>网格编辑已保存</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="781"/>
+        <location filename="../main_window.cpp" line="784"/>
         <source>Discard Unsaved Grid Edits</source>
         <translation>放弃未保存的网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="783"/>
+        <location filename="../main_window.cpp" line="786"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="783"/>
+        <location filename="../main_window.cpp" line="786"/>
         <source>Undo every grid edit since the last save?</source>
         <translation>撤销上次保存以来的全部网格编辑？</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="789"/>
+        <location filename="../main_window.cpp" line="792"/>
         <source>Stop Editing</source>
         <translation>结束编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="107"/>
-        <location filename="../main_window.cpp" line="114"/>
-        <location filename="../main_window.cpp" line="843"/>
+        <location filename="../main_window.cpp" line="109"/>
+        <location filename="../main_window.cpp" line="116"/>
+        <location filename="../main_window.cpp" line="846"/>
         <source>Open an atlas first</source>
         <translation>请先打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="798"/>
+        <location filename="../main_window.cpp" line="801"/>
         <source>&amp;Analysis</source>
         <translation>分析(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="820"/>
+        <location filename="../main_window.cpp" line="823"/>
         <source>Check Grids and Statistics</source>
         <translation>网格检查与统计</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="849"/>
+        <location filename="../main_window.cpp" line="852"/>
         <source>The atlas cannot be edited: %1</source>
         <translation>无法编辑该地图集：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="869"/>
+        <location filename="../main_window.cpp" line="874"/>
         <source>New grid</source>
         <translation>新网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="869"/>
+        <location filename="../main_window.cpp" line="874"/>
         <source>Name of the new grid (code %1):</source>
         <translation>新网格名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="870"/>
-        <location filename="../main_window.cpp" line="893"/>
+        <location filename="../main_window.cpp" line="875"/>
+        <location filename="../main_window.cpp" line="898"/>
         <source>New grid %1</source>
         <translation>新网格 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="875"/>
+        <location filename="../main_window.cpp" line="880"/>
         <source>Draw new grids over the community&apos;s grids: their area is taken from them</source>
         <translation>请在社区现有网格范围内绘制新网格：新网格的范围从现有网格中划出</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="878"/>
+        <location filename="../main_window.cpp" line="883"/>
         <source>Draw grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="887"/>
+        <location filename="../main_window.cpp" line="892"/>
         <source>Draw the split line across one grid</source>
         <translation>请画一条穿过某个网格的分割线</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="892"/>
-        <location filename="../main_window.cpp" line="896"/>
+        <location filename="../main_window.cpp" line="897"/>
+        <location filename="../main_window.cpp" line="901"/>
         <source>Split grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="892"/>
+        <location filename="../main_window.cpp" line="897"/>
         <source>Name of the new part (code %1):</source>
         <translation>新分出网格的名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="903"/>
+        <location filename="../main_window.cpp" line="908"/>
         <source>Now click the grid to merge into the marked one</source>
         <translation>请点击要并入已标记网格的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="907"/>
+        <location filename="../main_window.cpp" line="912"/>
         <source>Merge grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="911"/>
-        <location filename="../main_window.cpp" line="914"/>
+        <location filename="../main_window.cpp" line="916"/>
+        <location filename="../main_window.cpp" line="919"/>
         <source>Delete grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="911"/>
+        <location filename="../main_window.cpp" line="916"/>
         <source>Delete this grid? Its area and buildings are left without a grid.</source>
         <translation>删除此网格？其范围和楼栋将不属于任何网格。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="971"/>
+        <location filename="../main_window.cpp" line="978"/>
         <source>Drag a vertex (it moves in every grid that has it); double-click an edge to add one; right-click or Delete removes one</source>
         <translation>拖动节点（共用该节点的网格一起移动）；双击边界插入节点；右键或 Delete 键删除节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="972"/>
+        <location filename="../main_window.cpp" line="979"/>
         <source>Click the corners of the new grid; double-click or Enter to finish, Backspace drops a corner</source>
         <translation>依次点击新网格的拐点；双击或回车结束，退格键删除上一个拐点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="973"/>
+        <location filename="../main_window.cpp" line="980"/>
         <source>Click along a line across a grid; double-click or Enter to split it there</source>
         <translation>沿穿过网格的线依次点击；双击或回车即按此线分割</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="974"/>
+        <location filename="../main_window.cpp" line="981"/>
         <source>Click the grid to keep, then the grid to merge into it</source>
         <translation>先点击保留的网格，再点击要并入的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="975"/>
+        <location filename="../main_window.cpp" line="982"/>
         <source>Click the grid to delete</source>
         <translation>点击要删除的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="976"/>
+        <location filename="../main_window.cpp" line="983"/>
         <source>Click or drag over buildings to move them into the target grid; right-click a grid to make it the target</source>
         <translation>点击或拖过楼栋，将其划入目标网格；右键点击网格设为目标网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="982"/>
+        <location filename="../main_window.cpp" line="984"/>
+        <source>Click a grid to edit its code, name, target and staff</source>
+        <translation>点击网格以编辑其编码、名称、目标户数和“一格三员”</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="1015"/>
+        <source>Grid properties</source>
+        <translation>网格属性</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="1019"/>
         <source>%1: %2 households</source>
         <translation>%1：住户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="985"/>
+        <location filename="../main_window.cpp" line="1022"/>
         <source> / target %1 (%2%3%)</source>
         <translation> / 目标 %1 户（%2%3%）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="987"/>
+        <location filename="../main_window.cpp" line="1024"/>
         <source> · members %1 · households in care %2</source>
         <translation> · 党员 %1 名 · 重点关爱户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="96"/>
-        <location filename="../main_window.cpp" line="701"/>
+        <location filename="../main_window.cpp" line="98"/>
+        <location filename="../main_window.cpp" line="703"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="707"/>
+        <location filename="../main_window.cpp" line="709"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="707"/>
+        <location filename="../main_window.cpp" line="709"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
