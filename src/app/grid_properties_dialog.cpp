@@ -8,6 +8,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "model/grid_code.h"
 #include "model/masking.h"
 
 namespace gridatlas::app {
@@ -33,6 +34,25 @@ GridPropertiesDialog::GridPropertiesDialog(storage::GridProperties current, int 
     m_target->setSpecialValueText(tr("none"));
     m_target->setValue(m_current.targetHouseholds.value_or(0));
     form->addRow(tr("Code"), m_code);
+    // What a CJ/T 349-2010 code says, part by part; other unique codes are fine too.
+    auto* codeHint = new QLabel(this);
+    codeHint->setObjectName(QStringLiteral("codeHint"));
+    codeHint->setWordWrap(true);
+    codeHint->setStyleSheet(QStringLiteral("color: #666"));
+    auto updateHint = [this, codeHint] {
+        const std::string text = m_code->text().trimmed().toStdString();
+        std::string why;
+        if (const auto c = model::parseCjt349(text, &why))
+            codeHint->setText(tr("CJ/T 349-2010: object %1 · division %2 · street %3 · community %4 · grid %5")
+                                  .arg(QString::fromStdString(c->object), QString::fromStdString(c->county),
+                                       QString::fromStdString(c->street), QString::fromStdString(c->community))
+                                  .arg(c->sequence, 2, 10, QLatin1Char('0')));
+        else
+            codeHint->setText(tr("Not a 20-digit CJ/T 349-2010 code (网格 > Recode Grids makes them); any unique code is accepted."));
+    };
+    updateHint();
+    connect(m_code, &QLineEdit::textChanged, this, updateHint);
+    form->addRow(QString(), codeHint);
     form->addRow(tr("Name"), m_name);
     form->addRow(tr("Target households"), m_target);
     const QString roleTitles[3] = {tr("Manager"), tr("Supervisor"), tr("Assistant")};

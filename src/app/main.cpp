@@ -6,9 +6,14 @@
 #include <QTimer>
 #include <QTranslator>
 
+#include <functional>
+#include <memory>
+#include <vector>
+
 #include "app/map_canvas.h"
 
 #include "app/coverage_dock.h"
+#include "app/grid_plans_dock.h"
 #include "app/grid_panel.h"
 #include "app/main_window.h"
 #include "render/fonts.h"
@@ -36,6 +41,9 @@ int main(int argc, char** argv) {
     QCommandLineOption checkOption("check-grids", "Open the grid checks and statistics and run them.");
     QCommandLineOption coverageOption("coverage", "Run the coverage analysis of a post type and show its layers.", "post type");
     QCommandLineOption sizeOption("size", "Window size WIDTHxHEIGHT.", "size");
+    QCommandLineOption proposeOption("propose-grids", "Propose grids for a community (saved as plan 'proposal') and draw them.",
+                                     "community");
+    QCommandLineOption compareOption("compare-plans", "Compare two grid plans side by side (@current = today's grids).", "a,b");
     parser.addOption(shotOption);
     parser.addOption(searchOption);
     parser.addOption(identifyOption);
@@ -44,6 +52,8 @@ int main(int argc, char** argv) {
     parser.addOption(checkOption);
     parser.addOption(coverageOption);
     parser.addOption(sizeOption);
+    parser.addOption(proposeOption);
+    parser.addOption(compareOption);
     parser.addPositionalArgument("atlas", "Atlas (.sqlite) to open.");
     parser.addPositionalArgument("map", "Map document (.json) to show.");
     parser.process(app);
@@ -90,10 +100,38 @@ int main(int argc, char** argv) {
         window.coverageDock()->setPostType(parser.value(coverageOption));
         window.coverageDock()->run();
     }
+    // Grid plan steps run one after another, each when the plans dock is idle.
+    auto planSteps = std::make_shared<std::vector<std::function<bool()>>>();
+    if (parser.isSet(proposeOption)) {
+        gridatlas::app::GridPlansDock::ProposalRequest request;
+        request.community = parser.value(proposeOption);
+        request.plan = QStringLiteral("proposal");
+        planSteps->push_back([&window, request] { return window.gridPlansDock()->propose(request); });
+    }
+    if (parser.isSet(compareOption)) {
+        const QStringList ab = parser.value(compareOption).split(',');
+        if (ab.size() == 2)
+            planSteps->push_back([&window, ab] { return window.gridPlansDock()->compare(ab[0], ab[1]); });
+    }
+    if (!planSteps->empty()) {
+        window.gridPlansDock()->show();
+        window.gridPlansDock()->raise();
+        auto* stepper = new QTimer(&window);
+        QObject::connect(stepper, &QTimer::timeout, &window, [&window, planSteps, stepper] {
+            if (window.gridPlansDock()->isBusy()) return;
+            if (planSteps->empty()) {
+                stepper->stop();
+                return;
+            }
+            if (planSteps->front()()) planSteps->erase(planSteps->begin());
+        });
+        stepper->start(100);
+    }
     if (parser.isSet(shotOption)) {
         const QString file = parser.value(shotOption);
         auto* poll = new QTimer(&window);
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, opened] {
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, opened, planSteps] {
+            if (!planSteps->empty() || window.gridPlansDock()->isBusy()) return;
             auto* canvas = window.canvas();
             if (canvas->isRendering() || canvas->shownGeneration() != canvas->requestedGeneration()) return;
             if (window.gridPanel()->isRunning() || window.coverageDock()->isRunning()) return;

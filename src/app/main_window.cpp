@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QInputDialog>
 #include <QPainter>
@@ -30,6 +31,10 @@
 #include "app/floor_plan_view.h"
 #include "app/grid_editing.h"
 #include "app/grid_panel.h"
+#include "app/grid_plans_dock.h"
+#include "storage/grid_codes.h"
+#include "storage/grid_plans.h"
+#include "storage/grid_propose.h"
 #include "app/grid_properties_dialog.h"
 #include "app/coverage_dock.h"
 #include "app/identify_panel.h"
@@ -396,6 +401,7 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
         saveViewForAtlas(); // of the atlas shown until now
         m_canvas->setMap(atlasPath.toStdString(), doc, extent, provider.datasetName(), m_srid);
         m_coverage->setAtlas(atlasPath, m_canvas->layerCache()); // reuses the map's households in memory
+        m_gridPlans->setAtlas(atlasPath, m_canvas->layerCache(), QFileInfo(map).absolutePath() + "/../styles");
         // Back where the user left this atlas last time.
         const QVariantList last =
             QSettings().value("views/" + QFileInfo(atlasPath).absoluteFilePath().replace('/', '|')).toList();
@@ -820,6 +826,39 @@ void MainWindow::buildGridEditing() {
             showMessage(QString::fromUtf8(e.what()), true);
         }
     });
+    // Plan versions and proposals (网格方案): saved layouts, compared side by side, restored.
+    m_gridPlans = new GridPlansDock(this);
+    m_gridPlans->setObjectName("GridPlansDock");
+    addDockWidget(Qt::RightDockWidgetArea, m_gridPlans);
+    // The whole right column: the compare view needs its height for the two maps.
+    if (auto* identify = findChild<QDockWidget*>("IdentifyDock")) tabifyDockWidget(identify, m_gridPlans);
+    m_gridPlans->hide();
+    m_gridPlans->setWriteGuard([this] {
+        if (m_gridEdit && m_gridEdit->hasUnsavedEdits()) {
+            showMessage(tr("Save or discard the grid edits first"), true);
+            return false;
+        }
+        stopGridEditing(false); // a restored plan replaces what the edit session holds
+        return true;
+    });
+    connect(m_gridPlans, &GridPlansDock::planLayersReady, this,
+            [this](std::shared_ptr<const storage::LayerSnapshot> grids, std::shared_ptr<const storage::LayerSnapshot> moves) {
+                showAnalysisLayers({{grids, "plan-grids.json"}, {moves, "plan-moves.json"}});
+            });
+    connect(m_gridPlans, &GridPlansDock::gridsChanged, this, [this] {
+        m_canvas->reloadData();
+        if (m_gridPanel->isVisible()) m_gridPanel->refresh();
+    });
+    connect(m_gridPlans, &GridPlansDock::zoomRequested, this, [this](double x0, double y0, double x1, double y1) {
+        zoomToFeature(model::Rect::of(x0, y0, x1, y1));
+    });
+    connect(m_gridPlans, &GridPlansDock::jobFinished, this, [this](bool ok, const QString& message) {
+        if (!ok) showMessage(message, true);
+    });
+    QAction* plans = m_gridPlans->toggleViewAction();
+    plans->setText(tr("Grid Plans and Proposals"));
+    edit->addAction(plans);
+    edit->addAction(tr("Recode Grids after CJ/T 349-2010..."), this, [this] { recodeGrids(); });
     edit->addAction(tr("Check Grids and Statistics"), this, [this] {
         m_gridPanel->show();
         m_gridPanel->raise();
@@ -1074,6 +1113,68 @@ void MainWindow::showAnalysisLayers(const std::vector<std::pair<std::shared_ptr<
     }
     m_canvas->setDocument(copy);
     refreshLayerPanel();
+}
+
+} // namespace gridatlas::app
+
+namespace gridatlas::app {
+
+bool MainWindow::recodeGrids(QString community, QString objectCode) {
+    if (!m_atlas) {
+        showMessage(tr("Open an atlas first"), true);
+        return false;
+    }
+    if (m_gridEdit && m_gridEdit->hasUnsavedEdits()) {
+        showMessage(tr("Save or discard the grid edits first"), true);
+        return false;
+    }
+    try {
+        if (community.isEmpty()) {
+            QStringList names;
+            storage::Statement st(m_atlas->connection(), "SELECT name FROM communities ORDER BY name");
+            while (st.step()) names << QString::fromStdString(st.columnText(0));
+            if (!m_askQuestions || names.isEmpty()) return false;
+            bool ok = false;
+            community = QInputDialog::getItem(this, tr("Recode Grids"), tr("Community:"), names, 0, false, &ok);
+            if (!ok) return false;
+        }
+        if (objectCode.isEmpty()) {
+            if (!m_askQuestions) return false;
+            objectCode = askText(tr("Recode Grids"),
+                                 tr("Management object code (digits 1-6 of a CJ/T 349-2010 grid code, after CJ/T 348-2010):"),
+                                 QSettings().value("grids/cjt349Object", "100000").toString());
+            if (objectCode.isEmpty()) return false;
+        }
+        auto atlas = storage::Atlas::open(m_atlas->path(), storage::OpenMode::ReadWrite);
+        const auto recodes = storage::planCjt349Codes(*atlas, community.toStdString(), objectCode.toStdString());
+        if (m_askQuestions) {
+            QStringList lines;
+            for (const auto& r : recodes)
+                lines << QStringLiteral("%1: %2 → %3").arg(QString::fromStdString(r.name), QString::fromStdString(r.oldCode),
+                                                           QString::fromStdString(r.newCode));
+            if (QMessageBox::question(this, tr("Recode Grids"),
+                                      tr("Give these grids their CJ/T 349-2010 codes? The layout with the old codes is "
+                                         "saved as a plan version first.\n\n%1")
+                                          .arg(lines.join('\n'))) != QMessageBox::Yes)
+                return false;
+        }
+        stopGridEditing(false);
+        const std::string backupPlan =
+            tr("Before recoding %1").arg(QDateTime::currentDateTime().toString("yyyy-MM-dd HH:mm:ss")).toStdString();
+        storage::saveCurrentPlan(*atlas, backupPlan, storage::findCommunity(*atlas, community.toStdString()).id);
+        storage::applyGridCodes(*atlas, recodes);
+        QSettings().setValue("grids/cjt349Object", objectCode);
+        m_canvas->reloadData();
+        m_gridPlans->refreshPlans();
+        showMessage(tr("%n grid(s) recoded after CJ/T 349-2010; the old codes are in plan %1", nullptr,
+                       static_cast<int>(recodes.size()))
+                        .arg(QString::fromStdString(backupPlan)),
+                    false);
+        return true;
+    } catch (const std::exception& e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+        return false;
+    }
 }
 
 } // namespace gridatlas::app

@@ -31,6 +31,7 @@ class AttributeTableDock;
 class FloorPlanDock;
 class GridEditSession;
 class GridPanel;
+class GridPlansDock;
 class CoverageDock;
 class MapTool;
 class PaintTool;
@@ -77,6 +78,11 @@ public:
     [[nodiscard]] GridEditSession* gridEditSession() const { return m_gridEdit; }
     [[nodiscard]] GridPanel* gridPanel() const { return m_gridPanel; }
     [[nodiscard]] CoverageDock* coverageDock() const { return m_coverage; }
+    [[nodiscard]] GridPlansDock* gridPlansDock() const { return m_gridPlans; }
+    /// Gives a community's grids CJ/T 349-2010 codes (object code + community code + sequence,
+    /// left to right, top to bottom) in one transaction, after saving the old layout as a plan
+    /// version. Asks for the community and object code (and confirmation) when they are empty.
+    bool recodeGrids(QString community = {}, QString objectCode = {});
     /// Shows analysis results (coverage gaps, service areas...) as map layers drawn with the given
     /// styles from styles/; a layer of the same name is replaced.
     void showAnalysisLayers(const std::vector<std::pair<std::shared_ptr<const storage::LayerSnapshot>, QString>>& layers);
@@ -139,6 +145,7 @@ private:
     GridEditSession* m_gridEdit = nullptr;
     GridPanel* m_gridPanel = nullptr;
     CoverageDock* m_coverage = nullptr;
+    GridPlansDock* m_gridPlans = nullptr;
     QToolBar* m_gridToolbar = nullptr;
     QList<QAction*> m_gridActions;
     QLabel* m_paintTotals = nullptr;

@@ -18,6 +18,7 @@
 #include "storage/grid_checks.h"
 #include "storage/grid_edit.h"
 #include "storage/grid_plans.h"
+#include "storage/grid_codes.h"
 #include "storage/grid_propose.h"
 #include "storage/grid_stats.h"
 
@@ -178,21 +179,14 @@ int runPropose(const ArgList& argv) {
     feedback.throwIfCancelled(); // Ctrl-C after the last check still means "nothing saved"
     const double took = seconds(t0);
 
-    std::vector<storage::PlanGrid> grids;
-    std::vector<std::pair<std::int64_t, std::string>> buildings;
     std::vector<storage::GridPolygonRecord> records;
     for (const auto& g : proposal.grids) {
         if (g.polygon.type != model::GeomType::Polygon)
             std::fprintf(stderr, "warning: grid %s is in %zu parts\n", g.code.c_str(), g.polygon.partEnds.size());
-        grids.push_back({g.code, g.name, input.communityId, options.target, g.polygon});
-        for (auto b : g.buildingIds) buildings.emplace_back(b, g.code);
         records.push_back({g.code, g.name, g.households, g.deviation, g.polygon});
     }
     if (auto out = args.value("out")) storage::writeGridPolygons(records, atlas->srid(), *out, "grid_proposal");
-    char note[160];
-    std::snprintf(note, sizeof note, "target %d, tolerance %.2f%s%s", options.target, options.tolerance,
-                  options.respectStreets ? ", respect streets" : "", options.keepCurrent ? ", keep current" : "");
-    storage::savePlan(*atlas, planName, "proposal", input.communityId, grids, buildings, args.flag("replace"), note);
+    storage::saveProposal(*atlas, planName, input, proposal, options, args.flag("replace"));
 
     std::printf("%-18s %6s %7s %6s %8s  %s\n", "code", "hh", "dev", "bldg", "compact", "");
     for (const auto& g : proposal.grids) {
@@ -273,10 +267,28 @@ int runReassign(const ArgList& argv) {
     return 0;
 }
 
+int runRecode(const ArgList& argv) {
+    const Args args("grids recode", argv, {"atlas", "community", "scheme", "object"}, {"dry-run"});
+    const std::string scheme = args.value("scheme").value_or("cjt349");
+    if (scheme != "cjt349")
+        throw InputError("gridatlas-cli grids recode: --scheme '" + scheme + "' is not known (cjt349 = CJ/T 349-2010)");
+    const bool dryRun = args.flag("dry-run");
+    auto atlas = storage::Atlas::open(args.required("atlas"), dryRun ? storage::OpenMode::ReadOnly : storage::OpenMode::ReadWrite);
+    const auto recodes = storage::planCjt349Codes(*atlas, args.required("community"), args.required("object"));
+    for (const auto& r : recodes) std::printf("%s\t%s -> %s\n", r.name.c_str(), r.oldCode.c_str(), r.newCode.c_str());
+    if (dryRun) {
+        std::printf("dry run: %zu grids would be recoded; nothing was changed\n", recodes.size());
+        return 0;
+    }
+    storage::applyGridCodes(*atlas, recodes);
+    std::printf("recoded %zu grids after CJ/T 349-2010 (one transaction)\n", recodes.size());
+    return 0;
+}
+
 int runGrids(const ArgList& argv) {
     if (argv.empty())
         throw InputError(
-            "gridatlas-cli grids: give a subcommand (check, stats, propose, plans, save, compare, restore, reassign)");
+            "gridatlas-cli grids: give a subcommand (check, stats, propose, plans, save, compare, restore, reassign, recode)");
     const std::string sub = argv.front();
     const ArgList rest(argv.begin() + 1, argv.end());
     if (sub == "check") return runCheck(rest);
@@ -287,8 +299,9 @@ int runGrids(const ArgList& argv) {
     if (sub == "compare") return runCompare(rest);
     if (sub == "restore") return runRestore(rest);
     if (sub == "reassign") return runReassign(rest);
+    if (sub == "recode") return runRecode(rest);
     throw InputError("gridatlas-cli grids: unknown subcommand '" + sub +
-                     "' (expected check, stats, propose, plans, save, compare, restore or reassign)");
+                     "' (expected check, stats, propose, plans, save, compare, restore, reassign or recode)");
 }
 
 } // namespace
@@ -307,6 +320,9 @@ GRIDATLAS_CLI_COMMAND("grids", R"(  grids check    --atlas FILE [--min-area M2]
   grids restore  --atlas FILE --plan NAME
   grids reassign --atlas FILE
           buildings to the grid holding most of their footprint
+  grids recode   --atlas FILE --community NAME --object NNNNNN [--scheme cjt349] [--dry-run]
+          give the community's grids 20-digit codes after CJ/T 349-2010 (object code,
+          community code, sequence left to right, top to bottom), in one transaction
 )",
                       runGrids, 60);
 

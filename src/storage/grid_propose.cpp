@@ -17,6 +17,7 @@
 #include "storage/atlas.h"
 #include "storage/connection.h"
 #include "storage/grid_geos.h"
+#include "storage/grid_plans.h"
 #include "storage/spatialite_blob.h"
 
 namespace gridatlas::storage {
@@ -397,22 +398,30 @@ double perimeter(const Geometry& g) {
 
 } // namespace
 
+CommunityRef findCommunity(Atlas& atlas, const std::string& nameOrCode) {
+    auto& c = atlas.connection();
+    Statement st(c, "SELECT id, name, code FROM communities WHERE name = ? OR code = ? ORDER BY id");
+    st.bind(1, nameOrCode).bind(2, nameOrCode);
+    if (!st.step()) {
+        std::string known;
+        Statement all(c, "SELECT name FROM communities ORDER BY id");
+        while (all.step()) known += (known.empty() ? "" : ", ") + all.columnText(0);
+        throw InputError("atlas '" + c.path() + "': no community named '" + nameOrCode + "' (known: " + known + ")");
+    }
+    return {st.columnInt(0), st.columnText(1), st.isNull(2) ? std::string() : st.columnText(2)};
+}
+
 ProposalInput loadProposalInput(Atlas& atlas, const std::string& community) {
     auto& c = atlas.connection();
     ProposalInput in;
     {
-        Statement st(c, "SELECT id, name, code, geom FROM communities WHERE name = ? OR code = ? ORDER BY id");
-        st.bind(1, community).bind(2, community);
-        if (!st.step()) {
-            std::string known;
-            Statement all(c, "SELECT name FROM communities ORDER BY id");
-            while (all.step()) known += (known.empty() ? "" : ", ") + all.columnText(0);
-            throw InputError("atlas '" + c.path() + "': no community named '" + community + "' (known: " + known + ")");
-        }
-        in.communityId = st.columnInt(0);
-        in.community = st.columnText(1);
-        in.communityCode = st.columnText(2);
-        decodeSpatialiteBlob(st.columnBlob(3), in.boundary);
+        const auto ref = findCommunity(atlas, community);
+        in.communityId = ref.id;
+        in.community = ref.name;
+        in.communityCode = ref.code;
+        Statement st(c, "SELECT geom FROM communities WHERE id = ?");
+        st.bind(1, ref.id);
+        if (st.step() && !st.isNull(0)) decodeSpatialiteBlob(st.columnBlob(0), in.boundary);
     }
     {
         Statement st(c, "SELECT b.id, b.number, COALESCE(b.compound, ''), b.use, g.code, b.geom, "
@@ -842,6 +851,20 @@ Proposal proposeGrids(const ProposalInput& in, const ProposalOptions& opt, Feedb
     if (groups.empty()) out.notes.push_back("the community has no residential buildings with households");
     progress(100, "done");
     return out;
+}
+
+std::int64_t saveProposal(Atlas& atlas, const std::string& planName, const ProposalInput& input, const Proposal& proposal,
+                          const ProposalOptions& options, bool replace) {
+    std::vector<PlanGrid> grids;
+    std::vector<std::pair<std::int64_t, std::string>> buildings;
+    for (const auto& g : proposal.grids) {
+        grids.push_back({g.code, g.name, input.communityId, options.target, g.polygon});
+        for (auto b : g.buildingIds) buildings.emplace_back(b, g.code);
+    }
+    char note[160];
+    std::snprintf(note, sizeof note, "target %d, tolerance %.2f%s%s", options.target, options.tolerance,
+                  options.respectStreets ? ", respect streets" : "", options.keepCurrent ? ", keep current" : "");
+    return savePlan(atlas, planName, "proposal", input.communityId, grids, buildings, replace, note);
 }
 
 } // namespace gridatlas::storage

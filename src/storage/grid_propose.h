@@ -50,6 +50,15 @@ struct ProposalInput {
     std::vector<CurrentGrid> currentGrids;
 };
 
+/// A community found by name or code.
+struct CommunityRef {
+    std::int64_t id = 0;
+    std::string name;
+    std::string code;
+};
+/// Throws InputError listing the known communities when none has that name or code.
+CommunityRef findCommunity(Atlas& atlas, const std::string& nameOrCode);
+
 /// Reads a community (by name or code) with its buildings, household counts, streets and grids.
 ProposalInput loadProposalInput(Atlas& atlas, const std::string& community);
 
@@ -86,5 +95,11 @@ struct Proposal {
 
 /// \pre options.target > 0, 0 <= options.tolerance < 1.
 Proposal proposeGrids(const ProposalInput& input, const ProposalOptions& options, Feedback* feedback = nullptr);
+
+/// Saves a proposal as plan version `planName` (kind "proposal"; never over the current grids),
+/// with a note of the options it was made with. Throws InputError when the name is taken, unless
+/// `replace`.
+std::int64_t saveProposal(Atlas& atlas, const std::string& planName, const ProposalInput& input, const Proposal& proposal,
+                          const ProposalOptions& options, bool replace = false);
 
 } // namespace gridatlas::storage
