@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake pkg-config ccache git
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools libgl-dev
   libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
-  libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite spatialite-bin
+  libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite spatialite-bin libsodium-dev
   fonts-noto-cjk libgtest-dev googletest
   poppler-utils xvfb xauth
   python3-qgis osmium-tool

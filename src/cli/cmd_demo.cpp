@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +18,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/passphrase.h"
 #include "model/support/error.h"
 #include "model/support/feedback.h"
 #include "storage/demo_generator.h"
@@ -121,7 +123,7 @@ std::string withThousands(std::int64_t n) {
 } // namespace
 
 int runDemo(const ArgList& argv) {
-    const Args args("demo", argv, {"out", "scale", "seed", "name"}, {"force"});
+    const Args args("demo", argv, {"out", "scale", "seed", "name"}, {"force", "encrypt", "clear"});
     if (!args.positional().empty())
         throw InputError("unexpected argument '" + args.positional().front() + "' (use --out FILE)");
     const fs::path out = args.required("out");
@@ -134,6 +136,12 @@ int runDemo(const ArgList& argv) {
     if (const auto seed = args.integer("seed", 0, std::numeric_limits<long long>::max()))
         options.seed = static_cast<std::uint64_t>(*seed);
     options.name = args.value("name").value_or("");
+    // Encrypted when a passphrase is given (GRIDATLAS_PASSPHRASE) or asked for (--encrypt).
+    if (args.flag("encrypt") && args.flag("clear")) throw InputError("--encrypt and --clear contradict each other");
+    if (!args.flag("clear")) {
+        const char* env = std::getenv("GRIDATLAS_PASSPHRASE");
+        if (args.flag("encrypt") || (env && *env)) options.passphrase = newPassphrase("GRIDATLAS_PASSPHRASE", "the demo atlas");
+    }
 
     std::error_code ec;
     const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
@@ -167,9 +175,9 @@ int runDemo(const ArgList& argv) {
     }
     temp.moveTo(out);
 
-    std::printf("wrote %s: demo district, scale %s, seed %llu, in %.2f s\n", out.string().c_str(),
+    std::printf("wrote %s: demo district, scale %s, seed %llu, in %.2f s%s\n", out.string().c_str(),
                 std::string(storage::demoScaleName(options.scale)).c_str(), static_cast<unsigned long long>(options.seed),
-                summary.seconds);
+                summary.seconds, options.passphrase ? " (ID numbers and phones encrypted)" : "");
     for (const auto& [table, n] : summary.tableCounts) std::printf("  %-14s %12s\n", table.c_str(), withThousands(n).c_str());
     std::printf("  %-14s %12s\n", "adults", withThousands(summary.adults).c_str());
     std::printf("  %-14s %12s  (%.1f%% of adults)\n", "members", withThousands(summary.members).c_str(),
@@ -179,8 +187,9 @@ int runDemo(const ArgList& argv) {
     return 0;
 }
 
-GRIDATLAS_CLI_COMMAND("demo", R"(  demo    --out FILE --scale S|M|L [--seed N] [--name NAME] [--force]
-          generate a deterministic demo district atlas
+GRIDATLAS_CLI_COMMAND("demo", R"(  demo    --out FILE --scale S|M|L [--seed N] [--name NAME] [--force] [--encrypt|--clear]
+          generate a deterministic demo district atlas; ID numbers and phones encrypted when
+          GRIDATLAS_PASSPHRASE is set or --encrypt asks for a passphrase (--clear: never)
 )", runDemo, 10);
 
 } // namespace gridatlas::cli

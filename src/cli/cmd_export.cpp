@@ -7,6 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/passphrase.h"
 #include "io/vector_export.h"
 #include "model/support/error.h"
 #include "model/support/feedback.h"
@@ -24,6 +25,8 @@ int runExport(const ArgList& argv) {
     options.where = args.value("where").value_or("");
     options.reveal = args.flag("reveal");
     options.overwrite = args.flag("force");
+    if (options.reveal)
+        authorizeReveal(args.required("atlas"), "export", "export " + (options.layer.empty() ? "every layer" : options.layer) + " to " + options.out);
     auto atlas = storage::Atlas::open(args.required("atlas"), storage::OpenMode::ReadOnly);
     Feedback feedback;
     int lastDecile = -1;

@@ -7,6 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/passphrase.h"
 #include "model/support/error.h"
 #include "render/chart_writer.h"
 #include "render/floor_plan_chart.h"
@@ -157,6 +158,7 @@ int runPlan(const ArgList& argv) {
     std::optional<int> floor;
     if (auto f = args.integer("floor", -20, 200)) floor = static_cast<int>(*f);
     const bool reveal = args.flag("reveal");
+    if (reveal) authorizeReveal(atlasPath, "plan", "floor plan of building " + buildingText);
 
     auto atlas = storage::Atlas::open(atlasPath, storage::OpenMode::ReadOnly);
     const storage::BuildingRef building = storage::findBuilding(*atlas, buildingText, args.value("community"));

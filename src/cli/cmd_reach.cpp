@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/cmd_coverage_support.h"
 #include "cli/commands.h"
+#include "cli/passphrase.h"
 #include "model/masking.h"
 #include "model/support/error.h"
 #include "model/support/feedback.h"
@@ -30,6 +31,7 @@ int runReach(const ArgList& argv) {
     if (const auto r = coverage_support::positiveNumber(args, "radius")) o.radiusM = *r;
     o.includeMobile = args.flag("include-mobile");
     const bool reveal = args.flag("reveal");
+    if (reveal) authorizeReveal(args.required("atlas"), "reach", "member names in the reach outputs");
 
     Feedback feedback;
     coverage_support::attachProgress(feedback, "reach");

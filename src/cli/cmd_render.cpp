@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/passphrase.h"
 #include "model/support/error.h"
 #include "model/support/feedback.h"
 #include "render/chart_writer.h"
@@ -47,6 +48,7 @@ int runRender(const ArgList& argv) {
         throw InputError("gridatlas-cli render: unexpected argument '" + args.positional().front() + "'");
     (void)render::outputFormatOf(outPath); // a wrong extension fails before any work
     const render::ChartOptions options = chartOptions(args);
+    if (options.reveal) authorizeReveal(atlasPath, "render", "map " + mapPath + " to " + outPath);
 
     std::cerr << "render: map " << mapPath << "\n";
     const render::MapDocument doc = render::loadMapDocument(mapPath);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/passphrase.h"
 #include "model/support/error.h"
 
 namespace {
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     int qtArgc = 1;
     QGuiApplication app(qtArgc, argv);
     const std::string command = argv[1];
+    gridatlas::cli::installPassphraseProvider(); // encrypted atlases: GRIDATLAS_PASSPHRASE or the terminal
     const std::vector<std::string> args(argv + 2, argv + argc);
     try {
         for (const auto& c : gridatlas::cli::commands())

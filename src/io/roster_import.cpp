@@ -27,6 +27,7 @@
 #include "model/support/feedback.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
+#include "storage/crypto.h"
 #include "storage/schema.h"
 
 namespace gridatlas::io {
@@ -794,12 +795,15 @@ private:
 /// large atlas. Residents this import inserts are never found (ids above the ones at the start).
 class StoredResidents {
 public:
-    StoredResidents(storage::Connection& c, std::size_t rosterRows, Feedback* feedback) {
+    StoredResidents(storage::Connection& c, std::size_t rosterRows, Feedback* feedback, const storage::crypto::FieldCipher& cipher)
+        : m_cipher(cipher) {
         m_existing = static_cast<std::size_t>(c.queryInt("SELECT COUNT(*) FROM residents").value_or(0));
         m_maxId = c.queryInt("SELECT MAX(id) FROM residents").value_or(0);
         m_all = m_existing <= 4 * rosterRows + 1000;
         if (!m_all) {
-            m_queryId = std::make_unique<storage::Statement>(c, std::string(kSelect) + " WHERE id_number = ? AND id <= ?");
+            // An encrypted atlas is searched by the keyed blind index: no clear ID number is stored.
+            m_queryId = std::make_unique<storage::Statement>(
+                c, std::string(kSelect) + (m_cipher.encrypted() ? " WHERE id_number_hash = ? AND id <= ?" : " WHERE id_number = ? AND id <= ?"));
             m_queryName = std::make_unique<storage::Statement>(c, std::string(kSelect) + " WHERE household_id = ? AND name = ? AND id <= ?");
             return;
         }
@@ -830,7 +834,12 @@ public:
             if (auto i = m_byId->find(idKey(id), [](std::uint32_t) { return true; })) return *i;
             return std::nullopt;
         }
-        m_queryId->bind(1, std::string_view(id)).bind(2, m_maxId);
+        if (m_cipher.encrypted()) {
+            const auto blind = m_cipher.blindIndex(id);
+            m_queryId->bindBlob(1, blind.data(), blind.size()).bind(2, m_maxId);
+        } else {
+            m_queryId->bind(1, std::string_view(id)).bind(2, m_maxId);
+        }
         std::optional<std::size_t> found;
         while (m_queryId->step()) found = remember(*m_queryId);
         m_queryId->reset();
@@ -855,8 +864,9 @@ public:
 
 private:
     static constexpr const char* kSelect = "SELECT id, household_id, name, relation, gender, birth_year, phone, id_number, "
-                                           "disability, is_member, member_type, branch, joined_year FROM residents";
-    static ResidentRec read(storage::Statement& st) {
+                                           "disability, is_member, member_type, branch, joined_year, phone_enc, id_number_enc "
+                                           "FROM residents";
+    ResidentRec read(storage::Statement& st) const {
         auto text = [&](int i) { return st.isNull(i) ? std::string() : st.columnText(i); };
         ResidentRec rec;
         rec.id = st.columnInt(0);
@@ -866,8 +876,9 @@ private:
         const std::string g = text(4);
         rec.gender = g.empty() ? 0 : g[0];
         rec.birthYear = st.isNull(5) ? 0 : static_cast<int>(st.columnInt(5));
-        rec.phone = text(6);
-        rec.idNumber = text(7);
+        // Matching and change detection work on clear values: an encrypted atlas's are opened.
+        rec.phone = m_cipher.open(storage::crypto::Field::ResidentPhone, std::to_string(rec.id), text(6), st.columnBlob(13));
+        rec.idNumber = m_cipher.open(storage::crypto::Field::ResidentIdNumber, std::to_string(rec.id), text(7), st.columnBlob(14));
         rec.disability = st.columnInt(8) != 0;
         rec.isMember = st.columnInt(9) != 0;
         rec.memberType = text(10);
@@ -886,6 +897,7 @@ private:
         return it->second;
     }
 
+    const storage::crypto::FieldCipher& m_cipher;
     bool m_all = true;
     std::size_t m_existing = 0;
     std::int64_t m_maxId = 0;
@@ -1021,6 +1033,35 @@ void bindResident(storage::Statement& st, const ResidentRec& r) {
     text(10, r.memberType);
     text(11, r.branch);
     optInt(12, r.joinedYear);
+}
+
+/// The resident's id and, in an encrypted atlas, its phone and ID number as stored (storage/
+/// crypto.h): masked forms over the clear ones bound at `phoneCol`, `phoneCol + 1`, the sealed
+/// values and the blind index at `encCol`.. `encCol + 2` (NULL in a clear atlas), bound to the
+/// resident's id.
+void bindSealed(storage::Statement& st, int phoneCol, int encCol, std::int64_t residentId, const std::string& phone,
+                const std::string& idNumber, const storage::crypto::FieldCipher& cipher) {
+    sqlite3_stmt* h = st.handle();
+    auto blob = [&](int i, const storage::crypto::Blob& b) {
+        if (b.empty()) sqlite3_bind_null(h, i);
+        else sqlite3_bind_blob(h, i, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
+    };
+    auto text = [&](int i, const std::string& v) {
+        if (v.empty()) sqlite3_bind_null(h, i);
+        else sqlite3_bind_text(h, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    };
+    if (!cipher.encrypted()) {
+        for (int i = 0; i < 3; ++i) sqlite3_bind_null(h, encCol + i);
+        return;
+    }
+    const std::string ident = std::to_string(residentId);
+    const auto p = cipher.seal(storage::crypto::Field::ResidentPhone, ident, phone);
+    const auto d = cipher.seal(storage::crypto::Field::ResidentIdNumber, ident, idNumber);
+    text(phoneCol, p.shown);
+    text(phoneCol + 1, d.shown);
+    blob(encCol, p.cipher);
+    blob(encCol + 1, d.cipher);
+    blob(encCol + 2, d.blindIndex);
 }
 
 /// Binds a new resident straight from its row (what merge() with an empty record gives, without
@@ -1225,7 +1266,10 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     // Stored residents the roster may match, loaded while the workers parse (a large roster) or
     // looked up row by row (a small roster in a large atlas).
     progress(18, "loading residents");
-    StoredResidents stored(c, n, feedback);
+    // An encrypted atlas: stored phones and ID numbers are opened for matching, new ones sealed.
+    const storage::crypto::FieldCipher cipher(c, storage::crypto::FieldCipher::Need::Key, "import a roster into it");
+    StoredResidents stored(c, n, feedback, cipher);
+    std::int64_t nextResidentId = c.queryInt("SELECT COALESCE(MAX(id), 0) + 1 FROM residents").value_or(1);
 
     // A large first import is faster with the residents' ID-number index rebuilt afterwards (one
     // sort) than updated row by row (random B-tree inserts). Rows arrive in household order, so
@@ -1260,8 +1304,10 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     // every row is still checked so that the report lists all of them.
     bool writing = true;
     const std::string insertSql = "INSERT INTO residents (household_id, name, relation, gender, birth_year, phone, id_number, "
-                                  "disability, is_member, member_type, branch, joined_year) VALUES ";
-    const std::string oneRow = "(?,?,?,?,?,?,?,?,?,?,?,?)";
+                                  "disability, is_member, member_type, branch, joined_year, id, phone_enc, id_number_enc, "
+                                  "id_number_hash) VALUES ";
+    const std::string oneRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    constexpr int kResidentParams = 16; // ids are given so sealed values can be bound to them
     storage::Statement ins(c, insertSql + oneRow);
     // New residents go in batches of kBatchRows per statement (less per-statement work in SQLite);
     // a batch a database rule refuses is retried row by row to find the row.
@@ -1272,6 +1318,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
         std::size_t row;
         std::int64_t household;
         FlagVote* vote;
+        std::int64_t id;
     };
     std::vector<PendingAdd> pending;
     pending.reserve(kBatchRows);
@@ -1284,6 +1331,8 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
         RowPlan& p = plans[a.row];
         try {
             bindNewResident(ins, p, a.household);
+            sqlite3_bind_int64(ins.handle(), 13, a.id);
+            bindSealed(ins, 6, 14, a.id, p.phone, p.idNumber, cipher);
             ins.run();
             applyVote(p, a.vote);
         } catch (const ConstraintError& e) {
@@ -1299,8 +1348,13 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
             return;
         }
         if (pending.size() == kBatchRows) {
-            for (std::size_t i = 0; i < kBatchRows; ++i)
-                bindNewResident(insBatch, plans[pending[i].row], pending[i].household, static_cast<int>(i * 12));
+            for (std::size_t i = 0; i < kBatchRows; ++i) {
+                const int base = static_cast<int>(i) * kResidentParams;
+                const RowPlan& p = plans[pending[i].row];
+                bindNewResident(insBatch, p, pending[i].household, base);
+                sqlite3_bind_int64(insBatch.handle(), base + 13, pending[i].id);
+                bindSealed(insBatch, base + 6, base + 14, pending[i].id, p.phone, p.idNumber, cipher);
+            }
             try {
                 insBatch.run();
                 for (const auto& a : pending) applyVote(plans[a.row], a.vote);
@@ -1316,7 +1370,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     };
     storage::Statement up(c, "UPDATE residents SET household_id = ?, name = ?, relation = ?, gender = ?, birth_year = ?, "
                              "phone = ?, id_number = ?, disability = ?, is_member = ?, member_type = ?, branch = ?, "
-                             "joined_year = ? WHERE id = ?");
+                             "joined_year = ?, phone_enc = ?14, id_number_enc = ?15, id_number_hash = ?16 WHERE id = ?13");
     const std::string started = nowText();
     auto reject = [&](RowPlan& p, std::string why) {
         p.reject = std::move(why);
@@ -1430,6 +1484,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
                         if (writing) {
                             bindResident(up, merged);
                             up.bind(13, merged.id);
+                            bindSealed(up, 6, 14, merged.id, merged.phone, merged.idNumber, cipher);
                             up.run();
                         }
                         ++result.updated;
@@ -1437,7 +1492,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
                 } else {
                     ++result.added;
                     if (writing) {
-                        pending.push_back({r, hh, vote});
+                        pending.push_back({r, hh, vote, nextResidentId++});
                         if (pending.size() == kBatchRows) flushAdds(false);
                     }
                     continue; // its flag votes count once it is written

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "model/support/error.h"
+#include "storage/crypto.h"
 #include "storage/schema.h"
 #include "storage/spatialite_blob.h"
 
@@ -238,21 +239,26 @@ struct AtlasWriter::Statements {
     explicit Statements(Connection& c)
         : community(c, "INSERT INTO communities (id, code, name, street_office, geom) VALUES (?1, ?2, ?3, ?4, ?5)"),
           grid(c, "INSERT INTO grids (id, code, name, community_id, target_households, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-          staff(c, "INSERT INTO grid_staff (id, grid_id, role, name, phone) VALUES (?1, ?2, ?3, ?4, ?5)"),
+          staff(c, "INSERT INTO grid_staff (id, grid_id, role, name, phone, phone_enc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
           building(c, "INSERT INTO buildings (id, community_id, grid_id, number, name, compound, address, floors, unit_count, "
                       "flats_per_floor, use, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
           unit(c, "INSERT INTO units (id, building_id, number, geom) VALUES (?1, ?2, ?3, ?4)"),
           household(c, "INSERT INTO households (id, unit_id, floor, room, hardship, minimum_income, elderly_alone, "
                        "left_behind_children, vacant, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
           resident(c, "INSERT INTO residents (id, household_id, name, relation, gender, birth_year, phone, id_number, "
-                      "disability, is_member, member_type, branch, joined_year) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+                      "disability, is_member, member_type, branch, joined_year, phone_enc, id_number_enc, id_number_hash) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"),
           post(c, "INSERT INTO service_posts (id, community_id, building_id, name, type, hours, radius_m, walk_minutes, geom) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
           street(c, "INSERT INTO streets (id, name, class, width_m, geom) VALUES (?1, ?2, ?3, ?4, ?5)"),
           assignment(c, "INSERT INTO assignments (member_id, kind, household_id, building_id) VALUES (?1, ?2, ?3, ?4)"),
           meta(c, "INSERT OR REPLACE INTO atlas_meta (key, value) VALUES (?1, ?2)") {}
     Statement community, grid, staff, building, unit, household, resident, post, street, assignment, meta;
+    std::unique_ptr<crypto::FieldCipher> cipher; // made when the first phone or ID number is written
+    crypto::FieldCipher& cipherOf(Connection& c) {
+        if (!cipher) cipher = std::make_unique<crypto::FieldCipher>(c, crypto::FieldCipher::Need::Key, "store phones and ID numbers");
+        return *cipher;
+    }
 };
 
 AtlasWriter::AtlasWriter(Atlas& atlas) : m_atlas(atlas), m_st(std::make_unique<Statements>(atlas.connection())) {}
@@ -276,6 +282,10 @@ std::int64_t insert(Connection& conn, Statement& st, std::int64_t id, const std:
 void bindOptText(Statement& st, int i, const std::string& s) {
     if (s.empty()) st.bindNull(i);
     else st.bind(i, s);
+}
+void bindOptBlob(Statement& st, int i, const crypto::Blob& b) {
+    if (b.empty()) st.bindNull(i);
+    else st.bindBlob(i, b.data(), b.size());
 }
 void bindGeom(Statement& st, int i, const model::Geometry& g, int srid) {
     if (g.isEmpty()) {
@@ -307,7 +317,11 @@ std::int64_t AtlasWriter::add(const model::GridStaff& s) {
     return insert(m_atlas.connection(), m_st->staff, 0, "grid_staff row (grid " + std::to_string(s.gridId) + ", " + s.role + ")",
                   [&](Statement& st) {
                       st.bind(2, s.gridId).bind(3, s.role).bind(4, s.name);
-                      bindOptText(st, 5, s.phone);
+                      // Staff phones are sealed to the staff member's name (rows are replaced on edits).
+                      const auto phone = s.phone.empty() ? crypto::Sealed{}
+                                                         : m_st->cipherOf(m_atlas.connection()).seal(crypto::Field::StaffPhone, s.name, s.phone);
+                      bindOptText(st, 5, phone.shown);
+                      bindOptBlob(st, 6, phone.cipher);
                   });
 }
 
@@ -345,15 +359,27 @@ std::int64_t AtlasWriter::add(const model::Household& h) {
 }
 
 std::int64_t AtlasWriter::add(const model::Resident& r) {
-    return insert(m_atlas.connection(), m_st->resident, r.id,
+    // Sealed values are bound to the resident's id, so an encrypted atlas needs it up front.
+    crypto::Sealed phone, idNumber;
+    std::int64_t id = r.id;
+    if (!r.phone.empty() || !r.idNumber.empty()) {
+        auto& cipher = m_st->cipherOf(m_atlas.connection());
+        if (cipher.encrypted() && id <= 0) id = m_atlas.connection().queryInt("SELECT COALESCE(MAX(id), 0) + 1 FROM residents").value_or(1);
+        phone = cipher.seal(crypto::Field::ResidentPhone, std::to_string(id), r.phone);
+        idNumber = cipher.seal(crypto::Field::ResidentIdNumber, std::to_string(id), r.idNumber);
+    }
+    return insert(m_atlas.connection(), m_st->resident, id,
                   "residents row (household " + std::to_string(r.householdId) + ", id " + std::to_string(r.id) + ")",
                   [&](Statement& st) {
                       st.bind(2, r.householdId).bind(3, r.name);
                       bindOptText(st, 4, r.relation);
                       bindOptText(st, 5, r.gender);
                       st.bind(6, r.birthYear);
-                      bindOptText(st, 7, r.phone);
-                      bindOptText(st, 8, r.idNumber);
+                      bindOptText(st, 7, phone.shown);
+                      bindOptText(st, 8, idNumber.shown);
+                      bindOptBlob(st, 14, phone.cipher);
+                      bindOptBlob(st, 15, idNumber.cipher);
+                      bindOptBlob(st, 16, idNumber.blindIndex);
                       st.bind(9, r.disability ? 1 : 0).bind(10, r.isMember ? 1 : 0);
                       bindOptText(st, 11, r.memberType);
                       bindOptText(st, 12, r.branch);

@@ -10,6 +10,7 @@
 #include "model/masking.h"
 #include "model/support/error.h"
 #include "storage/atlas.h"
+#include "storage/crypto.h"
 #include "storage/search.h"
 #include "storage/spatialite_blob.h"
 
@@ -451,8 +452,10 @@ BuildingTable loadBuildingTable(Atlas& atlas, std::int64_t buildingId) {
 }
 
 std::vector<HouseholdResident> loadHouseholdResidents(Atlas& atlas, std::int64_t householdId, bool reveal) {
+    // A reveal in an encrypted atlas opens the sealed phone and ID number (needs the key).
+    const crypto::FieldCipher cipher(atlas.connection(), reveal ? crypto::FieldCipher::Need::Key : crypto::FieldCipher::Need::Nothing);
     Statement st(atlas.connection(), "SELECT id, name, relation, gender, birth_year, phone, id_number, disability, is_member, "
-                                     "member_type, branch FROM residents WHERE household_id = ? ORDER BY id");
+                                     "member_type, branch, phone_enc, id_number_enc FROM residents WHERE household_id = ? ORDER BY id");
     st.bind(1, householdId);
     std::vector<HouseholdResident> out;
     while (st.step()) {
@@ -462,8 +465,11 @@ std::vector<HouseholdResident> loadHouseholdResidents(Atlas& atlas, std::int64_t
         r.relation = st.columnText(2);
         r.gender = st.columnText(3);
         if (!st.isNull(4)) r.birthYear = static_cast<int>(st.columnInt(4));
-        r.phone = model::mask(st.columnText(5), model::Sensitivity::Phone, reveal);
-        r.idNumber = model::mask(st.columnText(6), model::Sensitivity::IdNumber, reveal);
+        const std::string ident = std::to_string(r.id);
+        r.phone = reveal ? cipher.open(crypto::Field::ResidentPhone, ident, st.columnText(5), st.columnBlob(11))
+                         : model::mask(st.columnText(5), model::Sensitivity::Phone);
+        r.idNumber = reveal ? cipher.open(crypto::Field::ResidentIdNumber, ident, st.columnText(6), st.columnBlob(12))
+                            : model::mask(st.columnText(6), model::Sensitivity::IdNumber);
         if (reveal) r.disability = st.columnInt(7) != 0;
         r.isMember = st.columnInt(8) != 0;
         r.memberType = st.columnText(9);

@@ -331,8 +331,9 @@ public:
           m_household(c, "INSERT INTO households (id, unit_id, floor, room, hardship, minimum_income, elderly_alone, "
                          "left_behind_children, vacant, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)"),
           m_resident(c, "INSERT INTO residents (id, household_id, name, relation, gender, birth_year, phone, id_number, "
-                        "disability, is_member, member_type, branch, joined_year) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)") {
+                        "disability, is_member, member_type, branch, joined_year, phone_enc, id_number_enc, id_number_hash) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"),
+          m_cipher(c, crypto::FieldCipher::Need::Nothing) {
         // The in-place encoder must agree with the library's, byte for byte.
         std::array<unsigned char, kPointBlobSize> mine{};
         const Vec2 probe{531000.25, 5494500.75};
@@ -382,8 +383,24 @@ public:
         text(4, p.relation);
         text(5, std::string_view(p.gender == 'M' ? "M" : "F"));
         sqlite3_bind_int(st, 6, p.birthYear);
+        // An encrypted demo stores the masked forms in clear and the values sealed (never in clear).
+        crypto::Sealed sealedPhone, sealedId;
+        if (m_cipher.encrypted()) {
+            const std::string ident = std::to_string(id);
+            sealedPhone = m_cipher.seal(crypto::Field::ResidentPhone, ident, phone);
+            sealedId = m_cipher.seal(crypto::Field::ResidentIdNumber, ident, idNumber);
+            phone = sealedPhone.shown;
+            idNumber = sealedId.shown;
+        }
+        auto blob = [st](int i, const crypto::Blob& b) {
+            if (b.empty()) sqlite3_bind_null(st, i);
+            else sqlite3_bind_blob(st, i, b.data(), static_cast<int>(b.size()), SQLITE_STATIC);
+        };
         text(7, phone);
         text(8, idNumber);
+        blob(14, sealedPhone.cipher);
+        blob(15, sealedId.cipher);
+        blob(16, sealedId.blindIndex);
         sqlite3_bind_int(st, 9, p.disability ? 1 : 0);
         sqlite3_bind_int(st, 10, p.member ? 1 : 0);
         text(11, p.member ? std::string_view(p.memberType) : std::string_view());
@@ -407,6 +424,7 @@ private:
     int m_srid;
     std::array<unsigned char, kPointBlobSize> m_blob{};
     Statement m_unit, m_household, m_resident;
+    crypto::FieldCipher m_cipher;
 };
 
 class DemoWriter {
@@ -862,6 +880,8 @@ DemoSummary generateDemo(const std::string& path, const DemoOptions& options, Fe
                                  : options.name;
     auto atlas = Atlas::create(path, kAtlasSrid, name);
     Connection& c = atlas->connection();
+    // Encrypted from the first row: the key exists before any phone or ID number is written.
+    if (options.passphrase) crypto::initEncryption(c, *options.passphrase, options.kdfLimits);
     // A new file nobody else reads, thrown away by the caller if the run fails or is cancelled
     // (the CLI writes to a temp file): no rollback journal at all, which also spares every
     // insert copying the pages it touches into a statement journal, no fsync, a big cache.

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "storage/crypto.h"
+
 namespace gridatlas {
 class Feedback;
 }
@@ -30,6 +32,10 @@ struct DemoOptions {
     DemoScale scale = DemoScale::S;
     std::uint64_t seed = kDefaultDemoSeed;
     std::string name; ///< atlas name; empty = "<street office>演示数据 (S)"
+    /// Encrypts phones and ID numbers with this passphrase (storage/crypto.h). Random nonces and
+    /// salt: an encrypted demo is not byte-for-byte reproducible (its clear content is).
+    std::optional<std::string> passphrase;
+    std::optional<crypto::KdfLimits> kdfLimits; ///< default: interactive
 };
 
 struct DemoSummary {

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "model/masking.h"
 #include "model/support/error.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
@@ -18,6 +19,45 @@
 namespace gridatlas::storage {
 
 namespace {
+
+/// A grid's staff as stored (an encrypted atlas: masked phones with their ciphertexts).
+std::vector<GridRowSnapshot::Staff> readStaff(Connection& c, std::int64_t gridId) {
+    Statement staff(c, "SELECT role, name, phone, phone_enc FROM grid_staff WHERE grid_id = ? ORDER BY id");
+    staff.bind(1, gridId);
+    std::vector<GridRowSnapshot::Staff> out;
+    while (staff.step()) {
+        GridRowSnapshot::Staff p{staff.columnText(0), staff.columnText(1), std::nullopt};
+        if (!staff.isNull(2)) p.phone = staff.columnText(2);
+        if (!staff.isNull(3)) p.phoneSealed = crypto::SealedRef{crypto::Field::StaffPhone, p.name, std::string(staff.columnBlob(3))};
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+/// Inserts a grid's staff. A phone that comes with its ciphertext, still masked and under the
+/// name it was sealed for, is written back as it was (undo, unrevealed edits: no key needed);
+/// a renamed one is resealed, a new one sealed (an encrypted atlas then needs its key).
+void writeStaff(Connection& c, std::int64_t gridId, const std::vector<GridRowSnapshot::Staff>& staff) {
+    std::optional<crypto::FieldCipher> cipher;
+    Statement ins(c, "INSERT INTO grid_staff (grid_id, role, name, phone, phone_enc) VALUES (?, ?, ?, ?, ?)");
+    for (const auto& p : staff) {
+        ins.bind(1, gridId).bind(2, p.role).bind(3, p.name);
+        const bool stillSealed = p.phoneSealed && p.phone && *p.phone == model::maskPhone(*p.phone) && p.phone->find('*') != std::string::npos;
+        if (!p.phone || p.phone->empty()) {
+            ins.bindNull(4).bindNull(5);
+        } else if (stillSealed && p.phoneSealed->identity == p.name) {
+            ins.bind(4, *p.phone).bindBlob(5, p.phoneSealed->cipher.data(), p.phoneSealed->cipher.size());
+        } else {
+            if (!cipher) cipher.emplace(c, crypto::FieldCipher::Need::Key, "store staff phones");
+            const std::string clear = stillSealed ? crypto::openSealed(c.path(), *p.phoneSealed) : *p.phone;
+            const crypto::Sealed sealed = cipher->seal(crypto::Field::StaffPhone, p.name, clear);
+            ins.bind(4, sealed.shown);
+            if (sealed.cipher.empty()) ins.bindNull(5);
+            else ins.bindBlob(5, sealed.cipher.data(), sealed.cipher.size());
+        }
+        ins.run();
+    }
+}
 
 using model::Geometry;
 using model::Vec2;
@@ -48,13 +88,7 @@ public:
         s.communityId = st.columnInt(3);
         if (!st.isNull(4)) s.targetHouseholds = st.columnInt(4);
         s.geomBlob = std::string(st.columnBlob(5));
-        Statement staff(m_c, "SELECT role, name, phone FROM grid_staff WHERE grid_id = ? ORDER BY id");
-        staff.bind(1, gridId);
-        while (staff.step()) {
-            GridRowSnapshot::Staff p{staff.columnText(0), staff.columnText(1), std::nullopt};
-            if (!staff.isNull(2)) p.phone = staff.columnText(2);
-            s.staff.push_back(std::move(p));
-        }
+        s.staff = readStaff(m_c, gridId);
         return s;
     }
 
@@ -543,11 +577,7 @@ GridEditResult GridEditor::setProperties(std::int64_t gridId, const GridProperti
         Statement del(c, "DELETE FROM grid_staff WHERE grid_id = ?");
         del.bind(1, gridId);
         del.run();
-        Statement ins(c, "INSERT INTO grid_staff (grid_id, role, name, phone) VALUES (?, ?, ?, ?)");
-        for (const auto& p : properties.staff) {
-            ins.bind(1, gridId).bind(2, p.role).bind(3, p.name).bind(4, p.phone);
-            ins.run();
-        }
+        writeStaff(c, gridId, properties.staff);
     } catch (const StorageError& e) {
         const std::string what = e.what();
         if (what.find("UNIQUE") != std::string::npos && what.find("grids.code") != std::string::npos)
@@ -590,13 +620,7 @@ GridEditUndo GridEditor::undo(const GridEditUndo& record) {
         s.communityId = st.columnInt(3);
         if (!st.isNull(4)) s.targetHouseholds = st.columnInt(4);
         s.geomBlob = std::string(st.columnBlob(5));
-        Statement staff(c, "SELECT role, name, phone FROM grid_staff WHERE grid_id = ? ORDER BY id");
-        staff.bind(1, id);
-        while (staff.step()) {
-            GridRowSnapshot::Staff p{staff.columnText(0), staff.columnText(1), std::nullopt};
-            if (!staff.isNull(2)) p.phone = staff.columnText(2);
-            s.staff.push_back(std::move(p));
-        }
+        s.staff = readStaff(c, id);
         return std::optional<GridRowSnapshot>(std::move(s));
     };
     for (auto id : record.createdGrids)
@@ -642,11 +666,7 @@ GridEditUndo GridEditor::undo(const GridEditUndo& record) {
         Statement del(c, "DELETE FROM grid_staff WHERE grid_id = ?");
         del.bind(1, g.id);
         del.run();
-        Statement ins(c, "INSERT INTO grid_staff (grid_id, role, name, phone) VALUES (?, ?, ?, ?)");
-        for (const auto& p : g.staff) {
-            ins.bind(1, g.id).bind(2, p.role).bind(3, p.name).bind(4, p.phone);
-            ins.run();
-        }
+        writeStaff(c, g.id, g.staff);
     }
     for (const auto& [b, old] : record.buildingGrids) {
         Statement st(c, "UPDATE buildings SET grid_id = ? WHERE id = ?");

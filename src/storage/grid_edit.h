@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/geometry.h"
+#include "storage/crypto.h"
 
 namespace gridatlas::storage {
 
@@ -28,7 +29,9 @@ struct GridRowSnapshot {
     struct Staff {
         std::string role;
         std::string name;
-        std::optional<std::string> phone;
+        std::optional<std::string> phone; ///< in an encrypted atlas, the masked form unless typed anew
+        /// An encrypted atlas's ciphertext of the phone (bound to the name it was sealed for).
+        std::optional<crypto::SealedRef> phoneSealed = std::nullopt;
     };
     std::int64_t id = 0;
     std::string code;

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS grid_plan_staff (
   role    TEXT NOT NULL,
   name    TEXT NOT NULL,
   phone   TEXT,
+  phone_enc BLOB,
   PRIMARY KEY (plan_id, code, role)
 );
 CREATE TABLE IF NOT EXISTS grid_plan_buildings (
@@ -186,8 +187,8 @@ std::int64_t saveCurrentPlan(Atlas& atlas, const std::string& name, std::optiona
         st.run();
     }
     {
-        Statement st(c, "INSERT INTO grid_plan_staff (plan_id, code, role, name, phone) "
-                        "SELECT ?, g.code, s.role, s.name, s.phone FROM grid_staff s JOIN grids g ON g.id = s.grid_id" +
+        Statement st(c, "INSERT INTO grid_plan_staff (plan_id, code, role, name, phone, phone_enc) "
+                        "SELECT ?, g.code, s.role, s.name, s.phone, s.phone_enc FROM grid_staff s JOIN grids g ON g.id = s.grid_id" +
                             where);
         st.bind(1, id);
         st.run();
@@ -354,7 +355,7 @@ void restorePlan(Atlas& atlas, const std::string& name) {
                         "ON s.code = g.code AND s.plan_id = ?)");
         st.bind(1, plan);
         st.run();
-        Statement ins(c, "INSERT INTO grid_staff (grid_id, role, name, phone) SELECT g.id, s.role, s.name, s.phone "
+        Statement ins(c, "INSERT INTO grid_staff (grid_id, role, name, phone, phone_enc) SELECT g.id, s.role, s.name, s.phone, s.phone_enc "
                          "FROM grid_plan_staff s JOIN grids g ON g.code = s.code WHERE s.plan_id = ?");
         ins.bind(1, plan);
         ins.run();

@@ -22,6 +22,15 @@ void addColumn(IdentifyResult& r, Statement& st, int col, const std::string& key
     r.attributes.push_back({key, model::toText(st.columnValue(col)), s});
 }
 
+// A phone or ID number: the stored text, and in an encrypted atlas its ciphertext (column `enc`).
+void addSensitive(IdentifyResult& r, Statement& st, int col, int enc, const std::string& key, Sensitivity s, crypto::Field field,
+                  const std::string& identity) {
+    if (st.isNull(col)) return;
+    IdentifyAttribute a{key, st.columnText(col), s};
+    if (!st.isNull(enc)) a.sealed = crypto::SealedRef{field, identity, std::string(st.columnBlob(enc))};
+    r.attributes.push_back(std::move(a));
+}
+
 model::Rect boundsOf(Statement& st, int col) { return st.isNull(col) ? model::Rect{} : blobBounds(st.columnBlob(col)); }
 
 // Candidates from the R*Tree of `table` whose box is within tolerance of p, nearest first.
@@ -39,6 +48,10 @@ std::vector<std::int64_t> idsNear(Connection& c, const std::string& table, const
 
 } // namespace
 
+std::string revealedValue(const std::string& atlasPath, const IdentifyAttribute& a) {
+    return a.sealed ? crypto::openSealed(atlasPath, *a.sealed) : a.value;
+}
+
 const IdentifyAttribute* IdentifyResult::find(const std::string& key) const {
     for (const auto& a : attributes)
         if (a.key == key) return &a;
@@ -54,6 +67,7 @@ std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, do
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     IdentifyResult r;
+    r.atlas = atlas.path();
     r.layer = "buildings";
     r.id = id;
     r.title = st.columnText(4) + " " + (st.isNull(2) ? "" : st.columnText(2) + " ") + st.columnText(0);
@@ -73,7 +87,7 @@ std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, do
     addColumn(r, st, 13, "vulnerable_households");
     r.bounds = boundsOf(st, 14);
 
-    Statement members(c, "SELECT r.id, r.name, u.number, h.room, r.member_type, r.branch, r.phone "
+    Statement members(c, "SELECT r.id, r.name, u.number, h.room, r.member_type, r.branch, r.phone, r.phone_enc "
                          "FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.id = h.unit_id "
                          "WHERE u.building_id = ? AND r.is_member = 1 ORDER BY u.number, h.floor, h.room, r.id");
     members.bind(1, id);
@@ -87,7 +101,7 @@ std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, do
         addColumn(m, members, 3, "room");
         addColumn(m, members, 4, "member_type");
         addColumn(m, members, 5, "branch");
-        addColumn(m, members, 6, "phone", Sensitivity::Phone);
+        addSensitive(m, members, 6, 7, "phone", Sensitivity::Phone, crypto::Field::ResidentPhone, std::to_string(m.id));
         r.children.push_back(std::move(m));
     }
 
@@ -114,6 +128,7 @@ std::optional<IdentifyResult> describeHousehold(Atlas& atlas, std::int64_t id) {
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     IdentifyResult r;
+    r.atlas = atlas.path();
     r.layer = "households";
     r.id = id;
     r.title = st.columnText(0) + st.columnText(1) + "单元" + st.columnText(3) + "室";
@@ -127,8 +142,8 @@ std::optional<IdentifyResult> describeHousehold(Atlas& atlas, std::int64_t id) {
     for (int i = 0; i < 5; ++i)
         if (st.columnInt(6 + i) == 1) r.attributes.push_back({"flag", flags[i], Sensitivity::Detail});
     r.bounds = boundsOf(st, 11);
-    Statement res(c, "SELECT id, name, relation, gender, birth_year, phone, id_number, is_member, member_type "
-                     "FROM residents WHERE household_id = ? ORDER BY id");
+    Statement res(c, "SELECT id, name, relation, gender, birth_year, phone, id_number, is_member, member_type, phone_enc, "
+                     "id_number_enc FROM residents WHERE household_id = ? ORDER BY id");
     res.bind(1, id);
     while (res.step()) {
         IdentifyResult p;
@@ -139,8 +154,8 @@ std::optional<IdentifyResult> describeHousehold(Atlas& atlas, std::int64_t id) {
         addColumn(p, res, 2, "relation");
         addColumn(p, res, 3, "gender");
         addColumn(p, res, 4, "birth_year");
-        addColumn(p, res, 5, "phone", Sensitivity::Phone);
-        addColumn(p, res, 6, "id_number", Sensitivity::IdNumber);
+        addSensitive(p, res, 5, 9, "phone", Sensitivity::Phone, crypto::Field::ResidentPhone, std::to_string(p.id));
+        addSensitive(p, res, 6, 10, "id_number", Sensitivity::IdNumber, crypto::Field::ResidentIdNumber, std::to_string(p.id));
         addColumn(p, res, 7, "is_member");
         addColumn(p, res, 8, "member_type");
         r.children.push_back(std::move(p));
@@ -155,6 +170,7 @@ std::optional<IdentifyResult> describeGrid(Atlas& atlas, std::int64_t id) {
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     IdentifyResult r;
+    r.atlas = atlas.path();
     r.layer = "grids";
     r.id = id;
     r.title = st.columnText(1);
@@ -166,12 +182,12 @@ std::optional<IdentifyResult> describeGrid(Atlas& atlas, std::int64_t id) {
     addColumn(r, st, 5, "households");
     addColumn(r, st, 6, "members");
     r.bounds = boundsOf(st, 7);
-    Statement staff(c, "SELECT role, name, phone FROM grid_staff WHERE grid_id = ? "
+    Statement staff(c, "SELECT role, name, phone, phone_enc FROM grid_staff WHERE grid_id = ? "
                        "ORDER BY CASE role WHEN 'manager' THEN 1 WHEN 'supervisor' THEN 2 ELSE 3 END");
     staff.bind(1, id);
     while (staff.step()) {
         r.attributes.push_back({staff.columnText(0), staff.columnText(1), Sensitivity::Name});
-        if (!staff.isNull(2)) r.attributes.push_back({staff.columnText(0) + "_phone", staff.columnText(2), Sensitivity::Phone});
+        addSensitive(r, staff, 2, 3, staff.columnText(0) + "_phone", Sensitivity::Phone, crypto::Field::StaffPhone, staff.columnText(1));
     }
     return r;
 }
@@ -182,6 +198,7 @@ std::optional<IdentifyResult> describePost(Atlas& atlas, std::int64_t id) {
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     IdentifyResult r;
+    r.atlas = atlas.path();
     r.layer = "service_posts";
     r.id = id;
     r.title = st.columnText(0);

@@ -9,6 +9,7 @@
 
 #include "model/geometry.h"
 #include "model/masking.h"
+#include "storage/crypto.h"
 
 namespace gridatlas::storage {
 
@@ -16,11 +17,14 @@ class Atlas;
 
 struct IdentifyAttribute {
     std::string key;   ///< field name (the UI translates it)
-    std::string value; ///< raw text
+    std::string value; ///< raw text (in an encrypted atlas, a phone's or ID number's masked form)
     model::Sensitivity sensitivity = model::Sensitivity::None;
+    /// An encrypted atlas's ciphertext of the value: opened only on reveal (revealedValue()).
+    std::optional<crypto::SealedRef> sealed = std::nullopt;
 };
 
 struct IdentifyResult {
+    std::string atlas; ///< the atlas file (to unlock and audit a reveal)
     std::string layer; ///< buildings | households | grids | service_posts | residents
     std::int64_t id = 0;
     std::string title;
@@ -29,6 +33,10 @@ struct IdentifyResult {
     model::Rect bounds;
     [[nodiscard]] const IdentifyAttribute* find(const std::string& key) const;
 };
+
+/// The attribute's clear value for a reveal: opens its ciphertext with the session's key of
+/// `atlasPath` (crypto::PassphraseNeeded when the atlas was not unlocked), else the value itself.
+std::string revealedValue(const std::string& atlasPath, const IdentifyAttribute& a);
 
 /// Everything under `p` (within `tolerance` metres), most specific first: service posts,
 /// households, the building, the grid. `nearbyPostsWithinM` lists posts near a building.

@@ -369,6 +369,35 @@ CREATE TABLE grid_plan_buildings (
 );
 )SQL";
 
+// Schema version 3: encryption at rest of ID numbers and phones (storage/crypto.h,
+// docs/personal-data.md). In an encrypted atlas the clear columns hold the masked form and
+// <column>_enc the ciphertext; id_number_hash is the keyed blind index roster imports match by.
+constexpr std::string_view kMigrationV3 = R"SQL(
+CREATE TABLE atlas_crypto (
+  id         INTEGER PRIMARY KEY CONSTRAINT atlas_crypto_single CHECK (id = 1),
+  kdf        TEXT NOT NULL,
+  salt       BLOB NOT NULL,
+  opslimit   INTEGER NOT NULL,
+  memlimit   INTEGER NOT NULL,
+  key_check  BLOB NOT NULL,
+  cipher     TEXT NOT NULL,
+  changed_at TEXT NOT NULL
+);
+CREATE TABLE reveal_log (
+  id      INTEGER PRIMARY KEY,
+  at      TEXT NOT NULL,
+  user    TEXT NOT NULL,
+  program TEXT NOT NULL,
+  what    TEXT NOT NULL
+);
+ALTER TABLE residents ADD COLUMN phone_enc BLOB;
+ALTER TABLE residents ADD COLUMN id_number_enc BLOB;
+ALTER TABLE residents ADD COLUMN id_number_hash BLOB;
+CREATE INDEX residents_id_number_hash ON residents(id_number_hash) WHERE id_number_hash IS NOT NULL;
+ALTER TABLE grid_staff ADD COLUMN phone_enc BLOB;
+ALTER TABLE grid_plan_staff ADD COLUMN phone_enc BLOB;
+)SQL";
+
 void seedPostTypes(Connection& conn) {
     Statement st(conn, "INSERT INTO post_types (type, name_zh, name_en, radius_m, walk_minutes) VALUES (?, ?, ?, ?, ?)");
     for (const auto& p : model::kPostTypes) {
@@ -382,6 +411,9 @@ void applyMigrations(Connection& conn, int fromVersion) {
     switch (fromVersion) {
     case 1:
         conn.exec(kMigrationV2);
+        [[fallthrough]];
+    case 2:
+        conn.exec(kMigrationV3);
         [[fallthrough]];
     case kSchemaVersion:
         break;
@@ -446,6 +478,7 @@ void createSchema(Connection& conn, int srid) {
 std::string_view migrationSql(int version) {
     switch (version) {
     case 2: return kMigrationV2;
+    case 3: return kMigrationV3;
     default: return {};
     }
 }

@@ -134,15 +134,21 @@ TEST(AtlasOpen, LayerSourcesFilterByBoundingBoxThroughTheIndex) {
 TEST(AtlasOpen, VersionOneAtlasIsMigratedToTheCurrentSchema) {
     gridatlas::testing::SmallWorld world;
     auto& c = world.atlas->connection();
-    // Undo what the version 2 step adds (its tables and indexes, in reverse order, and columns).
-    const std::string v2(gridatlas::storage::migrationSql(2));
-    ASSERT_FALSE(v2.empty());
+    // Undo what the steps from version 2 on add (newest step first; in each, its tables and
+    // indexes in reverse order, then its columns).
     std::vector<std::string> undo;
     const std::regex created(R"(CREATE (TABLE|INDEX) (\w+))"), added(R"(ALTER TABLE (\w+) ADD COLUMN (\w+))");
-    for (std::sregex_iterator it(v2.begin(), v2.end(), created), end; it != end; ++it)
-        undo.insert(undo.begin(), "DROP " + (*it)[1].str() + " " + (*it)[2].str());
-    for (std::sregex_iterator it(v2.begin(), v2.end(), added), end; it != end; ++it)
-        undo.push_back("ALTER TABLE " + (*it)[1].str() + " DROP COLUMN " + (*it)[2].str());
+    for (int version = gridatlas::storage::kSchemaVersion; version >= 2; --version) {
+        const std::string step(gridatlas::storage::migrationSql(version));
+        ASSERT_FALSE(step.empty()) << version;
+        std::vector<std::string> drops, columns;
+        for (std::sregex_iterator it(step.begin(), step.end(), created), end; it != end; ++it)
+            drops.insert(drops.begin(), "DROP " + (*it)[1].str() + " " + (*it)[2].str());
+        for (std::sregex_iterator it(step.begin(), step.end(), added), end; it != end; ++it)
+            columns.push_back("ALTER TABLE " + (*it)[1].str() + " DROP COLUMN " + (*it)[2].str());
+        undo.insert(undo.end(), drops.begin(), drops.end());
+        undo.insert(undo.end(), columns.begin(), columns.end());
+    }
     ASSERT_GE(undo.size(), 5u);
     for (const auto& sql : undo) c.exec(sql);
     c.exec("UPDATE atlas_meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1;");
