@@ -5,6 +5,8 @@
 # into SpatiaLite without any parsing (the peer of ../shared/peers/run_bench.sh), in the same run.
 #
 #   sh bench/bench_roster.sh            env: SCALE=L RUNS=3 DATA=/tmp/gridatlas-bench BUILD=build
+#   ENCRYPT=1 sh bench/bench_roster.sh  the same into an encrypted atlas (gridatlas-cli encrypt;
+#                                       phones and ID numbers sealed, matched by the blind index)
 #
 # Three timings per run, wall seconds, medians reported:
 #   first   import into the district with its residents removed (1M residents added)
@@ -31,6 +33,17 @@ if [ ! -f "$EMPTY" ]; then
     sqlite3 "$EMPTY.tmp" "PRAGMA foreign_keys=OFF; DELETE FROM assignments; UPDATE service_posts SET staffed_by = NULL;
                           DELETE FROM residents; VACUUM;"
     mv "$EMPTY.tmp" "$EMPTY"
+fi
+if [ "${ENCRYPT:-0}" = 1 ]; then
+    # The cost of encryption at rest: the same import into the same atlas with a passphrase.
+    export GRIDATLAS_PASSPHRASE=bench-passphrase
+    ENC=$DATA/demo_${SCALE}_noresidents_encrypted.sqlite
+    if [ ! -f "$ENC" ]; then
+        cp "$EMPTY" "$ENC.tmp"
+        "$CLI" encrypt --atlas "$ENC.tmp" >/dev/null 2>&1
+        mv "$ENC.tmp" "$ENC"
+    fi
+    EMPTY=$ENC
 fi
 ROWS=$(($(wc -l < "$ROSTER") - 1))
 echo "roster $ROSTER: $ROWS rows, $(du -mL "$ROSTER" | cut -f1) MiB; atlas $(basename "$EMPTY")"

@@ -1,6 +1,8 @@
 #include "app/floor_plan_view.h"
+#include "app/reveal.h"
 
 #include <QCheckBox>
+#include <QSignalBlocker>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -324,7 +326,15 @@ FloorPlanDock::FloorPlanDock(QWidget* parent) : QDockWidget(tr("Building table a
     });
     connect(m_drawing, &FloorDrawingWidget::householdClicked, this, [this](qint64 id) { select(id, true); });
     connect(m_floors, &QComboBox::currentIndexChanged, this, [this](int) { updateDrawing(); });
-    connect(m_reveal, &QCheckBox::toggled, this, [this](bool on) { setReveal(on); });
+    connect(m_reveal, &QCheckBox::toggled, this, [this](bool on) {
+        // Shown in full: an encrypted atlas needs its passphrase, and the reveal is logged.
+        if (on && m_atlas && !authorizeReveal(this, m_atlas->path(), QStringLiteral("floor plan: building %1").arg(m_buildingId))) {
+            const QSignalBlocker block(m_reveal);
+            m_reveal->setChecked(false);
+            return;
+        }
+        setReveal(on);
+    });
 }
 
 FloorPlanDock::~FloorPlanDock() = default;

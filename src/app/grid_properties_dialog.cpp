@@ -86,6 +86,7 @@ void GridPropertiesDialog::setReveal(bool reveal) {
     // Masked, the staff fields show 张* and 138****5678 and cannot be edited: editing starts from
     // the real values only when they are shown.
     if (!reveal && m_reveal) m_current = properties(); // keep what was typed while shown
+    if (reveal && !m_reveal && m_revealGuard && !m_revealGuard(m_current.staff)) reveal = false;
     m_reveal = reveal;
     {
         const QSignalBlocker block(m_revealBox);

@@ -5,6 +5,7 @@
 #include <QDialog>
 
 #include <array>
+#include <functional>
 
 #include "storage/grid_edit.h"
 
@@ -22,6 +23,9 @@ public:
     /// The properties as edited (phones unchanged where they stayed masked).
     [[nodiscard]] storage::GridProperties properties() const;
     void setReveal(bool reveal);
+    /// Called before the staff are shown in full (passphrase, reveal log); it may replace sealed
+    /// phones by their clear values. Returning false keeps them masked.
+    void setRevealGuard(std::function<bool(std::vector<storage::GridRowSnapshot::Staff>&)> guard) { m_revealGuard = std::move(guard); }
 
     // The fields, for tests.
     [[nodiscard]] QLineEdit* codeEdit() const { return m_code; }
@@ -44,6 +48,7 @@ private:
     std::array<QLineEdit*, 3> m_staffPhone{};
     QCheckBox* m_revealBox = nullptr;
     QLabel* m_workload = nullptr;
+    std::function<bool(std::vector<storage::GridRowSnapshot::Staff>&)> m_revealGuard;
 };
 
 } // namespace gridatlas::app

@@ -1,8 +1,10 @@
 #include "app/identify_panel.h"
+#include "app/reveal.h"
 
 #include <QCheckBox>
 #include <QHeaderView>
 #include <QMessageBox>
+#include <QSignalBlocker>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -112,6 +114,10 @@ IdentifyPanel::IdentifyPanel(QWidget* parent) : QWidget(parent) {
             m_reveal->setChecked(false);
             return;
         }
+        if (on && !authorizeShown()) {
+            m_reveal->setChecked(false);
+            return;
+        }
         rebuild();
     });
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
@@ -126,16 +132,36 @@ IdentifyPanel::IdentifyPanel(QWidget* parent) : QWidget(parent) {
 
 void IdentifyPanel::setResults(std::vector<storage::IdentifyResult> results) {
     m_results = std::move(results);
+    if (m_reveal->isChecked() && !authorizeShown()) {
+        const QSignalBlocker block(m_reveal);
+        m_reveal->setChecked(false);
+    }
     rebuild();
     if (m_tree->topLevelItemCount() > 0) m_tree->setCurrentItem(m_tree->topLevelItem(0));
 }
 
-void IdentifyPanel::addAttributes(QTreeWidgetItem* parent, const storage::IdentifyResult& r) {
+bool IdentifyPanel::authorizeShown() {
+    // Shown in full: an encrypted atlas needs its key, and every reveal is logged.
+    if (m_results.empty()) return true;
+    QStringList what;
+    for (const auto& r : m_results) what << QString::fromStdString(r.layer) + " " + QString::number(r.id);
+    return authorizeReveal(this, m_results.front().atlas, QStringLiteral("identify: ") + what.join(", "));
+}
+
+void IdentifyPanel::addAttributes(QTreeWidgetItem* parent, const storage::IdentifyResult& r, const std::string& atlas) {
     const bool reveal = m_reveal->isChecked();
     for (const auto& a : r.attributes) {
         QString value;
+        std::string text = a.value;
+        if (reveal && a.sealed) {
+            try {
+                text = storage::revealedValue(atlas, a);
+            } catch (const std::exception&) {
+                text = model::mask(a.value, a.sensitivity); // no key: stays masked
+            }
+        }
         if (a.key == "flag") value = fieldLabel(a.value); // a flag's name is the value
-        else value = displayValue(a.key, QString::fromStdString(model::mask(a.value, a.sensitivity, reveal)));
+        else value = displayValue(a.key, QString::fromStdString(model::mask(text, a.sensitivity, reveal)));
         if (a.key == "flag") {
             static const std::vector<std::pair<std::string, const char*>> kFlags{
                 {"hardship", QT_TR_NOOP("Hardship")}, {"minimum_income", QT_TR_NOOP("Minimum income")},
@@ -149,7 +175,7 @@ void IdentifyPanel::addAttributes(QTreeWidgetItem* parent, const storage::Identi
     for (const auto& child : r.children) {
         const std::string title = model::mask(child.title, model::Sensitivity::Name, reveal);
         auto* item = new QTreeWidgetItem(parent, {layerLabel(child.layer), QString::fromStdString(title)});
-        addAttributes(item, child);
+        addAttributes(item, child, atlas);
     }
 }
 
@@ -157,7 +183,7 @@ void IdentifyPanel::rebuild() {
     m_tree->clear();
     for (const auto& r : m_results) {
         auto* top = new QTreeWidgetItem(m_tree, {layerLabel(r.layer), QString::fromStdString(r.title)});
-        addAttributes(top, r);
+        addAttributes(top, r, r.atlas);
         top->setExpanded(true);
     }
 }

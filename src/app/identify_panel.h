@@ -31,7 +31,9 @@ signals:
 
 private:
     void rebuild();
-    void addAttributes(QTreeWidgetItem* parent, const storage::IdentifyResult& r);
+    void addAttributes(QTreeWidgetItem* parent, const storage::IdentifyResult& r, const std::string& atlas);
+    /// Before showing the current results in full: passphrase (encrypted atlas) and reveal log.
+    bool authorizeShown();
     std::vector<storage::IdentifyResult> m_results;
     QTreeWidget* m_tree = nullptr;
     QCheckBox* m_reveal = nullptr;

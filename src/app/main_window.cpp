@@ -1,4 +1,5 @@
 #include "app/main_window.h"
+#include "app/reveal.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -1036,18 +1037,27 @@ void MainWindow::editGridProperties(std::int64_t gridId) {
         current.code = g.columnText(0);
         current.name = g.columnText(1);
         if (!g.isNull(2)) current.targetHouseholds = static_cast<int>(g.columnInt(2));
-        storage::Statement st(c, "SELECT role, name, phone FROM grid_staff WHERE grid_id = ? ORDER BY id");
-        st.bind(1, gridId);
-        while (st.step()) {
-            storage::GridRowSnapshot::Staff s{st.columnText(0), st.columnText(1), std::nullopt};
-            if (!st.isNull(2)) s.phone = st.columnText(2);
-            current.staff.push_back(std::move(s));
-        }
+        current.staff = storage::loadGridStaff(c, gridId); // an encrypted atlas: masked phones and their ciphertexts
     } catch (const std::exception& e) {
         showMessage(QString::fromUtf8(e.what()), true);
         return;
     }
     GridPropertiesDialog dialog(current, static_cast<int>(m_gridEdit->totals(gridId).households), this);
+    const std::string atlasPath = m_gridEdit->atlas().path();
+    dialog.setRevealGuard([this, atlasPath, gridId, &dialog](std::vector<storage::GridRowSnapshot::Staff>& staff) {
+        if (!authorizeReveal(&dialog, atlasPath, QStringLiteral("grid %1 staff").arg(gridId))) return false;
+        try {
+            for (auto& s : staff)
+                if (s.phoneSealed) {
+                    s.phone = storage::crypto::openSealed(atlasPath, *s.phoneSealed);
+                    s.phoneSealed.reset(); // edited in clear from here; sealed again when saved
+                }
+        } catch (const std::exception& e) {
+            showMessage(QString::fromUtf8(e.what()), true);
+            return false;
+        }
+        return true;
+    });
     const bool ok = propertiesDialogHook ? propertiesDialogHook(dialog) : dialog.exec() == QDialog::Accepted;
     if (!ok) return;
     const storage::GridProperties edited = dialog.properties();

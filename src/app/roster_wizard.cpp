@@ -1,4 +1,5 @@
 #include "app/roster_wizard.h"
+#include "app/reveal.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -446,6 +447,8 @@ void RosterWizard::startImport(bool dryRun) {
     if (m_fieldBoxes.empty()) fillMapping();
     const io::ColumnMapping m = mapping();
     if (!io::validateMapping(m).empty()) return;
+    // An encrypted atlas: the key is asked for here, on the GUI thread, before the worker needs it.
+    if (!ensureUnlocked(this, m_atlasPath.toStdString())) return;
     m_lastWasDryRun = dryRun;
     m_result.reset();
     m_error.clear();

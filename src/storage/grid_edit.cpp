@@ -20,7 +20,6 @@ namespace gridatlas::storage {
 
 namespace {
 
-/// A grid's staff as stored (an encrypted atlas: masked phones with their ciphertexts).
 std::vector<GridRowSnapshot::Staff> readStaff(Connection& c, std::int64_t gridId) {
     Statement staff(c, "SELECT role, name, phone, phone_enc FROM grid_staff WHERE grid_id = ? ORDER BY id");
     staff.bind(1, gridId);
@@ -676,5 +675,7 @@ GridEditUndo GridEditor::undo(const GridEditUndo& record) {
     tx.commit();
     return redo;
 }
+
+std::vector<GridRowSnapshot::Staff> loadGridStaff(Connection& c, std::int64_t gridId) { return readStaff(c, gridId); }
 
 } // namespace gridatlas::storage

@@ -23,6 +23,7 @@
 namespace gridatlas::storage {
 
 class Atlas;
+class Connection;
 
 /// A grid row as it was, byte for byte.
 struct GridRowSnapshot {
@@ -41,6 +42,10 @@ struct GridRowSnapshot {
     std::string geomBlob; ///< SpatiaLite blob exactly as stored
     std::vector<Staff> staff;
 };
+
+/// A grid's staff as stored (an encrypted atlas: masked phones with their ciphertexts), in the
+/// form GridEditor::setProperties() writes back unchanged without the key.
+std::vector<GridRowSnapshot::Staff> loadGridStaff(Connection& c, std::int64_t gridId);
 
 /// What restores the state before an edit.
 struct GridEditUndo {

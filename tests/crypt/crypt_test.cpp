@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -22,6 +25,7 @@
 #include "storage/connection.h"
 #include "storage/crypto.h"
 #include "storage/demo_generator.h"
+#include "storage/grid_edit.h"
 #include "storage/identify.h"
 #include "storage/fixture_atlas.h"
 
@@ -322,6 +326,46 @@ TEST_F(Crypt, IdentifyCarriesMaskedValuesAndRevealsWithTheKey) {
         EXPECT_EQ(storage::revealedValue(a->atlas, a->attributes[i]), storage::revealedValue(b->atlas, b->attributes[i]));
 }
 
+// Grid edits replace staff rows: untouched (masked) phones travel with their ciphertexts without
+// the key, through the edit and its undo; a new phone needs the key; a renamed one is resealed.
+TEST_F(Crypt, GridStaffEditsKeepSealedPhones) {
+    SmallWorld w;
+    auto& c = w.atlas->connection();
+    const auto phones = staffPhones(c);
+    crypto::encryptAtlas(c, "pw", nullptr, kFast);
+    crypto::forget();
+    auto openStaff = [&] {
+        std::vector<std::string> out;
+        for (const auto& s : storage::loadGridStaff(c, 1)) out.push_back(s.phoneSealed ? crypto::openSealed(w.path, *s.phoneSealed) : "");
+        return out;
+    };
+    storage::GridEditor editor(*w.atlas);
+    storage::GridProperties props;
+    props.code = *c.queryText("SELECT code FROM grids WHERE id = 1");
+    props.name = "改名的网格";
+    props.staff = storage::loadGridStaff(c, 1);
+    ASSERT_EQ(props.staff.size(), 3u);
+    const auto edit = editor.setProperties(1, props); // no key: the phones are written back sealed
+    EXPECT_EQ(c.queryText("SELECT name FROM grids WHERE id = 1"), "改名的网格");
+    EXPECT_EQ(staffPhones(c), (std::vector<std::string>{model::maskPhone(phones[0]), model::maskPhone(phones[1]), model::maskPhone(phones[2])}));
+    editor.undo(edit.undo);
+    auto typed = props;
+    typed.staff[1].phone = "13900001111"; // a new phone cannot be sealed without the key
+    typed.staff[1].phoneSealed.reset();
+    EXPECT_THROW(editor.setProperties(1, typed), crypto::PassphraseNeeded);
+    crypto::unlock(c, "pw");
+    EXPECT_EQ(openStaff(), phones);
+    auto renamed = props;
+    renamed.staff[0].name = "新管理员"; // sealed for the old name: resealed for the new one
+    editor.setProperties(1, renamed);
+    EXPECT_EQ(openStaff(), phones);
+    editor.setProperties(1, typed);
+    auto expected = phones;
+    expected[1] = "13900001111";
+    EXPECT_EQ(openStaff(), expected);
+    EXPECT_EQ(leaks(w.path, {"13900001111"}), std::vector<std::string>{});
+}
+
 // ---- roster import matches by the blind index ---------------------------------------------
 
 io::RosterImportResult importCsv(storage::Atlas& atlas, const std::string& path, const std::string& text) {
@@ -490,6 +534,53 @@ TEST_F(Crypt, CliEncryptsAClearAtlas) {
     const std::string gpkg = dir.file("all.gpkg");
     ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=", "export --atlas '" + demo + "' --out '" + gpkg + "'", &out), 0) << out;
     EXPECT_EQ(leaks(gpkg, values), std::vector<std::string>{});
+}
+
+
+// A passwd killed at any moment leaves the old passphrase or the new one, never a mix: every
+// value opens with whichever key the atlas accepts, and equals the clear demo's.
+TEST_F(Crypt, PasswdKilledAtRandomMomentsLeavesOneWholeState) {
+    TempDir dir;
+    const std::string clearPath = dir.file("clear.sqlite"), base = dir.file("base.sqlite");
+    std::string out;
+    ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=", "demo --out '" + clearPath + "'", &out), 0) << out;
+    ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=old", "demo --out '" + base + "'", &out), 0) << out;
+    std::vector<Person> people;
+    {
+        storage::Connection c(clearPath, storage::OpenMode::ReadOnly);
+        people = residentsOf(c);
+    }
+    // How long an undisturbed passwd takes, to spread the kills over it.
+    const std::string timed = dir.file("timed.sqlite");
+    std::filesystem::copy_file(base, timed);
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=old GRIDATLAS_NEW_PASSPHRASE=new", "passwd --atlas '" + timed + "'", &out), 0) << out;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    constexpr int kKills = 12;
+    int oldStates = 0, newStates = 0;
+    for (int k = 0; k < kKills; ++k) {
+        const std::string victim = dir.file("kill" + std::to_string(k) + ".sqlite");
+        std::filesystem::copy_file(base, victim);
+        const double at = seconds * (0.1 + 0.9 * k / kKills);
+        const std::string cmd = "GRIDATLAS_PASSPHRASE=old GRIDATLAS_NEW_PASSPHRASE=new setsid '" + testing::cliPath() +
+                                "' passwd --atlas '" + victim + "' </dev/null >/dev/null 2>&1 & pid=$!; sleep " + std::to_string(at) +
+                                "; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; true";
+        testing::runCommand(cmd, &out);
+        crypto::forget();
+        storage::Connection c(victim, storage::OpenMode::ReadWrite);
+        EXPECT_EQ(c.queryText("PRAGMA integrity_check"), "ok") << "kill " << k;
+        try {
+            crypto::unlock(c, "old");
+            ++oldStates;
+        } catch (const crypto::WrongPassphrase&) {
+            crypto::unlock(c, "new");
+            ++newStates;
+        }
+        EXPECT_TRUE(samePeople(revealAll(c), people)) << "kill " << k << " at " << at << " s";
+    }
+    EXPECT_EQ(oldStates + newStates, kKills);
+    std::printf("passwd took %.2f s; %d kills left the old passphrase, %d the new one\n", seconds, oldStates, newStates);
 }
 
 } // namespace
