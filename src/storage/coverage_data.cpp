@@ -9,6 +9,7 @@
 #include "model/support/feedback.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
+#include "storage/household_points.h"
 #include "storage/layer_cache.h"
 #include "storage/spatialite_blob.h"
 
@@ -48,6 +49,10 @@ model::Vec2 CoverageData::doorOf(std::size_t h) const {
     if (u >= 0 && units[static_cast<std::size_t>(u)].entrance) return *units[static_cast<std::size_t>(u)].entrance;
     return households.points[h];
 }
+
+static_assert(kCoverHardship == kPointHardship && kCoverMinimumIncome == kPointMinimumIncome &&
+                  kCoverElderlyAlone == kPointElderlyAlone && kCoverLeftBehind == kPointLeftBehind && kCoverVacant == kPointVacant,
+              "household_points stores the flags in the coverage category bits");
 
 namespace {
 
@@ -171,12 +176,9 @@ void applyResidentCategories(Atlas& atlas, CoverageData& d) {
     mark("SELECT DISTINCT household_id FROM residents WHERE is_member = 1", kCoverMemberHousehold);
 }
 
-struct HouseholdPart {
-    CoverageHouseholds h;
-};
-
-/// A plain read-only sqlite3 handle for the bulk scan: no SpatiaLite (a plain SELECT needs none)
-/// and no per-call mutex (one thread uses it), both of which cost per row on a million rows.
+/// A plain read-only sqlite3 handle for a bulk scan on another thread: no SpatiaLite (a plain
+/// SELECT needs none) and no per-call mutex (one thread uses it), both of which cost per row on a
+/// million rows.
 class ScanHandle {
 public:
     explicit ScanHandle(const std::string& path) {
@@ -211,59 +213,148 @@ private:
     std::string m_path;
 };
 
-HouseholdPart scanHouseholds(const std::string& path, std::int64_t lo, std::int64_t hi,
-                             const std::unordered_map<std::int64_t, std::int32_t>& unitIndex, const CoverageData& d,
-                             std::size_t reserve) {
-    HouseholdPart p;
-    auto& h = p.h;
-    h.ids.reserve(reserve);
-    h.points.reserve(reserve);
-    h.unit.reserve(reserve);
-    h.building.reserve(reserve);
-    h.categories.reserve(reserve);
+using IdRange = std::pair<std::int64_t, std::int64_t>; // inclusive
+
+/// Households of the given id ranges (ascending, disjoint) through a handle of its own.
+HouseholdPointRows scanRanges(const std::string& path, const std::vector<IdRange>& ranges, std::size_t reserve) {
+    HouseholdPointRows rows;
+    rows.reserve(reserve);
     ScanHandle db(path);
-    // The unit and the flags folded into one integer by SQLite: fewer column reads per row.
-    static constexpr const char* kSql =
-        "SELECT id, (unit_id << 7) | (hardship != 0) | ((minimum_income != 0) << 1) | ((elderly_alone != 0) << 2) | "
-        "((left_behind_children != 0) << 3) | ((vacant != 0) << 6), geom "
-        "FROM households WHERE id BETWEEN ? AND ? ORDER BY id";
-    static_assert(kCoverHardship == 1 && kCoverMinimumIncome == 2 && kCoverElderlyAlone == 4 && kCoverLeftBehind == 8 &&
-                      kCoverVacant == 64,
-                  "the bits the query folds the flags into");
-    sqlite3_stmt* st = db.prepare(kSql);
-    sqlite3_bind_int64(st, 1, lo);
-    sqlite3_bind_int64(st, 2, hi);
-    std::int64_t lastUnit = std::numeric_limits<std::int64_t>::min();
-    std::int32_t lastIndex = -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const auto* bytes = static_cast<const char*>(sqlite3_column_blob(st, 2));
-        const std::string_view blob(bytes ? bytes : "", static_cast<std::size_t>(sqlite3_column_bytes(st, 2)));
-        if (blob.empty()) continue;
-        const std::int64_t id = sqlite3_column_int64(st, 0);
-        const std::int64_t packed = sqlite3_column_int64(st, 1);
-        const std::int64_t unitId = packed >> 7;
-        if (unitId != lastUnit) { // households come in unit runs: one hash lookup per unit
-            auto it = unitIndex.find(unitId);
-            lastIndex = it == unitIndex.end() ? -1 : it->second;
-            lastUnit = unitId;
+    sqlite3_stmt* st = db.prepare(kHouseholdPointsScanSql);
+    for (const auto& [lo, hi] : ranges) {
+        sqlite3_bind_int64(st, 1, lo);
+        sqlite3_bind_int64(st, 2, hi);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const auto* bytes = static_cast<const char*>(sqlite3_column_blob(st, 2));
+            const std::string_view blob(bytes ? bytes : "", static_cast<std::size_t>(sqlite3_column_bytes(st, 2)));
+            appendScannedHousehold(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), blob, rows);
         }
-        h.ids.push_back(id);
-        h.points.push_back(blobPoint(blob, "households", id));
-        h.unit.push_back(lastIndex);
-        h.building.push_back(lastIndex < 0 ? -1 : d.units[static_cast<std::size_t>(lastIndex)].building);
-        h.categories.push_back(static_cast<std::uint8_t>(packed & 0x7F));
+        if (rc != SQLITE_DONE) db.fail(kHouseholdPointsScanSql);
+        sqlite3_reset(st);
     }
-    if (rc != SQLITE_DONE) db.fail(kSql);
-    return p;
+    return rows;
 }
 
-void append(CoverageHouseholds& to, CoverageHouseholds&& from) {
+/// The same on the atlas's own connection (inside the loader's read snapshot).
+void scanRanges(Connection& c, const std::vector<IdRange>& ranges, HouseholdPointRows& rows) {
+    Statement st(c, kHouseholdPointsScanSql);
+    for (const auto& [lo, hi] : ranges) {
+        st.bind(1, lo).bind(2, hi);
+        while (st.step()) appendScannedHousehold(st.columnInt(0), st.columnInt(1), st.columnBlob(2), rows);
+        st.reset();
+    }
+}
+
+void appendRows(HouseholdPointRows& to, const HouseholdPointRows& from) {
     to.ids.insert(to.ids.end(), from.ids.begin(), from.ids.end());
     to.points.insert(to.points.end(), from.points.begin(), from.points.end());
-    to.unit.insert(to.unit.end(), from.unit.begin(), from.unit.end());
-    to.building.insert(to.building.end(), from.building.begin(), from.building.end());
-    to.categories.insert(to.categories.end(), from.categories.begin(), from.categories.end());
+    to.unitIds.insert(to.unitIds.end(), from.unitIds.begin(), from.unitIds.end());
+    to.flags.insert(to.flags.end(), from.flags.begin(), from.flags.end());
+}
+
+/// Merges two id-ordered row sets with disjoint ids.
+HouseholdPointRows mergeRows(const HouseholdPointRows& a, const HouseholdPointRows& b) {
+    if (b.size() == 0) return a;
+    if (a.size() == 0) return b;
+    HouseholdPointRows out;
+    out.reserve(a.size() + b.size());
+    std::size_t i = 0, j = 0;
+    auto take = [&](const HouseholdPointRows& r, std::size_t& k) {
+        out.ids.push_back(r.ids[k]);
+        out.points.push_back(r.points[k]);
+        out.unitIds.push_back(r.unitIds[k]);
+        out.flags.push_back(r.flags[k]);
+        ++k;
+    };
+    while (i < a.size() || j < b.size()) {
+        if (j == b.size() || (i < a.size() && a.ids[i] < b.ids[j])) take(a, i);
+        else take(b, j);
+    }
+    return out;
+}
+
+/// A read snapshot on the atlas's connection for the whole load (a savepoint: nests inside a
+/// caller's transaction).
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(Connection& c) : m_c(c) { c.exec("SAVEPOINT coverage_read"); }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+    ReadSnapshot(ReadSnapshot&&) = delete;
+    ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+    ~ReadSnapshot() { sqlite3_exec(m_c.handle(), "RELEASE coverage_read", nullptr, nullptr, nullptr); }
+
+private:
+    Connection& m_c;
+};
+
+/// Every household with a point, in id order: from household_points where its blocks exist, the
+/// rest (older atlases, blocks dropped by edits since the last refresh) read from households,
+/// on two threads when that is much.
+HouseholdPointRows readHouseholdPoints(Atlas& atlas) {
+    auto& c = atlas.connection();
+    const auto minId = c.queryInt("SELECT MIN(id) FROM households");
+    const auto maxId = c.queryInt("SELECT MAX(id) FROM households");
+    HouseholdPointRows cached;
+    if (!minId || !maxId) return cached;
+    const std::int64_t first = *minId >> kHouseholdPointsBlockBits, last = *maxId >> kHouseholdPointsBlockBits;
+    std::vector<IdRange> missing;
+    std::int64_t missingBlocks = 0;
+    auto miss = [&](std::int64_t b0, std::int64_t b1) { // blocks b0..b1 inclusive
+        if (b1 < b0) return;
+        missingBlocks += b1 - b0 + 1;
+        const IdRange r{std::max(*minId, b0 << kHouseholdPointsBlockBits),
+                        std::min(*maxId, ((b1 + 1) << kHouseholdPointsBlockBits) - 1)};
+        if (!missing.empty() && missing.back().second + 1 == r.first) missing.back().second = r.second;
+        else missing.push_back(r);
+    };
+    std::int64_t next = first;
+    if (c.tableExists("household_points")) {
+        cached.reserve(static_cast<std::size_t>(*maxId - *minId + 1));
+        Statement st(c, "SELECT block, data FROM household_points WHERE block BETWEEN ? AND ? ORDER BY block");
+        st.bind(1, first).bind(2, last);
+        while (st.step()) {
+            const std::int64_t b = st.columnInt(0);
+            miss(next, b - 1);
+            if (!decodeHouseholdPoints(st.columnBlob(1), b, cached)) miss(b, b); // malformed: read households
+            next = b + 1;
+        }
+    }
+    miss(next, last);
+    if (missing.empty()) return cached;
+
+    HouseholdPointRows scanned;
+    if (missingBlocks < 16) {
+        scanRanges(c, missing, scanned);
+    } else {
+        // Two halves of the missing blocks, each on its own handle and thread: decoding costs
+        // about as much as SQLite.
+        std::vector<IdRange> lower, upper;
+        std::int64_t seen = 0;
+        for (const auto& r : missing) {
+            const std::int64_t blocks = ((r.second >> kHouseholdPointsBlockBits) - (r.first >> kHouseholdPointsBlockBits)) + 1;
+            if (seen + blocks / 2 < missingBlocks / 2) lower.push_back(r);
+            else upper.push_back(r);
+            seen += blocks;
+        }
+        if (lower.empty()) { // one long range: split it in the middle
+            const auto [lo, hi] = upper.front();
+            const std::int64_t mid = lo + (hi - lo) / 2;
+            lower.push_back({lo, mid});
+            upper.front().first = mid + 1;
+        }
+        const auto reserve = static_cast<std::size_t>(missingBlocks) << (kHouseholdPointsBlockBits - 1);
+        auto second = std::async(std::launch::async, [&, path = atlas.path()] { return scanRanges(path, upper, reserve + 16); });
+        try {
+            scanned = scanRanges(atlas.path(), lower, 2 * reserve + 16);
+        } catch (...) {
+            second.wait();
+            throw;
+        }
+        appendRows(scanned, second.get());
+    }
+    return mergeRows(cached, scanned);
 }
 
 } // namespace
@@ -272,26 +363,32 @@ std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const Coverag
     auto d = std::make_shared<CoverageData>();
     std::unordered_map<std::int64_t, std::int32_t> unitIndex;
     if (feedback) feedback->setProgress(0, "reading the atlas");
+    const ReadSnapshot snapshot(atlas.connection()); // one snapshot of every table read
     loadSmallTables(atlas, *d, options, unitIndex);
     if (feedback) feedback->throwIfCancelled();
-
-    auto& c = atlas.connection();
-    const std::int64_t minId = c.queryInt("SELECT MIN(id) FROM households").value_or(0);
-    const std::int64_t maxId = c.queryInt("SELECT MAX(id) FROM households").value_or(0);
-    const std::int64_t mid = minId + (maxId - minId) / 2;
-    const auto n = static_cast<std::size_t>(std::max<std::int64_t>(0, maxId - minId + 1));
-    // Two halves, each on its own handle and thread: decoding costs about as much as SQLite.
-    auto upper = std::async(std::launch::async,
-                            [&, path = atlas.path()] { return scanHouseholds(path, mid + 1, maxId, unitIndex, *d, n / 2 + 16); });
-    HouseholdPart lower;
-    try {
-        lower = scanHouseholds(atlas.path(), std::numeric_limits<std::int64_t>::min(), mid, unitIndex, *d, n + 16);
-    } catch (...) {
-        upper.wait();
-        throw;
+    {
+        HouseholdPointRows rows = readHouseholdPoints(atlas);
+        if (feedback) feedback->throwIfCancelled();
+        auto& h = d->households;
+        const std::size_t n = rows.size();
+        h.ids = std::move(rows.ids);
+        h.points = std::move(rows.points);
+        h.unit.resize(n);
+        h.building.resize(n);
+        h.categories = std::move(rows.flags);
+        std::int64_t lastUnit = std::numeric_limits<std::int64_t>::min();
+        std::int32_t lastIndex = -1;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int64_t unitId = rows.unitIds[i];
+            if (unitId != lastUnit) { // households come in unit runs: one hash lookup per unit
+                auto it = unitIndex.find(unitId);
+                lastIndex = it == unitIndex.end() ? -1 : it->second;
+                lastUnit = unitId;
+            }
+            h.unit[i] = lastIndex;
+            h.building[i] = lastIndex < 0 ? -1 : d->units[static_cast<std::size_t>(lastIndex)].building;
+        }
     }
-    append(lower.h, std::move(upper.get().h));
-    d->households = std::move(lower.h);
     if (feedback) feedback->throwIfCancelled();
     if (options.residents) applyResidentCategories(atlas, *d);
     if (feedback) feedback->setProgress(10, "atlas read");

@@ -25,6 +25,7 @@
 #include "model/support/feedback.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
+#include "storage/household_points.h"
 #include "storage/demo_people.h"
 #include "storage/demo_plan.h"
 #include "storage/schema.h"
@@ -897,6 +898,8 @@ DemoSummary generateDemo(const std::string& path, const DemoOptions& options, Fe
         BulkLoad bulk(c);
         DemoWriter(*atlas, d, options, feedback).run(summary);
         extents = bulk.finish([&](const std::string& table) { progress(88, "spatial index: " + table); });
+        progress(92, "household points");
+        refreshHouseholdPoints(c); // the compact copy coverage reads (household_points.h)
         tx.commit();
     }
     progress(94, "layer statistics");

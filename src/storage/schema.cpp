@@ -6,6 +6,7 @@
 #include "model/domain.h"
 #include "model/support/error.h"
 #include "storage/connection.h"
+#include "storage/household_points.h"
 
 namespace gridatlas::storage {
 
@@ -398,6 +399,24 @@ ALTER TABLE grid_staff ADD COLUMN phone_enc BLOB;
 ALTER TABLE grid_plan_staff ADD COLUMN phone_enc BLOB;
 )SQL";
 
+// Schema version 4: household_points, a compact copy of every household's id, point, unit and
+// flags in blocks of 4,096 ids for whole-district analyses (storage/household_points.h). The
+// triggers drop the block of any household written, in the same transaction, so a block that
+// exists is always current; refreshHouseholdPoints() rebuilds missing blocks.
+constexpr std::string_view kMigrationV4 = R"SQL(
+CREATE TABLE household_points (
+  block INTEGER PRIMARY KEY,
+  data  BLOB NOT NULL
+);
+CREATE TRIGGER household_points_insert AFTER INSERT ON households
+BEGIN DELETE FROM household_points WHERE block = NEW.id >> 12; END;
+CREATE TRIGGER household_points_update AFTER UPDATE OF id, unit_id, geom, hardship, minimum_income, elderly_alone,
+  left_behind_children, vacant ON households
+BEGIN DELETE FROM household_points WHERE block IN (OLD.id >> 12, NEW.id >> 12); END;
+CREATE TRIGGER household_points_delete AFTER DELETE ON households
+BEGIN DELETE FROM household_points WHERE block = OLD.id >> 12; END;
+)SQL";
+
 void seedPostTypes(Connection& conn) {
     Statement st(conn, "INSERT INTO post_types (type, name_zh, name_en, radius_m, walk_minutes) VALUES (?, ?, ?, ?, ?)");
     for (const auto& p : model::kPostTypes) {
@@ -414,6 +433,10 @@ void applyMigrations(Connection& conn, int fromVersion) {
         [[fallthrough]];
     case 2:
         conn.exec(kMigrationV3);
+        [[fallthrough]];
+    case 3:
+        conn.exec(kMigrationV4);
+        refreshHouseholdPoints(conn);
         [[fallthrough]];
     case kSchemaVersion:
         break;
@@ -479,6 +502,7 @@ std::string_view migrationSql(int version) {
     switch (version) {
     case 2: return kMigrationV2;
     case 3: return kMigrationV3;
+    case 4: return kMigrationV4;
     default: return {};
     }
 }

@@ -135,9 +135,9 @@ TEST(AtlasOpen, VersionOneAtlasIsMigratedToTheCurrentSchema) {
     gridatlas::testing::SmallWorld world;
     auto& c = world.atlas->connection();
     // Undo what the steps from version 2 on add (newest step first; in each, its tables and
-    // indexes in reverse order, then its columns).
+    // indexes and triggers in reverse order, then its columns).
     std::vector<std::string> undo;
-    const std::regex created(R"(CREATE (TABLE|INDEX) (\w+))"), added(R"(ALTER TABLE (\w+) ADD COLUMN (\w+))");
+    const std::regex created(R"(CREATE (TABLE|INDEX|TRIGGER) (\w+))"), added(R"(ALTER TABLE (\w+) ADD COLUMN (\w+))");
     for (int version = gridatlas::storage::kSchemaVersion; version >= 2; --version) {
         const std::string step(gridatlas::storage::migrationSql(version));
         ASSERT_FALSE(step.empty()) << version;
