@@ -28,6 +28,7 @@
 #include "storage/atlas.h"
 #include "storage/connection.h"
 #include "storage/crypto.h"
+#include "storage/household_points.h"
 #include "storage/schema.h"
 
 namespace gridatlas::io {
@@ -1572,6 +1573,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     }
     progress(99, "committing");
     if (feedback) feedback->throwIfCancelled();
+    storage::refreshHouseholdPoints(c); // blocks of households created or flagged (household_points.h)
     tx.commit();
     result.written = true;
     progress(100, "done");

@@ -22,6 +22,7 @@
 #include "model/support/error.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
+#include "storage/household_points.h"
 #include "storage/schema.h"
 #include "storage/spatialite_blob.h"
 
@@ -1022,6 +1023,7 @@ ImportSummary Importer::run() {
         m_sum.importId = 0; // rolled back with everything else
         return m_sum;
     }
+    storage::refreshHouseholdPoints(m_conn); // blocks of households written (storage/household_points.h)
     tx.commit();
     m_sum.committed = true;
     if (m_feedback) m_feedback->setProgress(100.0, "done");

@@ -164,6 +164,60 @@ private:
     std::vector<std::vector<std::uint32_t>> m_cells;
 };
 
+/// The largest squared distance whose square root (correctly rounded, as GEOS's distance
+/// takes it) is still within `standard`: d2 <= threshold decides exactly as sqrt(d2) <= standard.
+double squaredThreshold(double standard) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    double t = standard * standard;
+    while (t > 0 && std::sqrt(t) > standard) t = std::nextafter(t, 0.0);
+    while (t < inf && std::sqrt(std::nextafter(t, inf)) <= standard) t = std::nextafter(t, inf);
+    return t;
+}
+
+/// A few dozen posts against every household, in blocks: posts outer, households inner, on
+/// squared distances (vectorised; no square root but one per household at the end). The nearest
+/// is the lowest post index among equal squared distances.
+void bruteForceEuclidean(const CoverageData& data, const std::vector<Vec2>& pts, CoverageResult& r, Feedback* feedback) {
+    const auto& hh = data.households;
+    const std::size_t np = pts.size();
+    std::vector<double> threshold(np);
+    for (std::size_t k = 0; k < np; ++k) threshold[k] = squaredThreshold(r.postStandardM[k]);
+    constexpr std::size_t kBlock = 2048;
+    parallelFor(hh.size(), r.options.threads, [&](std::size_t begin, std::size_t end) {
+        double xs[kBlock], ys[kBlock], best2[kBlock];
+        std::int32_t bestK[kBlock];
+        std::uint8_t cov[kBlock];
+        for (std::size_t b = begin; b < end; b += kBlock) {
+            if (feedback) feedback->throwIfCancelled();
+            const std::size_t n = std::min(kBlock, end - b);
+            for (std::size_t i = 0; i < n; ++i) {
+                xs[i] = hh.points[b + i].x;
+                ys[i] = hh.points[b + i].y;
+                best2[i] = std::numeric_limits<double>::infinity();
+                bestK[i] = -1;
+                cov[i] = 0;
+            }
+            for (std::size_t k = 0; k < np; ++k) {
+                const double px = pts[k].x, py = pts[k].y, t = threshold[k];
+                const auto kk = static_cast<std::int32_t>(k);
+                for (std::size_t i = 0; i < n; ++i) {
+                    const double dx = xs[i] - px, dy = ys[i] - py;
+                    const double d2 = dx * dx + dy * dy;
+                    const bool closer = d2 < best2[i];
+                    best2[i] = closer ? d2 : best2[i];
+                    bestK[i] = closer ? kk : bestK[i];
+                    cov[i] |= static_cast<std::uint8_t>(d2 <= t);
+                }
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                r.nearestPost[b + i] = bestK[i] < 0 ? -1 : r.posts[static_cast<std::size_t>(bestK[i])];
+                r.distanceM[b + i] = bestK[i] < 0 ? StreetNetwork::kInfinity : std::sqrt(best2[i]);
+                r.covered[b + i] = cov[i];
+            }
+        }
+    });
+}
+
 void euclidean(const CoverageData& data, CoverageResult& r, Feedback* feedback) {
     const auto& hh = data.households;
     std::vector<Vec2> pts;
@@ -172,30 +226,16 @@ void euclidean(const CoverageData& data, CoverageResult& r, Feedback* feedback) 
         pts.push_back(data.posts[static_cast<std::size_t>(r.posts[k])].point);
         maxStd = std::max(maxStd, r.postStandardM[k]);
     }
-    const PostGrid grid(pts, maxStd);
     // A few dozen posts: a plain loop over them beats walking grid cells.
-    const bool bruteForce = pts.size() <= 64;
+    if (pts.size() <= 64) {
+        bruteForceEuclidean(data, pts, r, feedback);
+        return;
+    }
+    const PostGrid grid(pts, maxStd);
     parallelFor(hh.size(), r.options.threads, [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
             if (feedback && (i & 0xFFFF) == 0) feedback->throwIfCancelled();
             const Vec2 p = hh.points[i];
-            if (bruteForce) {
-                std::int32_t best = -1;
-                double bestD = StreetNetwork::kInfinity;
-                bool cov = false;
-                for (std::size_t k = 0; k < pts.size(); ++k) {
-                    const double d = PostGrid::distance(p, pts[k]);
-                    if (d < bestD) { // strict: the lowest index wins ties, as in PostGrid::nearest
-                        bestD = d;
-                        best = static_cast<std::int32_t>(k);
-                    }
-                    cov = cov || d <= r.postStandardM[k];
-                }
-                r.nearestPost[i] = best < 0 ? -1 : r.posts[static_cast<std::size_t>(best)];
-                r.distanceM[i] = bestD;
-                r.covered[i] = cov ? 1 : 0;
-                continue;
-            }
             const auto [best, d] = grid.nearest(p);
             r.nearestPost[i] = best < 0 ? -1 : r.posts[static_cast<std::size_t>(best)];
             r.distanceM[i] = d;

@@ -1,7 +1,7 @@
 #pragma once
 // A compact copy of what whole-district analyses read from every household: id, point, unit and
 // the household flags, packed into one blob per block of 4,096 household ids (table
-// household_points, schema version 3). Reading 1M households this way is a few hundred blob reads
+// household_points, schema version 4). Reading 1M households this way is a few hundred blob reads
 // instead of a million SQLite row steps (coverage reads the L atlas in tens of milliseconds).
 //
 // Consistency: triggers on households delete the block of every household inserted, deleted or
