@@ -22,6 +22,7 @@
 #include "model/support/error.h"
 #include "storage/connection.h"
 #include "storage/fixture_atlas.h"
+#include "storage/household_points.h"
 
 extern char** environ;
 
@@ -130,6 +131,7 @@ TEST(RosterImport, AddsUpdatesMatchesAndCreatesHouseholds) {
     const std::string roster = w.dir.file("r.csv");
     writeFile(roster, csv(kRows));
     const auto before = count(*w.atlas, "SELECT COUNT(*) FROM residents");
+    storage::refreshHouseholdPoints(w.atlas->connection());
     const auto r = w.import(roster);
     EXPECT_TRUE(r.written) << r.summary();
     EXPECT_EQ(r.rows, 5u);
@@ -158,6 +160,21 @@ TEST(RosterImport, AddsUpdatesMatchesAndCreatesHouseholds) {
     // The connection is left as it was.
     EXPECT_EQ(c.queryInt("PRAGMA foreign_keys"), 1);
     EXPECT_EQ(c.queryInt("PRAGMA synchronous"), 2);
+    EXPECT_EQ(c.queryInt("PRAGMA threads"), 0);
+    // household_points was brought up to date in the import's transaction: its one block holds
+    // every placed household, the created one and the new minimum-income flag included.
+    ASSERT_EQ(count(*w.atlas, "SELECT COUNT(*) FROM household_points"), 1);
+    storage::HouseholdPointRows points;
+    {
+        storage::Statement st(c, "SELECT block, data FROM household_points");
+        ASSERT_TRUE(st.step());
+        ASSERT_TRUE(storage::decodeHouseholdPoints(st.columnBlob(1), st.columnInt(0), points));
+    }
+    EXPECT_EQ(static_cast<std::int64_t>(points.size()), count(*w.atlas, "SELECT COUNT(*) FROM households WHERE geom IS NOT NULL"));
+    std::int64_t minimumIncome = 0;
+    for (auto f : points.flags) minimumIncome += (f & storage::kPointMinimumIncome) ? 1 : 0;
+    EXPECT_EQ(minimumIncome, count(*w.atlas, "SELECT COUNT(*) FROM households WHERE minimum_income = 1 AND geom IS NOT NULL"));
+    EXPECT_GT(minimumIncome, 0);
     // The run is recorded.
     EXPECT_EQ(c.queryText("SELECT kind || '|' || added || '|' || updated || '|' || unchanged || '|' || rejected FROM imports"),
               "roster|3|1|1|0");
