@@ -1,5 +1,7 @@
 #include "app/coverage_dock.h"
 
+#include "app/result_tables.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -30,41 +32,18 @@ namespace gridatlas::app {
 
 namespace {
 
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
-QTableWidget* makeTable(const QStringList& header, QWidget* parent) {
-    auto* t = new QTableWidget(0, static_cast<int>(header.size()), parent);
-    t->setHorizontalHeaderLabels(header);
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->verticalHeader()->hide();
-    t->horizontalHeader()->setStretchLastSection(true);
-    t->setSortingEnabled(false);
-    return t;
-}
-
-QTableWidgetItem* number(double v, int decimals = 0) {
-    auto* item = new QTableWidgetItem;
-    item->setData(Qt::DisplayRole,
-                  decimals == 0 ? QVariant(static_cast<qlonglong>(std::llround(v))) : QVariant(std::round(v * 10) / 10));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
-
 /// Rows in the given order; `sortable` tables then sort by name (the click on a header re-sorts).
 void fillRows(QTableWidget* t, const std::vector<storage::CoverageRow>& rows, bool sortable) {
     t->setSortingEnabled(false);
     t->setRowCount(static_cast<int>(rows.size()));
     for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
         const auto& r = rows[static_cast<std::size_t>(i)];
-        t->setItem(i, 0, new QTableWidgetItem(q(r.name)));
-        t->setItem(i, 1, number(static_cast<double>(r.households)));
-        t->setItem(i, 2, number(static_cast<double>(r.covered)));
-        t->setItem(i, 3, number(r.percent(), 1));
-        t->setItem(i, 4, number(static_cast<double>(r.vulnerable)));
-        t->setItem(i, 5, number(static_cast<double>(r.vulnerableCovered)));
+        t->setItem(i, 0, new QTableWidgetItem(qs(r.name)));
+        t->setItem(i, 1, numberItem(static_cast<double>(r.households)));
+        t->setItem(i, 2, numberItem(static_cast<double>(r.covered)));
+        t->setItem(i, 3, numberItem(r.percent(), 1));
+        t->setItem(i, 4, numberItem(static_cast<double>(r.vulnerable)));
+        t->setItem(i, 5, numberItem(static_cast<double>(r.vulnerableCovered)));
     }
     if (sortable) {
         t->setSortingEnabled(true);
@@ -121,10 +100,10 @@ CoverageDock::CoverageDock(QWidget* parent) : QDockWidget(tr("Coverage"), parent
     m_tabs = new QTabWidget(body);
     const QStringList cols{tr("Name"),      tr("Households"), tr("Covered"),
                            tr("Covered %"), tr("Vulnerable"), tr("Vulnerable covered")};
-    m_categories = makeTable(cols, m_tabs);
-    m_communities = makeTable(cols, m_tabs);
-    m_grids = makeTable(cols, m_tabs);
-    m_gaps = makeTable(
+    m_categories = makeResultTable(cols, m_tabs);
+    m_communities = makeResultTable(cols, m_tabs);
+    m_grids = makeResultTable(cols, m_tabs);
+    m_gaps = makeResultTable(
         {tr("Building"), tr("Households"), tr("Uncovered"), tr("Vulnerable uncovered"), tr("Weight"), tr("Nearest (m)")}, m_tabs);
     m_tabs->addTab(m_categories, tr("By category"));
     m_tabs->addTab(m_communities, tr("By community"));
@@ -176,11 +155,11 @@ void CoverageDock::setAtlas(const QString& path, std::shared_ptr<storage::LayerC
     try {
         auto atlas = storage::Atlas::open(path.toStdString(), storage::OpenMode::ReadOnly);
         storage::Statement st(atlas->connection(), "SELECT type, name_zh, name_en FROM post_types ORDER BY type");
-        while (st.step()) m_type->addItem(q(st.columnText(1)), q(st.columnText(0)));
+        while (st.step()) m_type->addItem(qs(st.columnText(1)), qs(st.columnText(0)));
         m_summary->setText(tr("Choose a post type and run."));
         m_runButton->setEnabled(m_type->count() > 0);
     } catch (const Error& e) {
-        m_summary->setText(q(e.what()));
+        m_summary->setText(qs(e.what()));
         m_runButton->setEnabled(false);
     }
 }
@@ -231,7 +210,7 @@ bool CoverageDock::run() {
     feedback->setProgressCallback([this, generation](double p, const std::string& stage) {
         QMetaObject::invokeMethod(
             this,
-            [this, generation, p, stage = q(stage)] {
+            [this, generation, p, stage = qs(stage)] {
                 if (generation != m_generation) return;
                 m_progress->setValue(static_cast<int>(p));
                 emit progressChanged(static_cast<int>(p), stage);
@@ -342,7 +321,7 @@ void CoverageDock::showRun(const CoverageRun& run) {
     else
         standard = tr("the post type's standard");
     m_summary->setText(tr("%1 (%2, %3): %4 of %5 households covered (%6%), %7 posts, %8 gap buildings.")
-                           .arg(type ? q(type->nameZh) : q(r.options.postType))
+                           .arg(type ? qs(type->nameZh) : qs(r.options.postType))
                            .arg(r.options.mode == storage::DistanceMode::Network ? tr("walking") : tr("straight line"))
                            .arg(standard)
                            .arg(r.coveredCount)
@@ -358,15 +337,15 @@ void CoverageDock::showRun(const CoverageRun& run) {
     for (int i = 0; i < static_cast<int>(r.gaps.size()); ++i) {
         const auto& g = r.gaps[static_cast<std::size_t>(i)];
         const auto& b = d.buildings[static_cast<std::size_t>(g.building)];
-        auto* name = new QTableWidgetItem(q(b.compound.empty() ? b.number : b.compound + " " + b.number));
+        auto* name = new QTableWidgetItem(qs(b.compound.empty() ? b.number : b.compound + " " + b.number));
         name->setData(Qt::UserRole, static_cast<qlonglong>(b.id));
         m_gaps->setItem(i, 0, name);
-        m_gaps->setItem(i, 1, number(static_cast<double>(g.households)));
-        m_gaps->setItem(i, 2, number(static_cast<double>(g.uncovered)));
-        m_gaps->setItem(i, 3, number(static_cast<double>(g.vulnerableUncovered)));
-        m_gaps->setItem(i, 4, number(g.weight()));
+        m_gaps->setItem(i, 1, numberItem(static_cast<double>(g.households)));
+        m_gaps->setItem(i, 2, numberItem(static_cast<double>(g.uncovered)));
+        m_gaps->setItem(i, 3, numberItem(static_cast<double>(g.vulnerableUncovered)));
+        m_gaps->setItem(i, 4, numberItem(g.weight()));
         m_gaps->setItem(i, 5,
-                        std::isfinite(g.nearestDistanceM) ? number(g.nearestDistanceM) : new QTableWidgetItem(tr("no path")));
+                        std::isfinite(g.nearestDistanceM) ? numberItem(g.nearestDistanceM) : new QTableWidgetItem(tr("no path")));
     }
     m_gaps->setSortingEnabled(true);
     m_gaps->sortByColumn(4, Qt::DescendingOrder); // heaviest gap first

@@ -1,5 +1,7 @@
 #include "app/grid_plans_dock.h"
 
+#include "app/result_tables.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
@@ -46,25 +48,16 @@ namespace gridatlas::app {
 
 namespace {
 
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
 QTableWidget* makeTable(const QStringList& header, QWidget* parent) {
-    auto* t = new QTableWidget(0, static_cast<int>(header.size()), parent);
-    t->setHorizontalHeaderLabels(header);
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    auto* t = makeResultTable(header, parent);
     t->setSelectionMode(QAbstractItemView::SingleSelection);
-    t->verticalHeader()->hide();
-    t->horizontalHeader()->setStretchLastSection(true);
     return t;
 }
 
+/// A count, with a sign when `signedValue` and positive (+12).
 QTableWidgetItem* number(long long v, bool signedValue = false) {
-    auto* item = new QTableWidgetItem;
-    item->setData(Qt::DisplayRole, signedValue && v > 0 ? QVariant(QStringLiteral("+%1").arg(v)) : QVariant(v));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    auto* item = numberItem(static_cast<double>(v));
+    if (signedValue && v > 0) item->setData(Qt::DisplayRole, QStringLiteral("+%1").arg(v));
     return item;
 }
 
@@ -247,7 +240,7 @@ QImage GridPlansDock::compareImage(int side) const {
 }
 
 QString GridPlansDock::planLabel(const std::string& name) const {
-    return name == storage::kCurrentPlanName ? tr("Current grids") : q(name);
+    return name == storage::kCurrentPlanName ? tr("Current grids") : qs(name);
 }
 
 void GridPlansDock::updateButtons() {
@@ -272,7 +265,7 @@ bool GridPlansDock::startJob(const QString& what, bool writes, Job job) {
     m_feedback->setProgressCallback([self, generation](double percent, const std::string& stage) {
         QMetaObject::invokeMethod(
             self,
-            [self, generation, percent, stage = q(stage)] {
+            [self, generation, percent, stage = qs(stage)] {
                 if (!self || generation != self->m_generation) return;
                 self->m_progress->setValue(static_cast<int>(percent));
                 if (!stage.isEmpty()) self->m_progress->setFormat(stage + QStringLiteral(" %p%"));
@@ -355,16 +348,16 @@ void GridPlansDock::fillPlans() {
     int reselect = -1;
     for (int i = 0; i < static_cast<int>(m_plans.size()); ++i) {
         const auto& p = m_plans[static_cast<std::size_t>(i)];
-        auto* name = new QTableWidgetItem(q(p.name));
-        name->setData(Qt::UserRole, q(p.name));
+        auto* name = new QTableWidgetItem(qs(p.name));
+        name->setData(Qt::UserRole, qs(p.name));
         m_plansTable->setItem(i, 0, name);
         m_plansTable->setItem(i, 1, new QTableWidgetItem(p.kind == "proposal" ? tr("Proposal") : tr("Saved")));
-        QDateTime at = QDateTime::fromString(q(p.createdAt), Qt::ISODate);
-        m_plansTable->setItem(i, 2, new QTableWidgetItem(at.isValid() ? at.toLocalTime().toString("yyyy-MM-dd HH:mm") : q(p.createdAt)));
+        QDateTime at = QDateTime::fromString(qs(p.createdAt), Qt::ISODate);
+        m_plansTable->setItem(i, 2, new QTableWidgetItem(at.isValid() ? at.toLocalTime().toString("yyyy-MM-dd HH:mm") : qs(p.createdAt)));
         m_plansTable->setItem(i, 3, number(p.grids));
         m_plansTable->setItem(i, 4, number(p.buildings));
-        m_plansTable->setItem(i, 5, new QTableWidgetItem(q(p.note)));
-        if (q(p.name) == keep) reselect = i;
+        m_plansTable->setItem(i, 5, new QTableWidgetItem(qs(p.note)));
+        if (qs(p.name) == keep) reselect = i;
     }
     m_plansTable->resizeColumnsToContents();
     if (reselect >= 0) m_plansTable->selectRow(reselect);
@@ -373,7 +366,7 @@ void GridPlansDock::fillPlans() {
         const QString current = box->currentData().toString();
         box->clear();
         box->addItem(tr("Current grids"), QString::fromLatin1(storage::kCurrentPlanName));
-        for (const auto& p : m_plans) box->addItem(q(p.name), q(p.name));
+        for (const auto& p : m_plans) box->addItem(qs(p.name), qs(p.name));
         const int at = box->findData(current);
         if (at >= 0) box->setCurrentIndex(at);
     }
@@ -393,7 +386,7 @@ bool GridPlansDock::saveCurrent(const QString& name, const QString& note) {
                             if (!self) return;
                             self->m_plans = plans;
                             self->fillPlans();
-                            self->m_summary->setText(tr("Saved the current grids as plan %1.").arg(q(name)));
+                            self->m_summary->setText(tr("Saved the current grids as plan %1.").arg(qs(name)));
                         };
                     });
 }
@@ -423,7 +416,7 @@ bool GridPlansDock::propose(const ProposalRequest& request) {
             auto moves = storage::makePlanMovesLayer(atlas, comparison);
             QString summary = tr("Plan %1: %2 households in %3 grids; %4 within ±%5% of %6; largest deviation %7%; "
                                  "%8 households would change grid. The current grids are unchanged.")
-                                  .arg(q(plan))
+                                  .arg(qs(plan))
                                   .arg(proposal.households)
                                   .arg(proposal.grids.size())
                                   .arg(proposal.gridsWithinTolerance)
@@ -432,7 +425,7 @@ bool GridPlansDock::propose(const ProposalRequest& request) {
                                   .arg(std::round(proposal.maxDeviation * 1000) / 10)
                                   .arg(comparison.householdsMoved);
             for (const auto& g : proposal.grids)
-                if (!g.withinTolerance && !g.why.empty()) summary += "\n" + q(g.code) + ": " + q(g.why);
+                if (!g.withinTolerance && !g.why.empty()) summary += "\n" + qs(g.code) + ": " + qs(g.why);
             return [self, plans = std::move(plans), summary, grids, moves] {
                 if (!self) return;
                 self->m_plans = plans;
@@ -455,7 +448,7 @@ bool GridPlansDock::showOnMap(const QString& plan) {
                             if (!self) return;
                             self->m_summary->setText(tr("Plan %1 is drawn over the map: %2 buildings (%3 households) are in "
                                                         "another grid than today.")
-                                                         .arg(q(plan))
+                                                         .arg(qs(plan))
                                                          .arg(buildings)
                                                          .arg(moved));
                             emit self->planLayersReady(grids, moves);
@@ -472,7 +465,7 @@ bool GridPlansDock::restore(const QString& plan) {
                         return [self, plan, moved = before.householdsMoved] {
                             if (!self) return;
                             self->m_summary->setText(
-                                tr("Plan %1 is now the current grid layout (%2 households changed grid).").arg(q(plan)).arg(moved));
+                                tr("Plan %1 is now the current grid layout (%2 households changed grid).").arg(qs(plan)).arg(moved));
                             emit self->gridsChanged();
                         };
                     });
@@ -488,7 +481,7 @@ bool GridPlansDock::deletePlan(const QString& plan) {
                             if (!self) return;
                             self->m_plans = plans;
                             self->fillPlans();
-                            self->m_summary->setText(tr("Deleted plan %1.").arg(q(plan)));
+                            self->m_summary->setText(tr("Deleted plan %1.").arg(qs(plan)));
                         };
                     });
 }
@@ -555,7 +548,7 @@ bool GridPlansDock::compare(const QString& planA, const QString& planB) {
                 self->m_comparison = comparison;
                 self->m_mapA->setImage(imageA, self->planLabel(a));
                 self->m_mapB->setImage(imageB, self->planLabel(b));
-                self->fillComparison(q(a), q(b));
+                self->fillComparison(qs(a), qs(b));
                 for (int i = 0; i < self->m_movesTable->rowCount() && i < static_cast<int>(moveBounds.size()); ++i)
                     if (auto* item = self->m_movesTable->item(i, 0))
                         item->setData(Qt::UserRole, moveBounds[static_cast<std::size_t>(i)]);
@@ -570,8 +563,8 @@ void GridPlansDock::fillComparison(const QString& a, const QString& b) {
     int changed = 0;
     for (int i = 0; i < static_cast<int>(c.grids.size()); ++i) {
         const auto& g = c.grids[static_cast<std::size_t>(i)];
-        m_gridsTable->setItem(i, 0, new QTableWidgetItem(q(g.code)));
-        m_gridsTable->setItem(i, 1, new QTableWidgetItem(q(g.name)));
+        m_gridsTable->setItem(i, 0, new QTableWidgetItem(qs(g.code)));
+        m_gridsTable->setItem(i, 1, new QTableWidgetItem(qs(g.name)));
         m_gridsTable->setItem(i, 2, number(g.householdsBefore));
         m_gridsTable->setItem(i, 3, number(g.householdsAfter));
         m_gridsTable->setItem(i, 4, number(g.householdsAfter - g.householdsBefore, true));
@@ -583,9 +576,9 @@ void GridPlansDock::fillComparison(const QString& a, const QString& b) {
     m_movesTable->setRowCount(static_cast<int>(c.moves.size()));
     for (int i = 0; i < static_cast<int>(c.moves.size()); ++i) {
         const auto& m = c.moves[static_cast<std::size_t>(i)];
-        m_movesTable->setItem(i, 0, new QTableWidgetItem(q(m.building)));
-        m_movesTable->setItem(i, 1, new QTableWidgetItem(m.from.empty() ? tr("(none)") : q(m.from)));
-        m_movesTable->setItem(i, 2, new QTableWidgetItem(m.to.empty() ? tr("(none)") : q(m.to)));
+        m_movesTable->setItem(i, 0, new QTableWidgetItem(qs(m.building)));
+        m_movesTable->setItem(i, 1, new QTableWidgetItem(m.from.empty() ? tr("(none)") : qs(m.from)));
+        m_movesTable->setItem(i, 2, new QTableWidgetItem(m.to.empty() ? tr("(none)") : qs(m.to)));
         m_movesTable->setItem(i, 3, number(m.households));
     }
     m_movesTable->resizeColumnsToContents();
@@ -615,7 +608,7 @@ void GridPlansDock::askAndPropose() {
     try {
         auto atlas = storage::Atlas::open(m_atlasPath.toStdString(), storage::OpenMode::ReadOnly);
         storage::Statement st(atlas->connection(), "SELECT name FROM communities ORDER BY name");
-        while (st.step()) communities << q(st.columnText(0));
+        while (st.step()) communities << qs(st.columnText(0));
     } catch (const std::exception& e) {
         m_summary->setText(QString::fromUtf8(e.what()));
         return;

@@ -19,21 +19,7 @@ using namespace snapshot;
 std::shared_ptr<const LayerSnapshot> makePlanGridsLayer(Atlas& atlas, const std::string& plan, const PlanComparison& comparison,
                                                         const std::string& layerName) {
     // Polygons and targets: the plan's own tables, or the grids as they are now.
-    std::vector<PlanGrid> grids;
-    if (plan == kCurrentPlanName) {
-        Statement st(atlas.connection(), "SELECT code, name, community_id, target_households, geom FROM grids ORDER BY code");
-        while (st.step()) {
-            PlanGrid g;
-            g.code = st.columnText(0);
-            g.name = st.columnText(1);
-            g.communityId = st.columnInt(2);
-            if (!st.isNull(3)) g.targetHouseholds = static_cast<int>(st.columnInt(3));
-            if (!st.isNull(4)) decodeSpatialiteBlob(st.columnBlob(4), g.polygon);
-            grids.push_back(std::move(g));
-        }
-    } else {
-        grids = planGrids(atlas, plan);
-    }
+    std::vector<PlanGrid> grids = planGrids(atlas, plan);
     std::map<std::string, const PlanComparison::GridRow*> rows;
     for (const auto& r : comparison.grids) rows[r.code] = &r;
 

@@ -239,9 +239,11 @@ std::int64_t savePlan(Atlas& atlas, const std::string& name, const std::string& 
 std::vector<PlanGrid> planGrids(Atlas& atlas, const std::string& name) {
     ensurePlanTables(atlas);
     auto& c = atlas.connection();
-    Statement st(c, "SELECT code, name, community_id, target_households, geom FROM grid_plan_grids WHERE plan_id = ? "
-                    "ORDER BY code");
-    st.bind(1, requirePlan(c, name));
+    const bool current = name == kCurrentPlanName;
+    Statement st(c, current ? "SELECT code, name, community_id, target_households, geom FROM grids ORDER BY code"
+                            : "SELECT code, name, community_id, target_households, geom FROM grid_plan_grids "
+                              "WHERE plan_id = ? ORDER BY code");
+    if (!current) st.bind(1, requirePlan(c, name));
     std::vector<PlanGrid> out;
     while (st.step()) {
         PlanGrid g;

@@ -54,7 +54,7 @@ std::int64_t savePlan(Atlas& atlas, const std::string& name, const std::string& 
                       const std::vector<PlanGrid>& grids, const std::vector<std::pair<std::int64_t, std::string>>& buildingCodes,
                       bool replace = false, const std::string& note = {});
 
-/// The grids of a plan (ordered by code).
+/// The grids of a plan, or of the current layout for kCurrentPlanName (ordered by code).
 std::vector<PlanGrid> planGrids(Atlas& atlas, const std::string& name);
 
 struct PlanComparison {
