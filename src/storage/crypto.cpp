@@ -3,7 +3,9 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -188,12 +190,25 @@ std::shared_ptr<SessionKey> verifiedKey(Connection& c, std::string_view passphra
     return key;
 }
 
+/// Random nonces from the system RNG, fetched a few thousand bytes at a time: one getrandom()
+/// per value cost as much as the encryption itself. Each nonce is handed out once.
+void randomNonce(unsigned char* nonce) {
+    thread_local std::array<unsigned char, kNonceBytes * 170> pool{};
+    thread_local std::size_t used = pool.size();
+    if (used == pool.size()) {
+        randombytes_buf(pool.data(), pool.size());
+        used = 0;
+    }
+    std::memcpy(nonce, pool.data() + used, kNonceBytes);
+    used += kNonceBytes;
+}
+
 Blob sealWith(const SessionKey& key, Field f, std::string_view identity, std::string_view clear) {
     const std::string ad = associatedData(f, identity);
     Blob out(1 + kNonceBytes + clear.size() + kTagBytes);
     out[0] = kFormat;
     unsigned char* nonce = out.data() + 1;
-    randombytes_buf(nonce, kNonceBytes);
+    randomNonce(nonce);
     unsigned long long written = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + kNonceBytes, &written, reinterpret_cast<const unsigned char*>(clear.data()),
                                                clear.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
