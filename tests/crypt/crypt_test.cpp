@@ -534,6 +534,15 @@ TEST_F(Crypt, CliEncryptsAClearAtlas) {
     const std::string gpkg = dir.file("all.gpkg");
     ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=", "export --atlas '" + demo + "' --out '" + gpkg + "'", &out), 0) << out;
     EXPECT_EQ(leaks(gpkg, values), std::vector<std::string>{});
+    // So do charts (vector output: every text is in the file).
+    const std::string svg = dir.file("chart.svg");
+    ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=", "render --atlas '" + demo + "' --map '" + testing::sourcePath("maps/member-residence.json") + "' --out '" +
+                                               svg + "'",
+                  &out),
+              0)
+        << out;
+    EXPECT_NE(out.find("personal data masked"), std::string::npos) << out;
+    EXPECT_EQ(leaks(svg, values), std::vector<std::string>{});
 }
 
 
