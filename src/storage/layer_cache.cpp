@@ -662,7 +662,8 @@ std::shared_ptr<const LayerSnapshot> loadGrids(Connection& c, const CensusFn& ce
                                                               {"members", FieldType::Integer},
                                                               {"manager", FieldType::Text},
                                                               {"supervisor", FieldType::Text},
-                                                              {"assistant", FieldType::Text}};
+                                                              {"assistant", FieldType::Text},
+                                                              {"deviation_pct", FieldType::Real}};
     for (const auto& [name, type] : spec) {
         const std::string n = name;
         cols.push_back(column(n, type, 0, n == "manager" || n == "supervisor" || n == "assistant"));
@@ -677,6 +678,13 @@ std::shared_ptr<const LayerSnapshot> loadGrids(Connection& c, const CensusFn& ce
         pushInt(cols[6], t ? t->households : 0);
         pushInt(cols[7], t ? t->members : 0);
         for (std::size_t k = 0; k < 3; ++k) pushValue(cols[8 + k], r.values[5 + k]);
+        // As grid_summary: households against the target in percent, one decimal; NULL without one.
+        const auto* target = std::get_if<std::int64_t>(&r.values[4]);
+        if (target && *target > 0)
+            pushValue(cols[11], model::Value(std::round(1000.0 * static_cast<double>((t ? t->households : 0) - *target) /
+                                                        static_cast<double>(*target)) / 10.0));
+        else
+            pushValue(cols[11], model::Value{});
     }
     return std::make_shared<LayerSnapshot>("grids", GeomType::Polygon, std::move(cols), std::move(ids), std::vector<Vec2>{},
                                            std::move(geoms));

@@ -417,6 +417,28 @@ CREATE TRIGGER household_points_delete AFTER DELETE ON households
 BEGIN DELETE FROM household_points WHERE block = OLD.id >> 12; END;
 )SQL";
 
+// Schema version 5: grid_summary gains deviation_pct, the grid's households against its own
+// target in percent (NULL without a target), so choropleths classify every grid by its target.
+constexpr std::string_view kMigrationV5 = R"SQL(
+DROP VIEW grid_summary;
+CREATE VIEW grid_summary AS
+SELECT s.*, CASE WHEN s.target_households > 0
+                 THEN round(100.0 * (s.households - s.target_households) / s.target_households, 1) END AS deviation_pct
+FROM (
+SELECT g.ROWID AS rowid, g.id AS id, g.code AS code, g.name AS name, g.community_id AS community_id,
+       c.name AS community, g.target_households AS target_households,
+       (SELECT COUNT(*) FROM buildings b WHERE b.grid_id = g.id) AS buildings,
+       (SELECT COUNT(*) FROM buildings b JOIN units u ON u.building_id = b.id JOIN households h ON h.unit_id = u.id
+         WHERE b.grid_id = g.id) AS households,
+       (SELECT COUNT(*) FROM buildings b JOIN units u ON u.building_id = b.id JOIN households h ON h.unit_id = u.id
+         JOIN residents r ON r.household_id = h.id WHERE b.grid_id = g.id AND r.is_member = 1) AS members,
+       (SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'manager') AS manager,
+       (SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'supervisor') AS supervisor,
+       (SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'assistant') AS assistant,
+       g.geom AS geom
+FROM grids g JOIN communities c ON c.id = g.community_id) s;
+)SQL";
+
 void seedPostTypes(Connection& conn) {
     Statement st(conn, "INSERT INTO post_types (type, name_zh, name_en, radius_m, walk_minutes) VALUES (?, ?, ?, ?, ?)");
     for (const auto& p : model::kPostTypes) {
@@ -437,6 +459,9 @@ void applyMigrations(Connection& conn, int fromVersion) {
     case 3:
         conn.exec(kMigrationV4);
         refreshHouseholdPoints(conn);
+        [[fallthrough]];
+    case 4:
+        conn.exec(kMigrationV5);
         [[fallthrough]];
     case kSchemaVersion:
         break;
@@ -503,6 +528,7 @@ std::string_view migrationSql(int version) {
     case 2: return kMigrationV2;
     case 3: return kMigrationV3;
     case 4: return kMigrationV4;
+    case 5: return kMigrationV5;
     default: return {};
     }
 }
