@@ -3,6 +3,9 @@
 // show the decrypted phone and ID number, and log the reveal.
 #include <QApplication>
 #include <QCheckBox>
+#include <QLineEdit>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTableWidget>
@@ -11,11 +14,15 @@
 #include <QTreeWidget>
 
 #include "app/floor_plan_view.h"
+#include "app/grid_properties_dialog.h"
+#include "app/main_window.h"
+#include "app/map_canvas.h"
 #include "app/identify_panel.h"
 #include "app/reveal.h"
 #include "storage/connection.h"
 #include "storage/crypto.h"
 #include "storage/fixture_atlas.h"
+#include "storage/grid_edit.h"
 #include "storage/identify.h"
 
 using namespace gridatlas;
@@ -68,6 +75,10 @@ private:
     }
 
 private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true); // the main window's settings, not the user's
+        QSettings().clear();
+    }
     void init() {
         m_world = std::make_unique<SmallWorld>();
         auto& c = m_world->atlas->connection();
@@ -143,6 +154,67 @@ private slots:
         const QString shown = tableTexts(dock.residentsView()).join(" ");
         QVERIFY2(shown.contains("13600001111"), qPrintable(shown));
         QCOMPARE(reveals(), 1);
+    }
+
+    // The grid properties dialog: masked phones are saved back sealed without any passphrase;
+    // revealing asks for it, shows the clear phones, and a phone typed then is sealed.
+    void gridPropertiesKeepAndSealStaffPhones() {
+        const std::string path = m_world->path;
+        m_world->atlas.reset();
+        app::MainWindow window;
+        window.setAskQuestions(false);
+        window.resize(1000, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QString map = QString::fromStdString(testing::sourcePath("maps/member-residence.json"));
+        QVERIFY2(window.openAtlas(QString::fromStdString(path), map), qPrintable(window.lastMessage()));
+        auto* canvas = window.canvas();
+        canvas->zoomToRect({SmallWorld::kX0 - 20, SmallWorld::kY0 - 20, SmallWorld::kX0 + 420, SmallWorld::kY0 + 320});
+        QVERIFY(QTest::qWaitFor([&] { return !canvas->isRendering() && canvas->requestedGeneration() > 0 &&
+                                             canvas->shownGeneration() == canvas->requestedGeneration(); }, 10000));
+        const QPoint click = canvas->toPixel({SmallWorld::kX0 + 300, SmallWorld::kY0 + 250}).toPoint();
+        auto staffPhones = [&] {
+            storage::Connection c(path, storage::OpenMode::ReadOnly);
+            std::vector<std::string> out;
+            for (const auto& s : storage::loadGridStaff(c, 1))
+                out.push_back(s.phoneSealed ? storage::crypto::openSealed(path, *s.phoneSealed) : std::string("(none)"));
+            return out;
+        };
+
+        // 1. Renamed without revealing: no prompt, the phones stay sealed as they were.
+        QString masked;
+        window.propertiesDialogHook = [&](app::GridPropertiesDialog& d) -> bool {
+            masked = d.staffPhone(0)->text();
+            d.nameEdit()->setText("加密网格");
+            return true;
+        };
+        QVERIFY(window.setGridTool(app::MainWindow::GridTool::Properties));
+        QTest::mouseClick(canvas, Qt::LeftButton, {}, click);
+        QCOMPARE(masked, QStringLiteral("138****5678"));
+        QVERIFY(m_prompts.isEmpty());
+        {
+            storage::Connection c(path, storage::OpenMode::ReadOnly);
+            QCOMPARE(c.queryText("SELECT name FROM grids WHERE id = 1").value_or(""), std::string("加密网格"));
+            QCOMPARE(c.queryText("SELECT phone FROM grid_staff WHERE grid_id = 1 AND role = 'manager'").value_or(""),
+                     std::string("138****5678"));
+        }
+
+        // 2. Revealed: passphrase asked (wrong, then right), clear phones shown, a new one sealed.
+        QString shown;
+        window.propertiesDialogHook = [&](app::GridPropertiesDialog& d) -> bool {
+            d.setReveal(true);
+            shown = d.staffPhone(0)->text();
+            d.staffPhone(1)->setText("13900001111");
+            return true;
+        };
+        QTest::mouseClick(canvas, Qt::LeftButton, {}, click);
+        QCOMPARE(m_prompts, (QStringList{"first", "retry"}));
+        QCOMPARE(shown, QStringLiteral("13812345678"));
+        QCOMPARE(reveals(), 1);
+        QCOMPARE(staffPhones(), (std::vector<std::string>{"13812345678", "13900001111", "13712345678"}));
+        storage::Connection c(path, storage::OpenMode::ReadOnly);
+        QCOMPARE(c.queryText("SELECT phone FROM grid_staff WHERE grid_id = 1 AND role = 'supervisor'").value_or(""),
+                 std::string("139****1111"));
     }
 };
 
