@@ -15,7 +15,9 @@ std::function<std::optional<QString>(const QString& atlasPath, bool retry)> pass
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("gridatlas::app::Reveal", text); }
+QString tr(const char* text) {
+    return QCoreApplication::translate("gridatlas::app::Reveal", text);
+}
 
 std::optional<QString> askPassphrase(QWidget* parent, const QString& atlasPath, bool retry) {
     if (passphrasePromptHook) return passphrasePromptHook(atlasPath, retry);

@@ -36,6 +36,7 @@ int runEncrypt(const ArgList& argv) {
 GRIDATLAS_CLI_COMMAND("encrypt", R"(  encrypt --atlas F
           encrypt the atlas's ID numbers and phones in place with a passphrase
           (GRIDATLAS_PASSPHRASE, else asked on the terminal)
-)", runEncrypt, 80);
+)",
+                      runEncrypt, 80);
 
 } // namespace gridatlas::cli

@@ -19,7 +19,8 @@ int runPasswd(const ArgList& argv) {
     if (!storage::crypto::isEncrypted(atlas->connection()))
         throw InputError("'" + path + "' is not encrypted (gridatlas-cli encrypt sets a passphrase)");
     const auto current = existingPassphrase("Current passphrase of '" + path + "': ");
-    if (!current) throw InputError("the current passphrase of '" + path + "' is needed: set GRIDATLAS_PASSPHRASE or run on a terminal");
+    if (!current)
+        throw InputError("the current passphrase of '" + path + "' is needed: set GRIDATLAS_PASSPHRASE or run on a terminal");
     storage::crypto::unlock(atlas->connection(), *current); // a wrong one stops here, before asking for the new one
     const std::string next = newPassphrase("GRIDATLAS_NEW_PASSPHRASE", "'" + path + "'");
     const auto r = storage::crypto::changePassphrase(atlas->connection(), *current, next);
@@ -31,6 +32,7 @@ int runPasswd(const ArgList& argv) {
 GRIDATLAS_CLI_COMMAND("passwd", R"(  passwd  --atlas F
           change the passphrase of an encrypted atlas (current: GRIDATLAS_PASSPHRASE, new:
           GRIDATLAS_NEW_PASSPHRASE, else both asked on the terminal)
-)", runPasswd, 81);
+)",
+                      runPasswd, 81);
 
 } // namespace gridatlas::cli

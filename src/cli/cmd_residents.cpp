@@ -32,6 +32,7 @@ int runResidents(const ArgList& argv) {
 
 GRIDATLAS_CLI_COMMAND("residents", R"(  residents --atlas F --household ID [--reveal]
           list a household's residents (names, phones, ID numbers masked unless --reveal)
-)", runResidents, 82);
+)",
+                      runResidents, 82);
 
 } // namespace gridatlas::cli

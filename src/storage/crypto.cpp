@@ -57,9 +57,12 @@ struct FieldPlace {
 };
 FieldPlace placeOf(Field f) {
     switch (f) {
-    case Field::ResidentPhone: return {"residents", "phone"};
-    case Field::ResidentIdNumber: return {"residents", "id_number"};
-    case Field::StaffPhone: return {"grid_staff", "phone"};
+    case Field::ResidentPhone:
+        return {"residents", "phone"};
+    case Field::ResidentIdNumber:
+        return {"residents", "id_number"};
+    case Field::StaffPhone:
+        return {"grid_staff", "phone"};
     }
     return {"?", "?"};
 }
@@ -210,9 +213,9 @@ Blob sealWith(const SessionKey& key, Field f, std::string_view identity, std::st
     unsigned char* nonce = out.data() + 1;
     randomNonce(nonce);
     unsigned long long written = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + kNonceBytes, &written, reinterpret_cast<const unsigned char*>(clear.data()),
-                                               clear.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
-                                               nullptr, nonce, key.fieldKey());
+    crypto_aead_xchacha20poly1305_ietf_encrypt(
+        nonce + kNonceBytes, &written, reinterpret_cast<const unsigned char*>(clear.data()), clear.size(),
+        reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, nonce, key.fieldKey());
     out.resize(1 + kNonceBytes + written);
     return out;
 }
@@ -236,7 +239,8 @@ std::optional<std::string> openWith(const SessionKey& key, Field f, std::string_
 Blob blindIndexWith(const SessionKey& key, std::string_view idNumber) {
     const std::string id = normalisedId(idNumber);
     Blob out(kBlindIndexBytes);
-    crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(id.data()), id.size(), key.indexKey(), kKeyBytes);
+    crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(id.data()), id.size(), key.indexKey(),
+                       kKeyBytes);
     return out;
 }
 
@@ -250,12 +254,16 @@ Sealed sealValue(const SessionKey& key, Field f, std::string_view identity, std:
 }
 
 void bindBlobOrNull(Statement& st, int i, const Blob& b) {
-    if (b.empty()) st.bindNull(i);
-    else st.bindBlob(i, b.data(), b.size());
+    if (b.empty())
+        st.bindNull(i);
+    else
+        st.bindBlob(i, b.data(), b.size());
 }
 void bindTextOrNull(Statement& st, int i, const std::string& s) {
-    if (s.empty()) st.bindNull(i);
-    else st.bind(i, s);
+    if (s.empty())
+        st.bindNull(i);
+    else
+        st.bind(i, s);
 }
 
 /// Writes the atlas_crypto row for a new key (salt, limits, key check).
@@ -284,8 +292,7 @@ public:
         m_total = c.queryInt("SELECT COUNT(*) FROM residents").value_or(0) + 1;
     }
 
-    template <class Clear>
-    std::int64_t residents(Clear&& clearOf, const SessionKey& key) {
+    template <class Clear> std::int64_t residents(Clear&& clearOf, const SessionKey& key) {
         std::int64_t done = 0, last = 0;
         Statement read(m_c, "SELECT id, phone, phone_enc, id_number, id_number_enc FROM residents WHERE id > ? AND "
                             "(phone IS NOT NULL OR id_number IS NOT NULL) ORDER BY id LIMIT 2000");
@@ -327,8 +334,7 @@ public:
         return done;
     }
 
-    template <class Clear>
-    std::int64_t staff(const char* table, Clear&& clearOf, const SessionKey& key) {
+    template <class Clear> std::int64_t staff(const char* table, Clear&& clearOf, const SessionKey& key) {
         if (!m_c.tableExists(table)) return 0;
         const std::string t = table;
         std::vector<std::tuple<std::int64_t, std::string, std::string>> rows; // rowid, name, clear phone
@@ -336,7 +342,8 @@ public:
             Statement read(m_c, "SELECT rowid, name, phone, phone_enc FROM " + t + " WHERE phone IS NOT NULL");
             while (read.step()) {
                 const std::string name = read.columnText(1);
-                rows.emplace_back(read.columnInt(0), name, clearOf(Field::StaffPhone, name, read.columnText(2), read.columnBlob(3)));
+                rows.emplace_back(read.columnInt(0), name,
+                                  clearOf(Field::StaffPhone, name, read.columnText(2), read.columnBlob(3)));
             }
         }
         Statement write(m_c, "UPDATE " + t + " SET phone = ?, phone_enc = ? WHERE rowid = ?");
@@ -366,7 +373,8 @@ void scrub(Connection& c) {
     c.exec("VACUUM");
     Statement st(c, "PRAGMA wal_checkpoint(TRUNCATE)");
     if (st.step() && st.columnInt(0) != 0)
-        throw StorageError("'" + c.path() + "': the WAL could not be emptied because another program holds the atlas open; "
+        throw StorageError("'" + c.path() +
+                           "': the WAL could not be emptied because another program holds the atlas open; "
                            "close it and run this again so no old value stays in the -wal file");
 }
 
@@ -390,12 +398,16 @@ void unlock(Connection& c, std::string_view passphrase) {
     remember(c.path(), verifiedKey(c, passphrase, *params));
 }
 
-bool isUnlocked(const std::string& atlasPath) { return keyOf(atlasPath) != nullptr; }
+bool isUnlocked(const std::string& atlasPath) {
+    return keyOf(atlasPath) != nullptr;
+}
 
 void forget(const std::string& atlasPath) {
     std::lock_guard lock(ring().mutex);
-    if (atlasPath.empty()) ring().keys.clear();
-    else ring().keys.erase(canonical(atlasPath));
+    if (atlasPath.empty())
+        ring().keys.clear();
+    else
+        ring().keys.erase(canonical(atlasPath));
 }
 
 void setPassphraseProvider(PassphraseProvider provider) {
@@ -443,8 +455,8 @@ std::string FieldCipher::open(Field field, std::string_view identity, std::strin
     auto clear = openWith(*m_key, field, identity, cipher);
     if (!clear) {
         const auto p = placeOf(field);
-        throw StorageError("'" + m_path + "': the stored " + std::string(p.table) + "." + p.column + " of " + std::string(identity) +
-                           " does not decrypt (altered, or moved from another row)");
+        throw StorageError("'" + m_path + "': the stored " + std::string(p.table) + "." + p.column + " of " +
+                           std::string(identity) + " does not decrypt (altered, or moved from another row)");
     }
     return std::move(*clear);
 }
@@ -474,8 +486,7 @@ void initEncryption(Connection& c, std::string_view passphrase, std::optional<Kd
 
 CryptoReport encryptAtlas(Connection& c, std::string_view passphrase, Feedback* feedback, std::optional<KdfLimits> limits) {
     const auto t0 = std::chrono::steady_clock::now();
-    if (isEncrypted(c))
-        throw InputError("'" + c.path() + "' is encrypted already (gridatlas-cli passwd changes its passphrase)");
+    if (isEncrypted(c)) throw InputError("'" + c.path() + "' is encrypted already (gridatlas-cli passwd changes its passphrase)");
     CryptoReport report;
     try {
         Transaction tx(c);
@@ -497,8 +508,8 @@ CryptoReport encryptAtlas(Connection& c, std::string_view passphrase, Feedback* 
     return report;
 }
 
-CryptoReport changePassphrase(Connection& c, std::string_view oldPassphrase, std::string_view newPassphrase,
-                              Feedback* feedback, std::optional<KdfLimits> limits) {
+CryptoReport changePassphrase(Connection& c, std::string_view oldPassphrase, std::string_view newPassphrase, Feedback* feedback,
+                              std::optional<KdfLimits> limits) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto params = readParams(c);
     if (!params) throw InputError("'" + c.path() + "' is not encrypted (gridatlas-cli encrypt sets a passphrase)");
@@ -545,8 +556,8 @@ void recordReveal(const std::string& atlasPath, const std::string& program, cons
         st.bind(1, nowUtc()).bind(2, currentUser()).bind(3, program).bind(4, what);
         st.run();
     } catch (const Error& e) {
-        throw StorageError("personal data is not revealed: the reveal could not be recorded in '" + atlasPath +
-                           "' (" + e.what() + ")");
+        throw StorageError("personal data is not revealed: the reveal could not be recorded in '" + atlasPath + "' (" + e.what() +
+                           ")");
     }
 }
 

@@ -65,8 +65,10 @@ std::string readBytes(const std::string& path) {
 std::string utf16(const std::string& ascii, bool littleEndian) {
     std::string out;
     for (char ch : ascii) {
-        if (littleEndian) out += ch, out += '\0';
-        else out += '\0', out += ch;
+        if (littleEndian)
+            out += ch, out += '\0';
+        else
+            out += '\0', out += ch;
     }
     return out;
 }
@@ -81,7 +83,8 @@ std::vector<std::string> spellings(const std::string& value) {
     if (digits.size() == 11)
         for (const char* sep : {"-", " "}) forms.insert(digits.substr(0, 3) + sep + digits.substr(3, 4) + sep + digits.substr(7));
     if (digits.size() == 18)
-        for (const char* sep : {"-", " "}) forms.insert(digits.substr(0, 6) + sep + digits.substr(6, 8) + sep + digits.substr(14));
+        for (const char* sep : {"-", " "})
+            forms.insert(digits.substr(0, 6) + sep + digits.substr(6, 8) + sep + digits.substr(14));
     std::vector<std::string> out(forms.begin(), forms.end());
     for (const auto& f : forms) {
         out.push_back(utf16(f, true));
@@ -132,7 +135,8 @@ std::vector<std::string> valuesOf(const std::vector<Person>& people, const std::
 std::vector<Person> revealAll(storage::Connection& c) {
     const crypto::FieldCipher cipher(c, crypto::FieldCipher::Need::Key);
     std::vector<Person> out;
-    storage::Statement st(c, "SELECT id, COALESCE(phone, ''), phone_enc, COALESCE(id_number, ''), id_number_enc FROM residents ORDER BY id");
+    storage::Statement st(
+        c, "SELECT id, COALESCE(phone, ''), phone_enc, COALESCE(id_number, ''), id_number_enc FROM residents ORDER BY id");
     while (st.step()) {
         const std::string ident = std::to_string(st.columnInt(0));
         out.push_back({st.columnInt(0), cipher.open(crypto::Field::ResidentPhone, ident, st.columnText(1), st.columnBlob(2)),
@@ -142,8 +146,9 @@ std::vector<Person> revealAll(storage::Connection& c) {
 }
 
 bool samePeople(const std::vector<Person>& a, const std::vector<Person>& b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                      [](const Person& x, const Person& y) { return x.id == y.id && x.phone == y.phone && x.idNumber == y.idNumber; });
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Person& x, const Person& y) {
+        return x.id == y.id && x.phone == y.phone && x.idNumber == y.idNumber;
+    });
 }
 
 class Crypt : public ::testing::Test {
@@ -228,9 +233,10 @@ TEST_F(Crypt, CiphertextsCannotBeSwappedBetweenRows) {
 
 std::string sealedState(storage::Connection& c) {
     std::string out;
-    for (const char* sql : {"SELECT hex(salt) || hex(key_check) FROM atlas_crypto",
-                            "SELECT group_concat(hex(phone_enc) || hex(id_number_enc) || hex(id_number_hash), ',') FROM residents",
-                            "SELECT group_concat(hex(phone_enc), ',') FROM grid_staff"})
+    for (const char* sql :
+         {"SELECT hex(salt) || hex(key_check) FROM atlas_crypto",
+          "SELECT group_concat(hex(phone_enc) || hex(id_number_enc) || hex(id_number_hash), ',') FROM residents",
+          "SELECT group_concat(hex(phone_enc), ',') FROM grid_staff"})
         out += c.queryText(sql).value_or("") + "\n";
     return out;
 }
@@ -336,7 +342,8 @@ TEST_F(Crypt, GridStaffEditsKeepSealedPhones) {
     crypto::forget();
     auto openStaff = [&] {
         std::vector<std::string> out;
-        for (const auto& s : storage::loadGridStaff(c, 1)) out.push_back(s.phoneSealed ? crypto::openSealed(w.path, *s.phoneSealed) : "");
+        for (const auto& s : storage::loadGridStaff(c, 1))
+            out.push_back(s.phoneSealed ? crypto::openSealed(w.path, *s.phoneSealed) : "");
         return out;
     };
     storage::GridEditor editor(*w.atlas);
@@ -347,7 +354,8 @@ TEST_F(Crypt, GridStaffEditsKeepSealedPhones) {
     ASSERT_EQ(props.staff.size(), 3u);
     const auto edit = editor.setProperties(1, props); // no key: the phones are written back sealed
     EXPECT_EQ(c.queryText("SELECT name FROM grids WHERE id = 1"), "改名的网格");
-    EXPECT_EQ(staffPhones(c), (std::vector<std::string>{model::maskPhone(phones[0]), model::maskPhone(phones[1]), model::maskPhone(phones[2])}));
+    EXPECT_EQ(staffPhones(c),
+              (std::vector<std::string>{model::maskPhone(phones[0]), model::maskPhone(phones[1]), model::maskPhone(phones[2])}));
     editor.undo(edit.undo);
     auto typed = props;
     typed.staff[1].phone = "13900001111"; // a new phone cannot be sealed without the key
@@ -382,8 +390,9 @@ const char* kHeader = "序号,姓名,性别,出生日期,身份证号,联系电�
 void rosterMatchesById(bool manyResidents) {
     SmallWorld w;
     auto& c = w.atlas->connection();
-    auto first = importCsv(*w.atlas, w.dir.file("a.csv"),
-                           std::string(kHeader) + "1,王小明,男,1990-05-01,42011119900501123X,13800001111,湖西社区1栋1单元101室,子女\r\n");
+    auto first =
+        importCsv(*w.atlas, w.dir.file("a.csv"),
+                  std::string(kHeader) + "1,王小明,男,1990-05-01,42011119900501123X,13800001111,湖西社区1栋1单元101室,子女\r\n");
     ASSERT_TRUE(first.written) << first.summary();
     crypto::encryptAtlas(c, "pw", nullptr, kFast);
     if (manyResidents) {
@@ -402,7 +411,8 @@ void rosterMatchesById(bool manyResidents) {
     }
     crypto::forget();
     // The same ID number under another name and a new phone: matched (updated), not added.
-    const std::string second = std::string(kHeader) + "1,王晓明,男,1990-05-01,42011119900501123X,13899998888,湖西社区1栋1单元101室,子女\r\n";
+    const std::string second =
+        std::string(kHeader) + "1,王晓明,男,1990-05-01,42011119900501123X,13899998888,湖西社区1栋1单元101室,子女\r\n";
     EXPECT_THROW(importCsv(*w.atlas, w.dir.file("b.csv"), second), crypto::PassphraseNeeded);
     crypto::unlock(c, "pw");
     const auto before = c.queryInt("SELECT COUNT(*) FROM residents");
@@ -420,15 +430,20 @@ void rosterMatchesById(bool manyResidents) {
     EXPECT_EQ(it->phone, "13899998888");
     EXPECT_EQ(it->idNumber, "42011119900501123X");
     // A new resident from a roster is sealed too.
-    const auto third = importCsv(*w.atlas, w.dir.file("c.csv"),
-                                 std::string(kHeader) + "1,孙新,男,1985-06-15,420111198506151236,13977776666,湖西社区1栋1单元102室,户主\r\n");
+    const auto third =
+        importCsv(*w.atlas, w.dir.file("c.csv"),
+                  std::string(kHeader) + "1,孙新,男,1985-06-15,420111198506151236,13977776666,湖西社区1栋1单元102室,户主\r\n");
     EXPECT_EQ(third.added, 1u) << third.summary();
     EXPECT_EQ(leaks(w.path, {"13899998888", "42011119900501123X", "13800001111", "420111198506151236", "13977776666"}),
               std::vector<std::string>{});
 }
 
-TEST_F(Crypt, RosterImportMatchesByBlindIndexAllLoaded) { rosterMatchesById(false); }
-TEST_F(Crypt, RosterImportMatchesByBlindIndexRowByRow) { rosterMatchesById(true); }
+TEST_F(Crypt, RosterImportMatchesByBlindIndexAllLoaded) {
+    rosterMatchesById(false);
+}
+TEST_F(Crypt, RosterImportMatchesByBlindIndexRowByRow) {
+    rosterMatchesById(true);
+}
 
 // ---- the demo, generated encrypted ------------------------------------------------------
 
@@ -451,8 +466,9 @@ TEST_F(Crypt, EncryptedDemoFileHoldsNoIdNumberOrPhone) {
     auto atlas = storage::Atlas::open(encPath, storage::OpenMode::ReadWrite);
     auto& c = atlas->connection();
     // Same counts and flags without the key (maps and counts work).
-    for (const char* sql : {"SELECT COUNT(*) FROM residents", "SELECT COUNT(*) FROM residents WHERE disability = 1",
-                            "SELECT COUNT(*) FROM residents WHERE phone IS NOT NULL", "SELECT SUM(residents) FROM building_summary"})
+    for (const char* sql :
+         {"SELECT COUNT(*) FROM residents", "SELECT COUNT(*) FROM residents WHERE disability = 1",
+          "SELECT COUNT(*) FROM residents WHERE phone IS NOT NULL", "SELECT SUM(residents) FROM building_summary"})
         EXPECT_EQ(c.queryInt(sql), clear.queryInt(sql)) << sql;
     // A write keeps a WAL beside the file while the connection is open: grep all three.
     c.exec("UPDATE atlas_meta SET value = value WHERE key = 'city'");
@@ -462,7 +478,6 @@ TEST_F(Crypt, EncryptedDemoFileHoldsNoIdNumberOrPhone) {
     crypto::unlock(c, "演示 passphrase");
     EXPECT_TRUE(samePeople(revealAll(c), people));
 }
-
 
 // ---- the CLI ------------------------------------------------------------------------------
 
@@ -497,13 +512,15 @@ TEST_F(Crypt, CliDemoEncryptRevealAndPasswd) {
     EXPECT_NE(out.find("REVEALED"), std::string::npos) << out;
     {
         storage::Connection c(demo, storage::OpenMode::ReadOnly);
-        EXPECT_EQ(c.queryInt("SELECT COUNT(*) FROM reveal_log WHERE program = 'gridatlas-cli residents' AND what LIKE '%household " +
-                             household + "'"),
-                  1);
+        EXPECT_EQ(
+            c.queryInt("SELECT COUNT(*) FROM reveal_log WHERE program = 'gridatlas-cli residents' AND what LIKE '%household " +
+                       household + "'"),
+            1);
     }
 
     // passwd: the old passphrase stops working, the new one reveals.
-    ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=demo-passphrase GRIDATLAS_NEW_PASSPHRASE=second", "passwd --atlas '" + demo + "'", &out), 0)
+    ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=demo-passphrase GRIDATLAS_NEW_PASSPHRASE=second", "passwd --atlas '" + demo + "'", &out),
+              0)
         << out;
     EXPECT_EQ(cli("GRIDATLAS_PASSPHRASE=demo-passphrase", list + " --reveal", &out), 1);
     EXPECT_NE(out.find("wrong passphrase"), std::string::npos) << out;
@@ -536,15 +553,15 @@ TEST_F(Crypt, CliEncryptsAClearAtlas) {
     EXPECT_EQ(leaks(gpkg, values), std::vector<std::string>{});
     // So do charts (vector output: every text is in the file).
     const std::string svg = dir.file("chart.svg");
-    ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=", "render --atlas '" + demo + "' --map '" + testing::sourcePath("maps/member-residence.json") + "' --out '" +
-                                               svg + "'",
-                  &out),
-              0)
+    ASSERT_EQ(
+        cli("GRIDATLAS_PASSPHRASE=",
+            "render --atlas '" + demo + "' --map '" + testing::sourcePath("maps/member-residence.json") + "' --out '" + svg + "'",
+            &out),
+        0)
         << out;
     EXPECT_NE(out.find("personal data masked"), std::string::npos) << out;
     EXPECT_EQ(leaks(svg, values), std::vector<std::string>{});
 }
-
 
 // A passwd killed at any moment leaves the old passphrase or the new one, never a mix: every
 // value opens with whichever key the atlas accepts, and equals the clear demo's.
@@ -573,8 +590,8 @@ TEST_F(Crypt, PasswdKilledAtRandomMomentsLeavesOneWholeState) {
         std::filesystem::copy_file(base, victim);
         const double at = seconds * (0.1 + 0.9 * k / kKills);
         const std::string cmd = "GRIDATLAS_PASSPHRASE=old GRIDATLAS_NEW_PASSPHRASE=new setsid '" + testing::cliPath() +
-                                "' passwd --atlas '" + victim + "' </dev/null >/dev/null 2>&1 & pid=$!; sleep " + std::to_string(at) +
-                                "; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; true";
+                                "' passwd --atlas '" + victim + "' </dev/null >/dev/null 2>&1 & pid=$!; sleep " +
+                                std::to_string(at) + "; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; true";
         testing::runCommand(cmd, &out);
         crypto::forget();
         storage::Connection c(victim, storage::OpenMode::ReadWrite);

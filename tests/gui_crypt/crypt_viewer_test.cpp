@@ -170,8 +170,12 @@ private slots:
         QVERIFY2(window.openAtlas(QString::fromStdString(path), map), qPrintable(window.lastMessage()));
         auto* canvas = window.canvas();
         canvas->zoomToRect({SmallWorld::kX0 - 20, SmallWorld::kY0 - 20, SmallWorld::kX0 + 420, SmallWorld::kY0 + 320});
-        QVERIFY(QTest::qWaitFor([&] { return !canvas->isRendering() && canvas->requestedGeneration() > 0 &&
-                                             canvas->shownGeneration() == canvas->requestedGeneration(); }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return !canvas->isRendering() && canvas->requestedGeneration() > 0 &&
+                       canvas->shownGeneration() == canvas->requestedGeneration();
+            },
+            10000));
         const QPoint click = canvas->toPixel({SmallWorld::kX0 + 300, SmallWorld::kY0 + 250}).toPoint();
         auto staffPhones = [&] {
             storage::Connection c(path, storage::OpenMode::ReadOnly);
