@@ -3,6 +3,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "storage/atlas.h"
+#include "storage/crypto.h"
 
 namespace gridatlas::cli {
 
@@ -19,6 +20,10 @@ int runInfo(const ArgList& argv) {
         std::cout << table << ": " << c.queryInt(std::string("SELECT COUNT(*) FROM ") + table).value_or(0) << "\n";
     }
     std::cout << "members: " << c.queryInt("SELECT COUNT(*) FROM residents WHERE is_member = 1").value_or(0) << "\n";
+    std::cout << "personal_data: "
+              << (storage::crypto::isEncrypted(c) ? "ID numbers and phones encrypted (a passphrase reveals them)"
+                                                  : "clear (gridatlas-cli encrypt protects ID numbers and phones)")
+              << "\n";
     return 0;
 }
 

@@ -492,6 +492,8 @@ TEST_F(Crypt, CliDemoEncryptRevealAndPasswd) {
     std::string out;
     ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=demo-passphrase", "demo --out '" + demo + "'", &out), 0) << out;
     EXPECT_NE(out.find("encrypted"), std::string::npos) << out;
+    ASSERT_EQ(cli("GRIDATLAS_PASSPHRASE=", "info --atlas '" + demo + "'", &out), 0) << out;
+    EXPECT_NE(out.find("personal_data: ID numbers and phones encrypted"), std::string::npos) << out;
     std::string household;
     {
         storage::Connection c(demo, storage::OpenMode::ReadOnly);
