@@ -12,6 +12,7 @@ PACKAGES=(
   fonts-noto-cjk libgtest-dev googletest
   poppler-utils xvfb xauth
   python3-qgis osmium-tool
+  postgresql-15-postgis-3
 )
 
 SUDO=""

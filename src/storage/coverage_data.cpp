@@ -289,6 +289,36 @@ private:
     Connection& m_c;
 };
 
+/// Blocks of household_points read in order: their rows, and the block ranges with no (or a
+/// malformed) block, which are read from households instead.
+struct BlockPart {
+    HouseholdPointRows rows;
+    std::vector<std::pair<std::int64_t, std::int64_t>> gaps; ///< inclusive block ranges
+};
+
+constexpr const char* kBlocksSql = "SELECT block, data FROM household_points WHERE block BETWEEN ? AND ? ORDER BY block";
+
+BlockPart readBlocks(sqlite3_stmt* st, std::int64_t b0, std::int64_t b1, std::size_t reserve) {
+    BlockPart part;
+    part.rows.reserve(reserve);
+    sqlite3_bind_int64(st, 1, b0);
+    sqlite3_bind_int64(st, 2, b1);
+    std::int64_t next = b0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const std::int64_t b = sqlite3_column_int64(st, 0);
+        const auto* bytes = static_cast<const char*>(sqlite3_column_blob(st, 1));
+        const std::string_view blob(bytes ? bytes : "", static_cast<std::size_t>(sqlite3_column_bytes(st, 1)));
+        if (b > next) part.gaps.emplace_back(next, b - 1);
+        if (!decodeHouseholdPoints(blob, b, part.rows)) part.gaps.emplace_back(b, b);
+        next = b + 1;
+    }
+    if (rc != SQLITE_DONE) throw StorageError(std::string("reading household_points: ") + sqlite3_errmsg(sqlite3_db_handle(st)));
+    sqlite3_reset(st);
+    if (next <= b1) part.gaps.emplace_back(next, b1);
+    return part;
+}
+
 /// Every household with a point, in id order: from household_points where its blocks exist, the
 /// rest (older atlases, blocks dropped by edits since the last refresh) read from households,
 /// on two threads when that is much.
@@ -311,15 +341,38 @@ HouseholdPointRows readHouseholdPoints(Atlas& atlas) {
     };
     std::int64_t next = first;
     if (c.tableExists("household_points")) {
-        cached.reserve(static_cast<std::size_t>(*maxId - *minId + 1));
-        Statement st(c, "SELECT block, data FROM household_points WHERE block BETWEEN ? AND ? ORDER BY block");
-        st.bind(1, first).bind(2, last);
-        while (st.step()) {
-            const std::int64_t b = st.columnInt(0);
-            miss(next, b - 1);
-            if (!decodeHouseholdPoints(st.columnBlob(1), b, cached)) miss(b, b); // malformed: read households
-            next = b + 1;
+        const auto expected = static_cast<std::size_t>(*maxId - *minId + 1);
+        auto take = [&](const BlockPart& part) {
+            for (const auto& [b0, b1] : part.gaps) miss(b0, b1);
+        };
+        if (last - first + 1 >= 32) {
+            // Two halves on two threads (the upper on a handle of its own): copying the blobs out
+            // of SQLite's pages and decoding them is most of the load.
+            const std::int64_t mid = first + (last - first) / 2;
+            auto upper = std::async(std::launch::async, [&, path = atlas.path()] {
+                ScanHandle db(path);
+                return readBlocks(db.prepare(kBlocksSql), mid + 1, last, expected / 2 + 4096);
+            });
+            BlockPart lower;
+            try {
+                Statement st(c, kBlocksSql);
+                lower = readBlocks(st.handle(), first, mid, expected);
+            } catch (...) {
+                upper.wait();
+                throw;
+            }
+            const BlockPart high = upper.get();
+            take(lower);
+            take(high);
+            cached = std::move(lower.rows);
+            appendRows(cached, high.rows);
+        } else {
+            Statement st(c, kBlocksSql);
+            BlockPart all = readBlocks(st.handle(), first, last, expected);
+            take(all);
+            cached = std::move(all.rows);
         }
+        next = last + 1;
     }
     miss(next, last);
     if (missing.empty()) return cached;
