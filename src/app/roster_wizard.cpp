@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -12,13 +13,20 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QMetaObject>
 #include <QPointer>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <functional>
+#include <memory>
+#include <optional>
+#include <thread>
 
 #include "model/masking.h"
 #include "model/support/error.h"
@@ -330,17 +338,54 @@ void RosterWizard::setPartial(bool on) {
 bool RosterWizard::loadRoster() {
     m_error.clear();
     m_fileError->clear();
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    try {
-        m_mappingFile.reset();
-        if (!m_mappingPath.isEmpty()) m_mappingFile = io::loadMappingFile(m_mappingPath.toStdString());
-        m_table = std::make_unique<io::RosterTable>(
-            io::readRoster(m_rosterPath.toStdString(), m_sheet.toStdString(), m_mappingFile ? &*m_mappingFile : nullptr));
-    } catch (const Error& e) {
-        m_table.reset();
-        m_error = qs(e.what());
-    }
-    QApplication::restoreOverrideCursor();
+    // The file is read on a worker thread (a large workbook takes seconds); this loop keeps the
+    // window painting and answering, with progress and a cancel, until it is in.
+    struct Read {
+        std::optional<io::MappingFile> mapping;
+        std::unique_ptr<io::RosterTable> table;
+        QString error;
+        bool cancelled = false;
+    };
+    auto read = std::make_shared<Read>();
+    auto feedback = std::make_shared<Feedback>();
+    QProgressDialog progress(tr("Reading %1...").arg(QFileInfo(m_rosterPath).fileName()), tr("Cancel"), 0, 100, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300); // a small file never flashes a dialog
+    progress.setValue(0);
+    QEventLoop loop;
+    feedback->setProgressCallback([&progress](double percent, const std::string&) {
+        // Reading is the first 15% of an import's progress: here it is the whole bar.
+        const int value = std::min(99, static_cast<int>(percent * 100.0 / 15.0));
+        QMetaObject::invokeMethod(&progress, [&progress, value] { progress.setValue(value); }, Qt::QueuedConnection);
+    });
+    connect(&progress, &QProgressDialog::canceled, &loop, [feedback] { feedback->cancel(); });
+    QTimer cancelPoll; // QProgressDialog::cancel() (Esc, or a program) sets wasCanceled without the signal
+    connect(&cancelPoll, &QTimer::timeout, &loop, [&progress, feedback] {
+        if (progress.wasCanceled()) feedback->cancel();
+    });
+    cancelPoll.start(20);
+    std::thread worker([read, feedback, &loop, path = m_rosterPath.toStdString(), sheet = m_sheet.toStdString(),
+                        mappingPath = m_mappingPath.toStdString()] {
+        try {
+            if (!mappingPath.empty()) read->mapping = io::loadMappingFile(mappingPath);
+            read->table = std::make_unique<io::RosterTable>(
+                io::readRoster(path, sheet, read->mapping ? &*read->mapping : nullptr, feedback.get()));
+        } catch (const CancelledError&) {
+            read->cancelled = true;
+        } catch (const std::exception& e) {
+            read->error = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(&loop, [&loop] { loop.quit(); }, Qt::QueuedConnection);
+    });
+    loop.exec();
+    worker.join();
+    progress.reset();
+    // The progress callback may still have queued updates for the dialog: drop them with it.
+    feedback->setProgressCallback(nullptr);
+    m_mappingFile = std::move(read->mapping);
+    m_table = std::move(read->table);
+    if (read->cancelled) m_error = tr("Reading the roster was cancelled.");
+    else if (!m_table) m_error = read->error;
     m_fileError->setText(m_error);
     m_fieldBoxes.clear();
     m_result.reset();

@@ -2,8 +2,10 @@
 // editable, blocking problems) -> dry run (writes nothing) -> import -> result with rejects;
 // cancelling a large import leaves the atlas as it was.
 #include <QCheckBox>
+#include <QProgressDialog>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QTimer>
 #include <QtTest>
 
 #include <fstream>
@@ -153,6 +155,37 @@ private slots:
         QVERIFY(!w.lastResult());
         QVERIFY(w.errorText().contains("Cancelled"));
         QCOMPARE(residents(world.path), before);
+    }
+
+    void readingALargeFileKeepsTheWindowAliveAndCanBeCancelled() {
+        testing::SmallWorld world;
+        world.atlas.reset();
+        const std::string roster = world.dir.file("big.csv");
+        {
+            std::ofstream out(roster, std::ios::binary);
+            out << "姓名,住址\n";
+            for (int i = 0; i < 300000; ++i)
+                out << "居民" << i << ",湖西社区2栋1单元" << (1 + i % 18) << "0" << (1 + i % 2) << "\n";
+        }
+        RosterWizard w(QString::fromStdString(world.path));
+        w.setRosterPath(QString::fromStdString(roster));
+        // The event loop runs while the file is read: timers fire.
+        int ticks = 0;
+        QTimer ticker;
+        QObject::connect(&ticker, &QTimer::timeout, [&ticks] { ++ticks; });
+        ticker.start(1);
+        QVERIFY(w.loadRoster());
+        ticker.stop();
+        QVERIFY2(ticks > 0, "the window was frozen while reading");
+        QCOMPARE(int(w.table()->rowCount()), 300000);
+
+        // Cancel as soon as the read is under way: the wizard stays on the file, with the reason.
+        QTimer::singleShot(0, &w, [&w] {
+            if (auto* dialog = w.findChild<QProgressDialog*>()) dialog->cancel();
+        });
+        QVERIFY(!w.loadRoster());
+        QVERIFY(!w.table());
+        QVERIFY2(w.errorText().contains("cancelled"), qPrintable(w.errorText()));
     }
 };
 
