@@ -192,10 +192,10 @@ public:
         auto cursor = source->features(req);
         model::Feature feature;
         std::vector<QPointF> pts;
-        // Cased lines wait until every casing is drawn: their points in one buffer, and per
-        // line its slot and where its points end.
-        std::vector<QPointF> casedPoints;
-        std::vector<std::pair<int, std::size_t>> casedLines;
+        // Lines are drawn once the layer is read (cased lines after every casing): their points
+        // in one buffer, and per line its slot and where its points end.
+        std::vector<QPointF> linePoints;
+        std::vector<std::pair<int, std::size_t>> lineEnds;
         int currentSlot = -1;
         unsigned n = 0;
         while (cursor->next(feature)) {
@@ -217,11 +217,8 @@ public:
                 for (std::size_t r = 0; r < g.ringEnds.size(); ++r) {
                     toPixels(g, g.ringBegin(r), g.ringEnds[r], m_xf, pts);
                     if (pts.size() < 2) continue;
-                    if (anyCasing) {
-                        casedPoints.insert(casedPoints.end(), pts.begin(), pts.end());
-                        casedLines.emplace_back(slot, casedPoints.size());
-                    } else
-                        m_painter.drawPolyline(pts.data(), static_cast<int>(pts.size()));
+                    linePoints.insert(linePoints.end(), pts.begin(), pts.end());
+                    lineEnds.emplace_back(slot, linePoints.size());
                 }
                 break;
             case GeometryKind::Point:
@@ -255,27 +252,51 @@ public:
                                     markerBoxes[static_cast<std::size_t>(slot)], !style->obstacle, attach);
             }
         }
-        if (!casedLines.empty()) {
-            m_painter.setBrush(Qt::NoBrush);
-            for (const bool casing : {true, false}) {
-                const auto& slotPens = casing ? casings : pens;
-                std::size_t begin = 0;
-                int penSlot = -1;
-                for (const auto& [slot, end] : casedLines) {
-                    const QPen& pen = slotPens[static_cast<std::size_t>(slot)];
-                    if (pen.style() != Qt::NoPen) {
-                        if (slot != penSlot) m_painter.setPen(pen);
-                        penSlot = slot;
-                        m_painter.drawPolyline(casedPoints.data() + begin, static_cast<int>(end - begin));
-                    }
-                    begin = end;
-                }
-            }
-        }
+        if (!lineEnds.empty()) drawLines(linePoints, lineEnds, anyCasing ? casings : std::vector<QPen>{}, pens);
         m_painter.setOpacity(1.0);
     }
 
 private:
+    /// Draws the gathered lines: every casing first (when given), then the lines, each pass in
+    /// the features' order. Runs of one class with an opaque round-capped pen go through
+    /// RoundLineBatch on raster devices (one call instead of one stroke per street segment).
+    void drawLines(const std::vector<QPointF>& points, const std::vector<std::pair<int, std::size_t>>& ends,
+                   const std::vector<QPen>& casings, const std::vector<QPen>& pens) {
+        m_painter.setBrush(Qt::NoBrush);
+        std::vector<QLineF> segments;
+        for (const auto* slotPens : {&casings, &pens}) {
+            if (slotPens->empty()) continue;
+            std::size_t begin = 0;
+            for (std::size_t r = 0; r < ends.size();) {
+                const int slot = ends[r].first;
+                const QPen& pen = (*slotPens)[static_cast<std::size_t>(slot)];
+                // The run: consecutive lines of this class.
+                std::size_t e = r;
+                while (e < ends.size() && ends[e].first == slot) ++e;
+                const std::size_t runEnd = ends[e - 1].second;
+                if (pen.style() == Qt::NoPen) {
+                } else if (m_raster && RoundLineBatch::eligible(pen, m_layer.opacity)) {
+                    segments.clear();
+                    std::size_t b = begin;
+                    for (std::size_t k = r; k < e; ++k) {
+                        for (std::size_t i = b + 1; i < ends[k].second; ++i) segments.emplace_back(points[i - 1], points[i]);
+                        b = ends[k].second;
+                    }
+                    RoundLineBatch::draw(m_painter, pen, segments, m_s.antialiasing);
+                } else {
+                    m_painter.setPen(pen);
+                    std::size_t b = begin;
+                    for (std::size_t k = r; k < e; ++k) {
+                        m_painter.drawPolyline(points.data() + b, static_cast<int>(ends[k].second - b));
+                        b = ends[k].second;
+                    }
+                }
+                begin = runEnd;
+                r = e;
+            }
+        }
+    }
+
     /// One group of an aggregate: where its features are (summed, for the mean) and its totals.
     struct Group {
         double sx = 0.0;

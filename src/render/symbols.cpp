@@ -3,6 +3,9 @@
 #include <QPainter>
 
 #include <cmath>
+#include <cstdint>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "render/units.h"
 
@@ -181,6 +184,92 @@ void MarkerSprite::draw(QPainter& painter, QPointF at) const {
     const double x = std::floor(at.x()) + m_offset.x();
     const double y = std::floor(at.y()) + m_offset.y();
     painter.drawImage(QPointF(x, y), m_image);
+}
+
+bool RoundLineBatch::eligible(const QPen& pen, double opacity) {
+    return pen.style() == Qt::SolidLine && pen.capStyle() == Qt::RoundCap && pen.color().alpha() == 255 && opacity >= 1.0 &&
+           pen.brush().style() == Qt::SolidPattern && pen.widthF() >= 1.0;
+}
+
+namespace {
+
+/// A disc of a pen's width and colour, centred at (centre + quarter-pixel offset) of its image.
+struct Disc {
+    QImage image;
+    int centre = 0; ///< the whole-pixel centre: the image's top-left is the vertex's pixel minus this
+};
+
+struct DiscKey {
+    QRgb color;
+    std::int64_t widthQ; ///< width in 1/1024 px
+    int frac;            ///< quarter-pixel offset: 4 * fx + fy
+    bool antialias;
+    bool operator==(const DiscKey&) const = default;
+};
+
+struct DiscKeyHash {
+    std::size_t operator()(const DiscKey& k) const noexcept {
+        return std::hash<std::int64_t>{}(k.widthQ * 131 + k.frac * 2 + (k.antialias ? 1 : 0)) ^ (std::size_t{k.color} * 0x9e3779b97f4a7c15ull);
+    }
+};
+
+const Disc& discFor(const QPen& pen, int fx, int fy, bool antialias) {
+    // Kept per thread across frames like the label halos: a frame uses a few pens.
+    thread_local std::unordered_map<DiscKey, Disc, DiscKeyHash> discs;
+    const DiscKey key{pen.color().rgba(), std::llround(pen.widthF() * 1024), fx * 4 + fy, antialias};
+    auto it = discs.find(key);
+    if (it != discs.end()) return it->second;
+    if (discs.size() >= 4096) discs.clear(); // a bound, not an LRU
+    Disc d;
+    const double r = pen.widthF() / 2;
+    d.centre = static_cast<int>(std::ceil(r)) + 1;
+    const int size = 2 * d.centre + 2;
+    d.image = QImage(size, size, QImage::Format_ARGB32_Premultiplied);
+    d.image.fill(Qt::transparent);
+    QPainter p(&d.image);
+    p.setRenderHint(QPainter::Antialiasing, antialias);
+    p.setPen(Qt::NoPen);
+    p.setBrush(pen.color());
+    p.drawEllipse(QPointF(d.centre + fx / 4.0, d.centre + fy / 4.0), r, r);
+    p.end();
+    return discs.emplace(key, std::move(d)).first->second;
+}
+
+} // namespace
+
+void RoundLineBatch::draw(QPainter& painter, const QPen& pen, const std::vector<QLineF>& lines, bool antialias) {
+    if (lines.empty()) return;
+    painter.setBrush(Qt::NoBrush);
+    const QTransform world = painter.worldTransform();
+    // Scaled or rotated, the discs would not match; aliased, the two rasterizers disagree on
+    // edge pixels (image tests draw aliased and compare exactly): Qt's strokes then.
+    if (world.type() > QTransform::TxTranslate || !antialias) {
+        painter.setPen(pen);
+        for (const auto& l : lines) painter.drawLine(l);
+        return;
+    }
+    QPen flat = pen;
+    flat.setCapStyle(Qt::FlatCap);
+    painter.setPen(flat);
+    painter.drawLines(lines.data(), static_cast<int>(lines.size()));
+    // The caps and joins: one disc per vertex place (a shared endpoint blended twice would show
+    // a darker rim), snapped to quarter pixels like the images.
+    std::unordered_set<std::int64_t> done;
+    done.reserve(lines.size() * 2);
+    painter.setWorldTransform(QTransform());
+    auto blit = [&](QPointF at) {
+        const QPointF d = world.map(at);
+        const auto qx = static_cast<std::int64_t>(std::llround(d.x() * 4)), qy = static_cast<std::int64_t>(std::llround(d.y() * 4));
+        if (!done.insert((qx << 32) ^ (qy & 0xffffffff)).second) return;
+        const std::int64_t px = qx >> 2, py = qy >> 2; // floor for negatives too (arithmetic shift)
+        const Disc& disc = discFor(pen, static_cast<int>(qx - px * 4), static_cast<int>(qy - py * 4), antialias);
+        painter.drawImage(QPointF(static_cast<double>(px - disc.centre), static_cast<double>(py - disc.centre)), disc.image);
+    };
+    for (const auto& l : lines) {
+        blit(l.p1());
+        blit(l.p2());
+    }
+    painter.setWorldTransform(world);
 }
 
 } // namespace gridatlas::render
