@@ -120,6 +120,10 @@ void TextFace::blit(QPainter& painter, QPointF origin, HaloKey key) const {
         painter.translate(origin);
         painter.scale(1 / s, 1 / s);
         painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+        // The image's border is transparent, so its edges need no antialiasing; without it a
+        // rotated blit is one span per row, small enough for Qt to blend on this thread instead
+        // of handing it to its fill threads (whose wake-ups cost more than the blit).
+        painter.setRenderHint(QPainter::Antialiasing, false);
         painter.drawImage(QPointF(-halo.margin, -halo.top), halo.image);
     }
     painter.restore();
