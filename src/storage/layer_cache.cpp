@@ -121,10 +121,10 @@ int LayerSnapshot::columnIndex(const std::string& name) const {
 model::Value LayerSnapshot::value(std::size_t i, int column) const {
     if (column == kIdColumn) return m_ids[i];
     const Column& c = m_columns[static_cast<std::size_t>(column)];
-    if (c.isNull[i]) return std::monostate{};
+    if (!c.isNull.empty() && c.isNull[i]) return std::monostate{};
     switch (c.field.type) {
     case FieldType::Integer:
-        return c.ints[i];
+        return c.narrow ? std::int64_t{c.bytes[i]} : c.ints[i];
     case FieldType::Real:
         return c.reals[i];
     case FieldType::Text:
@@ -139,7 +139,7 @@ std::size_t LayerSnapshot::memoryBytes() const {
     for (const auto& g : m_geometries)
         bytes += sizeof g + g.coords.capacity() * 16 + (g.ringEnds.capacity() + g.partEnds.capacity()) * 4;
     for (const auto& c : m_columns) {
-        bytes += c.ints.capacity() * 8 + c.reals.capacity() * 8 + c.isNull.capacity();
+        bytes += c.ints.capacity() * 8 + c.reals.capacity() * 8 + c.isNull.capacity() + c.bytes.capacity();
         for (const auto& t : c.texts) bytes += sizeof t + (t.capacity() > 15 ? t.capacity() : 0);
     }
     return bytes;
@@ -272,6 +272,56 @@ void pushInt(LayerSnapshot::Column& c, std::int64_t v) {
     c.isNull.push_back(0);
     c.ints.push_back(v);
 }
+
+/// A column that holds no nulls: kept without null flags, and narrow when `narrow` (flags).
+LayerSnapshot::Column notNullColumn(const std::string& name, FieldType type, std::size_t reserve, bool narrow = false) {
+    LayerSnapshot::Column c;
+    c.field = model::Field{name, type, false};
+    c.narrow = narrow && type == FieldType::Integer;
+    if (c.narrow)
+        c.bytes.reserve(reserve);
+    else if (type == FieldType::Integer)
+        c.ints.reserve(reserve);
+    else if (type == FieldType::Real)
+        c.reals.reserve(reserve);
+    else
+        c.texts.reserve(reserve);
+    return c;
+}
+
+/// A narrow column given a value beyond a byte becomes a wide one (flags are 0 or 1; this keeps
+/// any other value exact).
+void widen(LayerSnapshot::Column& c) {
+    if (!c.narrow) return;
+    c.ints.assign(c.bytes.begin(), c.bytes.end());
+    c.bytes = {};
+    c.narrow = false;
+}
+
+/// Appends a value to a column without null flags.
+void pushNotNull(LayerSnapshot::Column& c, std::int64_t v) {
+    if (c.narrow) {
+        if (v >= 0 && v <= 255) {
+            c.bytes.push_back(static_cast<std::uint8_t>(v));
+            return;
+        }
+        widen(c);
+    }
+    c.ints.push_back(v);
+}
+
+/// Appends `from`'s rows to `to` (the two halves of a scan).
+void appendColumn(LayerSnapshot::Column& to, LayerSnapshot::Column& from) {
+    if (to.narrow != from.narrow) {
+        widen(to);
+        widen(from);
+    }
+    to.ints.insert(to.ints.end(), from.ints.begin(), from.ints.end());
+    to.bytes.insert(to.bytes.end(), from.bytes.begin(), from.bytes.end());
+    to.reals.insert(to.reals.end(), from.reals.begin(), from.reals.end());
+    to.texts.insert(to.texts.end(), std::make_move_iterator(from.texts.begin()), std::make_move_iterator(from.texts.end()));
+    to.isNull.insert(to.isNull.end(), from.isNull.begin(), from.isNull.end());
+}
 void pushValue(LayerSnapshot::Column& c, const model::Value& v) {
     const bool null = model::isNull(v);
     c.isNull.push_back(null ? 1 : 0);
@@ -383,7 +433,14 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
                                                                                        {"has_member", FieldType::Integer},
                                                                                        {"has_disability", FieldType::Integer},
                                                                                        {"vulnerable", FieldType::Integer}})
-            cols.push_back(column(name, type, reserve));
+        {
+            const std::string n = name;
+            // grid_id is null for buildings outside every grid; the rest are NOT NULL, and
+            // the flags 0 or 1.
+            const bool flag = n == "hardship" || n == "minimum_income" || n == "elderly_alone" || n == "left_behind_children" ||
+                              n == "vacant" || n == "has_member" || n == "has_disability" || n == "vulnerable";
+            cols.push_back(n == "grid_id" ? column(n, type, reserve) : notNullColumn(n, type, reserve, flag));
+        }
         return cols;
     };
     static_assert(ColumnCount == 16);
@@ -433,19 +490,18 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
             }
             p.ids.push_back(id);
             p.placedFlagged.push_back(flagged ? 1 : 0);
-            pushInt(cols[UnitId], unitId);
-            pushInt(cols[BuildingId], u ? u->building : 0);
+            pushNotNull(cols[UnitId], unitId);
+            pushNotNull(cols[BuildingId], u ? u->building : 0);
             if (u && u->grid) {
                 pushInt(cols[GridId], u->grid);
             } else {
                 cols[GridId].isNull.push_back(1);
                 cols[GridId].ints.push_back(0);
             }
-            pushInt(cols[Unit], u ? u->number : 0);
-            pushInt(cols[Floor], st.columnInt(2));
-            cols[Room].isNull.push_back(0);
+            pushNotNull(cols[Unit], u ? u->number : 0);
+            pushNotNull(cols[Floor], st.columnInt(2));
             cols[Room].texts.emplace_back(st.columnTextView(3));
-            for (int k = 0; k < 5; ++k) pushInt(cols[static_cast<std::size_t>(Hardship + k)], flags[k]);
+            for (int k = 0; k < 5; ++k) pushNotNull(cols[static_cast<std::size_t>(Hardship + k)], flags[k]);
         }
         return p;
     };
@@ -460,13 +516,7 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
     Part part = scan(c, std::numeric_limits<std::int64_t>::min(), mid, n + 16); // room for both halves
     {
         Part hi = upper.get();
-        for (std::size_t k = 0; k < part.cols.size(); ++k) {
-            auto& to = part.cols[k];
-            auto& from = hi.cols[k];
-            to.ints.insert(to.ints.end(), from.ints.begin(), from.ints.end());
-            to.texts.insert(to.texts.end(), std::make_move_iterator(from.texts.begin()), std::make_move_iterator(from.texts.end()));
-            to.isNull.insert(to.isNull.end(), from.isNull.begin(), from.isNull.end());
-        }
+        for (std::size_t k = 0; k < part.cols.size(); ++k) appendColumn(part.cols[k], hi.cols[k]);
         part.ids.insert(part.ids.end(), hi.ids.begin(), hi.ids.end());
         part.points.insert(part.points.end(), hi.points.begin(), hi.points.end());
         part.placedFlagged.insert(part.placedFlagged.end(), hi.placedFlagged.begin(), hi.placedFlagged.end());
@@ -482,11 +532,11 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const HouseholdAgg* a = census->households.find(ids[i]);
         const HouseholdAgg agg = a ? *a : HouseholdAgg{};
-        pushInt(cols[Residents], agg.residents);
-        pushInt(cols[Members], agg.members);
-        pushInt(cols[HasMember], agg.members > 0 ? 1 : 0);
-        pushInt(cols[HasDisability], agg.disability ? 1 : 0);
-        pushInt(cols[Vulnerable], (placedFlagged[i] || agg.disability) ? 1 : 0);
+        pushNotNull(cols[Residents], agg.residents);
+        pushNotNull(cols[Members], agg.members);
+        pushNotNull(cols[HasMember], agg.members > 0 ? 1 : 0);
+        pushNotNull(cols[HasDisability], agg.disability ? 1 : 0);
+        pushNotNull(cols[Vulnerable], (placedFlagged[i] || agg.disability) ? 1 : 0);
     }
     census->householdsLayer = std::make_shared<LayerSnapshot>("households", GeomType::Point, std::move(cols), std::move(ids),
                                                               std::move(points), std::vector<model::Geometry>{});

@@ -193,3 +193,44 @@ TEST(LayerCache, ExtraLayersAreServedByNameAndSurviveClear) {
     cache->setExtraLayer("coverage_gaps", nullptr);
     EXPECT_THROW(provider.open("coverage_gaps"), gridatlas::Error);
 }
+
+TEST(LayerCache, NarrowAndNullFreeColumnsReadAsIntegers) {
+    // Flags kept as bytes and columns without null flags (the households layer's) read back as
+    // the same integers; a column with null flags still gives nulls.
+    storage::LayerSnapshot::Column flag;
+    flag.field = model::Field{"vacant", model::FieldType::Integer, false};
+    flag.narrow = true;
+    flag.bytes = {0, 1, 255};
+    storage::LayerSnapshot::Column floor;
+    floor.field = model::Field{"floor", model::FieldType::Integer, false};
+    floor.ints = {-1, 7, 33};
+    storage::LayerSnapshot::Column grid;
+    grid.field = model::Field{"grid_id", model::FieldType::Integer, false};
+    grid.ints = {4, 0, 5};
+    grid.isNull = {0, 1, 0};
+    const storage::LayerSnapshot s("households", model::GeomType::Point, {flag, floor, grid}, {1, 2, 3},
+                                   {model::Vec2{0, 0}, model::Vec2{1, 1}, model::Vec2{2, 2}}, {});
+    EXPECT_EQ(s.value(1, s.columnIndex("vacant")), model::Value{std::int64_t{1}});
+    EXPECT_EQ(s.value(2, s.columnIndex("vacant")), model::Value{std::int64_t{255}});
+    EXPECT_EQ(s.value(0, s.columnIndex("floor")), model::Value{std::int64_t{-1}});
+    EXPECT_TRUE(model::isNull(s.value(1, s.columnIndex("grid_id"))));
+    EXPECT_EQ(s.value(2, s.columnIndex("grid_id")), model::Value{std::int64_t{5}});
+    // A flag is an eighth of a wide integer.
+    EXPECT_LT(s.memoryBytes(), 3 * (8 + 16 + 4) + 3 * 8 * 3 + 3 + 64);
+}
+
+TEST(LayerCache, HouseholdFlagsAreNarrow) {
+    // The million-household layer: its flag columns take a byte per household, not eight.
+    SmallWorld world;
+    const auto snap = storage::loadLayerSnapshot(*world.atlas, "households");
+    ASSERT_GT(snap->size(), 0u);
+    auto source = storage::makeSnapshotSource(snap);
+    model::FeatureRequest req;
+    req.fields = {"hardship", "has_member", "vulnerable"};
+    auto cursor = source->features(req);
+    model::Feature f;
+    ASSERT_TRUE(cursor->next(f));
+    for (const auto& v : f.values) EXPECT_TRUE(std::holds_alternative<std::int64_t>(v));
+    // 8 flag columns at a byte, 7 integers at 8 bytes, ids, points, index, rooms: under 120 bytes.
+    EXPECT_LT(snap->memoryBytes() / snap->size(), 120u + 64u);
+}
