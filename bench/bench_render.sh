@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/gridatlas-bench}
 mkdir -p "$OUT"
 ATLAS=${1:-$OUT/L.sqlite}
+if [[ -z "${1:-}" && -f "$ATLAS" ]] && ! build/bin/gridatlas-cli info --atlas "$ATLAS" >/dev/null 2>&1; then
+  # The default atlas was made by an older build (an older schema opens read-only and is refused).
+  echo "== regenerating $ATLAS for this build's schema"
+  rm -f "$ATLAS"
+fi
 if [[ ! -f "$ATLAS" ]]; then
   build/bin/gridatlas-cli demo --scale L --out "$ATLAS"
 fi
