@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -26,6 +27,19 @@ extern "C" void onRosterInterrupt(int) {
 }
 
 constexpr std::size_t kRejectsShown = 20;
+
+/// The address as echoed on the terminal: at most 100 code points (a hostile 10 MB cell must not
+/// become a 10 MB line), cut at a character boundary; the rejects file keeps it whole.
+std::string shownAddress(const std::string& address) {
+    constexpr std::size_t kMaxCodePoints = 100;
+    std::size_t codePoints = 0;
+    for (std::size_t i = 0; i < address.size(); ++i) {
+        if ((static_cast<unsigned char>(address[i]) & 0xC0) == 0x80) continue; // continuation byte
+        if (++codePoints > kMaxCodePoints)
+            return address.substr(0, i) + "... (" + std::to_string(address.size()) + " bytes)";
+    }
+    return address;
+}
 
 int runImportRoster(const ArgList& argv) {
     const Args args("import-roster", argv, {"atlas", "sheet", "mapping", "rejects", "threads"}, {"dry-run", "partial"});
@@ -79,7 +93,7 @@ int runImportRoster(const ArgList& argv) {
     for (std::size_t i = 0; i < result.rejects.size() && i < kRejectsShown; ++i) {
         const auto& r = result.rejects[i];
         std::fprintf(stderr, "roster '%s', row %d: %s [address: %s]\n", rosterPath.c_str(), r.row, r.reason.c_str(),
-                     r.address.c_str());
+                     shownAddress(r.address).c_str());
     }
     if (result.rejects.size() > kRejectsShown)
         std::fprintf(stderr, "... and %zu more rejected rows%s\n", result.rejects.size() - kRejectsShown,

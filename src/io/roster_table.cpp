@@ -248,6 +248,13 @@ public:
         }
         std::size_t cols = raw.cellsIn(header);
         while (cols > 0 && raw.cell(header, cols - 1).empty()) --cols;
+        // A roster has tens of columns; thousands mean a broken or hostile file (and would cost
+        // rows x columns cells).
+        constexpr std::size_t kMaxColumns = 1000;
+        if (cols > kMaxColumns)
+            throw InputError("roster '" + source + "'" + (sheet.empty() ? "" : ", sheet '" + sheet + "'") + ", row " +
+                             std::to_string(raw.rowNumber[header]) + ": the header row has " + std::to_string(cols) +
+                             " columns, more than the " + std::to_string(kMaxColumns) + " a roster may have");
         for (std::size_t c = 0; c < cols; ++c) t.m_headers.emplace_back(raw.cell(header, c));
         t.m_headerRow = raw.rowNumber[header];
         t.m_columns = cols;
@@ -306,6 +313,11 @@ RosterTable readRosterTable(const std::string& path, const RosterReadOptions& op
     bytes.resize(static_cast<std::size_t>(in.tellg()));
     in.seekg(0);
     in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return parseRosterCsv(std::move(bytes), path, options, feedback);
+}
+
+RosterTable parseRosterCsv(std::string bytes, const std::string& path, const RosterReadOptions& options, Feedback* feedback) {
+    if (!options.scorer) throw Error("parseRosterCsv: no header scorer given");
     if (feedback) feedback->setProgress(2, "decoding the roster");
     RawRows raw;
     TextEncoding enc{};

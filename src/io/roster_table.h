@@ -70,6 +70,11 @@ struct RosterReadOptions {
 /// (and row) when it cannot be read or holds no header row.
 RosterTable readRosterTable(const std::string& path, const RosterReadOptions& options, Feedback* feedback = nullptr);
 
+/// Reads a CSV roster already in memory (what readRosterTable does with a .csv file's bytes);
+/// `source` names it in messages. Throws InputError like readRosterTable.
+RosterTable parseRosterCsv(std::string bytes, const std::string& source, const RosterReadOptions& options,
+                           Feedback* feedback = nullptr);
+
 /// Names of the sheets of an XLSX workbook (for the wizard); throws InputError.
 std::vector<std::string> rosterSheetNames(const std::string& path);
 

@@ -162,6 +162,10 @@ std::string decodeToUtf8(std::string_view bytes, TextEncoding encoding, const st
 }
 
 std::string decodeAuto(std::string_view bytes, const std::string& fileName, TextEncoding* detected) {
+    // UTF-16 (Excel's "Unicode text") starts with its BOM; read as GB18030 it would fail on some
+    // byte with a message that does not say why.
+    if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
+        throw InputError("'" + fileName + "' is UTF-16 text (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" or CSV");
     const TextEncoding e = detectEncoding(bytes);
     if (detected) *detected = e;
     return decodeToUtf8(bytes, e, fileName);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -35,6 +36,9 @@ using model::Value;
 using storage::Statement;
 
 namespace {
+
+/// Most street features one import takes (they are noded in memory before writing).
+constexpr std::size_t kMaxStreetFeatures = 200000;
 
 /// A feature-level problem: becomes one rejection line.
 struct Reject {
@@ -517,6 +521,17 @@ std::vector<PendingRow> Importer::convert(SourceRecord& rec, Reject& reject, boo
         reject = {"geometry", e.what()};
         return {};
     }
+    // Projected metres beyond a million kilometres (or not finite) are no place on Earth; stored,
+    // they would make every extent, scale and index of the atlas meaningless.
+    constexpr double kMaxCoordinate = 1e9;
+    for (const auto& p : g.coords) {
+        if (!(std::fabs(p.x) <= kMaxCoordinate && std::fabs(p.y) <= kMaxCoordinate)) {
+            char where[96];
+            std::snprintf(where, sizeof where, "(%g, %g)", p.x, p.y);
+            reject = {"geometry", std::string("coordinate ") + where + " is beyond ±1e9 m in the atlas's coordinate system"};
+            return {};
+        }
+    }
     std::vector<Geometry> parts;
     toTableGeometry(std::move(g), row.label, parts, reject);
     if (parts.empty()) return {};
@@ -985,10 +1000,18 @@ ImportSummary Importer::run() {
         }
         for (auto& r : converted) {
             importedBounds.expand(r.geometry.bounds());
-            if (collect)
+            if (collect) {
+                // Streets are held in memory for noding; a layer this large is a whole city's (or a
+                // hostile file's), and would take minutes to node and write: refuse it, clearly.
+                if (rows.size() >= kMaxStreetFeatures)
+                    throw InputError("'" + m_opt.source + "', layer '" + m_source.layerLabel() + "': more than " +
+                                     std::to_string(kMaxStreetFeatures) +
+                                     " street features; one atlas holds a district's streets: clip the source to the "
+                                     "district (e.g. ogr2ogr -clipsrc) or select with --where");
                 rows.push_back(std::move(r));
-            else
+            } else {
                 write(r);
+            }
         }
     }
     if (collect) {

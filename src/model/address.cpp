@@ -529,9 +529,12 @@ struct Reader {
             lower(AddressConfidence::Low, "two unit numbers");
             return;
         }
+        // Digits are summed only for an id of at most 3 characters: a longer one is no unit
+        // number, and its digits must not overflow `v` (fuzz finding: "2666666666666665").
         int v = 0;
         bool numeric = !id.empty() && id.size() <= 3;
-        for (char ch : id) {
+        for (std::size_t i = 0; numeric && i < id.size(); ++i) {
+            const char ch = id[i];
             if (ch < '0' || ch > '9')
                 numeric = false;
             else

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "model/support/error.h"
@@ -112,6 +113,11 @@ std::optional<double> JsonObject::number(std::string_view key, double min, doubl
     const double d = v->number();
     if (!std::isfinite(d) || d < min || d > max) {
         auto fmt = [](double x) {
+            if (!(std::fabs(x) < 1e9)) { // huge (or not finite): "1e+300", not 300 digits
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%g", x);
+                return std::string(buf);
+            }
             std::string s = std::to_string(x);
             s.erase(s.find_last_not_of('0') + 1);
             if (!s.empty() && s.back() == '.') s.pop_back();

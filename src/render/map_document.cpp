@@ -55,8 +55,15 @@ ExtentSpec parseExtent(const JsonValue& v, const std::string& origin) {
         if (!arr.isArray() || arr.array().size() != 4 || !std::all_of(arr.array().begin(), arr.array().end(), [](const JsonValue& x) { return x.isNumber(); }))
             failAt(origin, arr.line(), "an extent box must be four numbers [xmin, ymin, xmax, ymax] in the atlas CRS (metres)");
         const auto& a = arr.array();
+        // Atlas coordinates are projected metres: anything beyond a million kilometres is a typo
+        // or hostile, and a width that overflows to infinity would give the chart no scale.
+        constexpr double kMaxCoordinate = 1e9;
+        if (!std::all_of(a.begin(), a.end(), [](const JsonValue& x) { return std::fabs(x.number()) <= kMaxCoordinate; }))
+            failAt(origin, arr.line(), "extent box: coordinates must lie within ±1e9 (metres in the atlas CRS)");
         if (!(a[0].number() < a[2].number() && a[1].number() < a[3].number()))
             failAt(origin, arr.line(), "extent box: xmin must be below xmax and ymin below ymax");
+        if (a[2].number() - a[0].number() < 0.1 || a[3].number() - a[1].number() < 0.1)
+            failAt(origin, arr.line(), "extent box: it must be at least 0.1 m wide and high");
         e.kind = ExtentSpec::Kind::Fixed;
         e.rect = model::Rect{a[0].number(), a[1].number(), a[2].number(), a[3].number()};
         e.margin = 0.0;

@@ -82,7 +82,9 @@ std::string normaliseBuildingNumber(const std::string& raw) {
 std::vector<SearchHit> search(Atlas& atlas, const std::string& rawText, int limit) {
     const std::string text = trim(rawText);
     std::vector<SearchHit> hits;
-    if (text.empty()) return hits;
+    // No stored text holds a NUL, and SQLite's LIKE would stop reading the pattern at one
+    // ("a\0b" would match like "a"): literally, nothing matches.
+    if (text.empty() || text.find('\0') != std::string::npos) return hits;
     auto& c = atlas.connection();
     const std::string like = likePattern(text);
     const std::string building = normaliseBuildingNumber(text);

@@ -116,6 +116,15 @@ TEST(AddressParser, GarbageNeverCrashes) {
     EXPECT_EQ(parseAddress(std::string(5000, '3')).confidence, AddressConfidence::None);
 }
 
+// Fuzz finding (tests/fuzz/corpus/fuzz_address/regression-unit-overflow): a dashed address whose
+// unit part is a long run of digits overflowed the unit number (UB; caught by the UBSan build).
+TEST(AddressParser, LongUnitNumberIsRejectedWithoutOverflow) {
+    const auto p = parseAddress("4-26666666666666-501");
+    EXPECT_EQ(p.unit, 0);
+    EXPECT_FALSE(p.usable());
+    EXPECT_NE(p.reason.find("not a unit number"), std::string::npos) << p.reason;
+}
+
 // 18,367 real free-text addresses (companies and offices, not rosters): no crash, and a count of
 // how many reach building level, printed for the report.
 TEST(AddressParser, RealAddressesParseWithoutCrash) {
