@@ -37,6 +37,7 @@ run_one() {
   mkdir -p "$seeds" "$work" "$art" build-fuzz/logs
   local log="build-fuzz/logs/$t.log"
   local rc=0
+  touch "$art/.start" # findings are the artifacts of this run only
   nice -n 15 "build-fuzz/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=20 -rss_limit_mb=2560 \
     -artifact_prefix="$art/" -print_final_stats=1 "$work" "$seeds" >"$log" 2>&1 || rc=$?
   # Keep only inputs that add coverage to the committed corpus.
@@ -46,7 +47,7 @@ run_one() {
   secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -1)
   files=$(find "$seeds" -type f | wc -l)
   bytes=$(cat "$seeds"/* 2>/dev/null | wc -c)
-  findings=$(find "$art" -type f | wc -l)
+  findings=$(find "$art" -type f -newer "$art/.start" | wc -l)
   printf '%-18s %6ss %12s execs  corpus %5s files %7s bytes  findings %s  (exit %s, log %s)\n' \
     "$t" "${secs:-?}" "${execs:-?}" "$files" "$bytes" "$findings" "$rc" "$log" | tee -a build-fuzz/summary.txt
   [[ $rc -eq 0 && $findings -eq 0 ]]

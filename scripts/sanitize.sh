@@ -10,9 +10,7 @@ ROOT="$PWD"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDATLAS_SANITIZE=ON >/dev/null
 nice -n 10 cmake --build build-asan -j2
 
-# detect_odr_violation=0: GDAL's drivers and libspatialite both carry copies of a few helper
-# symbols; that is Debian's libraries, not ours, and is not an error at run time.
-export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:detect_odr_violation=0:check_initialization_order=1:strict_init_order=1"
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:check_initialization_order=1"
 export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizers/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/tests/sanitizers/ubsan.supp"
 start=$(date +%s)

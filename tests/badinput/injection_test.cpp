@@ -1,7 +1,7 @@
 // The classic injection strings through every filter and search path (issue 9, "Nothing leaked"):
 // the filter language (model/filter.h) as the attribute table uses it over a layer snapshot, the
 // viewer's search box (storage/search.h), `export --where`, `import --where`, and the CLI options
-// that name things (grids --community, coverage/site --type, plan --building). For each: no SQL
+// that name things (grids --community, coverage/site --type, plan/import-plan --building, residents --household). For each: no SQL
 // error leaks, no row changes, and the result equals literal matching of the text.
 #include <gtest/gtest.h>
 
@@ -265,6 +265,7 @@ TEST(Injection, CliFiltersAndNamesNeverReachSql) {
                                        "site --atlas " + atlas + " --type " + shellQuote(s) + " --k 1",
                                        "plan --atlas " + atlas + " --building " + shellQuote(s) + " --out " + shellQuote(out + ".pdf"),
                                        "import-plan --atlas " + atlas + " --building " + shellQuote(s) + " --generate --dry-run",
+                                       "residents --atlas " + atlas + " --household " + shellQuote(s),
                                        "import --atlas " + atlas + " " + shellQuote(source) +
                                            " --as buildings --srs EPSG:4548 --dry-run --where " + shellQuote("name = " + quoted(s))}) {
             r = runCli(cmd);
