@@ -447,6 +447,15 @@ void seedPostTypes(Connection& conn) {
     }
 }
 
+// Version-2 atlases written before the grid plan tables joined step 2 (session two's builds
+// created them on first use) get them here, in their version-2 shape: step 3 alters one.
+void addLatePlanTables(Connection& conn) {
+    if (conn.tableExists("grid_plans")) return;
+    const auto at = kMigrationV2.find("CREATE TABLE grid_plans (");
+    if (at == std::string_view::npos) throw StorageError("internal: the version-2 step has no grid_plans table");
+    conn.exec(std::string(kMigrationV2.substr(at)));
+}
+
 // Runs every migration step after `fromVersion`, inside the caller's transaction.
 void applyMigrations(Connection& conn, int fromVersion) {
     switch (fromVersion) {
@@ -454,6 +463,7 @@ void applyMigrations(Connection& conn, int fromVersion) {
         conn.exec(kMigrationV2);
         [[fallthrough]];
     case 2:
+        addLatePlanTables(conn);
         conn.exec(kMigrationV3);
         [[fallthrough]];
     case 3:
