@@ -22,6 +22,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -36,6 +37,7 @@
 #include "storage/grid_codes.h"
 #include "storage/grid_plans.h"
 #include "storage/grid_propose.h"
+#include "app/history_panel.h"
 #include "app/grid_properties_dialog.h"
 #include "app/coverage_dock.h"
 #include "app/identify_panel.h"
@@ -85,13 +87,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
     connect(m_canvas, &MapCanvas::renderCancelled, this, [this] { m_progress->setVisible(m_canvas->isRendering()); });
 
+    // A write that waits for another process says so (connections call this on any thread).
+    QPointer<MainWindow> self(this);
+    storage::setBusyNotifier([self](const std::string&) {
+        QMetaObject::invokeMethod(
+            self, [self] {
+                if (self) self->showMessage(tr("The atlas is busy (another process is writing); waiting..."), false);
+            },
+            Qt::QueuedConnection);
+    });
+
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
     if (!settings.contains("window/geometry")) resize(1280, 800);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() { storage::setBusyNotifier({}); }
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -403,6 +415,7 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
         m_canvas->setMap(atlasPath.toStdString(), doc, extent, provider.datasetName(), m_srid);
         m_coverage->setAtlas(atlasPath, m_canvas->layerCache()); // reuses the map's households in memory
         m_gridPlans->setAtlas(atlasPath, m_canvas->layerCache(), QFileInfo(map).absolutePath() + "/../styles");
+        m_history->setAtlas(atlasPath);
         // Back where the user left this atlas last time.
         const QVariantList last =
             QSettings().value("views/" + QFileInfo(atlasPath).absoluteFilePath().replace('/', '|')).toList();
@@ -811,6 +824,12 @@ void MainWindow::buildGridEditing() {
     addDockWidget(Qt::RightDockWidgetArea, m_coverage);
     m_coverage->hide();
     analysis->addAction(m_coverage->toggleViewAction());
+    // History (修改记录): the audit log of the atlas, under the Grids menu.
+    m_history = new HistoryPanel(this);
+    m_history->setObjectName("HistoryPanel");
+    addDockWidget(Qt::BottomDockWidgetArea, m_history);
+    m_history->hide();
+    edit->addAction(m_history->toggleViewAction());
     connect(m_coverage, &CoverageDock::layersReady, this,
             [this](std::shared_ptr<const storage::LayerSnapshot> gaps, std::shared_ptr<const storage::LayerSnapshot> areas,
                    std::shared_ptr<const storage::LayerSnapshot> households, std::shared_ptr<const storage::LayerSnapshot> grids) {
@@ -896,6 +915,7 @@ bool MainWindow::startGridEditing() {
     connect(m_gridEdit, &GridEditSession::edited, this, [this] {
         m_mergeKeep = 0;
         if (m_gridPanel->isVisible()) m_gridPanel->refresh(); // the checks follow the edits
+        if (m_history->isVisible()) m_history->refresh();
         if (m_mergeTool) m_mergeTool->setMarked({});
         if (m_paintTool && m_paintTool->targetGrid()) showPaintTotals(m_gridEdit->totals(m_paintTool->targetGrid()));
     });

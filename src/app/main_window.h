@@ -33,6 +33,7 @@ class GridEditSession;
 class GridPanel;
 class GridPlansDock;
 class CoverageDock;
+class HistoryPanel;
 class MapTool;
 class PaintTool;
 class PolylineTool;
@@ -83,6 +84,7 @@ public:
     /// left to right, top to bottom) in one transaction, after saving the old layout as a plan
     /// version. Asks for the community and object code (and confirmation) when they are empty.
     bool recodeGrids(QString community = {}, QString objectCode = {});
+    [[nodiscard]] HistoryPanel* historyPanel() const { return m_history; }
     /// Shows analysis results (coverage gaps, service areas...) as map layers drawn with the given
     /// styles from styles/; a layer of the same name is replaced.
     void showAnalysisLayers(const std::vector<std::pair<std::shared_ptr<const storage::LayerSnapshot>, QString>>& layers);
@@ -146,6 +148,7 @@ private:
     GridPanel* m_gridPanel = nullptr;
     CoverageDock* m_coverage = nullptr;
     GridPlansDock* m_gridPlans = nullptr;
+    HistoryPanel* m_history = nullptr;
     QToolBar* m_gridToolbar = nullptr;
     QList<QAction*> m_gridActions;
     QLabel* m_paintTotals = nullptr;

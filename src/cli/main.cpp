@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/passphrase.h"
 #include "model/support/error.h"
+#include "storage/connection.h"
 
 namespace {
 
@@ -29,6 +30,10 @@ int main(int argc, char** argv) {
         printUsage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    // A writer that finds another process writing waits and retries; it says so on stderr.
+    gridatlas::storage::setBusyNotifier([](const std::string& path) {
+        std::fprintf(stderr, "gridatlas-cli: atlas is busy (another process is writing); waiting... [%s]\n", path.c_str());
+    });
     int qtArgc = 1;
     QGuiApplication app(qtArgc, argv);
     const std::string command = argv[1];

@@ -17,6 +17,7 @@
 
 #include "model/support/error.h"
 #include "storage/atlas.h"
+#include "storage/audit.h"
 #include "storage/connection.h"
 #include "storage/spatialite_blob.h"
 
@@ -747,6 +748,7 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
     }
     const std::string started = nowUtc(c);
     storage::Transaction tx(c);
+    const storage::AuditBulkScope auditScope(c); // one summary record, not one per room
 
     // The building's local frame: kept when earlier rooms stay, else the drawing's lower-left corner.
     std::optional<storage::FloorPlanPlacement> frame;
@@ -939,6 +941,7 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
                                     building.number;
         st.bind(1, nowUtc(c)).bind(2, result.rooms).bind(3, result.replacedRooms).bind(4, summary).bind(5, importId);
         st.run();
+        storage::logAudit(c, "import", "rooms", importId, {}, std::nullopt, summary);
     }
     if (result.flats == 0)
         result.warnings.push_back(what +

@@ -26,6 +26,7 @@
 #include "model/support/error.h"
 #include "model/support/feedback.h"
 #include "storage/atlas.h"
+#include "storage/audit.h"
 #include "storage/connection.h"
 #include "storage/crypto.h"
 #include "storage/household_points.h"
@@ -1240,6 +1241,7 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
     // The write lock first, so the atlas we index is the atlas we write.
     const ImportPragmas pragmas(c);
     storage::Transaction tx(c);
+    const storage::AuditBulkScope auditScope(c); // one summary record, not one per resident
     progress(15, "loading buildings and households");
     const AtlasIndex index(c);
     if (source.wait) {
@@ -1571,6 +1573,9 @@ RosterImportResult runImport(storage::Atlas& atlas, RosterSource& source, const 
         st.bind(9, result.summary());
         st.run();
         result.importId = c.lastInsertId();
+        storage::logAudit(c, "import", "residents", result.importId, {}, std::nullopt,
+                          "roster " + table.source() + ": " + std::to_string(result.added) + " added, " +
+                              std::to_string(result.updated) + " updated, " + std::to_string(result.rejected) + " rejected");
     }
     if (options.dryRun) {
         result.written = false;

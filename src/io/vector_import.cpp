@@ -22,6 +22,7 @@
 #include "model/geometry.h"
 #include "model/support/error.h"
 #include "storage/atlas.h"
+#include "storage/audit.h"
 #include "storage/connection.h"
 #include "storage/household_points.h"
 #include "storage/schema.h"
@@ -958,6 +959,7 @@ ImportSummary Importer::run() {
     loadContext();
 
     storage::Transaction tx(m_conn);
+    const storage::AuditBulkScope auditScope(m_conn); // one summary record, not one per feature
     {
         Statement st(m_conn, "INSERT INTO imports (kind, source, target, started_at, user) VALUES ('vector', ?1, ?2, ?3, ?4)");
         const char* user = std::getenv("USER");
@@ -1040,6 +1042,9 @@ ImportSummary Importer::run() {
         st.bind(1, nowIso()).bind(2, m_sum.added).bind(3, m_sum.updated).bind(4, m_sum.unchanged).bind(5, m_sum.rejected);
         st.bind(6, summary).bind(7, m_sum.importId);
         st.run();
+        storage::logAudit(m_conn, "import", m_sum.target, m_sum.importId, {}, std::nullopt,
+                          m_sourceFile + ": " + std::to_string(m_sum.added) + " added, " + std::to_string(m_sum.updated) +
+                              " updated, " + std::to_string(m_sum.rejected) + " rejected");
     }
     if (m_feedback) m_feedback->throwIfCancelled();
     if (m_opt.dryRun || (m_sum.rejected > 0 && !m_opt.partial)) {

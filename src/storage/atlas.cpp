@@ -9,6 +9,7 @@
 
 #include "model/support/error.h"
 #include "storage/crypto.h"
+#include "storage/audit.h"
 #include "storage/schema.h"
 #include "storage/spatialite_blob.h"
 
@@ -200,6 +201,13 @@ std::unique_ptr<Atlas> Atlas::open(const std::string& path, OpenMode mode) {
                                " and is opened read-only: open it writable once to migrate it");
         migrateSchema(c, atlas->m_info.schemaVersion);
         atlas->m_info.schemaVersion = kSchemaVersion;
+    }
+    if (mode != OpenMode::ReadOnly) {
+        // WAL lets readers (the viewer, a second CLI) keep a consistent snapshot while one process
+        // writes, and a killed writer leaves the last commit intact. An atlas copied in from
+        // elsewhere (or a restored backup) may carry another journal mode: put WAL back.
+        if (c.queryText("PRAGMA journal_mode").value_or("") != "wal") c.exec("PRAGMA journal_mode = WAL");
+        installAudit(c);
     }
     return atlas;
 }

@@ -3,6 +3,11 @@
 #include <sqlite3.h>
 #include <spatialite.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
 #include "model/support/error.h"
 
 namespace gridatlas::storage {
@@ -13,7 +18,62 @@ std::string errorText(sqlite3* db, int rc) {
     return msg ? msg : sqlite3_errstr(rc);
 }
 bool isConstraint(int rc) { return (rc & 0xFF) == SQLITE_CONSTRAINT; }
+
+std::mutex& notifierMutex() {
+    static std::mutex m;
+    return m;
+}
+BusyNotifier& notifierSlot() {
+    static BusyNotifier n;
+    return n;
+}
+void notifyBusy(const std::string& path) {
+    BusyNotifier n;
+    {
+        const std::lock_guard lock(notifierMutex());
+        n = notifierSlot();
+    }
+    if (n) n(path);
+}
 } // namespace
+
+void setBusyNotifier(BusyNotifier notifier) {
+    const std::lock_guard lock(notifierMutex());
+    notifierSlot() = std::move(notifier);
+}
+
+int busyTimeoutMs() {
+    static const int timeout = [] {
+        if (const char* env = std::getenv("GRIDATLAS_BUSY_TIMEOUT_MS")) {
+            char* end = nullptr;
+            const long v = std::strtol(env, &end, 10);
+            if (end != env && v >= 0 && v <= 24L * 3600 * 1000) return static_cast<int>(v);
+        }
+        return 60000;
+    }();
+    return timeout;
+}
+
+// SQLite calls this while another connection holds the lock it needs. A writer waits for the
+// other writer's transaction (an import can take a minute), says so once, and retries with a short
+// back-off; returning 0 gives up with SQLITE_BUSY.
+int Connection::onBusy(void* self, int attempt) {
+    auto* conn = static_cast<Connection*>(self);
+    constexpr int kStepsMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 50, 50, 100};
+    constexpr int kSteps = static_cast<int>(std::size(kStepsMs));
+    constexpr int kNotifyAttempt = 8;
+    long waitedMs = 0;
+    for (int i = 0; i < attempt && i < kSteps; ++i) waitedMs += kStepsMs[i];
+    if (attempt >= kSteps) waitedMs += static_cast<long>(attempt - kSteps) * 100;
+    if (waitedMs >= busyTimeoutMs()) return 0;
+    // Say so once per wait, and only when it is a real wait (~0.1 s), not a checkpoint's blink.
+    if (attempt == kNotifyAttempt) {
+        ++conn->m_busyWaits;
+        notifyBusy(conn->m_path);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(kStepsMs[attempt < kSteps ? attempt : kSteps - 1]));
+    return 1;
+}
 
 Connection::Connection(const std::string& path, OpenMode mode) : m_path(path), m_readOnly(mode == OpenMode::ReadOnly) {
     // SQLite counts every allocation under one process-wide mutex unless told not to: with the
@@ -39,9 +99,10 @@ Connection::Connection(const std::string& path, OpenMode mode) : m_path(path), m
         throw StorageError("cannot open '" + path + "': " + msg);
     }
     sqlite3_extended_result_codes(m_db, 1);
-    sqlite3_busy_timeout(m_db, 5000);
     m_spatialiteCache = spatialite_alloc_connection();
     spatialite_init_ex(m_db, m_spatialiteCache, 0);
+    // After SpatiaLite's init, which may set a busy timeout of its own (that would replace ours).
+    sqlite3_busy_handler(m_db, &Connection::onBusy, this);
     exec("PRAGMA foreign_keys = ON");
 }
 

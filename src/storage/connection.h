@@ -2,6 +2,7 @@
 // RAII wrappers over sqlite3 + SpatiaLite. One Connection owns the sqlite3* and the SpatiaLite
 // cache; Statements finalize in their destructors; Transactions roll back unless committed.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,15 @@ struct sqlite3_stmt;
 namespace gridatlas::storage {
 
 enum class OpenMode { ReadOnly, ReadWrite, Create };
+
+/// Called (on the waiting thread) when a connection finds the atlas locked by another writer and
+/// starts waiting for it; `path` is the atlas. The CLI prints "atlas is busy ...; waiting...", the
+/// viewer shows it in the status bar. Thread-safe to set; the receiver must be thread-safe.
+using BusyNotifier = std::function<void(const std::string& path)>;
+void setBusyNotifier(BusyNotifier notifier);
+/// How long a connection waits for another writer before giving up (milliseconds). Default 60 s;
+/// GRIDATLAS_BUSY_TIMEOUT_MS overrides it.
+int busyTimeoutMs();
 
 class Connection {
 public:
@@ -40,8 +50,19 @@ public:
     [[nodiscard]] std::int64_t lastInsertId() const;
     [[nodiscard]] bool tableExists(std::string_view name);
 
+    /// Which row-level audit records the triggers write (audit.h): bulk imports switch inserts
+    /// off, whole-table rewrites (re-encryption) everything, and log one summary row instead.
+    enum class AuditRows { All, NoInserts, None };
+    [[nodiscard]] AuditRows auditRows() const { return m_auditRows; }
+    void setAuditRows(AuditRows rows) { m_auditRows = rows; }
+    /// How often this connection has started waiting for another writer (for tests and messages).
+    [[nodiscard]] int busyWaits() const { return m_busyWaits; }
+
 private:
+    static int onBusy(void* self, int attempt);
     sqlite3* m_db = nullptr;
+    AuditRows m_auditRows = AuditRows::All;
+    int m_busyWaits = 0;
     void* m_spatialiteCache = nullptr;
     std::string m_path;
     bool m_readOnly = false;

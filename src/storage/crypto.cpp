@@ -17,6 +17,7 @@
 
 #include "model/masking.h"
 #include "model/support/feedback.h"
+#include "storage/audit.h"
 #include "storage/connection.h"
 
 namespace gridatlas::storage::crypto {
@@ -492,9 +493,12 @@ CryptoReport encryptAtlas(Connection& c, std::string_view passphrase, Feedback* 
         Transaction tx(c);
         auto key = newKey(c, passphrase, limits.value_or(KdfLimits::interactive()));
         auto asStored = [](Field, const std::string&, std::string stored, std::string_view) { return stored; };
+        const AuditBulkScope audit(c, /*everyRow=*/true); // one summary record, not one per resident
         Rewriter rw(c, feedback);
         report.residents = rw.residents(asStored, *key);
         report.staff = rw.staff("grid_staff", asStored, *key) + rw.staff("grid_plan_staff", asStored, *key);
+        logAudit(c, "encrypt", "residents", {}, {}, std::nullopt,
+                 std::to_string(report.residents) + " residents, " + std::to_string(report.staff) + " staff encrypted");
         if (feedback) feedback->throwIfCancelled(); // a cancel up to the commit still means "nothing changed"
         tx.commit();
         remember(c.path(), std::move(key));
@@ -527,9 +531,12 @@ CryptoReport changePassphrase(Connection& c, std::string_view oldPassphrase, std
                                    " (" + ident + ") does not decrypt with the old key; nothing was changed");
             return std::move(*clear);
         };
+        const AuditBulkScope audit(c, /*everyRow=*/true); // one summary record, not one per resident
         Rewriter rw(c, feedback);
         report.residents = rw.residents(reopen, *key);
         report.staff = rw.staff("grid_staff", reopen, *key) + rw.staff("grid_plan_staff", reopen, *key);
+        logAudit(c, "passwd", "residents", {}, {}, std::nullopt,
+                 std::to_string(report.residents) + " residents, " + std::to_string(report.staff) + " staff re-encrypted");
         if (feedback) feedback->throwIfCancelled();
         tx.commit();
     }

@@ -15,6 +15,8 @@
 
 #include "model/support/error.h"
 #include "storage/atlas.h"
+#include "storage/audit.h"
+#include "storage/backup.h"
 #include "storage/connection.h"
 #include "storage/spatialite_blob.h"
 
@@ -310,8 +312,12 @@ PlanComparison comparePlans(Atlas& atlas, const std::string& a, const std::strin
 void restorePlan(Atlas& atlas, const std::string& name) {
     ensurePlanTables(atlas);
     auto& c = atlas.connection();
+    // Replacing the grids is destructive: back the atlas up first (backup.h), once the plan is known.
+    requirePlan(c, name);
+    autoBackup(atlas, "grids-restore");
     Transaction tx(c);
     const std::int64_t plan = requirePlan(c, name);
+    logAudit(c, "restore-plan", "grids", plan, {}, std::nullopt, "grid plan '" + name + "'");
     const auto scope = communitiesOf(c, name);
     if (scope.empty()) throw InputError("grid plan '" + name + "' holds no grids");
     std::string inList;

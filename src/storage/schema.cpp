@@ -439,6 +439,23 @@ SELECT g.ROWID AS rowid, g.id AS id, g.code AS code, g.name AS name, g.community
 FROM grids g JOIN communities c ON c.id = g.community_id) s;
 )SQL";
 
+// Schema version 6: the audit log (storage/audit.h). Rows come from TEMP triggers of GridAtlas
+// connections and from explicit records (imports, restores); values of sensitive fields are masked.
+constexpr std::string_view kMigrationV6 = R"SQL(
+CREATE TABLE audit_log (
+  id         INTEGER PRIMARY KEY,
+  at         TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  table_name TEXT,
+  row_id     INTEGER,
+  field      TEXT,
+  old_value  TEXT,
+  new_value  TEXT
+);
+CREATE INDEX audit_log_table ON audit_log(table_name, id);
+)SQL";
+
 void seedPostTypes(Connection& conn) {
     Statement st(conn, "INSERT INTO post_types (type, name_zh, name_en, radius_m, walk_minutes) VALUES (?, ?, ?, ?, ?)");
     for (const auto& p : model::kPostTypes) {
@@ -472,6 +489,9 @@ void applyMigrations(Connection& conn, int fromVersion) {
         [[fallthrough]];
     case 4:
         conn.exec(kMigrationV5);
+        [[fallthrough]];
+    case 5:
+        conn.exec(kMigrationV6);
         [[fallthrough]];
     case kSchemaVersion:
         break;
@@ -539,6 +559,7 @@ std::string_view migrationSql(int version) {
     case 3: return kMigrationV3;
     case 4: return kMigrationV4;
     case 5: return kMigrationV5;
+    case 6: return kMigrationV6;
     default: return {};
     }
 }

@@ -170,7 +170,7 @@ TEST(AtlasOpen, VersionOneAtlasIsMigratedToTheCurrentSchema) {
     auto& m = atlas->connection();
     EXPECT_EQ(m.queryText("SELECT value FROM atlas_meta WHERE key = 'schema_version'"), std::to_string(gridatlas::storage::kSchemaVersion));
     EXPECT_EQ(m.queryInt("PRAGMA user_version"), gridatlas::storage::kSchemaVersion);
-    for (const char* table : {"imports", "feature_sources", "floor_plans"}) EXPECT_TRUE(m.tableExists(table)) << table;
+    for (const char* table : {"imports", "feature_sources", "floor_plans", "audit_log"}) EXPECT_TRUE(m.tableExists(table)) << table;
     EXPECT_EQ(m.queryInt("SELECT COUNT(*) FROM pragma_table_info('rooms') WHERE name = 'repeat_on'"), 1);
     // The data survived, and the migrated atlas equals a new one in what it holds.
     EXPECT_GT(m.queryInt("SELECT COUNT(*) FROM households").value_or(0), 0);
