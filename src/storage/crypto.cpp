@@ -559,9 +559,13 @@ void recordReveal(const std::string& atlasPath, const std::string& program, cons
         Connection c(atlasPath, OpenMode::ReadWrite);
         c.exec("CREATE TABLE IF NOT EXISTS reveal_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, "
                "program TEXT NOT NULL, what TEXT NOT NULL)");
+        Transaction tx(c);
         Statement st(c, "INSERT INTO reveal_log (at, user, program, what) VALUES (?, ?, ?, ?)");
         st.bind(1, nowUtc()).bind(2, currentUser()).bind(3, program).bind(4, what);
         st.run();
+        // The audit log (history) lists reveals beside the edits: who saw what, when.
+        if (c.tableExists("audit_log")) logAudit(c, "reveal", "reveal_log", c.lastInsertId(), "what", std::nullopt, what);
+        tx.commit();
     } catch (const Error& e) {
         throw StorageError("personal data is not revealed: the reveal could not be recorded in '" + atlasPath + "' (" + e.what() +
                            ")");

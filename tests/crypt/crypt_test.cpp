@@ -518,6 +518,10 @@ TEST_F(Crypt, CliDemoEncryptRevealAndPasswd) {
             c.queryInt("SELECT COUNT(*) FROM reveal_log WHERE program = 'gridatlas-cli residents' AND what LIKE '%household " +
                        household + "'"),
             1);
+        // ... and the history (audit log) lists it beside the edits.
+        EXPECT_EQ(c.queryInt("SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND new_value LIKE '%household " + household +
+                             "'"),
+                  1);
     }
 
     // passwd: the old passphrase stops working, the new one reveals.
