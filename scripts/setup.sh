@@ -10,7 +10,7 @@ PACKAGES=(
   libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite spatialite-bin libsodium-dev
   fonts-noto-cjk libgtest-dev googletest
-  poppler-utils xvfb xauth
+  poppler-utils xvfb xauth libpng-dev
   python3-qgis osmium-tool
   postgresql-15-postgis-3
 )

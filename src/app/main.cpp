@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QLocale>
 #include <QSettings>
+#include <QPointer>
 #include <QTimer>
 #include <QTranslator>
 
@@ -16,6 +17,7 @@
 #include "app/grid_plans_dock.h"
 #include "app/grid_panel.h"
 #include "app/main_window.h"
+#include "app/print_dialog.h"
 #include "render/fonts.h"
 
 int main(int argc, char** argv) {
@@ -44,6 +46,8 @@ int main(int argc, char** argv) {
     QCommandLineOption proposeOption("propose-grids", "Propose grids for a community (saved as plan 'proposal') and draw them.",
                                      "community");
     QCommandLineOption compareOption("compare-plans", "Compare two grid plans side by side (@current = today's grids).", "a,b");
+    QCommandLineOption printOption("print-preview", "Open the print dialog with a layout template (maps/grid-sheet.json); "
+                                                    "--screenshot then saves the dialog.", "template");
     parser.addOption(shotOption);
     parser.addOption(searchOption);
     parser.addOption(identifyOption);
@@ -54,6 +58,7 @@ int main(int argc, char** argv) {
     parser.addOption(sizeOption);
     parser.addOption(proposeOption);
     parser.addOption(compareOption);
+    parser.addOption(printOption);
     parser.addPositionalArgument("atlas", "Atlas (.sqlite) to open.");
     parser.addPositionalArgument("map", "Map document (.json) to show.");
     parser.process(app);
@@ -127,16 +132,19 @@ int main(int argc, char** argv) {
         });
         stepper->start(100);
     }
+    QPointer<gridatlas::app::PrintDialog> printDialog;
+    if (parser.isSet(printOption)) printDialog = window.showPrintDialog(parser.value(printOption));
     if (parser.isSet(shotOption)) {
         const QString file = parser.value(shotOption);
         auto* poll = new QTimer(&window);
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, opened, planSteps] {
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, file, poll, opened, planSteps, printDialog] {
             if (!planSteps->empty() || window.gridPlansDock()->isBusy()) return;
             auto* canvas = window.canvas();
             if (canvas->isRendering() || canvas->shownGeneration() != canvas->requestedGeneration()) return;
             if (window.gridPanel()->isRunning() || window.coverageDock()->isRunning()) return;
+            if (printDialog && (printDialog->isBusy() || printDialog->previewImage().isNull())) return;
             poll->stop();
-            const bool ok = window.grab().save(file);
+            const bool ok = (printDialog ? printDialog->grab() : window.grab()).save(file);
             QApplication::exit(ok && opened ? 0 : 1);
         });
         poll->start(200);

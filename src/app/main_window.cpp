@@ -44,6 +44,7 @@
 #include "app/import_wizard.h"
 #include "app/roster_wizard.h"
 #include "app/map_canvas.h"
+#include "app/print_dialog.h"
 #include "app/style_dialog.h"
 #include "model/support/error.h"
 #include "storage/connection.h"
@@ -139,6 +140,9 @@ void MainWindow::buildMenus() {
         });
         w->open();
     });
+    file->addSeparator();
+    QAction* printLayout = file->addAction(tr("&Print / Export Layout..."), this, [this] { showPrintDialog(); });
+    printLayout->setShortcut(QKeySequence::Print);
     file->addSeparator();
     m_recentMenu = file->addMenu(tr("Recent Atlases"));
     rebuildRecentMenu();
@@ -1143,6 +1147,19 @@ void MainWindow::showAnalysisLayers(const std::vector<std::pair<std::shared_ptr<
     }
     m_canvas->setDocument(copy);
     refreshLayerPanel();
+}
+
+PrintDialog* MainWindow::showPrintDialog(const QString& templatePath) {
+    if (m_atlasPath.isEmpty()) {
+        QMessageBox::information(this, tr("Print / Export Layout"), tr("Open an atlas first."));
+        return nullptr;
+    }
+    auto* dialog = new PrintDialog(m_atlasPath, m_canvas->visibleExtent(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!templatePath.isEmpty() && !dialog->setTemplate(templatePath))
+        QMessageBox::warning(this, tr("Print / Export Layout"), tr("%1 is not a layout template").arg(templatePath));
+    dialog->show();
+    return dialog;
 }
 
 } // namespace gridatlas::app

@@ -42,6 +42,7 @@ class GridVertexTool;
 struct GridTotals;
 class IdentifyPanel;
 class MapCanvas;
+class PrintDialog;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -85,6 +86,9 @@ public:
     /// version. Asks for the community and object code (and confirmation) when they are empty.
     bool recodeGrids(QString community = {}, QString objectCode = {});
     [[nodiscard]] HistoryPanel* historyPanel() const { return m_history; }
+    /// File > Print / Export Layout...: opens the print dialog (non-modal) on the current view,
+    /// with `templatePath` chosen when given. Null without an open atlas.
+    PrintDialog* showPrintDialog(const QString& templatePath = {});
     /// Shows analysis results (coverage gaps, service areas...) as map layers drawn with the given
     /// styles from styles/; a layer of the same name is replaced.
     void showAnalysisLayers(const std::vector<std::pair<std::shared_ptr<const storage::LayerSnapshot>, QString>>& layers);

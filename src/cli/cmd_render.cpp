@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli/args.h"
+#include "cli/cmd_atlas.h"
 #include "cli/commands.h"
 #include "cli/passphrase.h"
 #include "model/support/error.h"
@@ -40,7 +41,14 @@ render::ChartOptions chartOptions(const Args& args) {
 } // namespace
 
 int runRender(const ArgList& argv) {
-    const Args args("render", argv, {"atlas", "map", "out", "dpi", "page"}, {"landscape", "portrait", "reveal"});
+    const Args args("render", argv, {"atlas", "map", "layout", "out", "dpi", "page", "each", "only", "date", "format"},
+                    {"landscape", "portrait", "reveal"});
+    if (args.value("layout")) {
+        if (args.value("map")) throw InputError("gridatlas-cli render: give --map or --layout, not both");
+        return runLayoutPages(args, true);
+    }
+    for (const char* layoutOnly : {"each", "only", "date", "format"})
+        if (args.value(layoutOnly)) throw InputError(std::string("gridatlas-cli render: --") + layoutOnly + " goes with --layout");
     const std::string atlasPath = args.required("atlas");
     const std::string mapPath = args.required("map");
     const std::string outPath = args.required("out");
@@ -77,6 +85,8 @@ int runRender(const ArgList& argv) {
 GRIDATLAS_CLI_COMMAND("render", R"(  render  --atlas FILE --map maps/NAME.json --out out/x.pdf|png|svg [--dpi N]
           [--page A4|A3] [--landscape|--portrait] [--reveal]
           render a member-location chart (党员居住平面图)
+          render  --atlas FILE --layout maps/community-plan.json [--each ... --only CODE] --out x.pdf|png|svg
+          [--dpi N] [--page A4..A0] [--date YYYY-MM-DD] [--reveal]   one page of a layout template
 )", runRender, 20);
 
 } // namespace gridatlas::cli

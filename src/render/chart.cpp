@@ -26,7 +26,8 @@ QString numberText(double v) {
     return QString::number(v, 'f', 1);
 }
 
-/// Draws a north arrow (split arrowhead, "北" above) centred horizontally at `top`.
+} // namespace
+
 QRectF drawNorthArrow(QPainter& p, QPointF topCentre, double dpi, double ts) {
     const double h = mmToPx(13.0 * ts, dpi), w = mmToPx(6.0 * ts, dpi);
     const TextFace fm(10.0 * ts, true, dpi, p.device());
@@ -58,6 +59,12 @@ QRectF drawNorthArrow(QPainter& p, QPointF topCentre, double dpi, double ts) {
     p.restore();
     return QRectF(topCentre.x() - std::max(w, textW) / 2, topCentre.y(), std::max(w, textW), y0 + h - topCentre.y());
 }
+
+QString maskingNote(bool reveal) {
+    return reveal ? QStringLiteral("含未脱敏个人信息 · 仅限内部使用，注意保密") : QStringLiteral("个人信息已脱敏");
+}
+
+namespace {
 
 double aggregateSum(model::FeatureCursor& c, model::Feature& f) {
     double sum = 0;
@@ -306,7 +313,7 @@ ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider,
     const QDate date = options.date.isValid() ? options.date : QDate::currentDate();
     const QString left = QString::fromStdString(provider.datasetName()) + QStringLiteral(" · 坐标系 EPSG:%1").arg(provider.srid());
     const QString centre = QStringLiteral("制图日期：%1年%2月%3日 · GridAtlas").arg(date.year()).arg(date.month()).arg(date.day());
-    const QString right = options.reveal ? QStringLiteral("含未脱敏个人信息 · 仅限内部使用，注意保密") : QStringLiteral("个人信息已脱敏");
+    const QString right = maskingNote(options.reveal);
     const double footY = px(body.bottom() + 2.0 * ts) + ffoot.ascent();
     painter.setPen(kMuted);
     ffoot.draw(painter, QPointF(px(body.left()), footY), left);

@@ -66,6 +66,13 @@ struct ChartResult {
 ChartResult renderChart(const MapDocument& doc, model::SourceProvider& provider, QPainter& painter, const ChartPage& page,
                         const ChartOptions& options, Feedback* feedback = nullptr);
 
+/// Draws a north arrow ("北" over a split arrowhead) centred horizontally at `topCentre` (device
+/// pixels at `dpi`); `textScale` scales it with the page. Returns the box it covers.
+QRectF drawNorthArrow(QPainter& painter, QPointF topCentre, double dpi, double textScale);
+
+/// The footer's masking note: "个人信息已脱敏", or the warning that the page holds unmasked data.
+QString maskingNote(bool reveal);
+
 /// Expands {layer.count}, {layer.sum:field} and {layer.values:field} over the features in `extent`.
 QString expandTitle(const TitleTemplate& t, model::SourceProvider& provider, const model::Rect& extent);
 

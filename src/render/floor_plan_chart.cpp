@@ -229,37 +229,13 @@ void paintPlanDrawing(QPainter& painter, const PlanDrawing& drawing, const QRect
     }
 }
 
-FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChartData& data, QSizeF pageMm, double dpi,
-                                         const FloorPlanChartOptions& options) {
-    ensureFontsLoaded();
-    FloorPlanChartResult result;
-    result.pageMm = pageMm;
-    const double ts = std::min(pageMm.width(), pageMm.height()) / 297.0; // 1 on A3
+/// The status legend in one or more lines ending at `bottom` (mm) between `left` and `right`;
+/// returns its height in mm.
+double paintStatusLegend(QPainter& painter, const FloorPlanChartData& data, double left, double right, double bottom, double dpi,
+                         double ts) {
     auto px = [&](double mm) { return mmToPx(mm, dpi); };
     auto mm = [&](double p) { return pxToMm(p, dpi); };
     const QPaintDevice* device = painter.device();
-    const PainterState state(painter);
-    painter.setRenderHint(QPainter::Antialiasing, options.antialiasing);
-    painter.setRenderHint(QPainter::TextAntialiasing, true);
-    painter.fillRect(QRectF(0, 0, px(pageMm.width()), px(pageMm.height())), Qt::white);
-
-    // Title block and footer.
-    const double margin = 12.0 * ts;
-    const QString title = q(data.title), subtitle = q(data.subtitle);
-    const TextFace ftitle(20.0 * ts, true, dpi, device), fsub(11.0 * ts, false, dpi, device), ffoot(8.5 * ts, false, dpi, device);
-    const double pageW = px(pageMm.width());
-    painter.setPen(kInk);
-    ftitle.draw(painter, QPointF((pageW - ftitle.advance(title)) / 2, px(margin) + ftitle.ascent()), title);
-    double top = margin + mm(ftitle.height()) + 1.0 * ts;
-    if (!subtitle.isEmpty()) {
-        painter.setPen(QColor(0x44, 0x44, 0x44));
-        fsub.draw(painter, QPointF((pageW - fsub.advance(subtitle)) / 2, px(top) + fsub.ascent()), subtitle);
-        top += mm(fsub.height());
-    }
-    top += 5.0 * ts;
-    const double footerH = mm(ffoot.height()) + 3.0 * ts;
-    const double bottom = pageMm.height() - margin - footerH;
-
     // Legend: swatches above the footer, wrapped onto more lines when the page is narrow.
     const TextFace flegend(8.5 * ts, false, dpi, device), flegendBold(8.5 * ts, true, dpi, device);
     struct LegendItem {
@@ -280,12 +256,12 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
     const double lineH = mm(flegend.height()) + 1.5 * ts;
     std::vector<int> lineOf(items.size());
     {
-        double x = margin + labelW;
+        double x = left + labelW;
         int line = 0;
         for (std::size_t i = 0; i < items.size(); ++i) {
-            if (x + items[i].width > pageMm.width() - margin && x > margin + labelW) {
+            if (x + items[i].width > right && x > left + labelW) {
                 ++line;
-                x = margin + labelW;
+                x = left + labelW;
             }
             lineOf[i] = line;
             x += items[i].width + gap;
@@ -297,13 +273,13 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
         const double y0 = bottom - legendH + 2.0 * ts;
         const double sh = mm(flegend.height()) * 0.8;
         painter.setPen(kInk);
-        flegendBold.draw(painter, QPointF(px(margin), px(y0) + flegend.ascent()), QStringLiteral("图例"));
-        double x = margin + labelW;
+        flegendBold.draw(painter, QPointF(px(left), px(y0) + flegend.ascent()), QStringLiteral("图例"));
+        double x = left + labelW;
         int line = 0;
         for (std::size_t i = 0; i < items.size(); ++i) {
             if (lineOf[i] != line) {
                 line = lineOf[i];
-                x = margin + labelW;
+                x = left + labelW;
             }
             const double y = y0 + lineH * line;
             const auto& it = items[i];
@@ -325,26 +301,25 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
             x += mm(flegend.advance(it.text)) + gap;
         }
     }
-    const double bodyBottom = bottom - legendH;
+    return legendH;
+}
 
-    // Footer: atlas, date, masking note.
-    {
-        const QDate date = options.date.isValid() ? options.date : QDate::currentDate();
-        const QString left = q(data.atlasName);
-        const QString centre =
-            QStringLiteral("制图日期：%1年%2月%3日 · GridAtlas").arg(date.year()).arg(date.month()).arg(date.day());
-        const QString right = data.reveal ? QStringLiteral("含未脱敏个人信息（困难、残疾等）· 仅限内部使用，注意保密")
-                                          : QStringLiteral("个人信息已脱敏：困难、低保、独居、残疾、留守合并为“重点关爱户”");
-        const double footY = px(pageMm.height() - margin - footerH + 3.0 * ts) + ffoot.ascent();
-        painter.setPen(kMuted);
-        ffoot.draw(painter, QPointF(px(margin), footY), left);
-        ffoot.draw(painter, QPointF((pageW - ffoot.advance(centre)) / 2, footY), centre);
-        if (data.reveal) painter.setPen(kMemberRed);
-        ffoot.draw(painter, QPointF(px(pageMm.width() - margin) - ffoot.advance(right), footY), right);
-    }
-
+FloorPlanChartResult paintFloorPlanBody(QPainter& painter, const FloorPlanChartData& data, const QRectF& areaMm, double dpi,
+                                        double ts, bool withLegend) {
+    ensureFontsLoaded();
+    FloorPlanChartResult result;
+    auto px = [&](double mm) { return mmToPx(mm, dpi); };
+    auto mm = [&](double p) { return pxToMm(p, dpi); };
+    const QPaintDevice* device = painter.device();
+    const PainterState state(painter);
+    const double margin = areaMm.left();
+    const double top = areaMm.top();
+    const double bodyBottom =
+        withLegend ? areaMm.bottom() - paintStatusLegend(painter, data, areaMm.left(), areaMm.right(), areaMm.bottom(), dpi, ts)
+                   : areaMm.bottom();
+    const TextFace ffoot(8.5 * ts, false, dpi, device);
     // Body: the table, and the drawn floors on the right when there are any.
-    const double bodyW = pageMm.width() - 2 * margin;
+    const double bodyW = areaMm.width();
     const bool withDrawings = !data.drawings.empty();
     const double tableW = withDrawings ? bodyW * 0.58 : bodyW;
     const QRectF tableArea(margin, top, tableW, bodyBottom - top);
@@ -511,6 +486,62 @@ FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChart
                        QStringLiteral("另有 %1 个楼层平面未列出（见查看器）").arg(data.drawings.size() - shown));
         }
     }
+    return result;
+}
+
+FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChartData& data, QSizeF pageMm, double dpi,
+                                         const FloorPlanChartOptions& options) {
+    ensureFontsLoaded();
+    FloorPlanChartResult result;
+    result.pageMm = pageMm;
+    const double ts = std::min(pageMm.width(), pageMm.height()) / 297.0; // 1 on A3
+    auto px = [&](double mm) { return mmToPx(mm, dpi); };
+    auto mm = [&](double p) { return pxToMm(p, dpi); };
+    const QPaintDevice* device = painter.device();
+    const PainterState state(painter);
+    painter.setRenderHint(QPainter::Antialiasing, options.antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    painter.fillRect(QRectF(0, 0, px(pageMm.width()), px(pageMm.height())), Qt::white);
+
+    // Title block and footer.
+    const double margin = 12.0 * ts;
+    const QString title = q(data.title), subtitle = q(data.subtitle);
+    const TextFace ftitle(20.0 * ts, true, dpi, device), fsub(11.0 * ts, false, dpi, device), ffoot(8.5 * ts, false, dpi, device);
+    const double pageW = px(pageMm.width());
+    painter.setPen(kInk);
+    ftitle.draw(painter, QPointF((pageW - ftitle.advance(title)) / 2, px(margin) + ftitle.ascent()), title);
+    double top = margin + mm(ftitle.height()) + 1.0 * ts;
+    if (!subtitle.isEmpty()) {
+        painter.setPen(QColor(0x44, 0x44, 0x44));
+        fsub.draw(painter, QPointF((pageW - fsub.advance(subtitle)) / 2, px(top) + fsub.ascent()), subtitle);
+        top += mm(fsub.height());
+    }
+    top += 5.0 * ts;
+    const double footerH = mm(ffoot.height()) + 3.0 * ts;
+    const double bottom = pageMm.height() - margin - footerH;
+
+    const double legendH = paintStatusLegend(painter, data, margin, pageMm.width() - margin, bottom, dpi, ts);
+    const double bodyBottom = bottom - legendH;
+
+    // Footer: atlas, date, masking note.
+    {
+        const QDate date = options.date.isValid() ? options.date : QDate::currentDate();
+        const QString left = q(data.atlasName);
+        const QString centre =
+            QStringLiteral("制图日期：%1年%2月%3日 · GridAtlas").arg(date.year()).arg(date.month()).arg(date.day());
+        const QString right = data.reveal ? QStringLiteral("含未脱敏个人信息（困难、残疾等）· 仅限内部使用，注意保密")
+                                          : QStringLiteral("个人信息已脱敏：困难、低保、独居、残疾、留守合并为“重点关爱户”");
+        const double footY = px(pageMm.height() - margin - footerH + 3.0 * ts) + ffoot.ascent();
+        painter.setPen(kMuted);
+        ffoot.draw(painter, QPointF(px(margin), footY), left);
+        ffoot.draw(painter, QPointF((pageW - ffoot.advance(centre)) / 2, footY), centre);
+        if (data.reveal) painter.setPen(kMemberRed);
+        ffoot.draw(painter, QPointF(px(pageMm.width() - margin) - ffoot.advance(right), footY), right);
+    }
+
+    FloorPlanChartResult body = paintFloorPlanBody(painter, data, QRectF(margin, top, pageMm.width() - 2 * margin, bodyBottom - top), dpi, ts, false);
+    result.tableMm = body.tableMm;
+    result.drawingsMm = body.drawingsMm;
     return result;
 }
 

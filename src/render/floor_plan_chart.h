@@ -100,6 +100,12 @@ struct FloorPlanChartResult {
 FloorPlanChartResult paintFloorPlanChart(QPainter& painter, const FloorPlanChartData& data, QSizeF pageMm, double dpi,
                                          const FloorPlanChartOptions& options);
 
+/// Paints the building table and the drawn floors (no title, no footer) into `areaMm` of a page
+/// drawn at `dpi`; `textScale` sizes the text (1 on A3); `withLegend` adds the status legend
+/// at the bottom of the area. For layouts (render/layout.h).
+FloorPlanChartResult paintFloorPlanBody(QPainter& painter, const FloorPlanChartData& data, const QRectF& areaMm, double dpi,
+                                        double textScale, bool withLegend);
+
 /// Paints a drawn floor into `rect` (device pixels), north of the drawing up, fitted and
 /// centred; labels at `labelPt` points (0: none). For the chart and the viewer.
 void paintPlanDrawing(QPainter& painter, const PlanDrawing& drawing, const QRectF& rect, double dpi, double labelPt);

@@ -54,7 +54,16 @@ void TextFace::drawHalo(QPainter& painter, QPointF origin, const QString& text, 
         painter.save();
         painter.translate(origin);
         if (m_scale != 1.0) painter.scale(m_scale, m_scale);
-        QPen pen(color, 2 * radiusPx / m_scale);
+        // Qt's PDF engine strokes only opaque pens natively; a translucent one is turned into
+        // its outline by QStroker (10x the path data of a CJK label, most of a layout page's
+        // size and time). Vector halos are therefore opaque, the colour as it looks on paper.
+        QColor solid = color;
+        if (solid.alpha() < 255) {
+            const double a = solid.alphaF();
+            solid = QColor::fromRgbF(static_cast<float>(solid.redF() * a + (1 - a)), static_cast<float>(solid.greenF() * a + (1 - a)),
+                                     static_cast<float>(solid.blueF() * a + (1 - a)));
+        }
+        QPen pen(solid, 2 * radiusPx / m_scale);
         pen.setJoinStyle(Qt::RoundJoin);
         painter.strokePath(path, pen);
         painter.restore();

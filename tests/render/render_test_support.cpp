@@ -118,10 +118,14 @@ std::string readFile(const std::string& path) {
     return ss.str();
 }
 
-std::string compareWithControl(const QImage& actualIn, const std::string& name, int tolerance, int maxMismatched,
+std::string compareWithControl(const QImage& actual, const std::string& name, int tolerance, int maxMismatched,
                                const std::string& outputName) {
+    return compareWithReference(actual, controlImagePath(name), name, tolerance, maxMismatched, outputName);
+}
+
+std::string compareWithReference(const QImage& actualIn, const std::string& expectedPath, const std::string& name, int tolerance,
+                                 int maxMismatched, const std::string& outputName) {
     const QImage actual = actualIn.convertToFormat(QImage::Format_ARGB32);
-    const std::string expectedPath = controlImagePath(name);
     const char* update = std::getenv("UPDATE_REFERENCES");
     if (update && std::string(update) == "1") {
         std::filesystem::create_directories(std::filesystem::path(expectedPath).parent_path());

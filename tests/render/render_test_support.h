@@ -46,6 +46,11 @@ private:
 std::string compareWithControl(const QImage& actual, const std::string& name, int tolerance, int maxMismatched,
                                const std::string& outputName = {});
 
+/// The same comparison against any reference image (e.g. tests/layout/reference/x.png); `name`
+/// names the case in messages and the output folder.
+std::string compareWithReference(const QImage& actual, const std::string& referencePath, const std::string& name, int tolerance,
+                                 int maxMismatched, const std::string& outputName = {});
+
 /// Path of a file in the source tree's tests/render/control_images.
 std::string controlImagePath(const std::string& name);
 
