@@ -15,6 +15,7 @@
 #include <QPrinter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QVBoxLayout>
 
@@ -135,6 +136,7 @@ PrintDialog::PrintDialog(const QString& atlasPath, const model::Rect& currentVie
     auto* scroll = new QScrollArea;
     scroll->setWidget(m_previewLabel);
     scroll->setWidgetResizable(true);
+    m_scroll = scroll;
     auto* main = new QHBoxLayout(this);
     main->addLayout(left, 0);
     main->addWidget(scroll, 1);
@@ -183,6 +185,18 @@ bool PrintDialog::setTemplate(const QString& path) {
     m_template->setCurrentIndex(index);
     reloadPages();
     return true;
+}
+
+void PrintDialog::showPreview() {
+    if (m_preview.isNull()) return;
+    // The whole page, as large as the preview area allows.
+    const QSize room = m_scroll->viewport()->size() - QSize(16, 16);
+    m_previewLabel->setPixmap(QPixmap::fromImage(m_preview).scaled(room, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+}
+
+void PrintDialog::resizeEvent(QResizeEvent* event) {
+    QDialog::resizeEvent(event);
+    showPreview();
 }
 
 void PrintDialog::setUseCurrentView(bool on) { m_useView->setChecked(on); }
@@ -405,7 +419,7 @@ void PrintDialog::startWorker(std::shared_ptr<Request> request) {
                     if (!latest) return;
                     m_error.clear();
                     m_preview = request->image;
-                    m_previewLabel->setPixmap(QPixmap::fromImage(m_preview));
+                    showPreview();
                     m_status->setText(tr("%n page(s)", nullptr, m_pageCount) + (m_reveal->isChecked() ? tr(" · personal data unmasked") : QString()));
                     emit previewReady();
                     break;

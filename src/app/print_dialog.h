@@ -20,6 +20,7 @@ class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 
 namespace gridatlas {
 class Feedback;
@@ -48,6 +49,9 @@ public:
     /// Writes the chosen page (or all pages) to `path` on the worker; finished() tells.
     void exportTo(const QString& path, bool allPages);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 signals:
     void previewReady();
     void exportFinished(bool ok, const QString& message);
@@ -62,6 +66,7 @@ private:
     [[nodiscard]] std::shared_ptr<Request> makeRequest() const;
     void startWorker(std::shared_ptr<Request> request);
     void joinFinished();
+    void showPreview();
 
     QString m_atlasPath;
     model::Rect m_currentView;
@@ -74,6 +79,7 @@ private:
     QCheckBox* m_reveal = nullptr;
     QCheckBox* m_allPages = nullptr;
     QLabel* m_previewLabel = nullptr;
+    QScrollArea* m_scroll = nullptr;
     QLabel* m_status = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_exportButton = nullptr;
