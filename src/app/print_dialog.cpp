@@ -27,6 +27,7 @@
 #include "render/layout.h"
 #include "render/layout_writer.h"
 #include "storage/atlas.h"
+#include "storage/crypto.h"
 #include "storage/gdal_raster.h"
 
 namespace gridatlas::app {
@@ -309,6 +310,9 @@ void PrintDialog::startWorker(std::shared_ptr<Request> request) {
             po.each = request->eachFromTemplate ? layout.each : request->each;
             po.reveal = request->reveal;
             request->usedEach = po.each;
+            const bool output = request->kind == Request::Kind::Export || request->kind == Request::Kind::Print;
+            if (request->reveal && output) // every reveal that leaves the screen is logged
+                storage::crypto::recordReveal(request->atlas, "gridatlas print dialog", "layout " + request->templ + " (personal data unmasked)");
             io::AtlasLayoutPages pages(provider.atlas(), layout, po, feedback.get());
             render::LayoutOptions o;
             o.pageName = request->paper;

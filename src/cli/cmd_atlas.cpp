@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/passphrase.h"
 #include "io/layout_pages.h"
 #include "model/support/error.h"
 #include "model/support/feedback.h"
@@ -82,6 +83,7 @@ int runLayoutPages(const Args& args, bool single) {
     pageOptions.reveal = options.reveal;
     pageOptions.only = args.value("only");
 
+    if (options.reveal) authorizeReveal(atlasPath, command, "layout " + layoutPath + " (personal data unmasked)");
     std::cerr << command << ": atlas " << atlasPath << "\n";
     storage::AtlasProvider provider(atlasPath);
     for (const auto& item : layout.items)

@@ -16,6 +16,7 @@
 #include "storage/connection.h"
 #include "storage/coverage.h"
 #include "storage/coverage_data.h"
+#include "storage/crypto.h"
 #include "storage/grid_stats.h"
 
 namespace gridatlas::io {
@@ -238,6 +239,9 @@ struct AtlasLayoutPages::Data {
     void load(Feedback* feedback) {
         atlasName = atlas.info().name;
         auto& conn = atlas.connection();
+        // A reveal in an encrypted atlas opens the sealed phones (needs the key); masked pages never ask.
+        const storage::crypto::FieldCipher cipher(conn, options.reveal ? storage::crypto::FieldCipher::Need::Key
+                                                                       : storage::crypto::FieldCipher::Need::Nothing);
         if (feedback) feedback->setProgress(2, "communities");
         auto geometries = [&](const std::string& layer, auto&& assign) {
             auto src = atlas.openLayer(layer);
@@ -273,10 +277,14 @@ struct AtlasLayoutPages::Data {
             geometries("grids", [&](std::int64_t id, const model::Geometry& geom) {
                 if (auto it = gridIndex.find(id); it != gridIndex.end()) grids[it->second].geometry = geom;
             });
-            storage::Statement st(conn, "SELECT grid_id, role, name, COALESCE(phone, '') FROM grid_staff");
+            storage::Statement st(conn, "SELECT grid_id, role, name, COALESCE(phone, ''), phone_enc FROM grid_staff");
             while (st.step())
-                if (auto it = gridIndex.find(st.columnInt(0)); it != gridIndex.end())
-                    grids[it->second].staff.push_back({st.columnText(1), st.columnText(2), st.columnText(3)});
+                if (auto it = gridIndex.find(st.columnInt(0)); it != gridIndex.end()) {
+                    const std::string name = st.columnText(2);
+                    const std::string phone = options.reveal ? cipher.open(storage::crypto::Field::StaffPhone, name, st.columnText(3), st.columnBlob(4))
+                                                             : st.columnText(3);
+                    grids[it->second].staff.push_back({st.columnText(1), name, phone});
+                }
             for (auto& g : grids)
                 std::sort(g.staff.begin(), g.staff.end(), [](const Staff& a, const Staff& b) { return roleOrder(a.role) < roleOrder(b.role); });
         }
@@ -325,11 +333,12 @@ struct AtlasLayoutPages::Data {
                 "(SELECT COUNT(*) FROM residents r WHERE r.household_id = h.id AND r.is_member = 1), "
                 "EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.disability = 1), "
                 "(SELECT r.name FROM residents r WHERE r.household_id = h.id ORDER BY (r.relation = '户主') DESC, r.id LIMIT 1), "
-                "(SELECT COALESCE(r.phone, '') FROM residents r WHERE r.household_id = h.id ORDER BY (r.relation = '户主') DESC, r.id LIMIT 1) "
+                "(SELECT r.id FROM residents r WHERE r.household_id = h.id ORDER BY (r.relation = '户主') DESC, r.id LIMIT 1) "
                 "FROM households h JOIN units u ON u.id = h.unit_id "
                 "WHERE h.hardship OR h.minimum_income OR h.elderly_alone OR h.left_behind_children OR "
                 "EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND (r.disability = 1 OR r.is_member = 1)) "
                 "ORDER BY u.building_id, h.floor, h.room");
+            storage::Statement phoneOf(conn, "SELECT COALESCE(phone, ''), phone_enc FROM residents WHERE id = ?");
             while (st.step()) {
                 HouseholdRec h;
                 h.buildingId = st.columnInt(0), h.room = st.columnText(1);
@@ -343,7 +352,14 @@ struct AtlasLayoutPages::Data {
                 h.vulnerable = !kinds.empty();
                 h.residents = static_cast<int>(st.columnInt(6)), h.members = static_cast<int>(st.columnInt(7));
                 h.head = st.isNull(9) ? std::string() : st.columnText(9);
-                h.phone = st.isNull(10) ? std::string() : st.columnText(10);
+                if (!st.isNull(10)) {
+                    phoneOf.reset();
+                    phoneOf.bind(1, st.columnInt(10));
+                    if (phoneOf.step())
+                        h.phone = options.reveal ? cipher.open(storage::crypto::Field::ResidentPhone, std::to_string(st.columnInt(10)),
+                                                               phoneOf.columnText(0), phoneOf.columnBlob(1))
+                                                 : phoneOf.columnText(0);
+                }
                 households.push_back(std::move(h));
             }
         }

@@ -305,10 +305,10 @@ bool isLayoutFile(const std::string& path) {
 Layout loadLayout(const std::string& path) {
     if (std::error_code ec; !fs::exists(path, ec)) throw InputError("layout template '" + path + "' does not exist");
     const auto json = model::parseJsonFile(path);
+    if (!json.isObject() || !json.find("layout"))
+        failAt(path, json.line(), "not a layout template (no top-level \"layout\" key; a map document goes to render --map)");
     const JsonObject top(json, path, "the template", {"layout"});
     const auto* body = top.find("layout");
-    if (!body)
-        failAt(path, json.line(), "not a layout template (no top-level \"layout\" key; a map document goes to --map)");
     const JsonObject o(*body, path, "layout", {"name", "description", "page", "each", "coverage", "items", "comment"});
     Layout layout;
     layout.path = path;

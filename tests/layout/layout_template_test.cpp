@@ -78,6 +78,12 @@ TEST_F(BadTemplate, UnknownFieldTableColumnTypeAndMap) {
     EXPECT_NE(errorOf(write(R"(      {"type": "legend", "rect": [10, 10, 50, 50]})")).find("legend needs a map item"), std::string::npos);
 }
 
+TEST_F(BadTemplate, AMapDocumentIsNotALayout) {
+    const std::string e = errorOf(sourcePath("maps/member-residence.json"));
+    EXPECT_NE(e.find("not a layout template"), std::string::npos) << e;
+    EXPECT_NE(e.find("render --map"), std::string::npos) << e;
+}
+
 TEST_F(BadTemplate, ItemsMustStayOnThePage) {
     const std::string e = errorOf(write(R"(      {"type": "text", "rect": [150, 10, 100, 10], "text": "x"})"));
     EXPECT_NE(e.find("runs off the 210x297 mm page"), std::string::npos) << e;
