@@ -3,12 +3,12 @@
 # the batch atlas of every grid of the M atlas to one PDF (target < 60 s), plus, when Debian's
 # python3-qgis is there, QGIS 3.22's own atlas export of the same grids (one A4 page per grid,
 # map + title + scale bar + legend) in the same run, as the peer.
-#   bash bench/bench_layout.sh            (generates /tmp/gridatlas-bench/{S,M}.sqlite when missing)
+#   bash bench/bench_layout.sh            (generates $OUT/{S,M}.sqlite when missing; OUT=/tmp/gridatlas-bench, CLI=build/bin/gridatlas-cli)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/gridatlas-bench}
 mkdir -p "$OUT"
-CLI=build/bin/gridatlas-cli
+CLI=${CLI:-build/bin/gridatlas-cli}
 S=$OUT/S.sqlite
 M=$OUT/M.sqlite
 [[ -f "$S" ]] || $CLI demo --scale S --out "$S" >/dev/null
