@@ -79,6 +79,7 @@ QString IdentifyPanel::fieldLabel(const std::string& key) {
         {"is_member", QT_TR_NOOP("Party member")},
         {"code", QT_TR_NOOP("Code")},
         {"target_households", QT_TR_NOOP("Target households")},
+        {"deviation_pct", QT_TR_NOOP("Deviation from target (%)")},
         {"manager", QT_TR_NOOP("Grid manager")},
         {"supervisor", QT_TR_NOOP("Grid supervisor")},
         {"assistant", QT_TR_NOOP("Grid assistant")},

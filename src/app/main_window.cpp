@@ -48,6 +48,8 @@
 #include "app/style_dialog.h"
 #include "model/support/error.h"
 #include "storage/connection.h"
+#include "storage/schema.h"
+#include "storage/backup.h"
 #include "storage/layer_cache.h"
 #include "render/legend.h"
 #include "render/map_settings.h"
@@ -399,6 +401,13 @@ QString MainWindow::defaultMapPath() const {
 
 bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
     try {
+        // An atlas from an older GridAtlas is migrated once (after a backup) rather than refused.
+        if (const auto from = storage::migrateIfOlder(atlasPath.toStdString()))
+            showMessage(tr("Atlas upgraded from schema version %1 to %2; the original is kept in %3")
+                            .arg(*from)
+                            .arg(storage::kSchemaVersion)
+                            .arg(QString::fromStdString(storage::backupFolder(atlasPath.toStdString()))),
+                        false);
         // Opened on the GUI thread only to check it and read its CRS; rendering uses its own connections.
         storage::AtlasProvider provider(atlasPath.toStdString());
         const QString map = mapPath.isEmpty() ? (m_mapPath.isEmpty() ? defaultMapPath() : m_mapPath) : mapPath;

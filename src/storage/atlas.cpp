@@ -10,6 +10,7 @@
 #include "model/support/error.h"
 #include "storage/crypto.h"
 #include "storage/audit.h"
+#include "storage/backup.h"
 #include "storage/schema.h"
 #include "storage/spatialite_blob.h"
 
@@ -199,6 +200,8 @@ std::unique_ptr<Atlas> Atlas::open(const std::string& path, OpenMode mode) {
         if (mode == OpenMode::ReadOnly)
             throw StorageError("atlas " + quoted(path) + " has the older schema version " + *version +
                                " and is opened read-only: open it writable once to migrate it");
+        // A migration rewrites the schema: keep the atlas as it was first (F.backups/).
+        autoBackup(*atlas, "before-migration-from-v" + *version);
         migrateSchema(c, atlas->m_info.schemaVersion);
         atlas->m_info.schemaVersion = kSchemaVersion;
     }
@@ -210,6 +213,22 @@ std::unique_ptr<Atlas> Atlas::open(const std::string& path, OpenMode mode) {
         installAudit(c);
     }
     return atlas;
+}
+
+std::optional<int> migrateIfOlder(const std::string& path) {
+    int version = 0;
+    try {
+        Connection c(path, OpenMode::ReadOnly);
+        if (!c.tableExists("atlas_meta")) return std::nullopt;
+        const auto text = c.queryText("SELECT value FROM atlas_meta WHERE key = 'schema_version'");
+        if (!text) return std::nullopt;
+        version = std::stoi(*text);
+    } catch (const std::exception&) {
+        return std::nullopt; // missing, not SQLite, not an atlas: Atlas::open says what it is
+    }
+    if (version < 1 || version >= kSchemaVersion) return std::nullopt;
+    Atlas::open(path, OpenMode::ReadWrite); // migrates, after a backup
+    return version;
 }
 
 std::vector<std::string> Atlas::layerNames() {

@@ -2,6 +2,7 @@
 // The atlas: one SpatiaLite file holding a street office's communities, grids, buildings,
 // households, residents, posts and streets in one projected metric CRS.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,11 @@ private:
     std::unique_ptr<Connection> m_conn;
     AtlasInfo m_info;
 };
+
+/// Brings an atlas written by an older GridAtlas to the current schema (a backup of it first goes
+/// into F.backups/) and returns the version it had; nullopt when it is current, newer or not an
+/// atlas (Atlas::open then says what it is). Throws StorageError when it cannot be written.
+std::optional<int> migrateIfOlder(const std::string& path);
 
 /// Inserts domain records; each failure names the table, the record and the broken rule.
 /// The caller holds the transaction.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/support/error.h"
+#include "storage/backup.h"
 #include "storage/fixture_atlas.h"
 #include "storage/schema.h"
 
@@ -196,4 +197,23 @@ TEST(AtlasOpen, VersionTwoAtlasWithoutPlanTablesMigrates) {
     gridatlas::testing::FixtureAtlas fresh;
     EXPECT_EQ(m.queryInt("SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'index', 'view', 'trigger')"),
               fresh.atlas->connection().queryInt("SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'index', 'view', 'trigger')"));
+}
+
+// The viewer's path: an older atlas is migrated once, after a backup of it as it was.
+TEST(AtlasOpen, MigrateIfOlderKeepsABackupAndReportsTheOldVersion) {
+    gridatlas::testing::SmallWorld world;
+    undoMigrationsAfter(world.atlas->connection(), 2);
+    world.atlas.reset();
+    EXPECT_THROW(gridatlas::storage::Atlas::open(world.path, gridatlas::storage::OpenMode::ReadOnly), gridatlas::StorageError);
+    const auto from = gridatlas::storage::migrateIfOlder(world.path);
+    ASSERT_TRUE(from);
+    EXPECT_EQ(*from, 2);
+    EXPECT_FALSE(gridatlas::storage::migrateIfOlder(world.path)); // now current
+    auto atlas = gridatlas::storage::Atlas::open(world.path, gridatlas::storage::OpenMode::ReadOnly);
+    EXPECT_EQ(atlas->info().schemaVersion, gridatlas::storage::kSchemaVersion);
+    const auto backups = gridatlas::storage::listBackups(world.path);
+    ASSERT_EQ(backups.size(), 1u);
+    EXPECT_NE(backups[0].reason.find("before-migration-from-v2"), std::string::npos) << backups[0].reason;
+    gridatlas::storage::Connection old(backups[0].path, gridatlas::storage::OpenMode::ReadOnly);
+    EXPECT_EQ(old.queryText("SELECT value FROM atlas_meta WHERE key = 'schema_version'"), "2");
 }

@@ -1796,102 +1796,107 @@
     </message>
     <message>
         <location filename="../identify_panel.cpp" line="82"/>
+        <source>Deviation from target (%)</source>
+        <translation>户数偏差（%）</translation>
+    </message>
+    <message>
+        <location filename="../identify_panel.cpp" line="83"/>
         <source>Grid manager</source>
         <translation>网格管理员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="83"/>
+        <location filename="../identify_panel.cpp" line="84"/>
         <source>Grid supervisor</source>
         <translation>网格监督员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="84"/>
+        <location filename="../identify_panel.cpp" line="85"/>
         <source>Grid assistant</source>
         <translation>网格协管员</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="85"/>
+        <location filename="../identify_panel.cpp" line="86"/>
         <source>Manager phone</source>
         <translation>管理员电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="86"/>
+        <location filename="../identify_panel.cpp" line="87"/>
         <source>Supervisor phone</source>
         <translation>监督员电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="87"/>
+        <location filename="../identify_panel.cpp" line="88"/>
         <source>Assistant phone</source>
         <translation>协管员电话</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="88"/>
+        <location filename="../identify_panel.cpp" line="89"/>
         <source>Type code</source>
         <translation>类型代码</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="89"/>
+        <location filename="../identify_panel.cpp" line="90"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="90"/>
+        <location filename="../identify_panel.cpp" line="91"/>
         <source>Opening hours</source>
         <translation>服务时间</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="91"/>
+        <location filename="../identify_panel.cpp" line="92"/>
         <source>Service radius (m)</source>
         <translation>服务半径（米）</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="92"/>
+        <location filename="../identify_panel.cpp" line="93"/>
         <source>Walk minutes</source>
         <translation>步行分钟</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="102"/>
-        <location filename="../identify_panel.cpp" line="112"/>
+        <location filename="../identify_panel.cpp" line="103"/>
+        <location filename="../identify_panel.cpp" line="113"/>
         <source>Show personal data</source>
         <translation>显示个人信息</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="107"/>
+        <location filename="../identify_panel.cpp" line="108"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="107"/>
+        <location filename="../identify_panel.cpp" line="108"/>
         <source>Value</source>
         <translation>取值</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="113"/>
+        <location filename="../identify_panel.cpp" line="114"/>
         <source>Names, phones and ID numbers will be shown in full. Continue?</source>
         <translation>将完整显示姓名、电话和身份证号。是否继续？</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="167"/>
+        <location filename="../identify_panel.cpp" line="168"/>
         <source>Hardship</source>
         <translation>困难户</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="167"/>
+        <location filename="../identify_panel.cpp" line="168"/>
         <source>Minimum income</source>
         <translation>低保</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="168"/>
+        <location filename="../identify_panel.cpp" line="169"/>
         <source>Elderly living alone</source>
         <translation>独居老人</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="168"/>
+        <location filename="../identify_panel.cpp" line="169"/>
         <source>Left-behind children</source>
         <translation>留守儿童</translation>
     </message>
     <message>
-        <location filename="../identify_panel.cpp" line="169"/>
+        <location filename="../identify_panel.cpp" line="170"/>
         <source>Disability</source>
         <translation>残疾</translation>
     </message>
@@ -2125,421 +2130,426 @@
 <context>
     <name>gridatlas::app::MainWindow</name>
     <message>
-        <location filename="../main_window.cpp" line="70"/>
+        <location filename="../main_window.cpp" line="72"/>
         <source>GridAtlas</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="86"/>
+        <location filename="../main_window.cpp" line="88"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="96"/>
+        <location filename="../main_window.cpp" line="98"/>
         <source>The atlas is busy (another process is writing); waiting...</source>
         <translation>图集正忙（其他程序正在写入），等待中……</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="110"/>
+        <location filename="../main_window.cpp" line="112"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="111"/>
+        <location filename="../main_window.cpp" line="113"/>
         <source>&amp;Open Atlas...</source>
         <translation>打开地图集(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="113"/>
+        <location filename="../main_window.cpp" line="115"/>
         <source>Open &amp;Map Document...</source>
         <translation>打开地图文档(&amp;M)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="114"/>
+        <location filename="../main_window.cpp" line="116"/>
         <source>&amp;Save Map Document</source>
         <translation>保存地图文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="116"/>
+        <location filename="../main_window.cpp" line="118"/>
         <source>Save Map Document &amp;As...</source>
         <translation>地图文档另存为(&amp;A)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="117"/>
+        <location filename="../main_window.cpp" line="119"/>
         <source>Save Map Document</source>
         <translation>保存地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="120"/>
+        <location filename="../main_window.cpp" line="122"/>
         <source>Add Raster &amp;Basemap...</source>
         <translation>添加栅格底图(&amp;B)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="121"/>
+        <location filename="../main_window.cpp" line="123"/>
         <source>Add Raster Basemap</source>
         <translation>添加栅格底图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="122"/>
+        <location filename="../main_window.cpp" line="124"/>
         <source>Rasters (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;All files (*)</source>
         <translation>栅格 (*.tif *.tiff *.mbtiles *.jpg *.png *.img *.vrt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="127"/>
+        <location filename="../main_window.cpp" line="129"/>
         <source>&amp;Import Layer (Shapefile, GeoJSON, GeoPackage, KML, DXF, OSM, CSV)...</source>
         <translation>导入图层（Shapefile、GeoJSON、GeoPackage、KML、DXF、OSM、CSV）(&amp;I)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="134"/>
+        <location filename="../main_window.cpp" line="136"/>
         <source>Import &amp;Roster (Excel/CSV)...</source>
         <translation>导入花名册（Excel/CSV）(&amp;R)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="144"/>
+        <location filename="../main_window.cpp" line="146"/>
         <source>&amp;Print / Export Layout...</source>
         <translation>打印/导出版式(&amp;P)...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="147"/>
+        <location filename="../main_window.cpp" line="149"/>
         <source>Recent Atlases</source>
         <translation>最近打开的地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="150"/>
+        <location filename="../main_window.cpp" line="152"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="153"/>
+        <location filename="../main_window.cpp" line="155"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="154"/>
+        <location filename="../main_window.cpp" line="156"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="162"/>
+        <location filename="../main_window.cpp" line="164"/>
         <source>Zoom to Full Extent</source>
         <translation>全图显示</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="163"/>
+        <location filename="../main_window.cpp" line="165"/>
         <source>Zoom In</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="164"/>
+        <location filename="../main_window.cpp" line="166"/>
         <source>Zoom Out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="165"/>
+        <location filename="../main_window.cpp" line="167"/>
         <source>Zoom to Selection</source>
         <translation>缩放至选中要素</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="166"/>
+        <location filename="../main_window.cpp" line="168"/>
         <source>Previous View</source>
         <translation>上一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="167"/>
+        <location filename="../main_window.cpp" line="169"/>
         <source>Next View</source>
         <translation>下一视图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="172"/>
+        <location filename="../main_window.cpp" line="174"/>
         <source>Search: building (3栋), address, name, post, grid code</source>
         <translation>搜索：楼栋（3栋）、地址、姓名、站点、网格编码</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="177"/>
+        <location filename="../main_window.cpp" line="179"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="180"/>
+        <location filename="../main_window.cpp" line="182"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="190"/>
+        <location filename="../main_window.cpp" line="192"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="191"/>
+        <location filename="../main_window.cpp" line="193"/>
         <source>&amp;About GridAtlas</source>
         <translation>关于网格地图(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="192"/>
+        <location filename="../main_window.cpp" line="194"/>
         <source>About GridAtlas</source>
         <translation>关于网格地图</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="193"/>
+        <location filename="../main_window.cpp" line="195"/>
         <source>GridAtlas %1: buildings, households, members, grids and service posts of a community, on one map.</source>
         <translation>网格地图 %1：社区的楼栋、住户、党员、网格与服务站点，尽在一张图上。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="200"/>
+        <location filename="../main_window.cpp" line="202"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="213"/>
+        <location filename="../main_window.cpp" line="215"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="225"/>
+        <location filename="../main_window.cpp" line="227"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="241"/>
+        <location filename="../main_window.cpp" line="243"/>
         <source>Identify</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="322"/>
+        <location filename="../main_window.cpp" line="324"/>
         <source>Nothing found for &quot;%1&quot;</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="369"/>
+        <location filename="../main_window.cpp" line="371"/>
         <source>Map scale: type a number and press Enter</source>
         <translation>地图比例尺：输入数值后按回车</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="384"/>
+        <location filename="../main_window.cpp" line="386"/>
         <source>Scale</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="428"/>
+        <location filename="../main_window.cpp" line="406"/>
+        <source>Atlas upgraded from schema version %1 to %2; the original is kept in %3</source>
+        <translation>图集已从第 %1 版结构升级到第 %2 版；原文件保存在 %3</translation>
+    </message>
+    <message>
+        <location filename="../main_window.cpp" line="437"/>
         <source>GridAtlas - %1</source>
         <translation>网格地图 - %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="436"/>
+        <location filename="../main_window.cpp" line="445"/>
         <source>Opened %1 (EPSG:%2)</source>
         <translation>已打开 %1（EPSG:%2）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="443"/>
+        <location filename="../main_window.cpp" line="452"/>
         <source>Cannot open the atlas</source>
         <translation>无法打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="466"/>
+        <location filename="../main_window.cpp" line="475"/>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="553"/>
+        <location filename="../main_window.cpp" line="562"/>
         <source>Zoom to Layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="554"/>
+        <location filename="../main_window.cpp" line="563"/>
         <source>Opacity...</source>
         <translation>透明度...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="556"/>
+        <location filename="../main_window.cpp" line="565"/>
         <source>Layer opacity</source>
         <translation>图层透明度</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="556"/>
+        <location filename="../main_window.cpp" line="565"/>
         <source>Opacity (%):</source>
         <translation>不透明度（%）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="560"/>
+        <location filename="../main_window.cpp" line="569"/>
         <source>Style...</source>
         <translation>样式...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="577"/>
+        <location filename="../main_window.cpp" line="586"/>
         <source>Layer style</source>
         <translation>图层样式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="577"/>
+        <location filename="../main_window.cpp" line="586"/>
         <source>Style:</source>
         <translation>样式：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="586"/>
+        <location filename="../main_window.cpp" line="595"/>
         <source>Colours...</source>
         <translation>颜色...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="613"/>
+        <location filename="../main_window.cpp" line="622"/>
         <source>Scale range...</source>
         <translation>比例尺范围...</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="616"/>
-        <location filename="../main_window.cpp" line="619"/>
+        <location filename="../main_window.cpp" line="625"/>
+        <location filename="../main_window.cpp" line="628"/>
         <source>Scale range</source>
         <translation>比例尺范围</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="616"/>
+        <location filename="../main_window.cpp" line="625"/>
         <source>Show from 1: (0 = no limit)</source>
         <translation>显示的最小比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="619"/>
+        <location filename="../main_window.cpp" line="628"/>
         <source>Show up to 1: (0 = no limit)</source>
         <translation>显示的最大比例尺 1:（0 为不限）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="717"/>
+        <location filename="../main_window.cpp" line="726"/>
         <source>Error: </source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="721"/>
+        <location filename="../main_window.cpp" line="730"/>
         <source>Open Atlas</source>
         <translation>打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="721"/>
+        <location filename="../main_window.cpp" line="730"/>
         <source>Atlas (*.sqlite *.db);;All files (*)</source>
         <translation>地图集 (*.sqlite *.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="726"/>
+        <location filename="../main_window.cpp" line="735"/>
         <source>Open Map Document</source>
         <translation>打开地图文档</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="763"/>
+        <location filename="../main_window.cpp" line="772"/>
         <source>Grid Editing</source>
         <translation>网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="765"/>
+        <location filename="../main_window.cpp" line="774"/>
         <source>&amp;Grids</source>
         <translation>网格(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="769"/>
+        <location filename="../main_window.cpp" line="778"/>
         <source>Edit Vertices</source>
         <translation>编辑节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="769"/>
+        <location filename="../main_window.cpp" line="778"/>
         <source>Draw Grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="769"/>
+        <location filename="../main_window.cpp" line="778"/>
         <source>Split Grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="770"/>
+        <location filename="../main_window.cpp" line="779"/>
         <source>Merge Grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="770"/>
+        <location filename="../main_window.cpp" line="779"/>
         <source>Delete Grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="770"/>
+        <location filename="../main_window.cpp" line="779"/>
         <source>Paint Buildings</source>
         <translation>刷楼入格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="771"/>
+        <location filename="../main_window.cpp" line="780"/>
         <source>Grid Properties</source>
         <translation>网格属性</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="793"/>
+        <location filename="../main_window.cpp" line="802"/>
         <source>Undo Grid Edit</source>
         <translation>撤销网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="797"/>
+        <location filename="../main_window.cpp" line="806"/>
         <source>Redo Grid Edit</source>
         <translation>重做网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="803"/>
+        <location filename="../main_window.cpp" line="812"/>
         <source>Save Grid Edits</source>
         <translation>保存网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="806"/>
+        <location filename="../main_window.cpp" line="815"/>
         <source>Grid edits saved</source>
         <translation>网格编辑已保存</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="808"/>
+        <location filename="../main_window.cpp" line="817"/>
         <source>Discard Unsaved Grid Edits</source>
         <translation>放弃未保存的网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="810"/>
+        <location filename="../main_window.cpp" line="819"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="810"/>
+        <location filename="../main_window.cpp" line="819"/>
         <source>Undo every grid edit since the last save?</source>
         <translation>撤销上次保存以来的全部网格编辑？</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="816"/>
+        <location filename="../main_window.cpp" line="825"/>
         <source>Stop Editing</source>
         <translation>结束编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1154"/>
-        <location filename="../main_window.cpp" line="1160"/>
+        <location filename="../main_window.cpp" line="1163"/>
+        <location filename="../main_window.cpp" line="1169"/>
         <source>Print / Export Layout</source>
         <translation>打印/导出版式</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1154"/>
+        <location filename="../main_window.cpp" line="1163"/>
         <source>Open an atlas first.</source>
         <translation>请先打开一个图集。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1160"/>
+        <location filename="../main_window.cpp" line="1169"/>
         <source>%1 is not a layout template</source>
         <translation>%1 不是版式模板</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1185"/>
-        <location filename="../main_window.cpp" line="1190"/>
-        <location filename="../main_window.cpp" line="1202"/>
+        <location filename="../main_window.cpp" line="1194"/>
+        <location filename="../main_window.cpp" line="1199"/>
+        <location filename="../main_window.cpp" line="1211"/>
         <source>Recode Grids</source>
         <translation>重新编码网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1185"/>
+        <location filename="../main_window.cpp" line="1194"/>
         <source>Community:</source>
         <translation>社区：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1191"/>
+        <location filename="../main_window.cpp" line="1200"/>
         <source>Management object code (digits 1-6 of a CJ/T 349-2010 grid code, after CJ/T 348-2010):</source>
         <translation>管理或服务对象代码（CJ/T 349-2010 网格编码第 1-6 位，按 CJ/T 348-2010）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1203"/>
+        <location filename="../main_window.cpp" line="1212"/>
         <source>Give these grids their CJ/T 349-2010 codes? The layout with the old codes is saved as a plan version first.
 
 %1</source>
@@ -2548,187 +2558,187 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1210"/>
+        <location filename="../main_window.cpp" line="1219"/>
         <source>Before recoding %1</source>
         <translation>重新编码前 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.cpp" line="1216"/>
+        <location filename="../main_window.cpp" line="1225"/>
         <source>%n grid(s) recoded after CJ/T 349-2010; the old codes are in plan %1</source>
         <translation>
             <numerusform>已按 CJ/T 349-2010 重新编码 %n 个网格；原编码保存在方案“%1”中</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="128"/>
-        <location filename="../main_window.cpp" line="135"/>
-        <location filename="../main_window.cpp" line="909"/>
-        <location filename="../main_window.cpp" line="1171"/>
+        <location filename="../main_window.cpp" line="130"/>
+        <location filename="../main_window.cpp" line="137"/>
+        <location filename="../main_window.cpp" line="918"/>
+        <location filename="../main_window.cpp" line="1180"/>
         <source>Open an atlas first</source>
         <translation>请先打开地图集</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="825"/>
+        <location filename="../main_window.cpp" line="834"/>
         <source>&amp;Analysis</source>
         <translation>分析(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="862"/>
-        <location filename="../main_window.cpp" line="1175"/>
+        <location filename="../main_window.cpp" line="871"/>
+        <location filename="../main_window.cpp" line="1184"/>
         <source>Save or discard the grid edits first</source>
         <translation>请先保存或放弃网格编辑</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="883"/>
+        <location filename="../main_window.cpp" line="892"/>
         <source>Grid Plans and Proposals</source>
         <translation>网格方案与划分建议</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="885"/>
+        <location filename="../main_window.cpp" line="894"/>
         <source>Recode Grids after CJ/T 349-2010...</source>
         <translation>按 CJ/T 349-2010 重新编码网格……</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="886"/>
+        <location filename="../main_window.cpp" line="895"/>
         <source>Check Grids and Statistics</source>
         <translation>网格检查与统计</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="915"/>
+        <location filename="../main_window.cpp" line="924"/>
         <source>The atlas cannot be edited: %1</source>
         <translation>无法编辑该地图集：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="938"/>
+        <location filename="../main_window.cpp" line="947"/>
         <source>New grid</source>
         <translation>新网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="938"/>
+        <location filename="../main_window.cpp" line="947"/>
         <source>Name of the new grid (code %1):</source>
         <translation>新网格名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="939"/>
-        <location filename="../main_window.cpp" line="962"/>
+        <location filename="../main_window.cpp" line="948"/>
+        <location filename="../main_window.cpp" line="971"/>
         <source>New grid %1</source>
         <translation>新网格 %1</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="944"/>
+        <location filename="../main_window.cpp" line="953"/>
         <source>Draw new grids over the community&apos;s grids: their area is taken from them</source>
         <translation>请在社区现有网格范围内绘制新网格：新网格的范围从现有网格中划出</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="947"/>
+        <location filename="../main_window.cpp" line="956"/>
         <source>Draw grid</source>
         <translation>绘制网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="956"/>
+        <location filename="../main_window.cpp" line="965"/>
         <source>Draw the split line across one grid</source>
         <translation>请画一条穿过某个网格的分割线</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="961"/>
-        <location filename="../main_window.cpp" line="965"/>
+        <location filename="../main_window.cpp" line="970"/>
+        <location filename="../main_window.cpp" line="974"/>
         <source>Split grid</source>
         <translation>分割网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="961"/>
+        <location filename="../main_window.cpp" line="970"/>
         <source>Name of the new part (code %1):</source>
         <translation>新分出网格的名称（编码 %1）：</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="972"/>
+        <location filename="../main_window.cpp" line="981"/>
         <source>Now click the grid to merge into the marked one</source>
         <translation>请点击要并入已标记网格的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="976"/>
+        <location filename="../main_window.cpp" line="985"/>
         <source>Merge grids</source>
         <translation>合并网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="980"/>
-        <location filename="../main_window.cpp" line="983"/>
+        <location filename="../main_window.cpp" line="989"/>
+        <location filename="../main_window.cpp" line="992"/>
         <source>Delete grid</source>
         <translation>删除网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="980"/>
+        <location filename="../main_window.cpp" line="989"/>
         <source>Delete this grid? Its area and buildings are left without a grid.</source>
         <translation>删除此网格？其范围和楼栋将不属于任何网格。</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1042"/>
+        <location filename="../main_window.cpp" line="1051"/>
         <source>Drag a vertex (it moves in every grid that has it); double-click an edge to add one; right-click or Delete removes one</source>
         <translation>拖动节点（共用该节点的网格一起移动）；双击边界插入节点；右键或 Delete 键删除节点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1043"/>
+        <location filename="../main_window.cpp" line="1052"/>
         <source>Click the corners of the new grid; double-click or Enter to finish, Backspace drops a corner</source>
         <translation>依次点击新网格的拐点；双击或回车结束，退格键删除上一个拐点</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1044"/>
+        <location filename="../main_window.cpp" line="1053"/>
         <source>Click along a line across a grid; double-click or Enter to split it there</source>
         <translation>沿穿过网格的线依次点击；双击或回车即按此线分割</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1045"/>
+        <location filename="../main_window.cpp" line="1054"/>
         <source>Click the grid to keep, then the grid to merge into it</source>
         <translation>先点击保留的网格，再点击要并入的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1046"/>
+        <location filename="../main_window.cpp" line="1055"/>
         <source>Click the grid to delete</source>
         <translation>点击要删除的网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1047"/>
+        <location filename="../main_window.cpp" line="1056"/>
         <source>Click or drag over buildings to move them into the target grid; right-click a grid to make it the target</source>
         <translation>点击或拖过楼栋，将其划入目标网格；右键点击网格设为目标网格</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1048"/>
+        <location filename="../main_window.cpp" line="1057"/>
         <source>Click a grid to edit its code, name, target and staff</source>
         <translation>点击网格以编辑其编码、名称、目标户数和“一格三员”</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1088"/>
+        <location filename="../main_window.cpp" line="1097"/>
         <source>Grid properties</source>
         <translation>网格属性</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1092"/>
+        <location filename="../main_window.cpp" line="1101"/>
         <source>%1: %2 households</source>
         <translation>%1：住户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1095"/>
+        <location filename="../main_window.cpp" line="1104"/>
         <source> / target %1 (%2%3%)</source>
         <translation> / 目标 %1 户（%2%3%）</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="1097"/>
+        <location filename="../main_window.cpp" line="1106"/>
         <source> · members %1 · households in care %2</source>
         <translation> · 党员 %1 名 · 重点关爱户 %2 户</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="117"/>
-        <location filename="../main_window.cpp" line="727"/>
+        <location filename="../main_window.cpp" line="119"/>
+        <location filename="../main_window.cpp" line="736"/>
         <source>Map documents (*.json)</source>
         <translation>地图文档 (*.json)</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="733"/>
+        <location filename="../main_window.cpp" line="742"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../main_window.cpp" line="733"/>
+        <location filename="../main_window.cpp" line="742"/>
         <source>The language changes when GridAtlas starts next time.</source>
         <translation>界面语言将在下次启动网格地图时生效。</translation>
     </message>
