@@ -12,7 +12,7 @@ PACKAGES=(
   fonts-noto-cjk libgtest-dev googletest
   poppler-utils xvfb xauth libpng-dev
   python3-qgis osmium-tool
-  postgresql-15-postgis-3
+  postgresql-15-postgis-3 libpq-dev
 )
 
 SUDO=""

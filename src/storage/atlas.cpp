@@ -11,6 +11,7 @@
 #include "storage/crypto.h"
 #include "storage/audit.h"
 #include "storage/backup.h"
+#include "storage/engine.h"
 #include "storage/schema.h"
 #include "storage/spatialite_blob.h"
 
@@ -67,9 +68,9 @@ void checkIsSqliteFile(const std::string& path) {
 class TableCursor : public model::FeatureCursor {
 public:
     TableCursor(Connection& conn, const std::string& sql, const FeatureRequest& req, std::size_t nfields)
-        : m_st(conn, sql), m_nfields(nfields), m_withGeometry(req.withGeometry) {
+        : m_conn(conn), m_st(conn, sql), m_nfields(nfields), m_withGeometry(req.withGeometry) {
         if (req.bbox) {
-            m_st.bind(1, req.bbox->xmax).bind(2, req.bbox->xmin).bind(3, req.bbox->ymax).bind(4, req.bbox->ymin);
+            m_st.bind(1, req.bbox->xmin).bind(2, req.bbox->ymin).bind(3, req.bbox->xmax).bind(4, req.bbox->ymax);
         }
     }
     bool next(Feature& out) override {
@@ -79,7 +80,7 @@ public:
             if (m_st.isNull(1)) {
                 out.geometry = model::Geometry{};
             } else {
-                decodeSpatialiteBlob(m_st.columnBlob(1), out.geometry);
+                decodeGeometry(m_conn, m_st.columnBlob(1), out.geometry);
             }
         }
         out.values.resize(m_nfields);
@@ -88,6 +89,7 @@ public:
     }
 
 private:
+    Connection& m_conn;
     Statement m_st;
     std::size_t m_nfields;
     bool m_withGeometry;
@@ -96,7 +98,10 @@ private:
 class TableSource : public model::FeatureSource {
 public:
     TableSource(Connection& conn, const LayerDef& def) : m_conn(conn), m_def(def) {
-        Statement st(conn, "SELECT name, type FROM pragma_table_info(?)");
+        const bool pg = conn.engine() == Engine::PostgreSQL;
+        Statement st(conn, pg ? "SELECT column_name, upper(data_type) FROM information_schema.columns "
+                                "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position"
+                              : "SELECT name, type FROM pragma_table_info(?)");
         st.bind(1, def.relation);
         while (st.step()) {
             const std::string name = st.columnText(0);
@@ -105,7 +110,10 @@ public:
             model::Field f;
             f.name = name;
             f.type = type.find("INT") != std::string::npos ? model::FieldType::Integer
-                     : (type.find("REAL") != std::string::npos ? model::FieldType::Real : model::FieldType::Text);
+                     : (type.find("REAL") != std::string::npos || type.find("DOUBLE") != std::string::npos ||
+                        type.find("NUMERIC") != std::string::npos)
+                         ? model::FieldType::Real
+                         : model::FieldType::Text;
             f.sensitive = name == "manager" || name == "supervisor" || name == "assistant";
             m_fields.push_back(std::move(f));
         }
@@ -114,13 +122,16 @@ public:
     GeomType geometryType() const override { return m_def.type; }
     std::vector<model::Field> fields() const override { return m_fields; }
     model::Rect extent() const override {
-        Statement st(m_conn, std::string("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM ") + m_def.indexTable);
+        const std::string base = std::string(m_def.indexTable).substr(4, std::string(m_def.indexTable).size() - 9); // idx_<base>_geom
+        Statement st(m_conn, m_conn.engine() == Engine::PostgreSQL
+                                 ? "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM " + base + ") x"
+                                 : std::string("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM ") + m_def.indexTable);
         if (!st.step() || st.isNull(0)) return {};
         return model::Rect{st.columnDouble(0), st.columnDouble(1), st.columnDouble(2), st.columnDouble(3)};
     }
     std::unique_ptr<model::FeatureCursor> features(const FeatureRequest& req) override {
         std::string sql = "SELECT id, ";
-        sql += req.withGeometry ? "geom" : "NULL";
+        sql += req.withGeometry ? geomSelect(m_conn, "geom") : "NULL";
         for (const auto& f : req.fields) {
             bool known = false;
             for (const auto& k : m_fields) known = known || k.name == f;
@@ -133,8 +144,8 @@ public:
         }
         sql += std::string(" FROM ") + m_def.relation;
         if (req.bbox) {
-            sql += std::string(" WHERE rowid IN (SELECT pkid FROM ") + m_def.indexTable +
-                   " WHERE xmin <= ?1 AND xmax >= ?2 AND ymin <= ?3 AND ymax >= ?4)";
+            const std::string index(m_def.indexTable);
+            sql += " WHERE " + bboxFilter(m_conn, "rowid", index.substr(4, index.size() - 9), "geom", 1);
         }
         return std::make_unique<TableCursor>(m_conn, sql, req, req.fields.size());
     }
@@ -151,10 +162,11 @@ Atlas::Atlas(std::unique_ptr<Connection> conn) : m_conn(std::move(conn)) {}
 Atlas::~Atlas() = default;
 
 std::unique_ptr<Atlas> Atlas::create(const std::string& path, int srid, const std::string& name) {
+    const bool pg = isPostgresLocation(path);
     std::error_code ec;
-    if (fs::exists(path, ec)) throw StorageError("cannot create atlas " + quoted(path) + ": the file already exists");
+    if (!pg && fs::exists(path, ec)) throw StorageError("cannot create atlas " + quoted(path) + ": the file already exists");
     auto conn = std::make_unique<Connection>(path, OpenMode::Create);
-    conn->exec("PRAGMA journal_mode = WAL");
+    if (!pg) conn->exec("PRAGMA journal_mode = WAL");
     createSchema(*conn, srid);
     std::unique_ptr<Atlas> atlas(new Atlas(std::move(conn)));
     {
@@ -166,7 +178,42 @@ std::unique_ptr<Atlas> Atlas::create(const std::string& path, int srid, const st
     return atlas;
 }
 
+namespace {
+// A PostGIS atlas: a database whose atlas_meta says so. No file checks, no WAL, no backups before
+// migrations (the server has its own), and no audit triggers yet (audit.cpp uses SQLite TEMP
+// triggers; see docs/postgis.md for what runs on PostGIS so far).
+std::unique_ptr<Connection> openPgAtlasConnection(const std::string& location, OpenMode mode) {
+    auto conn = std::make_unique<Connection>(location, mode == OpenMode::Create ? OpenMode::ReadWrite : mode);
+    if (!conn->tableExists("atlas_meta"))
+        throw StorageError("PostgreSQL database '" + redactLocation(location) +
+                           "' holds no GridAtlas atlas (no atlas_meta table): create one with 'gridatlas-cli publish'");
+    return conn;
+}
+} // namespace
+
 std::unique_ptr<Atlas> Atlas::open(const std::string& path, OpenMode mode) {
+    if (isPostgresLocation(path)) {
+        std::unique_ptr<Atlas> atlas(new Atlas(openPgAtlasConnection(path, mode)));
+        auto& c = atlas->connection();
+        const std::string where = quoted(redactLocation(path));
+        const auto version = c.queryText("SELECT value FROM atlas_meta WHERE key = 'schema_version'");
+        const auto sridText = c.queryText("SELECT value FROM atlas_meta WHERE key = 'srid'");
+        if (!version || !sridText) throw StorageError("atlas " + where + " lacks its schema version or CRS in atlas_meta");
+        atlas->m_info.schemaVersion = std::stoi(*version);
+        atlas->m_info.srid = std::stoi(*sridText);
+        atlas->m_info.name = c.queryText("SELECT value FROM atlas_meta WHERE key = 'name'").value_or("atlas");
+        if (atlas->m_info.schemaVersion > kSchemaVersion)
+            throw StorageError("atlas " + where + " has schema version " + *version + ", newer than this GridAtlas understands (" +
+                               std::to_string(kSchemaVersion) + "): update GridAtlas to open it");
+        if (atlas->m_info.schemaVersion < kSchemaVersion) {
+            if (mode == OpenMode::ReadOnly)
+                throw StorageError("atlas " + where + " has the older schema version " + *version +
+                                   " and is opened read-only: open it writable once to migrate it");
+            migrateSchema(c, atlas->m_info.schemaVersion);
+            atlas->m_info.schemaVersion = kSchemaVersion;
+        }
+        return atlas;
+    }
     checkIsSqliteFile(path);
     auto conn = std::make_unique<Connection>(path, mode == OpenMode::Create ? OpenMode::ReadWrite : mode);
     std::int64_t appId = 0;
@@ -216,6 +263,7 @@ std::unique_ptr<Atlas> Atlas::open(const std::string& path, OpenMode mode) {
 }
 
 std::optional<int> migrateIfOlder(const std::string& path) {
+    if (isPostgresLocation(path)) return std::nullopt; // Atlas::open migrates a PostGIS atlas in place
     int version = 0;
     try {
         Connection c(path, OpenMode::ReadOnly);
@@ -256,30 +304,47 @@ std::unique_ptr<model::FeatureSource> Atlas::openLayer(const std::string& layer)
 }
 
 void Atlas::updateStatistics() {
+    if (m_conn->engine() == Engine::PostgreSQL) {
+        m_conn->exec("ANALYZE");
+        return;
+    }
     m_conn->exec("SELECT UpdateLayerStatistics()");
     m_conn->exec("ANALYZE");
 }
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+// The placeholder of geometry parameter N: ?N on SpatiaLite, ST_GeomFromWKB(?N, srid) on PostGIS.
+std::string geomAt(const Connection& c, int n, int srid) {
+    std::string p = geomParam(c, srid);
+    const auto q = p.find('?');
+    return p.insert(q + 1, std::to_string(n));
+}
+// The placeholder of an id parameter: NULL picks the next id (SQLite's INTEGER PRIMARY KEY does
+// that by itself; PostgreSQL needs the identity sequence asked explicitly).
+std::string autoId(const Connection& c, const char* table, int n) { return idParam(c, table, n); }
+} // namespace
+
 struct AtlasWriter::Statements {
-    explicit Statements(Connection& c)
-        : community(c, "INSERT INTO communities (id, code, name, street_office, geom) VALUES (?1, ?2, ?3, ?4, ?5)"),
-          grid(c, "INSERT INTO grids (id, code, name, community_id, target_households, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-          staff(c, "INSERT INTO grid_staff (id, grid_id, role, name, phone, phone_enc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+    Statements(Connection& c, int srid)
+        : community(c, "INSERT INTO communities (id, code, name, street_office, geom) VALUES (" + autoId(c, "communities", 1) + ", ?2, ?3, ?4, " + geomAt(c, 5, srid) + ")"),
+          grid(c, "INSERT INTO grids (id, code, name, community_id, target_households, geom) VALUES (" + autoId(c, "grids", 1) + ", ?2, ?3, ?4, ?5, " +
+                      geomAt(c, 6, srid) + ")"),
+          staff(c, "INSERT INTO grid_staff (id, grid_id, role, name, phone, phone_enc) VALUES (" + autoId(c, "grid_staff", 1) + ", ?2, ?3, ?4, ?5, ?6)"),
           building(c, "INSERT INTO buildings (id, community_id, grid_id, number, name, compound, address, floors, unit_count, "
-                      "flats_per_floor, use, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
-          unit(c, "INSERT INTO units (id, building_id, number, geom) VALUES (?1, ?2, ?3, ?4)"),
+                      "flats_per_floor, use, geom) VALUES (" + autoId(c, "buildings", 1) + ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, " + geomAt(c, 12, srid) + ")"),
+          unit(c, "INSERT INTO units (id, building_id, number, geom) VALUES (" + autoId(c, "units", 1) + ", ?2, ?3, " + geomAt(c, 4, srid) + ")"),
           household(c, "INSERT INTO households (id, unit_id, floor, room, hardship, minimum_income, elderly_alone, "
-                       "left_behind_children, vacant, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                       "left_behind_children, vacant, geom) VALUES (" + autoId(c, "households", 1) + ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, " + geomAt(c, 10, srid) + ")"),
           resident(c, "INSERT INTO residents (id, household_id, name, relation, gender, birth_year, phone, id_number, "
                       "disability, is_member, member_type, branch, joined_year, phone_enc, id_number_enc, id_number_hash) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"),
+                      "VALUES (" + autoId(c, "residents", 1) + ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"),
           post(c, "INSERT INTO service_posts (id, community_id, building_id, name, type, hours, radius_m, walk_minutes, geom) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-          street(c, "INSERT INTO streets (id, name, class, width_m, geom) VALUES (?1, ?2, ?3, ?4, ?5)"),
+                  "VALUES (" + autoId(c, "service_posts", 1) + ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, " + geomAt(c, 9, srid) + ")"),
+          street(c, "INSERT INTO streets (id, name, class, width_m, geom) VALUES (" + autoId(c, "streets", 1) + ", ?2, ?3, ?4, " + geomAt(c, 5, srid) + ")"),
           assignment(c, "INSERT INTO assignments (member_id, kind, household_id, building_id) VALUES (?1, ?2, ?3, ?4)"),
-          meta(c, "INSERT OR REPLACE INTO atlas_meta (key, value) VALUES (?1, ?2)") {}
+          meta(c, upsertSql(c, "atlas_meta", "key, value", "key")) {}
     Statement community, grid, staff, building, unit, household, resident, post, street, assignment, meta;
     std::unique_ptr<crypto::FieldCipher> cipher; // made when the first phone or ID number is written
     crypto::FieldCipher& cipherOf(Connection& c) {
@@ -288,7 +353,7 @@ struct AtlasWriter::Statements {
     }
 };
 
-AtlasWriter::AtlasWriter(Atlas& atlas) : m_atlas(atlas), m_st(std::make_unique<Statements>(atlas.connection())) {}
+AtlasWriter::AtlasWriter(Atlas& atlas) : m_atlas(atlas), m_st(std::make_unique<Statements>(atlas.connection(), atlas.srid())) {}
 AtlasWriter::~AtlasWriter() = default;
 
 namespace {
@@ -319,7 +384,7 @@ void bindGeom(Statement& st, int i, const model::Geometry& g, int srid) {
         st.bindNull(i);
         return;
     }
-    const std::string blob = encodeSpatialiteBlob(g, srid);
+    const std::string blob = encodeGeometry(st.connection(), g, srid);
     st.bindBlob(i, blob.data(), blob.size());
 }
 } // namespace

@@ -2,13 +2,16 @@
 
 #include <sqlite3.h>
 #include <spatialite.h>
+#include <libpq-fe.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 
 #include "model/support/error.h"
+#include "storage/connection_pg.h"
 
 namespace gridatlas::storage {
 
@@ -76,6 +79,10 @@ int Connection::onBusy(void* self, int attempt) {
 }
 
 Connection::Connection(const std::string& path, OpenMode mode) : m_path(path), m_readOnly(mode == OpenMode::ReadOnly) {
+    if (isPostgresLocation(path)) {
+        m_pg = std::make_unique<pg::Session>(path, m_readOnly);
+        return;
+    }
     // SQLite counts every allocation under one process-wide mutex unless told not to: with the
     // viewer's loaders scanning on several connections at once that mutex serialises them.
     // Must precede sqlite3_initialize(); when another library already initialised SQLite the
@@ -107,11 +114,16 @@ Connection::Connection(const std::string& path, OpenMode mode) : m_path(path), m
 }
 
 Connection::~Connection() {
+    m_pg.reset();
     if (m_db) sqlite3_close_v2(m_db);
     if (m_spatialiteCache) spatialite_cleanup_ex(m_spatialiteCache);
 }
 
 void Connection::exec(std::string_view sql) {
+    if (m_pg) {
+        m_pg->exec(sql);
+        return;
+    }
     char* err = nullptr;
     const std::string s(sql);
     const int rc = sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err);
@@ -136,20 +148,51 @@ std::optional<std::string> Connection::queryText(std::string_view sql) {
     return st.columnText(0);
 }
 
-std::int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
+std::int64_t Connection::lastInsertId() const {
+    if (m_pg) {
+        // The value the session's last nextval() gave (identity columns draw from sequences).
+        // lastval() fails when the session drew none, which would abort an open transaction: ask
+        // inside a savepoint there. New code uses INSERT ... RETURNING id (both engines have it).
+        auto& self = const_cast<Connection&>(*this);
+        if (self.m_pg->inFailedTransaction()) return 0;
+        const bool inTransaction = PQtransactionStatus(self.m_pg->handle()) == PQTRANS_INTRANS;
+        if (inTransaction) self.m_pg->exec("SAVEPOINT ga_lastval");
+        std::int64_t id = 0;
+        try {
+            Statement st(self, "SELECT lastval()");
+            id = st.step() ? st.columnInt(0) : 0;
+        } catch (const StorageError&) {
+            if (inTransaction) self.m_pg->exec("ROLLBACK TO SAVEPOINT ga_lastval");
+        }
+        if (inTransaction) self.m_pg->exec("RELEASE SAVEPOINT ga_lastval");
+        return id;
+    }
+    return sqlite3_last_insert_rowid(m_db);
+}
 
 bool Connection::tableExists(std::string_view name) {
+    if (m_pg) {
+        Statement st(*this, "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?");
+        st.bind(1, name);
+        return st.step();
+    }
     Statement st(*this, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?");
     st.bind(1, name);
     return st.step();
 }
 
 Statement::Statement(Connection& conn, std::string_view sql) : m_conn(conn), m_sql(sql) {
+    if (auto* session = conn.pgSession()) {
+        m_pg = std::make_unique<pg::Cursor>(*session, m_sql);
+        return;
+    }
     const int rc = sqlite3_prepare_v2(conn.handle(), m_sql.data(), static_cast<int>(m_sql.size()), &m_stmt, nullptr);
     if (rc != SQLITE_OK) fail(rc);
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() {
+    if (m_stmt) sqlite3_finalize(m_stmt);
+}
 
 void Statement::fail(int rc) const {
     const std::string msg = "'" + m_conn.path() + "': " + errorText(m_conn.handle(), rc) + " [SQL: " + m_sql.substr(0, 300) + "]";
@@ -158,25 +201,48 @@ void Statement::fail(int rc) const {
 }
 
 Statement& Statement::bind(int index, std::int64_t v) {
+    if (m_pg) {
+        m_pg->bindText(index, std::to_string(v));
+        return *this;
+    }
     if (const int rc = sqlite3_bind_int64(m_stmt, index, v); rc != SQLITE_OK) fail(rc);
     return *this;
 }
 Statement& Statement::bind(int index, double v) {
+    if (m_pg) {
+        // Shortest text that reads back as the same double.
+        char buf[32];
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+        m_pg->bindText(index, std::string_view(buf, static_cast<std::size_t>(end - buf)));
+        return *this;
+    }
     if (const int rc = sqlite3_bind_double(m_stmt, index, v); rc != SQLITE_OK) fail(rc);
     return *this;
 }
 Statement& Statement::bind(int index, std::string_view text) {
+    if (m_pg) {
+        m_pg->bindText(index, text);
+        return *this;
+    }
     if (const int rc = sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
         rc != SQLITE_OK)
         fail(rc);
     return *this;
 }
 Statement& Statement::bindBlob(int index, const void* data, std::size_t size) {
+    if (m_pg) {
+        m_pg->bindBinary(index, data, size);
+        return *this;
+    }
     if (const int rc = sqlite3_bind_blob(m_stmt, index, data, static_cast<int>(size), SQLITE_TRANSIENT); rc != SQLITE_OK)
         fail(rc);
     return *this;
 }
 Statement& Statement::bindNull(int index) {
+    if (m_pg) {
+        m_pg->bindNull(index);
+        return *this;
+    }
     if (const int rc = sqlite3_bind_null(m_stmt, index); rc != SQLITE_OK) fail(rc);
     return *this;
 }
@@ -188,6 +254,7 @@ Statement& Statement::bind(int index, const model::Value& v) {
 }
 
 bool Statement::step() {
+    if (m_pg) return m_pg->step();
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -202,32 +269,58 @@ void Statement::run() {
 }
 
 void Statement::reset() {
+    if (m_pg) {
+        m_pg->reset();
+        return;
+    }
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
 }
 
-int Statement::columnCount() const { return sqlite3_column_count(m_stmt); }
+int Statement::columnCount() const { return m_pg ? m_pg->columnCount() : sqlite3_column_count(m_stmt); }
 std::string Statement::columnName(int i) const {
+    if (m_pg) return m_pg->columnName(i);
     const char* n = sqlite3_column_name(m_stmt, i);
     return n ? n : "";
 }
-bool Statement::isNull(int i) const { return sqlite3_column_type(m_stmt, i) == SQLITE_NULL; }
-std::int64_t Statement::columnInt(int i) const { return sqlite3_column_int64(m_stmt, i); }
-double Statement::columnDouble(int i) const { return sqlite3_column_double(m_stmt, i); }
+// The PostgreSQL test is one predictable branch: the SQLite path stays as fast as before.
+bool Statement::isNull(int i) const {
+    if (m_pg) [[unlikely]]
+        return m_pg->isNull(i);
+    return sqlite3_column_type(m_stmt, i) == SQLITE_NULL;
+}
+std::int64_t Statement::columnInt(int i) const {
+    if (m_pg) [[unlikely]]
+        return m_pg->columnInt(i);
+    return sqlite3_column_int64(m_stmt, i);
+}
+double Statement::columnDouble(int i) const {
+    if (m_pg) [[unlikely]]
+        return m_pg->columnDouble(i);
+    return sqlite3_column_double(m_stmt, i);
+}
 std::string Statement::columnText(int i) const {
+    if (m_pg) [[unlikely]]
+        return std::string(m_pg->columnTextView(i));
     const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
     return t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i))) : std::string();
 }
 std::string_view Statement::columnTextView(int i) const {
+    if (m_pg) [[unlikely]]
+        return m_pg->columnTextView(i);
     const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
     return t ? std::string_view(t, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i))) : std::string_view();
 }
 std::string_view Statement::columnBlob(int i) const {
+    if (m_pg) [[unlikely]]
+        return m_pg->columnBlob(i);
     const void* p = sqlite3_column_blob(m_stmt, i);
     const int n = sqlite3_column_bytes(m_stmt, i);
     return p ? std::string_view(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string_view();
 }
 model::Value Statement::columnValue(int i) const {
+    if (m_pg) [[unlikely]]
+        return m_pg->columnValue(i);
     switch (sqlite3_column_type(m_stmt, i)) {
     case SQLITE_INTEGER: return columnInt(i);
     case SQLITE_FLOAT: return columnDouble(i);
@@ -237,12 +330,27 @@ model::Value Statement::columnValue(int i) const {
     }
 }
 
-Transaction::Transaction(Connection& conn, bool immediate) : m_conn(conn) {
-    conn.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+void Connection::begin(bool immediate) {
+    // PostgreSQL takes row locks as it writes: there is no IMMEDIATE.
+    exec(immediate && !m_pg ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
+void Connection::rollbackQuietly() noexcept {
+    if (m_pg) {
+        try {
+            m_pg->exec("ROLLBACK");
+        } catch (...) {
+            // Nothing to roll back (the connection broke): the server discards the transaction.
+        }
+        return;
+    }
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+Transaction::Transaction(Connection& conn, bool immediate) : m_conn(conn) { conn.begin(immediate); }
+
 Transaction::~Transaction() {
-    if (!m_done) sqlite3_exec(m_conn.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!m_done) m_conn.rollbackQuietly();
 }
 
 void Transaction::commit() {

@@ -10,11 +10,17 @@
 #include <vector>
 
 #include "model/feature.h"
+#include "storage/engine.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace gridatlas::storage {
+
+namespace pg {
+class Session;
+class Cursor;
+} // namespace pg
 
 enum class OpenMode { ReadOnly, ReadWrite, Create };
 
@@ -31,6 +37,8 @@ class Connection {
 public:
     /// Opens `path`. ReadOnly/ReadWrite never create a file: a mistyped path is an error, not an
     /// empty atlas. Loads SpatiaLite into the connection, turns foreign keys on.
+    /// A PostgreSQL location (engine.h: postgresql://..., pg:service=NAME, PG:conninfo) opens a
+    /// libpq connection instead; the same API then runs on PostGIS (docs/postgis.md).
     Connection(const std::string& path, OpenMode mode);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -38,7 +46,11 @@ public:
     Connection& operator=(Connection&&) = delete;
     ~Connection();
 
+    /// The SQLite handle; nullptr on PostgreSQL (code using it directly is SQLite-only).
     [[nodiscard]] sqlite3* handle() const { return m_db; }
+    [[nodiscard]] Engine engine() const { return m_pg ? Engine::PostgreSQL : Engine::SQLite; }
+    /// The libpq session (PostgreSQL only; nullptr on SQLite).
+    [[nodiscard]] pg::Session* pgSession() const { return m_pg.get(); }
     [[nodiscard]] const std::string& path() const { return m_path; }
     [[nodiscard]] bool isReadOnly() const { return m_readOnly; }
 
@@ -49,6 +61,9 @@ public:
     std::optional<std::string> queryText(std::string_view sql);
     [[nodiscard]] std::int64_t lastInsertId() const;
     [[nodiscard]] bool tableExists(std::string_view name);
+    /// BEGIN (IMMEDIATE on SQLite, which takes the write lock up front) / a ROLLBACK that never throws.
+    void begin(bool immediate);
+    void rollbackQuietly() noexcept;
 
     /// Which row-level audit records the triggers write (audit.h): bulk imports switch inserts
     /// off, whole-table rewrites (re-encryption) everything, and log one summary row instead.
@@ -64,6 +79,7 @@ private:
     AuditRows m_auditRows = AuditRows::All;
     int m_busyWaits = 0;
     void* m_spatialiteCache = nullptr;
+    std::unique_ptr<pg::Session> m_pg;
     std::string m_path;
     bool m_readOnly = false;
 };
@@ -108,11 +124,14 @@ public:
     [[nodiscard]] std::string_view columnTextView(int i) const;
     [[nodiscard]] std::string_view columnBlob(int i) const;
     [[nodiscard]] model::Value columnValue(int i) const;
+    [[nodiscard]] Connection& connection() const { return m_conn; }
+    /// The SQLite statement; nullptr on PostgreSQL.
     [[nodiscard]] sqlite3_stmt* handle() const { return m_stmt; }
 
 private:
     Connection& m_conn;
     sqlite3_stmt* m_stmt = nullptr;
+    std::unique_ptr<pg::Cursor> m_pg; // set instead of m_stmt on PostgreSQL
     std::string m_sql;
     [[noreturn]] void fail(int rc) const;
 };

@@ -7,6 +7,7 @@
 #include "model/support/error.h"
 #include "storage/connection.h"
 #include "storage/household_points.h"
+#include "storage/schema_pg.h"
 
 namespace gridatlas::storage {
 
@@ -503,6 +504,7 @@ void applyMigrations(Connection& conn, int fromVersion) {
 } // namespace
 
 void createSchema(Connection& conn, int srid) {
+    if (conn.engine() == Engine::PostgreSQL) return createSchemaPg(conn, srid);
     if (conn.tableExists("atlas_meta")) throw StorageError("'" + conn.path() + "' already holds an atlas");
     conn.exec("SELECT InitSpatialMetadata(1, 'NONE')");
     // Register the atlas CRS plus the geographic ones used for display and import.
@@ -565,6 +567,7 @@ std::string_view migrationSql(int version) {
 }
 
 void migrateSchema(Connection& conn, int fromVersion) {
+    if (conn.engine() == Engine::PostgreSQL) return migrateSchemaPg(conn, fromVersion);
     if (fromVersion == kSchemaVersion) return;
     if (fromVersion > kSchemaVersion)
         throw StorageError("'" + conn.path() + "' has schema version " + std::to_string(fromVersion) +

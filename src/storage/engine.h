@@ -1,0 +1,70 @@
+#pragma once
+// One atlas, two engines: the engine-specific parts of the core in one place (docs/postgis.md).
+//
+// An atlas location selects the engine: a file path is a SpatiaLite atlas; `postgresql://...`,
+// `postgres://...`, `pg:service=NAME` and `PG:<libpq conninfo>` are a PostGIS atlas. Connection,
+// Statement and Transaction (connection.h) run on either; the few SQL differences are the dialect
+// functions below, which callers use instead of writing engine-specific SQL.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "model/geometry.h"
+
+namespace gridatlas::storage {
+
+class Connection;
+
+enum class Engine { SQLite, PostgreSQL };
+
+/// True when `location` names a PostgreSQL/PostGIS database rather than a file.
+[[nodiscard]] bool isPostgresLocation(std::string_view location);
+[[nodiscard]] inline Engine engineOf(std::string_view location) {
+    return isPostgresLocation(location) ? Engine::PostgreSQL : Engine::SQLite;
+}
+/// The libpq connection string of a PostgreSQL location: URLs as they are, `pg:service=NAME`
+/// and `PG:host=... dbname=...` without their prefix. Throws InputError for an empty one.
+[[nodiscard]] std::string pgConninfo(std::string_view location);
+/// The location with any password replaced by "***", for messages, logs and atlas_meta.
+[[nodiscard]] std::string redactLocation(std::string_view location);
+
+// --- Geometry across the seam ---------------------------------------------------------------
+// SQLite stores SpatiaLite BLOBs (decoded in C++ by spatialite_blob.h); PostGIS exchanges ISO WKB
+// (ST_AsBinary when reading, ST_GeomFromWKB when writing). Code selects `geomSelect(conn, "geom")`,
+// decodes with `decodeGeometry(conn, bytes, out)`, writes with `geomParam(conn, srid)` bound to
+// `encodeGeometry(conn, geometry, srid)`.
+
+/// The select-list expression that yields a geometry column in the engine's exchange format.
+[[nodiscard]] std::string geomSelect(const Connection& conn, std::string_view column);
+/// The placeholder expression for a geometry parameter in `srid` (SpatiaLite: `?`).
+[[nodiscard]] std::string geomParam(const Connection& conn, int srid);
+/// Encodes a geometry for geomParam(); an empty geometry should be bound as NULL.
+[[nodiscard]] std::string encodeGeometry(const Connection& conn, const model::Geometry& g, int srid);
+/// Decodes a value selected through geomSelect().
+void decodeGeometry(const Connection& conn, std::string_view bytes, model::Geometry& out);
+
+/// A WHERE condition keeping the rows of `table` (alias or name) whose geometry's bounding box
+/// meets the rectangle bound to four parameters in the order xmin, ymin, xmax, ymax starting at
+/// `firstParam` (?N numbering). SpatiaLite reads its R*Tree idx_<table>_geom, PostGIS uses && on
+/// the GiST index. `base` is the base table whose index is used (a view's rows share its ids).
+[[nodiscard]] std::string bboxFilter(const Connection& conn, std::string_view idColumn, std::string_view base,
+                                     std::string_view geomColumn, int firstParam);
+/// The placeholder for an id parameter ?N of `table` that takes the next id when bound NULL:
+/// `?N` on SQLite (INTEGER PRIMARY KEY); on PostgreSQL the identity sequence's next value, and an
+/// explicit id moves the sequence past it (gridatlas_claim_id), so later rows never collide.
+[[nodiscard]] std::string idParam(const Connection& conn, std::string_view table, int n);
+/// The current time as ISO-8601 text (`datetime('now')` / `to_char(now() ...)`).
+[[nodiscard]] std::string nowText(const Connection& conn);
+/// `INSERT OR REPLACE` of SQLite, for a table whose conflict target is `keyColumns` (comma list):
+/// returns the full statement for `columns` with ?1.. placeholders.
+[[nodiscard]] std::string upsertSql(const Connection& conn, std::string_view table, std::string_view columns,
+                                    std::string_view keyColumns);
+
+// --- ISO WKB (little-endian, XY) -------------------------------------------------------------
+/// Encodes an XY geometry as ISO WKB (little-endian).
+[[nodiscard]] std::string encodeWkb(const model::Geometry& g);
+/// Decodes WKB or EWKB (either byte order; Z/M dropped, an EWKB SRID skipped). Throws StorageError
+/// on a malformed value.
+void decodeWkb(std::string_view wkb, model::Geometry& out);
+
+} // namespace gridatlas::storage

@@ -1,0 +1,501 @@
+#include "storage/publish_pg.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <sstream>
+
+#include "model/support/error.h"
+#include "storage/atlas.h"
+#include "storage/connection.h"
+#include "storage/connection_pg.h"
+#include "storage/engine.h"
+#include "storage/household_points.h"
+#include "storage/schema.h"
+#include "storage/spatialite_blob.h"
+
+namespace gridatlas::storage {
+
+namespace {
+
+// A community's rows, table by table, parents first; ?1 is the community's id. The same SQL
+// selects them on either engine (same tables, columns and ids).
+struct Scope {
+    const char* table;
+    std::string where;
+    bool hasId; // an `id` column: row versions are recorded, the identity sequence moved on
+};
+
+const std::string kBuildingsOf = "SELECT id FROM buildings WHERE community_id = ?1";
+const std::string kUnitsOf = "SELECT u.id FROM units u JOIN buildings b ON b.id = u.building_id WHERE b.community_id = ?1";
+const std::string kHouseholdsOf = "SELECT h.id FROM households h JOIN units u ON u.id = h.unit_id "
+                                  "JOIN buildings b ON b.id = u.building_id WHERE b.community_id = ?1";
+const std::string kResidentsOf = "SELECT r.id FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.id = "
+                                 "h.unit_id JOIN buildings b ON b.id = u.building_id WHERE b.community_id = ?1";
+const std::string kPostsWhere = "community_id = ?1 OR (community_id IS NULL AND building_id IN (" + kBuildingsOf + "))";
+const std::string kPlansOf = "SELECT id FROM grid_plans WHERE community_id = ?1";
+
+const std::vector<Scope>& scopes() {
+    static const std::vector<Scope> s = [] {
+        std::vector<Scope> v{
+            {"communities", "id = ?1", true},
+            {"grids", "community_id = ?1", true},
+            {"grid_staff", "grid_id IN (SELECT id FROM grids WHERE community_id = ?1)", true},
+            {"buildings", "community_id = ?1", true},
+            {"units", "building_id IN (" + kBuildingsOf + ")", true},
+            {"households", "unit_id IN (" + kUnitsOf + ")", true},
+            {"residents", "household_id IN (" + kHouseholdsOf + ")", true},
+            {"service_posts", kPostsWhere, true},
+            {"rooms", "building_id IN (" + kBuildingsOf + ")", true},
+            // Assignments whose member and target are both in the community (a target elsewhere
+            // would break the checked-out atlas's foreign keys).
+            {"assignments",
+             "member_id IN (" + kResidentsOf + ") AND (household_id IS NULL OR household_id IN (" + kHouseholdsOf +
+                 ")) AND (building_id IS NULL OR building_id IN (" + kBuildingsOf + "))",
+             true},
+            {"floor_plans", "building_id IN (" + kBuildingsOf + ")", true},
+            {"grid_plans", "community_id = ?1", true},
+            {"grid_plan_grids", "plan_id IN (" + kPlansOf + ")", false},
+            {"grid_plan_staff", "plan_id IN (" + kPlansOf + ")", false},
+            {"grid_plan_buildings", "plan_id IN (" + kPlansOf + ")", false},
+        };
+        // Where imported rows came from: the rows of the tables above.
+        std::string fs;
+        for (const auto& sc : v) {
+            const std::string t = sc.table;
+            if (!sc.hasId || t.rfind("grid_plan", 0) == 0) continue;
+            fs += std::string(fs.empty() ? "" : " OR ") + "(table_name = '" + t + "' AND row_id IN (SELECT id FROM " + t +
+                  " WHERE " + sc.where + "))";
+        }
+        v.push_back({"feature_sources", fs, false});
+        return v;
+    }();
+    return s;
+}
+
+std::string featureSourcesWhere() { return scopes().back().where; }
+// Import runs shared by communities: upserted, never deleted by a re-publish.
+std::string importsWhere() { return "id IN (SELECT import_id FROM feature_sources WHERE " + featureSourcesWhere() + ")"; }
+
+struct Column {
+    std::string name;
+    enum class Kind { Plain, Bytes, Geometry } kind = Kind::Plain;
+};
+
+// The columns of a table as PostgreSQL has them (the same names and order as on SQLite).
+std::vector<Column> pgColumns(Connection& pg, const std::string& table) {
+    Statement st(pg, "SELECT column_name, data_type, udt_name FROM information_schema.columns "
+                     "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position");
+    st.bind(1, table);
+    std::vector<Column> out;
+    while (st.step()) {
+        Column c{st.columnText(0)};
+        if (st.columnText(2) == "geometry") c.kind = Column::Kind::Geometry;
+        else if (st.columnText(1) == "bytea") c.kind = Column::Kind::Bytes;
+        out.push_back(std::move(c));
+    }
+    if (out.empty()) throw StorageError("'" + pg.path() + "' has no table " + table + " (not a GridAtlas atlas?)");
+    return out;
+}
+
+std::map<std::string, int> pgGeometrySrids(Connection& pg) {
+    std::map<std::string, int> out;
+    Statement st(pg, "SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = current_schema()");
+    while (st.step()) out[st.columnText(0)] = static_cast<int>(st.columnInt(1));
+    return out;
+}
+
+std::string columnList(const std::vector<Column>& cols, const Connection* geomAs = nullptr) {
+    std::string s;
+    for (const auto& c : cols) {
+        s += s.empty() ? "" : ", ";
+        const std::string q = quoteIdentifier(c.name);
+        s += (geomAs && c.kind == Column::Kind::Geometry) ? geomSelect(*geomAs, q) : q;
+    }
+    return s;
+}
+
+// --- COPY text encoding (publish) --------------------------------------------------------------
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void appendHex(std::string& out, std::string_view bytes) {
+    for (unsigned char b : bytes) {
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 15]);
+    }
+}
+
+void appendCopyText(std::string& out, std::string_view text) {
+    for (char c : text) {
+        switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        default: out.push_back(c);
+        }
+    }
+}
+
+// EWKB with the SRID, in hex: what a geometry(TYPE, SRID) column accepts as text input.
+void appendEwkbHex(std::string& out, const model::Geometry& g, int srid) {
+    std::string wkb = encodeWkb(g);
+    // Insert the SRID flag and value after the byte order and type (little-endian).
+    std::uint32_t type;
+    std::memcpy(&type, wkb.data() + 1, 4);
+    type |= 0x20000000u;
+    std::memcpy(wkb.data() + 1, &type, 4);
+    const auto s = static_cast<std::uint32_t>(srid);
+    wkb.insert(5, reinterpret_cast<const char*>(&s), 4);
+    appendHex(out, wkb);
+}
+
+void appendValue(std::string& out, const Statement& st, int i, const Column& col, int srid, const std::string& table) {
+    if (st.isNull(i)) {
+        out += "\\N";
+        return;
+    }
+    switch (col.kind) {
+    case Column::Kind::Geometry: {
+        model::Geometry g;
+        try {
+            decodeSpatialiteBlob(st.columnBlob(i), g);
+        } catch (const StorageError& e) {
+            throw StorageError(table + " row id " + std::to_string(st.columnInt(0)) + ": " + e.what());
+        }
+        appendEwkbHex(out, g, srid);
+        return;
+    }
+    case Column::Kind::Bytes:
+        out += "\\\\x";
+        appendHex(out, st.columnBlob(i));
+        return;
+    case Column::Kind::Plain: break;
+    }
+    const model::Value v = st.columnValue(i);
+    if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        out += std::to_string(*n);
+    } else if (const auto* d = std::get_if<double>(&v)) {
+        char buf[32];
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);
+        out.append(buf, end);
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+        appendCopyText(out, *s);
+    } else {
+        out += "\\N";
+    }
+}
+
+// Streams the rows `select` (on SQLite) yields into `target` (a table or staging table) on PG.
+std::int64_t copyRows(Connection& sqlite, Connection& pg, const std::string& table, const std::string& target,
+                      const std::vector<Column>& cols, const std::string& where, std::int64_t communityId, int srid,
+                      Feedback* feedback) {
+    Statement st(sqlite, "SELECT " + columnList(cols) + " FROM " + table + (where.empty() ? "" : " WHERE " + where));
+    if (!where.empty() && where.find("?1") != std::string::npos) st.bind(1, communityId);
+    std::int64_t rows = 0;
+    pg.pgSession()->copyIn("COPY " + target + " (" + columnList(cols) + ") FROM STDIN", [&](std::string& buffer) {
+        for (int n = 0; n < 4096; ++n) {
+            if (!st.step()) return false;
+            for (std::size_t i = 0; i < cols.size(); ++i) {
+                if (i) buffer.push_back('\t');
+                appendValue(buffer, st, static_cast<int>(i), cols[i], srid, table);
+            }
+            buffer.push_back('\n');
+            ++rows;
+        }
+        if (feedback) feedback->throwIfCancelled();
+        return true;
+    });
+    return rows;
+}
+
+// Reference rows shared by communities (post types, streets, import runs): inserted or updated.
+std::int64_t upsertRows(Connection& sqlite, Connection& pg, const std::string& table, const std::string& key,
+                        const std::string& where, std::int64_t communityId, int srid, Feedback* feedback) {
+    const auto cols = pgColumns(pg, table);
+    const std::string stage = "ga_stage_" + table;
+    pg.exec("CREATE TEMP TABLE " + stage + " (LIKE " + table + ") ON COMMIT DROP");
+    const std::int64_t rows = copyRows(sqlite, pg, table, stage, cols, where, communityId, srid, feedback);
+    std::string sets;
+    for (const auto& c : cols) {
+        if (c.name == key) continue;
+        const std::string q = quoteIdentifier(c.name);
+        sets += (sets.empty() ? "" : ", ") + q + " = EXCLUDED." + q;
+    }
+    pg.exec("INSERT INTO " + table + " (" + columnList(cols) + ") SELECT " + columnList(cols) + " FROM " + stage +
+            " ON CONFLICT (" + key + ") DO UPDATE SET " + sets);
+    pg.exec("DROP TABLE " + stage);
+    return rows;
+}
+
+struct CommunityRef {
+    std::int64_t id = 0;
+    std::string code, name;
+};
+
+CommunityRef findCommunity(Connection& c, const std::string& nameOrCode, const std::string& where) {
+    Statement st(c, "SELECT id, code, name FROM communities WHERE name = ?1 OR code = ?1 ORDER BY id");
+    st.bind(1, nameOrCode);
+    std::vector<CommunityRef> found;
+    while (st.step()) found.push_back({st.columnInt(0), st.columnText(1), st.columnText(2)});
+    if (found.size() == 1) return found.front();
+    if (found.size() > 1)
+        throw InputError("community '" + nameOrCode + "' is ambiguous in " + where + " (" + std::to_string(found.size()) +
+                         " communities have that name): give its code");
+    std::string list;
+    int n = 0;
+    Statement all(c, "SELECT name, code FROM communities ORDER BY id");
+    while (all.step() && n++ < 20) list += (list.empty() ? "" : ", ") + all.columnText(0) + " (" + all.columnText(1) + ")";
+    throw InputError("no community '" + nameOrCode + "' in " + where + (list.empty() ? " (it has none)" : " (it has: " + list + ")"));
+}
+
+void moveSequencesOn(Connection& pg) {
+    for (const auto& sc : scopes()) {
+        if (!sc.hasId) continue;
+        const std::string t = sc.table;
+        pg.exec("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), GREATEST((SELECT max(id) FROM " + t + "), 1))");
+    }
+    for (const char* t : {"streets", "imports"})
+        pg.exec(std::string("SELECT setval(pg_get_serial_sequence('") + t + "', 'id'), GREATEST((SELECT max(id) FROM " + t + "), 1))");
+}
+
+void publishCrypto(Connection& sqlite, Connection& pg) {
+    if (!sqlite.queryInt("SELECT COUNT(*) FROM atlas_crypto").value_or(0)) return;
+    Statement src(sqlite, "SELECT kdf, salt, opslimit, memlimit, key_check, cipher, changed_at FROM atlas_crypto WHERE id = 1");
+    if (!src.step()) return;
+    Statement dst(pg, "SELECT salt, key_check FROM atlas_crypto WHERE id = 1");
+    if (dst.step()) {
+        if (dst.columnBlob(0) != src.columnBlob(1) || dst.columnBlob(1) != src.columnBlob(4))
+            throw InputError("the server atlas is encrypted with another passphrase than this atlas: its phones and ID numbers "
+                             "could not be read there (re-encrypt one of them with gridatlas-cli passwd first)");
+        return;
+    }
+    Statement ins(pg, "INSERT INTO atlas_crypto (id, kdf, salt, opslimit, memlimit, key_check, cipher, changed_at) "
+                      "VALUES (1, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, src.columnText(0));
+    const auto salt = src.columnBlob(1);
+    ins.bindBlob(2, salt.data(), salt.size());
+    ins.bind(3, src.columnInt(2)).bind(4, src.columnInt(3));
+    const auto check = src.columnBlob(4);
+    ins.bindBlob(5, check.data(), check.size());
+    ins.bind(6, src.columnText(5)).bind(7, src.columnText(6));
+    ins.run();
+}
+
+void progress(Feedback* f, std::size_t step, std::size_t steps, const std::string& stage) {
+    if (!f) return;
+    f->throwIfCancelled();
+    f->setProgress(100.0 * static_cast<double>(step) / static_cast<double>(steps), stage);
+}
+
+} // namespace
+
+std::int64_t TransferSummary::totalRows() const {
+    std::int64_t n = 0;
+    for (const auto& t : tables) n += t.rows;
+    return n;
+}
+
+std::string TransferSummary::report() const {
+    std::ostringstream out;
+    for (const auto& t : tables)
+        if (t.rows) out << "  " << t.table << ": " << t.rows << "\n";
+    return out.str();
+}
+
+std::vector<std::string> communityTables() {
+    std::vector<std::string> out;
+    for (const auto& s : scopes()) out.emplace_back(s.table);
+    return out;
+}
+
+TransferSummary publishCommunity(const std::string& atlasPath, const std::string& target, const std::string& community,
+                                 Feedback* feedback) {
+    if (isPostgresLocation(atlasPath)) throw InputError("publish: --atlas must be a SpatiaLite atlas file, not '" + redactLocation(atlasPath) + "'");
+    if (!isPostgresLocation(target))
+        throw InputError("publish: --to '" + target + "' is not a PostgreSQL location (postgresql://host/db, pg:service=NAME or PG:conninfo)");
+    auto source = Atlas::open(atlasPath, OpenMode::ReadOnly);
+    Connection& lite = source->connection();
+    const CommunityRef ref = findCommunity(lite, community, "'" + atlasPath + "'");
+    TransferSummary summary;
+    summary.community = ref.name;
+    summary.communityId = ref.id;
+
+    std::unique_ptr<Atlas> server;
+    {
+        Connection probe(target, OpenMode::ReadWrite);
+        summary.createdAtlas = !probe.tableExists("atlas_meta");
+    }
+    server = summary.createdAtlas ? Atlas::create(target, source->srid(), source->info().name) : Atlas::open(target, OpenMode::ReadWrite);
+    if (server->srid() != source->srid())
+        throw InputError("publish: the server atlas is in EPSG:" + std::to_string(server->srid()) + ", '" + atlasPath + "' in EPSG:" +
+                         std::to_string(source->srid()) + ": one atlas has one CRS");
+    Connection& pg = server->connection();
+    const auto srids = pgGeometrySrids(pg);
+    const auto sridOf = [&](const std::string& t) {
+        const auto it = srids.find(t);
+        return it == srids.end() ? 0 : it->second;
+    };
+    const auto& sc = scopes();
+    const std::size_t steps = sc.size() * 2 + 4;
+    std::size_t step = 0;
+
+    Transaction tx(pg);
+    // A re-publish replaces the community: its rows go first, children before parents.
+    {
+        Statement st(pg, "SELECT id FROM communities WHERE code = ? OR name = ?");
+        st.bind(1, ref.code).bind(2, ref.name);
+        std::vector<std::int64_t> old;
+        while (st.step()) old.push_back(st.columnInt(0));
+        for (const std::int64_t id : old) {
+            for (auto it = sc.rbegin(); it != sc.rend(); ++it) {
+                progress(feedback, ++step, steps, std::string("removing the earlier ") + it->table);
+                Statement del(pg, "WITH d AS (DELETE FROM " + std::string(it->table) + " WHERE " + it->where +
+                                      " RETURNING 1) SELECT COUNT(*) FROM d");
+                del.bind(1, id);
+                if (del.step()) summary.replacedRows += del.columnInt(0);
+            }
+        }
+    }
+    progress(feedback, ++step, steps, "post types");
+    summary.tables.push_back({"post_types", upsertRows(lite, pg, "post_types", "type", "", 0, 0, feedback)});
+    progress(feedback, ++step, steps, "streets");
+    summary.tables.push_back({"streets", upsertRows(lite, pg, "streets", "id", "", 0, sridOf("streets"), feedback)});
+    progress(feedback, ++step, steps, "imports");
+    summary.tables.push_back({"imports", upsertRows(lite, pg, "imports", "id", importsWhere(), ref.id, 0, feedback)});
+    for (const auto& s : sc) {
+        progress(feedback, ++step, steps, s.table);
+        const std::string t = s.table;
+        try {
+            summary.tables.push_back({t, copyRows(lite, pg, t, t, pgColumns(pg, t), s.where, ref.id, sridOf(t), feedback)});
+        } catch (const ConstraintError& e) {
+            throw ConstraintError("publish: " + t + ": a row could not be stored on the server (an id may belong to another "
+                                  "community there): " + describeRule(e.what()));
+        }
+    }
+    publishCrypto(lite, pg);
+    moveSequencesOn(pg);
+    tx.commit();
+    progress(feedback, steps, steps, "statistics");
+    server->updateStatistics();
+    return summary;
+}
+
+TransferSummary checkoutCommunity(const std::string& source, const std::string& community, const std::string& outPath,
+                                  Feedback* feedback) {
+    if (!isPostgresLocation(source))
+        throw InputError("checkout: --from '" + source + "' is not a PostgreSQL location (postgresql://host/db, pg:service=NAME or PG:conninfo)");
+    if (isPostgresLocation(outPath)) throw InputError("checkout: --out must be a SpatiaLite atlas file");
+    auto server = Atlas::open(source, OpenMode::ReadOnly);
+    Connection& pg = server->connection();
+    // One snapshot for every table: the copy is consistent while others keep editing.
+    pg.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const CommunityRef ref = findCommunity(pg, community, "'" + redactLocation(source) + "'");
+    TransferSummary summary;
+    summary.community = ref.name;
+    summary.communityId = ref.id;
+
+    auto local = Atlas::create(outPath, server->srid(), ref.name);
+    Connection& lite = local->connection();
+    const auto& sc = scopes();
+    const std::size_t steps = sc.size() + 5;
+    std::size_t step = 0;
+    Transaction tx(lite);
+    lite.exec("CREATE TABLE checkout_rows (table_name TEXT NOT NULL, row_id INTEGER NOT NULL, version INTEGER NOT NULL, "
+              "PRIMARY KEY (table_name, row_id))");
+    Statement version(lite, "INSERT INTO checkout_rows (table_name, row_id, version) VALUES (?, ?, ?)");
+
+    // Copies the rows `where` selects on the server into the same table here.
+    const auto copyDown = [&](const std::string& table, const std::string& where, bool versions, bool replace) {
+        const auto cols = pgColumns(pg, table);
+        const int localSrid = table == "rooms" ? -1 : server->srid();
+        std::string sql = "SELECT " + columnList(cols, &pg);
+        if (versions) sql += ", xmin::text::bigint";
+        sql += " FROM " + table + (where.empty() ? "" : " WHERE " + where) + " ORDER BY 1";
+        Statement in(pg, sql);
+        if (where.find("?1") != std::string::npos) in.bind(1, ref.id);
+        std::string placeholders;
+        for (std::size_t i = 0; i < cols.size(); ++i) placeholders += i ? ", ?" : "?";
+        Statement out(lite, std::string(replace ? "INSERT OR REPLACE" : "INSERT") + " INTO " + table + " (" + columnList(cols) +
+                                ") VALUES (" + placeholders + ")");
+        std::int64_t rows = 0;
+        model::Geometry g;
+        while (in.step()) {
+            for (std::size_t i = 0; i < cols.size(); ++i) {
+                const int c = static_cast<int>(i);
+                if (in.isNull(c)) {
+                    out.bindNull(c + 1);
+                } else if (cols[i].kind == Column::Kind::Geometry) {
+                    decodeWkb(in.columnBlob(c), g);
+                    const std::string blob = encodeSpatialiteBlob(g, localSrid);
+                    out.bindBlob(c + 1, blob.data(), blob.size());
+                } else if (cols[i].kind == Column::Kind::Bytes) {
+                    const auto b = in.columnBlob(c);
+                    out.bindBlob(c + 1, b.data(), b.size());
+                } else {
+                    out.bind(c + 1, in.columnValue(c));
+                }
+            }
+            try {
+                out.run();
+            } catch (const ConstraintError& e) {
+                throw ConstraintError("checkout: " + table + " row " + std::to_string(in.columnInt(0)) + ": " + describeRule(e.what()));
+            }
+            if (versions) {
+                version.bind(1, table).bind(2, in.columnInt(0)).bind(3, in.columnInt(static_cast<int>(cols.size())));
+                version.run();
+            }
+            if (++rows % 4096 == 0 && feedback) feedback->throwIfCancelled();
+        }
+        summary.tables.push_back({table, rows});
+    };
+
+    progress(feedback, ++step, steps, "post types");
+    copyDown("post_types", "", false, true);
+    progress(feedback, ++step, steps, "streets");
+    // The street network around the community (walking coverage reaches beyond its boundary).
+    copyDown("streets",
+             "geom && (SELECT ST_Expand(c.geom, 2000) FROM communities c WHERE c.id = ?1)", true, false);
+    progress(feedback, ++step, steps, "imports");
+    copyDown("imports", importsWhere(), true, false);
+    for (const auto& s : sc) {
+        progress(feedback, ++step, steps, s.table);
+        copyDown(s.table, s.where, s.hasId, false);
+    }
+    {
+        Statement crypto(pg, "SELECT kdf, salt, opslimit, memlimit, key_check, cipher, changed_at FROM atlas_crypto WHERE id = 1");
+        if (crypto.step()) {
+            Statement ins(lite, "INSERT INTO atlas_crypto (id, kdf, salt, opslimit, memlimit, key_check, cipher, changed_at) "
+                                "VALUES (1, ?, ?, ?, ?, ?, ?, ?)");
+            ins.bind(1, crypto.columnText(0));
+            const auto salt = crypto.columnBlob(1);
+            ins.bindBlob(2, salt.data(), salt.size());
+            ins.bind(3, crypto.columnInt(2)).bind(4, crypto.columnInt(3));
+            const auto check = crypto.columnBlob(4);
+            ins.bindBlob(5, check.data(), check.size());
+            ins.bind(6, crypto.columnText(5)).bind(7, crypto.columnText(6));
+            ins.run();
+        }
+    }
+    progress(feedback, ++step, steps, "provenance");
+    {
+        AtlasWriter meta(*local);
+        meta.setMeta("checkout_from", redactLocation(source));
+        meta.setMeta("checkout_community", ref.name);
+        meta.setMeta("checkout_community_id", std::to_string(ref.id));
+        meta.setMeta("checkout_at", pg.queryText("SELECT " + nowText(pg)).value_or(""));
+        meta.setMeta("checkout_snapshot", pg.queryText("SELECT pg_current_snapshot()::text").value_or(""));
+        meta.setMeta("checkout_schema_version", std::to_string(server->info().schemaVersion));
+    }
+    progress(feedback, ++step, steps, "household points");
+    refreshHouseholdPoints(lite);
+    tx.commit();
+    pg.exec("COMMIT");
+    local->updateStatistics();
+    if (feedback) feedback->setProgress(100.0, "done");
+    return summary;
+}
+
+} // namespace gridatlas::storage
