@@ -79,7 +79,9 @@ std::string bboxFilter(const Connection& conn, std::string_view idColumn, std::s
         return std::string(geomColumn) + " && ST_MakeEnvelope(" + p(0) + ", " + p(1) + ", " + p(2) + ", " + p(3) +
                ", ST_SRID(" + std::string(geomColumn) + "))";
     }
-    return std::string(idColumn) + " IN (SELECT pkid FROM idx_" + std::string(base) + "_" + std::string(geomColumn) +
+    const auto dot = geomColumn.rfind('.');
+    const std::string_view column = dot == std::string_view::npos ? geomColumn : geomColumn.substr(dot + 1);
+    return std::string(idColumn) + " IN (SELECT pkid FROM idx_" + std::string(base) + "_" + std::string(column) +
            " WHERE xmin <= " + p(2) + " AND xmax >= " + p(0) + " AND ymin <= " + p(3) + " AND ymax >= " + p(1) + ")";
 }
 
@@ -88,6 +90,19 @@ std::string idParam(const Connection& conn, std::string_view table, int n) {
     if (!isPg(conn)) return p;
     const std::string seq = "pg_get_serial_sequence('" + std::string(table) + "', 'id')";
     return "CASE WHEN CAST(" + p + " AS bigint) IS NULL THEN nextval(" + seq + ") ELSE gridatlas_claim_id(" + seq + ", " + p + ") END";
+}
+
+std::string pointSql(const Connection& conn, int xParam, int yParam, int sridParam) {
+    const auto p = [](int i) { return "?" + std::to_string(i); };
+    if (isPg(conn)) return "ST_SetSRID(ST_MakePoint(" + p(xParam) + ", " + p(yParam) + "), " + p(sridParam) + ")";
+    return "MakePoint(" + p(xParam) + ", " + p(yParam) + ", " + p(sridParam) + ")";
+}
+
+model::Rect geometryBounds(const Connection& conn, std::string_view bytes) {
+    if (!isPg(conn)) return blobBounds(bytes);
+    Geometry g;
+    decodeWkb(bytes, g);
+    return g.bounds();
 }
 
 std::string nowText(const Connection& conn) {

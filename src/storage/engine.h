@@ -53,6 +53,12 @@ void decodeGeometry(const Connection& conn, std::string_view bytes, model::Geome
 /// `?N` on SQLite (INTEGER PRIMARY KEY); on PostgreSQL the identity sequence's next value, and an
 /// explicit id moves the sequence past it (gridatlas_claim_id), so later rows never collide.
 [[nodiscard]] std::string idParam(const Connection& conn, std::string_view table, int n);
+/// A point geometry built in SQL from parameters ?x, ?y and ?srid (numbers): SpatiaLite's
+/// MakePoint(x, y, srid), PostGIS's ST_SetSRID(ST_MakePoint(x, y), srid).
+[[nodiscard]] std::string pointSql(const Connection& conn, int xParam, int yParam, int sridParam);
+/// The bounding box of a value selected through geomSelect() (SpatiaLite: read from the BLOB's
+/// header without decoding it).
+[[nodiscard]] model::Rect geometryBounds(const Connection& conn, std::string_view bytes);
 /// The current time as ISO-8601 text (`datetime('now')` / `to_char(now() ...)`).
 [[nodiscard]] std::string nowText(const Connection& conn);
 /// `INSERT OR REPLACE` of SQLite, for a table whose conflict target is `keyColumns` (comma list):

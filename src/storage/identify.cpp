@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "storage/atlas.h"
+#include "storage/engine.h"
 #include "storage/spatialite_blob.h"
 
 namespace gridatlas::storage {
@@ -31,16 +32,20 @@ void addSensitive(IdentifyResult& r, Statement& st, int col, int enc, const std:
     r.attributes.push_back(std::move(a));
 }
 
-model::Rect boundsOf(Statement& st, int col) { return st.isNull(col) ? model::Rect{} : blobBounds(st.columnBlob(col)); }
+// The bounds of a geometry column selected through geomSelect() (either engine).
+model::Rect boundsOf(Statement& st, int col) {
+    return st.isNull(col) ? model::Rect{} : geometryBounds(st.connection(), st.columnBlob(col));
+}
 
 // Candidates from the R*Tree of `table` whose box is within tolerance of p, nearest first.
 std::vector<std::int64_t> idsNear(Connection& c, const std::string& table, const std::string& exact, model::Vec2 p, double tol,
                                   int srid, int limit) {
-    const std::string sql = "SELECT t.id FROM " + table + " t WHERE t.rowid IN (SELECT pkid FROM idx_" + table +
-                            "_geom WHERE xmin <= ?1 + ?3 AND xmax >= ?1 - ?3 AND ymin <= ?2 + ?3 AND ymax >= ?2 - ?3) AND " + exact +
-                            " ORDER BY ST_Distance(t.geom, MakePoint(?1, ?2, ?4)), t.id LIMIT " + std::to_string(limit);
+    // ?1, ?2: the point; ?3: the tolerance; ?4: the CRS; ?5..?8: the box of the spatial index filter.
+    const std::string sql = "SELECT t.id FROM " + table + " t WHERE " + bboxFilter(c, "t.rowid", table, "t.geom", 5) + " AND " +
+                            exact + " ORDER BY ST_Distance(t.geom, " + pointSql(c, 1, 2, 4) + "), t.id LIMIT " + std::to_string(limit);
     Statement st(c, sql);
     st.bind(1, p.x).bind(2, p.y).bind(3, tol).bind(4, srid);
+    st.bind(5, p.x - tol).bind(6, p.y - tol).bind(7, p.x + tol).bind(8, p.y + tol);
     std::vector<std::int64_t> ids;
     while (st.step()) ids.push_back(st.columnInt(0));
     return ids;
@@ -61,7 +66,7 @@ const IdentifyAttribute* IdentifyResult::find(const std::string& key) const {
 std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, double nearbyPostsWithinM) {
     auto& c = atlas.connection();
     Statement st(c, "SELECT b.number, b.name, b.compound, b.address, c.name, g.code, g.name, b.floors, b.unit_count, b.use, "
-                    "s.households, s.residents, s.members, s.vulnerable_households, b.geom "
+                    "s.households, s.residents, s.members, s.vulnerable_households, " + geomSelect(c, "b.geom") + " "
                     "FROM buildings b JOIN communities c ON c.id = b.community_id LEFT JOIN grids g ON g.id = b.grid_id "
                     "JOIN building_summary s ON s.id = b.id WHERE b.id = ?");
     st.bind(1, id);
@@ -108,10 +113,10 @@ std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, do
     if (nearbyPostsWithinM > 0 && !r.bounds.isEmpty()) {
         Statement posts(c, "SELECT p.name, t.name_zh, ST_Distance(p.geom, b.geom) AS d FROM service_posts p "
                            "JOIN post_types t ON t.type = p.type JOIN buildings b ON b.id = ?1 "
-                           "WHERE p.rowid IN (SELECT pkid FROM idx_service_posts_geom WHERE xmin <= ?2 AND xmax >= ?3 "
-                           "AND ymin <= ?4 AND ymax >= ?5) AND d <= ?6 ORDER BY d, p.id LIMIT 5");
+                           "WHERE " + bboxFilter(c, "p.rowid", "service_posts", "p.geom", 2) +
+                           " AND ST_Distance(p.geom, b.geom) <= ?6 ORDER BY d, p.id LIMIT 5");
         const model::Rect q = r.bounds.buffered(nearbyPostsWithinM);
-        posts.bind(1, id).bind(2, q.xmax).bind(3, q.xmin).bind(4, q.ymax).bind(5, q.ymin).bind(6, nearbyPostsWithinM);
+        posts.bind(1, id).bind(2, q.xmin).bind(3, q.ymin).bind(4, q.xmax).bind(5, q.ymax).bind(6, nearbyPostsWithinM);
         while (posts.step())
             r.attributes.push_back({"nearby_post", posts.columnText(0) + " (" + posts.columnText(1) + ", " +
                                                         fmt(posts.columnDouble(2), 0) + " m)"});
@@ -122,7 +127,7 @@ std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, do
 std::optional<IdentifyResult> describeHousehold(Atlas& atlas, std::int64_t id) {
     auto& c = atlas.connection();
     Statement st(c, "SELECT b.number, u.number, h.floor, h.room, s.residents, s.members, h.hardship, h.minimum_income, "
-                    "h.elderly_alone, h.left_behind_children, s.has_disability, h.geom, b.id "
+                    "h.elderly_alone, h.left_behind_children, s.has_disability, " + geomSelect(c, "h.geom") + ", b.id "
                     "FROM household_summary s JOIN households h ON h.id = s.id JOIN units u ON u.id = h.unit_id "
                     "JOIN buildings b ON b.id = u.building_id WHERE s.id = ?");
     st.bind(1, id);
@@ -165,7 +170,7 @@ std::optional<IdentifyResult> describeHousehold(Atlas& atlas, std::int64_t id) {
 
 std::optional<IdentifyResult> describeGrid(Atlas& atlas, std::int64_t id) {
     auto& c = atlas.connection();
-    Statement st(c, "SELECT s.code, s.name, s.community, s.target_households, s.buildings, s.households, s.members, g.geom "
+    Statement st(c, "SELECT s.code, s.name, s.community, s.target_households, s.buildings, s.households, s.members, " + geomSelect(c, "g.geom") + " "
                     "FROM grid_summary s JOIN grids g ON g.id = s.id WHERE s.id = ?");
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
@@ -193,7 +198,7 @@ std::optional<IdentifyResult> describeGrid(Atlas& atlas, std::int64_t id) {
 }
 
 std::optional<IdentifyResult> describePost(Atlas& atlas, std::int64_t id) {
-    Statement st(atlas.connection(), "SELECT s.name, s.type, s.type_name, s.hours, s.radius_m, s.walk_minutes, p.geom "
+    Statement st(atlas.connection(), "SELECT s.name, s.type, s.type_name, s.hours, s.radius_m, s.walk_minutes, " + geomSelect(atlas.connection(), "p.geom") + " "
                                      "FROM post_summary s JOIN service_posts p ON p.id = s.id WHERE s.id = ?");
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
@@ -216,14 +221,15 @@ std::vector<IdentifyResult> identifyAt(Atlas& atlas, model::Vec2 p, double tol, 
     auto& c = atlas.connection();
     const int srid = atlas.srid();
     std::vector<IdentifyResult> out;
-    const std::string near = "ST_Distance(t.geom, MakePoint(?1, ?2, ?4)) <= ?3";
+    const std::string point = pointSql(c, 1, 2, 4);
+    const std::string near = "ST_Distance(t.geom, " + point + ") <= ?3";
     for (auto id : idsNear(c, "service_posts", near, p, tol, srid, 3))
         if (auto r = describePost(atlas, id)) out.push_back(std::move(*r));
     for (auto id : idsNear(c, "households", near, p, tol, srid, 1))
         if (auto r = describeHousehold(atlas, id)) out.push_back(std::move(*r));
     for (auto id : idsNear(c, "buildings", near, p, tol, srid, 1))
         if (auto r = describeBuilding(atlas, id, nearbyPostsWithinM)) out.push_back(std::move(*r));
-    for (auto id : idsNear(c, "grids", "ST_Intersects(t.geom, MakePoint(?1, ?2, ?4)) AND ?3 >= 0", p, 0.0, srid, 1))
+    for (auto id : idsNear(c, "grids", "ST_Intersects(t.geom, " + point + ") AND ?3 >= 0", p, 0.0, srid, 1))
         if (auto r = describeGrid(atlas, id)) out.push_back(std::move(*r));
     return out;
 }

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "storage/atlas.h"
+#include "storage/engine.h"
 #include "storage/spatialite_blob.h"
 
 namespace gridatlas::storage {
@@ -89,6 +90,7 @@ std::vector<SearchHit> search(Atlas& atlas, const std::string& rawText, int limi
     const std::string like = likePattern(text);
     const std::string building = normaliseBuildingNumber(text);
 
+    const auto geom = [&c](const char* column) { return geomSelect(c, column); };
     auto collect = [&](const std::string& layer, const std::string& sql, auto&& bind, bool personName) {
         if (static_cast<int>(hits.size()) >= limit) return;
         Statement st(c, sql + " LIMIT " + std::to_string(limit - static_cast<int>(hits.size())));
@@ -100,34 +102,34 @@ std::vector<SearchHit> search(Atlas& atlas, const std::string& rawText, int limi
             h.title = st.columnText(1);
             h.detail = st.columnText(2);
             h.titleIsPersonName = personName;
-            if (!st.isNull(3)) h.bounds = blobBounds(st.columnBlob(3));
+            if (!st.isNull(3)) h.bounds = geometryBounds(c, st.columnBlob(3));
             hits.push_back(std::move(h));
         }
     };
 
     if (!building.empty()) {
         collect("buildings",
-                "SELECT b.id, b.number, c.name || COALESCE(' ' || b.compound, ''), b.geom FROM buildings b "
+                "SELECT b.id, b.number, c.name || COALESCE(' ' || b.compound, ''), " + geom("b.geom") + " FROM buildings b "
                 "JOIN communities c ON c.id = b.community_id WHERE b.number = ?1 ORDER BY c.name, b.id",
                 [&](Statement& st) { st.bind(1, building); }, false);
     }
     collect("grids",
-            "SELECT g.id, g.name, g.code, g.geom FROM grids g WHERE g.code = ?1 OR g.name LIKE ?2 ESCAPE '\\' "
+            "SELECT g.id, g.name, g.code, " + geom("g.geom") + " FROM grids g WHERE g.code = ?1 OR g.name LIKE ?2 ESCAPE '\\' "
             "ORDER BY g.code <> ?1, g.id",
             [&](Statement& st) { st.bind(1, text).bind(2, like); }, false);
     collect("service_posts",
-            "SELECT p.id, p.name, t.name_zh, p.geom FROM service_posts p JOIN post_types t ON t.type = p.type "
+            "SELECT p.id, p.name, t.name_zh, " + geom("p.geom") + " FROM service_posts p JOIN post_types t ON t.type = p.type "
             "WHERE p.name LIKE ?1 ESCAPE '\\' ORDER BY p.name <> ?2, p.id",
             [&](Statement& st) { st.bind(1, like).bind(2, text); }, false);
     collect("buildings",
-            "SELECT b.id, b.number, COALESCE(b.address, b.compound, ''), b.geom FROM buildings b "
+            "SELECT b.id, b.number, COALESCE(b.address, b.compound, ''), " + geom("b.geom") + " FROM buildings b "
             "WHERE b.address LIKE ?1 ESCAPE '\\' OR b.compound LIKE ?1 ESCAPE '\\' OR b.name LIKE ?1 ESCAPE '\\' ORDER BY b.id",
             [&](Statement& st) { st.bind(1, like); }, false);
-    collect("communities", "SELECT id, name, street_office, geom FROM communities WHERE name LIKE ?1 ESCAPE '\\' ORDER BY id",
+    collect("communities", "SELECT id, name, street_office, " + geom("geom") + " FROM communities WHERE name LIKE ?1 ESCAPE '\\' ORDER BY id",
             [&](Statement& st) { st.bind(1, like); }, false);
     // Names: exact first; the list shows them masked unless the user reveals.
     collect("households",
-            "SELECT h.id, r.name, b.number || u.number || '单元' || h.room || '室', h.geom FROM residents r "
+            "SELECT h.id, r.name, b.number || u.number || '单元' || h.room || '室', " + geom("h.geom") + " FROM residents r "
             "JOIN households h ON h.id = r.household_id JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id "
             "WHERE r.name = ?1 OR (length(?1) >= 2 AND r.name LIKE ?2 ESCAPE '\\') ORDER BY r.name <> ?1, r.id",
             [&](Statement& st) { st.bind(1, text).bind(2, like); }, true);
