@@ -98,15 +98,8 @@ private:
 class TableSource : public model::FeatureSource {
 public:
     TableSource(Connection& conn, const LayerDef& def) : m_conn(conn), m_def(def) {
-        const bool pg = conn.engine() == Engine::PostgreSQL;
-        Statement st(conn, pg ? "SELECT column_name, upper(data_type) FROM information_schema.columns "
-                                "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position"
-                              : "SELECT name, type FROM pragma_table_info(?)");
-        st.bind(1, def.relation);
-        while (st.step()) {
-            const std::string name = st.columnText(0);
+        for (const auto& [name, type] : relationColumns(conn, def.relation)) {
             if (name == "geom" || name == "rowid") continue;
-            std::string type = st.columnText(1);
             model::Field f;
             f.name = name;
             f.type = type.find("INT") != std::string::npos ? model::FieldType::Integer

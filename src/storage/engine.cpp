@@ -105,6 +105,16 @@ model::Rect geometryBounds(const Connection& conn, std::string_view bytes) {
     return g.bounds();
 }
 
+std::vector<std::pair<std::string, std::string>> relationColumns(Connection& conn, std::string_view relation) {
+    Statement st(conn, isPg(conn) ? "SELECT column_name, upper(data_type) FROM information_schema.columns "
+                                    "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position"
+                                  : "SELECT name, upper(type) FROM pragma_table_info(?)");
+    st.bind(1, relation);
+    std::vector<std::pair<std::string, std::string>> out;
+    while (st.step()) out.emplace_back(st.columnText(0), st.columnText(1));
+    return out;
+}
+
 std::string nowText(const Connection& conn) {
     if (isPg(conn)) return "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
     return "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";

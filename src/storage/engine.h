@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "model/geometry.h"
 
@@ -59,6 +61,10 @@ void decodeGeometry(const Connection& conn, std::string_view bytes, model::Geome
 /// The bounding box of a value selected through geomSelect() (SpatiaLite: read from the BLOB's
 /// header without decoding it).
 [[nodiscard]] model::Rect geometryBounds(const Connection& conn, std::string_view bytes);
+/// The columns of a table or view in order, with their declared type in upper case (SQLite:
+/// pragma_table_info, "" for a view's expressions; PostgreSQL: information_schema's data_type,
+/// e.g. BIGINT, DOUBLE PRECISION, TEXT, USER-DEFINED for geometry).
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> relationColumns(Connection& conn, std::string_view relation);
 /// The current time as ISO-8601 text (`datetime('now')` / `to_char(now() ...)`).
 [[nodiscard]] std::string nowText(const Connection& conn);
 /// `INSERT OR REPLACE` of SQLite, for a table whose conflict target is `keyColumns` (comma list):

@@ -9,6 +9,7 @@
 
 #include "model/support/error.h"
 #include "storage/atlas.h"
+#include "storage/engine.h"
 #include "storage/spatialite_blob.h"
 
 namespace gridatlas::storage {
@@ -466,7 +467,7 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
         p.rows.reserve(reserve);
         Statement st(conn,
                      "SELECT id, unit_id, floor, room, hardship, minimum_income, elderly_alone, left_behind_children, vacant, "
-                     "geom FROM households WHERE id BETWEEN ? AND ? ORDER BY id");
+                     + geomSelect(conn, "geom") + " FROM households WHERE id BETWEEN ? AND ? ORDER BY id");
         st.bind(1, lo).bind(2, hi);
         model::Geometry g;
         auto& cols = p.cols;
@@ -481,11 +482,11 @@ std::shared_ptr<const LayerCensus> computeLayerCensus(Atlas& atlas) {
             if (u) p.rows.push_back(Row{id, u->building, flagged});
             const std::string_view blob = st.columnBlob(9);
             if (blob.empty()) continue; // not placed: the view's layer shows nothing for it either
-            const model::Rect box = blobBounds(blob); // a point's MBR is the point
+            const model::Rect box = geometryBounds(conn, blob); // a point's MBR is the point
             if (box.xmin == box.xmax && box.ymin == box.ymax) {
                 p.points.push_back(Vec2{box.xmin, box.ymin});
             } else {
-                decodeSpatialiteBlob(blob, g);
+                decodeGeometry(conn, blob, g);
                 p.points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
             }
             p.ids.push_back(id);
@@ -570,12 +571,8 @@ std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::strin
     std::vector<LayerSnapshot::Column> cols;
     std::vector<std::string> names;
     {
-        Statement info(c, "SELECT name, type FROM pragma_table_info(?)");
-        info.bind(1, relation);
-        while (info.step()) {
-            const std::string name = info.columnText(0);
+        for (const auto& [name, t] : relationColumns(c, relation)) {
             if (name == "geom" || name == "rowid" || name == "id") continue;
-            const std::string t = info.columnText(1);
             const FieldType ft = t.find("INT") != std::string::npos ? FieldType::Integer
                                  : (t.find("REAL") != std::string::npos || t.find("DOUBLE") != std::string::npos)
                                      ? FieldType::Real
@@ -587,7 +584,7 @@ std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::strin
             names.push_back(name);
         }
     }
-    std::string sql = "SELECT id, geom";
+    std::string sql = "SELECT id, " + geomSelect(c, "geom");
     for (const auto& n : names) sql += ", " + quoteIdentifier(n);
     sql += " FROM " + quoteIdentifier(relation) + " ORDER BY id";
     Statement st(c, sql);
@@ -598,7 +595,7 @@ std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::strin
     while (st.step()) {
         if (st.isNull(1)) continue;
         ids.push_back(st.columnInt(0));
-        decodeSpatialiteBlob(st.columnBlob(1), g);
+        decodeGeometry(c, st.columnBlob(1), g);
         if (type == GeomType::Point)
             points.push_back(g.coords.empty() ? Vec2{} : g.coords[0]);
         else
@@ -665,7 +662,7 @@ std::shared_ptr<const LayerSnapshot> loadGrids(Connection& c, const CensusFn& ce
     };
     std::vector<GridRow> rows;
     {
-        Statement st(c, "SELECT g.id, g.geom, g.code, g.name, g.community_id, c.name, g.target_households, "
+        Statement st(c, "SELECT g.id, " + geomSelect(c, "g.geom") + ", g.code, g.name, g.community_id, c.name, g.target_households, "
                         "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'manager'), "
                         "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'supervisor'), "
                         "(SELECT name FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'assistant') "
@@ -674,7 +671,7 @@ std::shared_ptr<const LayerSnapshot> loadGrids(Connection& c, const CensusFn& ce
             if (st.isNull(1)) continue;
             GridRow r;
             r.id = st.columnInt(0);
-            decodeSpatialiteBlob(st.columnBlob(1), r.geom);
+            decodeGeometry(c, st.columnBlob(1), r.geom);
             for (int k = 0; k < 8; ++k) r.values[k] = st.columnValue(2 + k);
             rows.push_back(std::move(r));
         }
