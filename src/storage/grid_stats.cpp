@@ -18,6 +18,7 @@
 #include "model/support/feedback.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/spatialite_blob.h"
 
 namespace gridatlas::storage {
@@ -80,10 +81,10 @@ private:
 };
 
 void loadGrids(Connection& c, GridLocator& loc) {
-    Statement st(c, "SELECT id, geom FROM grids WHERE geom IS NOT NULL ORDER BY id");
+    Statement st(c, "SELECT id, " + geomSelect(c, "geom") + " FROM grids WHERE geom IS NOT NULL ORDER BY id");
     while (st.step()) {
         model::Geometry g;
-        decodeSpatialiteBlob(st.columnBlob(1), g);
+        decodeGeometry(c, st.columnBlob(1), g);
         loc.add(st.columnInt(0), std::move(g));
     }
     loc.build();
@@ -136,10 +137,10 @@ std::vector<std::pair<std::int64_t, std::int64_t>> countHouseholdsPerGrid(Atlas&
     GridLocator loc;
     loadGrids(c, loc);
     std::vector<std::int64_t> counts(loc.size(), 0);
-    Statement st(c, "SELECT geom FROM households WHERE geom IS NOT NULL");
+    Statement st(c, "SELECT " + geomSelect(c, "geom") + " FROM households WHERE geom IS NOT NULL");
     int hint = -1;
     while (st.step()) {
-        const model::Rect b = blobBounds(st.columnBlob(0)); // a point's MBR is the point
+        const model::Rect b = geometryBounds(c, st.columnBlob(0)); // a point's MBR is the point
         hint = loc.locate({b.xmin, b.ymin}, hint);
         if (hint >= 0) ++counts[static_cast<std::size_t>(hint)];
     }
@@ -205,10 +206,10 @@ GridStatsResult computeGridStats(Atlas& atlas, Feedback* feedback) {
         }
     }
     {
-        Statement st(c, "SELECT geom FROM service_posts WHERE geom IS NOT NULL");
+        Statement st(c, "SELECT " + geomSelect(c, "geom") + " FROM service_posts WHERE geom IS NOT NULL");
         int hint = -1;
         while (st.step()) {
-            const model::Rect b = blobBounds(st.columnBlob(0));
+            const model::Rect b = geometryBounds(c, st.columnBlob(0));
             hint = loc.locate({b.xmin, b.ymin}, hint);
             if (hint >= 0) ++result.grids[slot[static_cast<std::size_t>(hint)]].servicePosts;
         }
@@ -220,7 +221,7 @@ GridStatsResult computeGridStats(Atlas& atlas, Feedback* feedback) {
     // Vulnerable: any household flag or a resident with a disability (as in household_summary).
     std::vector<std::uint8_t> flagged(gridOfHousehold.size(), 0);
     {
-        Statement st(c, "SELECT id, geom, hardship, minimum_income, elderly_alone, left_behind_children, vacant "
+        Statement st(c, "SELECT id, " + geomSelect(c, "geom") + ", hardship, minimum_income, elderly_alone, left_behind_children, vacant "
                         "FROM households WHERE geom IS NOT NULL");
         int hint = -1;
         std::size_t row = 0;
@@ -229,7 +230,7 @@ GridStatsResult computeGridStats(Atlas& atlas, Feedback* feedback) {
                 feedback->throwIfCancelled();
                 feedback->setProgress(5 + 70.0 * static_cast<double>(row) / static_cast<double>(maxHousehold + 1), "households");
             }
-            const model::Rect b = blobBounds(st.columnBlob(1));
+            const model::Rect b = geometryBounds(c, st.columnBlob(1));
             hint = loc.locate({b.xmin, b.ymin}, hint);
             if (hint < 0) {
                 ++result.householdsOutsideGrids;

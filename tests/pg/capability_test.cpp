@@ -8,6 +8,7 @@
 #include "storage/atlas.h"
 #include "storage/demo_generator.h"
 #include "storage/fixture_atlas.h"
+#include "storage/grid_stats.h"
 #include "storage/identify.h"
 #include "storage/publish_pg.h"
 #include "storage/search.h"
@@ -103,6 +104,28 @@ TEST_F(SameAnswersOnBothEngines, SearchFindsTheSameHits) {
         EXPECT_EQ(describe(a), describe(storage::search(*pg, q, 30))) << "query " << q;
     }
     EXPECT_GE(hits, 30);
+}
+
+std::string describe(const storage::GridStatsResult& r) {
+    std::ostringstream out;
+    out << "outside " << r.householdsOutsideGrids << "\n";
+    for (const auto& g : r.grids)
+        out << g.gridId << " " << g.code << " " << g.name << " " << g.communityId << " " << g.community << " "
+            << g.targetHouseholds.value_or(-1) << " b" << g.buildings << " h" << g.households << " r" << g.residents << " m"
+            << g.members << " mh" << g.memberHouseholds << " v" << g.vulnerableHouseholds << " " << g.hardship << " "
+            << g.minimumIncome << " " << g.elderlyAlone << " " << g.leftBehindChildren << " " << g.disability << " " << g.vacant
+            << " p" << g.servicePosts << " s" << g.staff << "\n";
+    return out.str();
+}
+
+TEST_F(SameAnswersOnBothEngines, GridStatisticsAndHouseholdCounts) {
+    const auto a = storage::computeGridStats(*lite);
+    ASSERT_EQ(a.grids.size(), 7u);
+    int households = 0;
+    for (const auto& g : a.grids) households += g.households;
+    EXPECT_GT(households, 2500);
+    EXPECT_EQ(describe(a), describe(storage::computeGridStats(*pg)));
+    EXPECT_EQ(storage::countHouseholdsPerGrid(*lite), storage::countHouseholdsPerGrid(*pg));
 }
 
 } // namespace
