@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-600}"
 shift || true
-ALL_TARGETS=(fuzz_address fuzz_filter fuzz_style fuzz_map_document fuzz_roster_csv)
+ALL_TARGETS=(fuzz_address fuzz_filter fuzz_style fuzz_map_document fuzz_roster_csv fuzz_layout)
 TARGETS=("$@")
 ((${#TARGETS[@]})) || TARGETS=("${ALL_TARGETS[@]}")
 JOBS="${GRIDATLAS_FUZZ_JOBS:-2}"

@@ -122,6 +122,8 @@ ImportWizard::ImportWizard(const QString& atlasPath, QWidget* parent) : QWizard(
     m_key->setObjectName("key");
     m_partial = new QCheckBox(tr("Store the valid features even if others are rejected"));
     m_partial->setObjectName("partial");
+    m_deleteMissing = new QCheckBox(tr("Delete rows an earlier import of this file brought that it no longer has (backed up first)"));
+    m_deleteMissing->setObjectName("deleteMissing");
     m_dryRun = new QPushButton(tr("Dry run"));
     m_dryRun->setObjectName("dryRun");
     m_dryRunReport = new QPlainTextEdit;
@@ -134,6 +136,7 @@ ImportWizard::ImportWizard(const QString& atlasPath, QWidget* parent) : QWizard(
     mappingForm->addRow(tr("Mapping file"), mappingRow);
     mappingForm->addRow(tr("Match existing rows by"), m_key);
     mappingForm->addRow(m_partial);
+    mappingForm->addRow(m_deleteMissing);
     mappingLayout->addLayout(mappingForm);
     mappingLayout->addWidget(m_dryRun);
     mappingLayout->addWidget(m_dryRunReport, 1);
@@ -277,6 +280,7 @@ io::ImportOptions ImportWizard::options(bool dryRun) const {
     if (!srs.isEmpty()) o.srs = io::parseCrsOption(s(srs));
     o.key = s(m_key->currentData().toString());
     o.partial = m_partial->isChecked();
+    o.deleteMissing = m_deleteMissing->isChecked();
     o.dryRun = dryRun;
     return o;
 }

@@ -97,6 +97,7 @@ private:
     QLineEdit* m_mappingFile = nullptr;
     QComboBox* m_key = nullptr;
     QCheckBox* m_partial = nullptr;
+    QCheckBox* m_deleteMissing = nullptr;
     QPushButton* m_dryRun = nullptr;
     QPlainTextEdit* m_dryRunReport = nullptr;
     // Run page.

@@ -50,7 +50,7 @@ private:
 
 int runImport(const ArgList& argv) {
     const Args args("import", argv, {"atlas", "layer", "as", "mapping", "srs", "key", "community", "where"},
-                    {"dry-run", "partial"});
+                    {"dry-run", "partial", "delete-missing"});
     if (args.positional().size() != 1)
         throw InputError(args.positional().empty() ? "give the file to import (gridatlas-cli import --atlas F SOURCE --as TABLE)"
                                                    : "one source file at a time ('" + args.positional()[1] + "' is extra)");
@@ -68,6 +68,9 @@ int runImport(const ArgList& argv) {
     options.where = args.value("where").value_or("");
     options.dryRun = args.flag("dry-run");
     options.partial = args.flag("partial");
+    options.deleteMissing = args.flag("delete-missing");
+    if (options.deleteMissing && !options.where.empty())
+        throw InputError("--delete-missing with --where would delete every row the filter leaves out: use one or the other");
 
     auto atlas = storage::Atlas::open(args.required("atlas"), storage::OpenMode::ReadWrite);
     Feedback feedback;
@@ -93,9 +96,11 @@ int runImport(const ArgList& argv) {
 GRIDATLAS_CLI_COMMAND("import",
                       R"(  import  --atlas FILE SOURCE --as buildings|grids|communities|service_posts|streets|units|households
           [--layer L] [--mapping FILE] [--srs EPSG:N|gcj02|bd09] [--key FIELD] [--community CODE]
-          [--where FILTER] [--dry-run] [--partial]
+          [--where FILTER] [--dry-run] [--partial] [--delete-missing]
           import a vector layer (Shapefile, GeoJSON, GeoPackage, KML/KMZ, DXF, OSM, CSV, XLSX,
-          FlatGeobuf, MapInfo) into an atlas table in one transaction; re-imports update
+          FlatGeobuf, MapInfo) into an atlas table in one transaction; re-imports update;
+          --delete-missing also deletes rows an earlier import of the same file brought that it
+          no longer has (after an automatic backup)
 )",
                       runImport, 40);
 

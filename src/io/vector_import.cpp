@@ -23,6 +23,7 @@
 #include "model/support/error.h"
 #include "storage/atlas.h"
 #include "storage/audit.h"
+#include "storage/backup.h"
 #include "storage/connection.h"
 #include "storage/household_points.h"
 #include "storage/schema.h"
@@ -164,6 +165,7 @@ private:
     void write(PendingRow& row);
     std::string rejectLine(const std::string& label, const Reject& r) const;
     void checkDistance(const model::Rect& imported);
+    void deleteMissing();
     std::int64_t resolveCommunity(const PendingRow& row, bool required, Reject& reject);
     Statement& statement(const std::string& sql);
 
@@ -186,6 +188,8 @@ private:
     std::map<std::string, std::string> m_numbersSeen; // buildings: "community/number" -> key
     std::vector<std::string> m_repairs;
     std::optional<model::Filter> m_where;
+    std::set<std::string> m_rejectedKeys; // source keys rejected in this import: never "missing"
+    std::set<std::string> m_layersSeen;   // source layers this import read
     model::Rect m_atlasArea;
     std::map<std::pair<std::int64_t, std::string>, std::int64_t> m_buildingIds; // (community, number) -> id, 0 = none
     std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> m_unitIds;    // (building, unit number) -> id
@@ -779,6 +783,7 @@ void Importer::write(PendingRow& row) {
     if (!reject.reason.empty()) {
         ++m_sum.rejected;
         m_sum.rejections.push_back(rejectLine(row.label, reject));
+        m_rejectedKeys.insert(row.key);
         return;
     }
     // A mapped but empty value never overrides a default (NOT NULL columns such as use).
@@ -884,6 +889,7 @@ void Importer::write(PendingRow& row) {
         if (const std::string prefix = "'" + m_conn.path() + "': "; reason.rfind(prefix, 0) == 0) reason.erase(0, prefix.size());
         ++m_sum.rejected;
         m_sum.rejections.push_back(rejectLine(row.label, {"", reason}));
+        m_rejectedKeys.insert(row.key);
         return;
     }
     Statement& src =
@@ -892,6 +898,59 @@ void Importer::write(PendingRow& row) {
     src.bind(1, table).bind(2, existing).bind(3, m_sum.importId).bind(4, m_sourceFile).bind(5, row.layer).bind(6, row.key);
     src.bind(7, m_crs.label).bind(8, m_pipeline->errorBoundMetres());
     src.run();
+}
+
+/// Re-import with deletions: the rows an earlier import of this file (same layers) brought into
+/// the target table that this import neither matched nor added. Rejected features are not
+/// "missing" (their rows stay). Dependents go with them by the schema's cascades; their counts are
+/// reported. A row something else still needs (a community with buildings) stops the import.
+void Importer::deleteMissing() {
+    const std::string table = m_sum.target;
+    std::set<std::string> layers = m_layersSeen;
+    layers.insert(m_source.layerLabel());
+    std::vector<std::pair<std::int64_t, std::string>> missing; // row id, source key
+    {
+        Statement st(m_conn, "SELECT s.row_id, s.source_key, s.source_layer FROM feature_sources s JOIN " + table +
+                                 " t ON t.id = s.row_id WHERE s.table_name = ?1 AND s.source_file = ?2 AND "
+                                 "s.import_id IS NOT ?3 ORDER BY s.row_id");
+        st.bind(1, table).bind(2, m_sourceFile).bind(3, m_sum.importId);
+        while (st.step()) {
+            const std::string key = st.columnText(1);
+            if (!layers.count(st.columnText(2))) continue;
+            const std::string whole = key.substr(0, key.find_first_of("/#")); // parts "key/2", noded streets "key#1"
+            if (m_rejectedKeys.count(key) || m_rejectedKeys.count(whole)) continue;
+            missing.emplace_back(st.columnInt(0), key);
+        }
+    }
+    if (missing.empty()) return;
+    static const char* const kDependents[] = {"units", "households", "residents", "rooms"};
+    auto countOf = [&](const char* t) { return m_conn.queryInt(std::string("SELECT count(*) FROM ") + t).value_or(0); };
+    std::vector<std::int64_t> before;
+    for (const char* t : kDependents) before.push_back(countOf(t));
+    Statement del(m_conn, "DELETE FROM " + table + " WHERE id = ?1");
+    Statement delSource(m_conn, "DELETE FROM feature_sources WHERE table_name = ?1 AND row_id = ?2");
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+        if (m_feedback && i % 200 == 0) m_feedback->throwIfCancelled();
+        const auto& [id, key] = missing[i];
+        try {
+            del.bind(1, id);
+            del.run();
+        } catch (const ConstraintError&) {
+            throw InputError("'" + m_opt.source + "': " + table + " row " + std::to_string(id) + " (source feature " + key +
+                             ") is no longer in the file, but other rows still refer to it (e.g. buildings of a "
+                             "community); nothing was imported or deleted");
+        }
+        delSource.bind(1, table).bind(2, id);
+        delSource.run();
+    }
+    m_sum.deleted = static_cast<std::int64_t>(missing.size());
+    for (std::size_t i = 0; i < std::size(kDependents); ++i) {
+        const std::int64_t gone = before[i] - countOf(kDependents[i]);
+        if (gone <= 0 || table == kDependents[i]) continue;
+        m_sum.deletedDetail += (m_sum.deletedDetail.empty() ? "" : ", ") + std::to_string(gone) + " " + kDependents[i];
+    }
+    m_sum.notes.push_back("deleted " + std::to_string(m_sum.deleted) + " " + table + " no longer in the source" +
+                          (m_sum.deletedDetail.empty() ? std::string() : " (with " + m_sum.deletedDetail + ")"));
 }
 
 void Importer::checkDistance(const model::Rect& imported) {
@@ -935,6 +994,8 @@ ImportSummary Importer::run() {
     const auto canonical = fs::weakly_canonical(m_opt.source, ec);
     m_sourceFile = ec ? m_opt.source : canonical.string();
 
+    if (m_opt.deleteMissing && !m_opt.where.empty())
+        throw InputError("--delete-missing with --where would delete every row the filter leaves out: use one or the other");
     prepareMapping();
     if (!m_opt.where.empty()) {
         std::vector<model::Field> fields;
@@ -958,6 +1019,7 @@ ImportSummary Importer::run() {
     if (!m_source.geometryOrigin().empty()) m_sum.notes.push_back("geometry read from " + m_source.geometryOrigin());
     loadContext();
 
+    if (m_opt.deleteMissing && !m_opt.dryRun) m_sum.backupPath = storage::autoBackup(m_atlas, "before-reimport-" + m_sum.target);
     storage::Transaction tx(m_conn);
     const storage::AuditBulkScope auditScope(m_conn); // one summary record, not one per feature
     {
@@ -995,9 +1057,11 @@ ImportSummary Importer::run() {
             ++m_sum.skipped;
             continue;
         }
+        m_layersSeen.insert(rec.layer);
         if (converted.empty()) {
             ++m_sum.rejected;
             m_sum.rejections.push_back(rejectLine("feature " + rec.key, reject));
+            m_rejectedKeys.insert(rec.key);
             continue;
         }
         for (auto& r : converted) {
@@ -1028,6 +1092,7 @@ ImportSummary Importer::run() {
         }
     }
     checkDistance(importedBounds);
+    if (m_opt.deleteMissing) deleteMissing();
     for (const auto& [note, n] : m_noteCounts) m_sum.notes.push_back(note + ": " + std::to_string(n));
     for (auto& r : m_repairs) m_sum.notes.push_back(std::move(r));
     if (!m_sum.encoding.empty() && m_sum.encoding != "UTF-8" && m_sum.encoding != "ASCII")
@@ -1044,7 +1109,8 @@ ImportSummary Importer::run() {
         st.run();
         storage::logAudit(m_conn, "import", m_sum.target, m_sum.importId, {}, std::nullopt,
                           m_sourceFile + ": " + std::to_string(m_sum.added) + " added, " + std::to_string(m_sum.updated) +
-                              " updated, " + std::to_string(m_sum.rejected) + " rejected");
+                              " updated, " + std::to_string(m_sum.rejected) + " rejected" +
+                              (m_opt.deleteMissing ? ", " + std::to_string(m_sum.deleted) + " deleted" : std::string()));
     }
     if (m_feedback) m_feedback->throwIfCancelled();
     if (m_opt.dryRun || (m_sum.rejected > 0 && !m_opt.partial)) {
@@ -1070,9 +1136,11 @@ std::string ImportSummary::report(std::size_t maxRejections) const {
     for (std::size_t i = 0; i < mapping.size(); ++i) o << (i ? ", " : "") << mapping[i];
     o << "\n  read " << read << ", added " << added << ", updated " << updated << ", unchanged " << unchanged << ", rejected "
       << rejected;
+    if (deleted) o << ", deleted " << deleted;
     if (skipped) o << ", skipped " << skipped << " (not " << target << " or not matching --where)";
     o << "\n";
     for (const auto& n : notes) o << "  note: " << n << "\n";
+    if (!backupPath.empty()) o << "  backup before deleting: " << backupPath << "\n";
     for (std::size_t i = 0; i < rejections.size() && i < maxRejections; ++i) o << "  rejected: " << rejections[i] << "\n";
     if (rejections.size() > maxRejections) o << "  ... and " << rejections.size() - maxRejections << " more rejections\n";
     if (dryRun)

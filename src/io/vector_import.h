@@ -28,6 +28,10 @@ struct ImportOptions {
     std::string where;          ///< filter on the source's fields (model/filter.h), e.g. "Layer = 'FABBRI'"
     bool dryRun = false;        ///< check everything, write nothing
     bool partial = false;       ///< store the valid features even when others are rejected
+    /// Re-import with deletions: rows an earlier import of the same file (and layer) brought into
+    /// the target table and this version of the file no longer has are deleted, with what hangs
+    /// on them (a building's units, households, residents). An automatic backup is made first.
+    bool deleteMissing = false;
 };
 
 struct ImportSummary {
@@ -45,6 +49,9 @@ struct ImportSummary {
     std::int64_t unchanged = 0;
     std::int64_t rejected = 0;
     std::int64_t skipped = 0;            ///< features not for this target (OSM ways without a highway tag, --where)
+    std::int64_t deleted = 0;            ///< --delete-missing: rows no longer in the source, deleted
+    std::string deletedDetail;           ///< what went with them: "12 units, 80 households, 190 residents"
+    std::string backupPath;              ///< the automatic backup made before deleting
     std::vector<std::string> rejections; ///< "file 'x', layer 'y', feature 12, field 层数: 'abc' is not a number"
     std::vector<std::string> notes;      ///< repairs, dropped Z, defaults, far-away warnings
     std::vector<std::string> mapping;    ///< "floors <- 层数" lines

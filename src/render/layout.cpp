@@ -304,7 +304,10 @@ bool isLayoutFile(const std::string& path) {
 
 Layout loadLayout(const std::string& path) {
     if (std::error_code ec; !fs::exists(path, ec)) throw InputError("layout template '" + path + "' does not exist");
-    const auto json = model::parseJsonFile(path);
+    return parseLayout(model::parseJsonFile(path), path);
+}
+
+Layout parseLayout(const model::JsonValue& json, const std::string& path) {
     if (!json.isObject() || !json.find("layout"))
         failAt(path, json.line(), "not a layout template (no top-level \"layout\" key; a map document goes to render --map)");
     const JsonObject top(json, path, "the template", {"layout"});

@@ -23,6 +23,7 @@
 
 #include "model/feature.h"
 #include "model/geometry.h"
+#include "model/json.h"
 #include "model/support/feedback.h"
 #include "render/floor_plan_chart.h"
 #include "render/legend.h"
@@ -123,6 +124,9 @@ bool isLayoutFile(const std::string& path);
 /// Throws InputError "<file>, line N: ..." for any unknown key, bad value, unknown field,
 /// table or column.
 Layout loadLayout(const std::string& path);
+/// The same from parsed JSON; `path` names the template in messages and is where relative map
+/// documents and images are looked for.
+Layout parseLayout(const model::JsonValue& json, const std::string& path);
 
 /// The fields a text may use: {atlas}, {community}, {street_office}, {grid}, {grid_code},
 /// {building}, {date}, {page}, {pages}, counts ({households}, {residents}, {members},

@@ -16,8 +16,10 @@
 #include "storage/atlas.h"
 #include "storage/audit.h"
 #include "storage/backup.h"
+#include "storage/bulk_delete.h"
 #include "storage/connection.h"
 #include "storage/grid_plans.h"
+#include "storage/household_points.h"
 
 namespace gridatlas::testing {
 namespace {
@@ -199,6 +201,74 @@ TEST(Backup, RestoreChecksTheBackupAndKeepsTheReplacedAtlas) {
     EXPECT_EQ(residentFingerprint(backups[0].path), edited); // the replaced atlas, kept
     auto atlas = storage::Atlas::open(w.path, storage::OpenMode::ReadOnly);
     EXPECT_EQ(count(atlas->connection(), "SELECT COUNT(*) FROM audit_log WHERE action = 'restore'"), 1);
+}
+
+TEST(Backup, BulkDeleteBacksUpFirstAndTakesItsCascadesInOneTransaction) {
+    ActorEnv actor;
+    SmallWorld w;
+    auto& c = w.atlas->connection();
+    const auto households = count(c, "SELECT COUNT(*) FROM households");
+    const auto residents = count(c, "SELECT COUNT(*) FROM residents");
+    const auto tower = count(c, "SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.unit_id WHERE u.building_id = 2");
+    ASSERT_GT(tower, 0);
+    w.atlas.reset();
+    std::string text;
+    // A dry run counts exactly and changes nothing, and makes no backup.
+    ASSERT_EQ(run("delete --atlas " + w.path + " --layer buildings --where \"floors >= 18\" --dry-run", &text), 0) << text;
+    EXPECT_NE(text.find("would delete 1 buildings (id 2) with 1 units, " + std::to_string(tower) + " households"), std::string::npos)
+        << text;
+    EXPECT_TRUE(storage::listBackups(w.path).empty());
+    {
+        auto atlas = storage::Atlas::open(w.path, storage::OpenMode::ReadOnly);
+        EXPECT_EQ(count(atlas->connection(), "SELECT COUNT(*) FROM households"), households);
+    }
+    // No filter, a bad filter, an injection attempt, a row others need: refused, nothing changes.
+    EXPECT_NE(run("delete --atlas " + w.path + " --layer buildings --where \" \"", &text), 0);
+    EXPECT_NE(text.find("--where \"id > 0\""), std::string::npos) << text;
+    EXPECT_NE(run("delete --atlas " + w.path + " --layer buildings --where \"1=1; DROP TABLE residents; --\"", &text), 0);
+    EXPECT_NE(text.find("filter, column"), std::string::npos) << text;
+    EXPECT_NE(run("delete --atlas " + w.path + " --layer communities --where \"id = 1\"", &text), 0);
+    EXPECT_NE(text.find("other rows still refer to it"), std::string::npos) << text;
+    EXPECT_NE(run("delete --atlas " + w.path + " --layer residents --where \"id = 1\"", &text), 0);
+    EXPECT_NE(text.find("unknown layer"), std::string::npos) << text;
+    const auto before = storage::listBackups(w.path).size(); // the refused community delete backed up first
+    {
+        auto atlas = storage::Atlas::open(w.path, storage::OpenMode::ReadOnly);
+        auto& r = atlas->connection();
+        EXPECT_EQ(count(r, "SELECT COUNT(*) FROM residents"), residents);
+        EXPECT_EQ(count(r, "SELECT COUNT(*) FROM communities"), 1);
+    }
+    ASSERT_EQ(run("delete --atlas " + w.path + " --layer buildings --where \"floors >= 18\"", &text), 0) << text;
+    EXPECT_NE(text.find("deleted 1 buildings (id 2)"), std::string::npos) << text;
+    const auto backups = storage::listBackups(w.path);
+    ASSERT_EQ(backups.size(), before + 1);
+    EXPECT_EQ(backups.back().reason, "before-delete-buildings");
+    EXPECT_NE(text.find(backups.back().path), std::string::npos) << text;
+    {
+        auto atlas = storage::Atlas::open(w.path, storage::OpenMode::ReadOnly);
+        auto& r = atlas->connection();
+        EXPECT_EQ(count(r, "SELECT COUNT(*) FROM buildings WHERE id = 2"), 0);
+        EXPECT_EQ(count(r, "SELECT COUNT(*) FROM households"), households - tower);
+        // The packed household points are rebuilt, without the tower's households.
+        EXPECT_EQ(count(r, "SELECT COUNT(*) FROM household_points"), 1);
+        storage::HouseholdPointRows rows;
+        storage::Statement blocks(r, "SELECT block, data FROM household_points");
+        while (blocks.step()) ASSERT_TRUE(storage::decodeHouseholdPoints(blocks.columnBlob(1), blocks.columnInt(0), rows));
+        EXPECT_EQ(static_cast<std::int64_t>(rows.size()), households - tower);
+        // Every row that went is in the log, with who did it; sensitive values masked.
+        EXPECT_EQ(count(r, "SELECT COUNT(*) FROM audit_log WHERE action = 'delete' AND table_name = 'households'"), tower);
+        EXPECT_EQ(count(r, "SELECT COUNT(*) FROM audit_log WHERE action = 'delete' AND table_name = 'buildings' AND row_id = 2 "
+                           "AND actor = '网格员小王'"),
+                  1);
+    }
+    EXPECT_EQ(atlasFaults(w.path), "");
+    // The backup is the atlas before the delete; restoring it brings the tower back.
+    auto saved = storage::Atlas::open(backups.back().path, storage::OpenMode::ReadOnly);
+    EXPECT_EQ(count(saved->connection(), "SELECT COUNT(*) FROM households"), households);
+    saved.reset();
+    ASSERT_EQ(run("restore --atlas " + w.path + " --from " + backups.back().path, &text), 0) << text;
+    auto restored = storage::Atlas::open(w.path, storage::OpenMode::ReadOnly);
+    EXPECT_EQ(count(restored->connection(), "SELECT COUNT(*) FROM residents"), residents);
 }
 
 TEST(Backup, GridRestoreBacksUpFirstAndKeepsTheNewestN) {

@@ -1,5 +1,6 @@
 // The import wizard driven as a user drives it: pick a file, see the preview and the detected
 // mapping, dry run (nothing written), import, read the report; bad files and cancelling.
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -10,6 +11,7 @@
 #include <fstream>
 
 #include "app/import_wizard.h"
+#include "storage/backup.h"
 #include "storage/connection.h"
 #include "storage/fixture_atlas.h"
 
@@ -85,6 +87,30 @@ private slots:
         QCOMPARE(buildings(w.path), std::int64_t{14});
         QVERIFY(wizard.lastSummary().has_value());
         QCOMPARE(wizard.lastSummary()->added, std::int64_t{12});
+    }
+
+    void reimportWithDeletionsRemovesWhatTheFileNoLongerHas() {
+        SmallWorld w;
+        const std::string file = w.dir.file("new.geojson");
+        std::ofstream(file) << buildingsGeoJson(12);
+        w.atlas.reset();
+        auto importOnce = [&](bool deleteMissing) -> std::int64_t {
+            ImportWizard wizard(QString::fromStdString(w.path));
+            wizard.show();
+            wizard.setSourceFile(QString::fromStdString(file));
+            wizard.next();
+            wizard.findChild<QCheckBox*>("deleteMissing")->setChecked(deleteMissing);
+            QSignalSpy imported(&wizard, &ImportWizard::importFinished);
+            wizard.next();
+            if (!imported.wait(10000) || !wizard.lastSummary()) return -1; // fails the comparisons below
+            return wizard.lastSummary()->deleted;
+        };
+        QCOMPARE(importOnce(false), std::int64_t{0});
+        QCOMPARE(buildings(w.path), std::int64_t{14});
+        std::ofstream(file, std::ios::trunc) << buildingsGeoJson(9); // three buildings pulled down
+        QCOMPARE(importOnce(true), std::int64_t{3});
+        QCOMPARE(buildings(w.path), std::int64_t{11});
+        QCOMPARE(static_cast<int>(storage::listBackups(w.path).size()), 1);
     }
 
     void fileWithoutCrsNeedsOne() {

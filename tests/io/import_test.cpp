@@ -534,3 +534,67 @@ TEST(ImportCli, BadOptionsAreClearErrors) {
     auto atlas = storage::Atlas::open(w.path);
     EXPECT_EQ(countRows(*atlas, "imports"), 0);
 }
+
+// Re-import with deletions (issue 9): rows an earlier import of the same file brought and the new
+// version lacks are deleted after an automatic backup; other files' rows and rejected features stay.
+TEST(Import, DeleteMissingRemovesRowsTheNewVersionLacksAfterABackup) {
+    SmallWorld w;
+    const std::string src = w.dir.file("b.geojson");
+    const std::string other = w.dir.file("other.geojson");
+    writeFile(src, geojson({building(10, R"("number":"7栋","floors":5)", kX + 300, kY + 20),
+                            building(11, R"("number":"8栋","floors":6)", kX + 300, kY + 60),
+                            building(12, R"("number":"9栋","floors":6)", kX + 300, kY + 100)}));
+    writeFile(other, geojson({building(10, R"("number":"20栋","floors":3)", kX + 350, kY + 20)}));
+    std::string out;
+    ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings", &out), 0) << out;
+    ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(other) + " --as buildings", &out), 0) << out;
+    std::int64_t buildings = 0, units = 0;
+    {
+        auto atlas = storage::Atlas::open(w.path, storage::OpenMode::ReadWrite);
+        auto& c = atlas->connection();
+        // A unit hangs on 8栋: it must go with it, and be reported.
+        c.exec("INSERT INTO units (building_id, number) SELECT id, '1' FROM buildings WHERE number = '8栋'");
+        buildings = countRows(*atlas, "buildings");
+        units = countRows(*atlas, "units");
+    }
+    // The new version drops 8栋, changes 7栋, and has a feature that is rejected (not a number).
+    writeFile(src, geojson({building(10, R"("number":"7栋","floors":9)", kX + 300, kY + 20),
+                            building(12, R"("number":"9栋","floors":"很多")", kX + 300, kY + 100)}));
+    // Without --partial the rejection stops everything: nothing deleted.
+    EXPECT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings --delete-missing", &out), 1) << out;
+    {
+        auto atlas = storage::Atlas::open(w.path);
+        EXPECT_EQ(countRows(*atlas, "buildings"), buildings);
+    }
+    // A dry run reports the deletion and changes nothing.
+    ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings --delete-missing --partial --dry-run", &out), 0)
+        << out;
+    EXPECT_NE(out.find("deleted 1"), std::string::npos) << out;
+    {
+        auto atlas = storage::Atlas::open(w.path);
+        EXPECT_EQ(countRows(*atlas, "buildings"), buildings);
+    }
+    ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings --delete-missing --partial", &out), 0) << out;
+    EXPECT_NE(out.find("deleted 1"), std::string::npos) << out;
+    EXPECT_NE(out.find("with 1 units"), std::string::npos) << out;
+    EXPECT_NE(out.find("backup before deleting: "), std::string::npos) << out;
+    auto atlas = storage::Atlas::open(w.path);
+    EXPECT_EQ(countRows(*atlas, "buildings"), buildings - 1);
+    EXPECT_EQ(countRows(*atlas, "buildings", "number = '8栋'"), 0);
+    EXPECT_EQ(countRows(*atlas, "buildings", "number = '9栋'"), 1) << "a rejected feature is not missing";
+    EXPECT_EQ(countRows(*atlas, "buildings", "number = '20栋'"), 1) << "another file's rows stay";
+    EXPECT_EQ(countRows(*atlas, "units"), units - 1);
+    EXPECT_EQ(atlas->connection().queryInt("SELECT floors FROM buildings WHERE number = '7栋'"), 9);
+    EXPECT_EQ(countRows(*atlas, "feature_sources", "table_name = 'buildings' AND row_id NOT IN (SELECT id FROM buildings)"), 0);
+    EXPECT_EQ(countRows(*atlas, "audit_log", "action = 'delete' AND table_name = 'buildings'"), 1);
+    // The backup holds the atlas as it was before: 8栋 and its unit.
+    const auto pos = out.find("backup before deleting: ");
+    const std::string backup = out.substr(pos + 24, out.find('\n', pos) - pos - 24);
+    ASSERT_TRUE(fs::exists(backup)) << backup;
+    auto saved = storage::Atlas::open(backup);
+    EXPECT_EQ(countRows(*saved, "buildings", "number = '8栋'"), 1);
+    EXPECT_EQ(countRows(*saved, "units"), units);
+    // --where with --delete-missing is refused: it would delete whatever the filter leaves out.
+    EXPECT_NE(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings --delete-missing --where \"floors > 1\"", &out), 0);
+    EXPECT_NE(out.find("--delete-missing with --where"), std::string::npos) << out;
+}
