@@ -13,7 +13,17 @@
 #include "model/support/error.h"
 #include "model/support/feedback.h"
 
+namespace gridatlas::storage {
+struct CoverageData;
+struct CoverageResult;
+} // namespace gridatlas::storage
+
 namespace gridatlas::cli::coverage_support {
+
+/// A4 portrait coverage report: title, the map (buildings by coverage, gap buildings in red,
+/// posts), then the tables (coverage_pdf.cpp; in the full CLI only: it draws with Qt).
+void writeCoveragePdf(const std::string& path, const storage::CoverageData& data, const storage::CoverageResult& r,
+                      const std::string& title);
 
 inline std::atomic<Feedback*>& cancelTarget() {
     static std::atomic<Feedback*> target{nullptr};

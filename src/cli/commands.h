@@ -21,6 +21,15 @@ struct Command {
 /// All registered commands, sorted by order then name.
 const std::vector<Command>& commands();
 
+/// gridatlas-cli is two programs (cli/CMakeLists.txt): a lean one, linked without Qt's GUI
+/// module and GDAL, runs the commands that need neither (coverage, site, reach, info, backup,
+/// ...) and so starts in a third of the time; it hands everything else (and --help) to the full
+/// one, libexec/gridatlas/gridatlas-cli-full, by exec with the same arguments. A lean command
+/// that finds it needs the full program after all (coverage --out x.pdf) calls this.
+[[noreturn]] void handOverToFullCli();
+/// True in the lean program.
+bool isLeanCli();
+
 struct CommandRegistration {
     CommandRegistration(std::string name, std::string usage, CommandFn run, int order = 100);
 };

@@ -1,7 +1,16 @@
-// gridatlas-cli: everything GridAtlas does, headless. A thin main over the libraries.
+// gridatlas-cli: everything GridAtlas does, headless. A thin main over the libraries. Built twice
+// (cli/commands.h, handOverToFullCli): the lean program (GRIDATLAS_LEAN_CLI: no Qt GUI, no GDAL)
+// and the full one it hands the other commands to.
+#ifndef GRIDATLAS_LEAN_CLI
 #include <QGuiApplication>
+#endif
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -14,6 +23,8 @@
 
 namespace {
 
+char** g_argv = nullptr;
+
 void printUsage(std::FILE* to) {
     std::string text = "usage: gridatlas-cli COMMAND [options]\n\ncommands:\n";
     for (const auto& c : gridatlas::cli::commands()) text += c.usage;
@@ -23,10 +34,50 @@ void printUsage(std::FILE* to) {
 
 } // namespace
 
+namespace gridatlas::cli {
+
+bool isLeanCli() {
+#ifdef GRIDATLAS_LEAN_CLI
+    return true;
+#else
+    return false;
+#endif
+}
+
+void handOverToFullCli() {
+#ifdef GRIDATLAS_LEAN_CLI
+    // Beside this program: build/bin/gridatlas-cli -> build/libexec/gridatlas/gridatlas-cli-full
+    // (installed the same way). GRIDATLAS_CLI_FULL overrides it.
+    std::string full;
+    if (const char* env = std::getenv("GRIDATLAS_CLI_FULL")) {
+        full = env;
+    } else {
+        std::error_code ec;
+        const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+        full = ((ec ? std::filesystem::path(g_argv[0]) : self).parent_path() / ".." / "libexec" / "gridatlas" /
+                "gridatlas-cli-full")
+                   .lexically_normal()
+                   .string();
+    }
+    std::fflush(nullptr);
+    execv(full.c_str(), g_argv);
+    std::fprintf(stderr, "gridatlas-cli: cannot run '%s': %s (the full program is part of GridAtlas; reinstall it)\n",
+                 full.c_str(), std::strerror(errno));
+    std::_Exit(3);
+#else
+    std::fputs("gridatlas-cli: internal error: the full program was asked to hand over to itself\n", stderr);
+    std::_Exit(3);
+#endif
+}
+
+} // namespace gridatlas::cli
+
 int main(int argc, char** argv) {
+    g_argv = argv;
     // Rendering needs a QGuiApplication; the CLI never needs a display.
     if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
+        if (gridatlas::cli::isLeanCli()) gridatlas::cli::handOverToFullCli(); // it knows every command
         printUsage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
@@ -34,9 +85,15 @@ int main(int argc, char** argv) {
     gridatlas::storage::setBusyNotifier([](const std::string& path) {
         std::fprintf(stderr, "gridatlas-cli: atlas is busy (another process is writing); waiting... [%s]\n", path.c_str());
     });
+    const std::string command = argv[1];
+#ifdef GRIDATLAS_LEAN_CLI
+    bool known = false;
+    for (const auto& c : gridatlas::cli::commands()) known = known || c.name == command;
+    if (!known) gridatlas::cli::handOverToFullCli();
+#else
     int qtArgc = 1;
     QGuiApplication app(qtArgc, argv);
-    const std::string command = argv[1];
+#endif
     gridatlas::cli::installPassphraseProvider(); // encrypted atlases: GRIDATLAS_PASSPHRASE or the terminal
     const std::vector<std::string> args(argv + 2, argv + argc);
     try {

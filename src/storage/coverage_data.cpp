@@ -1,6 +1,7 @@
 #include "storage/coverage_data.h"
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <limits>
 #include <numeric>
@@ -321,13 +322,24 @@ BlockPart readBlocks(sqlite3_stmt* st, std::int64_t b0, std::int64_t b1, std::si
 
 /// Every household with a point, in id order: from household_points where its blocks exist, the
 /// rest (older atlases, blocks dropped by edits since the last refresh) read from households,
-/// on two threads when that is much.
-HouseholdPointRows readHouseholdPoints(Atlas& atlas) {
+/// on two threads when that is much. `alongside` runs on the calling thread while the other
+/// thread reads (the small tables); `fromBlocksOnly` says whether every household came from a block.
+HouseholdPointRows readHouseholdPoints(Atlas& atlas, const std::function<void()>& alongside, bool& fromBlocksOnly) {
     auto& c = atlas.connection();
     const auto minId = c.queryInt("SELECT MIN(id) FROM households");
     const auto maxId = c.queryInt("SELECT MAX(id) FROM households");
     HouseholdPointRows cached;
-    if (!minId || !maxId) return cached;
+    fromBlocksOnly = true;
+    bool alongsideDone = false;
+    auto runAlongside = [&] {
+        if (alongsideDone) return;
+        alongsideDone = true;
+        alongside();
+    };
+    if (!minId || !maxId) {
+        runAlongside();
+        return cached;
+    }
     const std::int64_t first = *minId >> kHouseholdPointsBlockBits, last = *maxId >> kHouseholdPointsBlockBits;
     std::vector<IdRange> missing;
     std::int64_t missingBlocks = 0;
@@ -346,15 +358,18 @@ HouseholdPointRows readHouseholdPoints(Atlas& atlas) {
             for (const auto& [b0, b1] : part.gaps) miss(b0, b1);
         };
         if (last - first + 1 >= 32) {
-            // Two halves on two threads (the upper on a handle of its own): copying the blobs out
-            // of SQLite's pages and decoding them is most of the load.
-            const std::int64_t mid = first + (last - first) / 2;
+            // Two parts on two threads (the upper on a handle of its own): copying the blobs out
+            // of SQLite's pages and decoding them is most of the load. This thread reads the small
+            // tables first, so it takes the smaller part (the small tables cost about a third of
+            // reading all blocks on an L atlas).
+            const std::int64_t mid = first + (last - first) * 3 / 8;
             auto upper = std::async(std::launch::async, [&, path = atlas.path()] {
                 ScanHandle db(path);
                 return readBlocks(db.prepare(kBlocksSql), mid + 1, last, expected / 2 + 4096);
             });
             BlockPart lower;
             try {
+                runAlongside();
                 Statement st(c, kBlocksSql);
                 lower = readBlocks(st.handle(), first, mid, expected);
             } catch (...) {
@@ -367,6 +382,7 @@ HouseholdPointRows readHouseholdPoints(Atlas& atlas) {
             cached = std::move(lower.rows);
             appendRows(cached, high.rows);
         } else {
+            runAlongside();
             Statement st(c, kBlocksSql);
             BlockPart all = readBlocks(st.handle(), first, last, expected);
             take(all);
@@ -374,8 +390,10 @@ HouseholdPointRows readHouseholdPoints(Atlas& atlas) {
         }
         next = last + 1;
     }
+    runAlongside();
     miss(next, last);
     if (missing.empty()) return cached;
+    fromBlocksOnly = false;
 
     HouseholdPointRows scanned;
     if (missingBlocks < 16) {
@@ -417,10 +435,11 @@ std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const Coverag
     std::unordered_map<std::int64_t, std::int32_t> unitIndex;
     if (feedback) feedback->setProgress(0, "reading the atlas");
     const ReadSnapshot snapshot(atlas.connection()); // one snapshot of every table read
-    loadSmallTables(atlas, *d, options, unitIndex);
-    if (feedback) feedback->throwIfCancelled();
+    bool fromBlocksOnly = false;
     {
-        HouseholdPointRows rows = readHouseholdPoints(atlas);
+        // The small tables are read while another thread reads most of the household blocks.
+        HouseholdPointRows rows = readHouseholdPoints(
+            atlas, [&] { loadSmallTables(atlas, *d, options, unitIndex); }, fromBlocksOnly);
         if (feedback) feedback->throwIfCancelled();
         auto& h = d->households;
         const std::size_t n = rows.size();
@@ -443,7 +462,13 @@ std::shared_ptr<const CoverageData> loadCoverageData(Atlas& atlas, const Coverag
         }
     }
     if (feedback) feedback->throwIfCancelled();
-    if (options.residents) applyResidentCategories(atlas, *d);
+    // Blocks of a schema-7 atlas carry the residents' flags; households read from the table (and
+    // every household of an older atlas) get them from the residents' partial indexes.
+    const bool blocksHaveResidentFlags =
+        fromBlocksOnly && atlas.info().schemaVersion >= kHouseholdPointsResidentFlagsVersion;
+    if (options.residents && !blocksHaveResidentFlags) applyResidentCategories(atlas, *d);
+    if (!options.residents)
+        for (auto& f : d->households.categories) f &= static_cast<std::uint8_t>(~(kCoverDisability | kCoverMemberHousehold));
     if (feedback) feedback->setProgress(10, "atlas read");
     return d;
 }

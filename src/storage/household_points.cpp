@@ -137,6 +137,28 @@ void appendScannedHousehold(std::int64_t id, std::int64_t packed, std::string_vi
     out.flags.push_back(static_cast<std::uint8_t>(packed & 0x7F));
 }
 
+void addResidentFlags(Connection& conn, std::int64_t lo, std::int64_t hi, HouseholdPointRows& rows) {
+    if (rows.ids.empty()) return;
+    auto mark = [&](const char* sql, std::uint8_t bit) {
+        Statement st(conn, sql);
+        st.bind(1, lo).bind(2, hi);
+        auto from = rows.ids.begin();
+        while (st.step()) {
+            const std::int64_t id = st.columnInt(0);
+            const auto it = std::lower_bound(from, rows.ids.end(), id);
+            if (it == rows.ids.end()) break;
+            if (*it == id) rows.flags[static_cast<std::size_t>(it - rows.ids.begin())] |= bit;
+            from = it; // household ids come ascending
+        }
+    };
+    mark("SELECT DISTINCT household_id FROM residents WHERE disability = 1 AND household_id BETWEEN ?1 AND ?2 "
+         "ORDER BY household_id",
+         kPointDisability);
+    mark("SELECT DISTINCT household_id FROM residents WHERE is_member = 1 AND household_id BETWEEN ?1 AND ?2 "
+         "ORDER BY household_id",
+         kPointMember);
+}
+
 std::size_t refreshHouseholdPoints(Connection& conn, Feedback* feedback) {
     if (conn.isReadOnly() || !conn.tableExists("household_points")) return 0;
     const auto minId = conn.queryInt("SELECT MIN(id) FROM households");
@@ -171,6 +193,7 @@ std::size_t refreshHouseholdPoints(Connection& conn, Feedback* feedback) {
             scan.bind(1, b << kHouseholdPointsBlockBits).bind(2, ((e + 1) << kHouseholdPointsBlockBits) - 1);
             while (scan.step()) appendScannedHousehold(scan.columnInt(0), scan.columnInt(1), scan.columnBlob(2), rows);
             scan.reset();
+            addResidentFlags(conn, b << kHouseholdPointsBlockBits, ((e + 1) << kHouseholdPointsBlockBits) - 1, rows);
             std::size_t i = 0;
             for (std::int64_t k = b; k <= e; ++k) {
                 const std::int64_t end = (k + 1) << kHouseholdPointsBlockBits;

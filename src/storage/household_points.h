@@ -32,7 +32,11 @@ inline constexpr std::uint8_t kPointHardship = 1u << 0;
 inline constexpr std::uint8_t kPointMinimumIncome = 1u << 1;
 inline constexpr std::uint8_t kPointElderlyAlone = 1u << 2;
 inline constexpr std::uint8_t kPointLeftBehind = 1u << 3;
+inline constexpr std::uint8_t kPointDisability = 1u << 4; ///< a resident with a disability (schema 7)
+inline constexpr std::uint8_t kPointMember = 1u << 5;     ///< a Party member lives there (schema 7)
 inline constexpr std::uint8_t kPointVacant = 1u << 6;
+/// The first schema version whose blocks carry kPointDisability and kPointMember.
+inline constexpr int kHouseholdPointsResidentFlagsVersion = 7;
 
 /// Households as parallel arrays, in id order. Households without a point are left out.
 struct HouseholdPointRows {
@@ -57,6 +61,10 @@ extern const char* const kHouseholdPointsScanSql;
 /// Appends one row of kHouseholdPointsScanSql's result (skips a NULL point). Throws
 /// StorageError naming the household on a malformed point.
 void appendScannedHousehold(std::int64_t id, std::int64_t packed, std::string_view geomBlob, HouseholdPointRows& out);
+
+/// ORs kPointDisability and kPointMember into the rows (ids ascending) whose households have such
+/// residents, for households with ids in [lo, hi] (the residents' partial indexes: no table scan).
+void addResidentFlags(Connection& conn, std::int64_t lo, std::int64_t hi, HouseholdPointRows& rows);
 
 /// Builds every missing block between the lowest and highest household id, in the caller's
 /// transaction when there is one (else in its own). Returns the number of blocks written. Does

@@ -457,6 +457,22 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_table ON audit_log(table_name, id);
 )SQL";
 
+// Schema version 7: household_points blocks carry the residents' flags too (bit 4: a resident
+// with a disability, bit 5: a Party member lives there), so coverage reads no residents. Triggers
+// on residents drop the block of the household whose flags a resident insert, delete or change
+// may alter; the blocks written before (without those bits) are dropped and rebuilt.
+constexpr std::string_view kMigrationV7 = R"SQL(
+DELETE FROM household_points;
+CREATE TRIGGER household_points_resident_insert AFTER INSERT ON residents
+WHEN NEW.disability = 1 OR NEW.is_member = 1
+BEGIN DELETE FROM household_points WHERE block = NEW.household_id >> 12; END;
+CREATE TRIGGER household_points_resident_update AFTER UPDATE OF household_id, disability, is_member ON residents
+BEGIN DELETE FROM household_points WHERE block IN (OLD.household_id >> 12, NEW.household_id >> 12); END;
+CREATE TRIGGER household_points_resident_delete AFTER DELETE ON residents
+WHEN OLD.disability = 1 OR OLD.is_member = 1
+BEGIN DELETE FROM household_points WHERE block = OLD.household_id >> 12; END;
+)SQL";
+
 void seedPostTypes(Connection& conn) {
     Statement st(conn, "INSERT INTO post_types (type, name_zh, name_en, radius_m, walk_minutes) VALUES (?, ?, ?, ?, ?)");
     for (const auto& p : model::kPostTypes) {
@@ -485,14 +501,17 @@ void applyMigrations(Connection& conn, int fromVersion) {
         conn.exec(kMigrationV3);
         [[fallthrough]];
     case 3:
-        conn.exec(kMigrationV4);
-        refreshHouseholdPoints(conn);
+        conn.exec(kMigrationV4); // its blocks are built by step 7, with the residents' flags
         [[fallthrough]];
     case 4:
         conn.exec(kMigrationV5);
         [[fallthrough]];
     case 5:
         conn.exec(kMigrationV6);
+        [[fallthrough]];
+    case 6:
+        conn.exec(kMigrationV7);
+        refreshHouseholdPoints(conn);
         [[fallthrough]];
     case kSchemaVersion:
         break;
@@ -562,6 +581,7 @@ std::string_view migrationSql(int version) {
     case 4: return kMigrationV4;
     case 5: return kMigrationV5;
     case 6: return kMigrationV6;
+    case 7: return kMigrationV7;
     default: return {};
     }
 }

@@ -157,8 +157,9 @@ TEST(HouseholdPoints, VersionThreeAtlasIsMigratedWithItsBlocks) {
     auto& c = world.atlas->connection();
     const auto reference = householdsBySql(c);
     for (const char* sql : {"DROP TRIGGER household_points_insert", "DROP TRIGGER household_points_update",
-                            "DROP TRIGGER household_points_delete", "DROP TABLE household_points",
-                            "DROP TABLE audit_log"}) // and what version 6 adds
+                            "DROP TRIGGER household_points_delete", "DROP TRIGGER household_points_resident_insert",
+                            "DROP TRIGGER household_points_resident_update", "DROP TRIGGER household_points_resident_delete",
+                            "DROP TABLE household_points", "DROP TABLE audit_log"}) // and what versions 6 and 7 add
         c.exec(sql);
     c.exec("UPDATE atlas_meta SET value = '3' WHERE key = 'schema_version'; PRAGMA user_version = 3;");
     world.atlas.reset();
@@ -168,6 +169,100 @@ TEST(HouseholdPoints, VersionThreeAtlasIsMigratedWithItsBlocks) {
     EXPECT_EQ(householdsByLoader(*atlas), reference);
     atlas->connection().exec("UPDATE households SET vacant = 1 WHERE id = " + std::to_string(std::get<0>(reference[0])));
     EXPECT_EQ(blocks(atlas->connection()), 0) << "the migrated atlas has the triggers";
+}
+
+/// The reference with the residents' flags: bit 4 a resident with a disability, bit 5 a member.
+std::vector<Row> householdsWithResidentsBySql(Connection& c) {
+    std::vector<Row> rows;
+    Statement st(c, "SELECT id, ST_X(geom), ST_Y(geom), unit_id, hardship | (minimum_income << 1) | (elderly_alone << 2) | "
+                    "(left_behind_children << 3) | (vacant << 6) | "
+                    "(EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.disability = 1) << 4) | "
+                    "(EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.is_member = 1) << 5) "
+                    "FROM households h WHERE geom IS NOT NULL ORDER BY id");
+    while (st.step())
+        rows.emplace_back(st.columnInt(0), st.columnDouble(1), st.columnDouble(2), st.columnInt(3),
+                          static_cast<int>(st.columnInt(4)));
+    return rows;
+}
+
+std::vector<Row> householdsWithResidentsByLoader(Atlas& atlas) {
+    CoverageLoadOptions o;
+    o.streets = false;
+    o.footprints = false;
+    o.residents = true;
+    const auto d = loadCoverageData(atlas, o);
+    std::vector<Row> rows;
+    const auto& h = d->households;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+        const auto u = h.unit[i];
+        rows.emplace_back(h.ids[i], h.points[i].x, h.points[i].y, u < 0 ? -1 : d->units[static_cast<std::size_t>(u)].id,
+                          h.categories[i]);
+    }
+    return rows;
+}
+
+// Schema 7: blocks carry the residents' disability and member flags; a resident written with
+// either (or changed in either, or moved) drops its household's block; one with neither does not.
+TEST(HouseholdPoints, BlocksCarryTheResidentsFlagsAndResidentWritesDropThem) {
+    testing::SmallWorld world;
+    auto& c = world.atlas->connection();
+    ASSERT_EQ(refreshHouseholdPoints(c), 1u);
+    auto reference = householdsWithResidentsBySql(c);
+    int members = 0;
+    for (const auto& r : reference) members += (std::get<4>(r) & kPointMember) ? 1 : 0;
+    ASSERT_GE(members, 1) << "the fixture has a member household";
+    EXPECT_EQ(householdsWithResidentsByLoader(*world.atlas), reference) << "from the block";
+    const std::int64_t id = std::get<0>(reference[5]);
+    const std::string h = std::to_string(id);
+    c.exec("INSERT INTO residents (household_id, name, gender, birth_year) VALUES (" + h + ", '甲', 'M', 1970)");
+    EXPECT_EQ(blocks(c), 1) << "a resident with neither flag changes no block";
+    c.exec("INSERT INTO residents (household_id, name, gender, birth_year, disability) VALUES (" + h + ", '乙', 'F', 1950, 1)");
+    EXPECT_EQ(blocks(c), 0);
+    reference = householdsWithResidentsBySql(c);
+    EXPECT_NE(std::get<4>(reference[5]) & kPointDisability, 0);
+    EXPECT_EQ(householdsWithResidentsByLoader(*world.atlas), reference) << "from households and residents";
+    refreshHouseholdPoints(c);
+    EXPECT_EQ(householdsWithResidentsByLoader(*world.atlas), reference) << "from the rebuilt block";
+    for (const std::string& sql : std::vector<std::string>{"UPDATE residents SET disability = 0 WHERE name = '乙'",
+                                  "UPDATE residents SET is_member = 1, member_type = 'full' WHERE name = '甲'",
+                                  "UPDATE residents SET household_id = " + std::to_string(std::get<0>(reference[6])) +
+                                      " WHERE name = '甲'",
+                                  "DELETE FROM residents WHERE name = '甲'"}) {
+        c.exec(sql);
+        EXPECT_EQ(blocks(c), 0) << sql;
+        EXPECT_EQ(householdsWithResidentsByLoader(*world.atlas), householdsWithResidentsBySql(c)) << sql;
+        refreshHouseholdPoints(c);
+        EXPECT_EQ(householdsWithResidentsByLoader(*world.atlas), householdsWithResidentsBySql(c)) << sql;
+    }
+}
+
+// A version-6 atlas's blocks lack the residents' flags: migrating drops and rebuilds them.
+TEST(HouseholdPoints, VersionSixBlocksAreRebuiltWithTheResidentsFlags) {
+    testing::SmallWorld world;
+    auto& c = world.atlas->connection();
+    refreshHouseholdPoints(c);
+    const auto reference = householdsWithResidentsBySql(c);
+    {
+        // Rewrite the block as version 6 wrote it, and drop what version 7 adds.
+        HouseholdPointRows rows;
+        Statement st(c, "SELECT block, data FROM household_points");
+        ASSERT_TRUE(st.step());
+        const std::int64_t block = st.columnInt(0);
+        ASSERT_TRUE(decodeHouseholdPoints(st.columnBlob(1), block, rows));
+        for (auto& f : rows.flags) f &= static_cast<std::uint8_t>(~(kPointDisability | kPointMember));
+        const std::string old = encodeHouseholdPoints(rows, 0, rows.size());
+        Statement put(c, "UPDATE household_points SET data = ? WHERE block = ?");
+        put.bindBlob(1, old.data(), old.size()).bind(2, block);
+        put.run();
+    }
+    for (const char* t : {"household_points_resident_insert", "household_points_resident_update", "household_points_resident_delete"})
+        c.exec(std::string("DROP TRIGGER ") + t);
+    c.exec("UPDATE atlas_meta SET value = '6' WHERE key = 'schema_version'; PRAGMA user_version = 6;");
+    world.atlas.reset();
+    auto atlas = Atlas::open(world.path, OpenMode::ReadWrite);
+    EXPECT_EQ(atlas->info().schemaVersion, kSchemaVersion);
+    EXPECT_EQ(blocks(atlas->connection()), 1) << "rebuilt by the migration";
+    EXPECT_EQ(householdsWithResidentsByLoader(*atlas), reference);
 }
 
 } // namespace

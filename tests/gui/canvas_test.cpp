@@ -21,6 +21,7 @@
 #include "app/map_canvas.h"
 #include "render/fonts.h"
 #include "storage/fixture_atlas.h"
+#include "storage/schema.h"
 
 using namespace gridatlas;
 using gridatlas::app::MainWindow;
@@ -229,10 +230,12 @@ private slots:
 
     void aNewerSchemaIsRefusedWithItsVersion() {
         testing::FixtureAtlas newer;
-        newer.atlas->connection().exec("UPDATE atlas_meta SET value = '7' WHERE key = 'schema_version'");
+        const std::string future = std::to_string(storage::kSchemaVersion + 1);
+        newer.atlas->connection().exec("UPDATE atlas_meta SET value = '" + future + "' WHERE key = 'schema_version'");
         newer.atlas.reset();
         QVERIFY(!m_window->openAtlas(QString::fromStdString(newer.path)));
-        QVERIFY2(m_window->lastMessage().contains("schema version 7"), qPrintable(m_window->lastMessage()));
+        QVERIFY2(m_window->lastMessage().contains(QString::fromStdString("schema version " + future)),
+                 qPrintable(m_window->lastMessage()));
         // The atlas shown before stays shown.
         QCOMPARE(m_window->atlasPath(), QString::fromStdString(m_world->path));
     }
