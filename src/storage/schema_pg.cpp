@@ -11,7 +11,7 @@ namespace gridatlas::storage {
 
 namespace {
 
-// The atlas schema at version 6 (schema.cpp's version 1 plus every step to 6) in PostgreSQL's
+// The atlas schema at version 6 (schema.cpp's version 1 plus every step to 6; step 7 below) in PostgreSQL's
 // words: the same tables, columns (in the same order), names of constraints, indexes, triggers'
 // rules and views. Differences, all deliberate (docs/postgis.md):
 //  - INTEGER PRIMARY KEY -> bigint identity (explicit ids allowed; publish moves the sequences on);
@@ -369,6 +369,30 @@ CREATE TRIGGER household_points_update AFTER UPDATE OF id, unit_id, geom, hardsh
 CREATE TRIGGER household_points_delete AFTER DELETE ON households FOR EACH ROW EXECUTE FUNCTION household_points_invalidate();
 )SQL";
 
+// Schema version 7 (schema.cpp kMigrationV7): household_points blocks carry the residents'
+// disability and member flags; a resident write that may change them drops the block.
+constexpr std::string_view kPgMigrationV7 = R"SQL(
+DELETE FROM household_points;
+CREATE FUNCTION household_points_invalidate_resident() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    IF TG_OP = 'UPDATE' OR OLD.disability = 1 OR OLD.is_member = 1 THEN
+      DELETE FROM household_points WHERE block = OLD.household_id >> 12;
+    END IF;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    IF TG_OP = 'UPDATE' OR NEW.disability = 1 OR NEW.is_member = 1 THEN
+      DELETE FROM household_points WHERE block = NEW.household_id >> 12;
+    END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER household_points_resident_insert AFTER INSERT ON residents FOR EACH ROW EXECUTE FUNCTION household_points_invalidate_resident();
+CREATE TRIGGER household_points_resident_update AFTER UPDATE OF household_id, disability, is_member ON residents
+  FOR EACH ROW EXECUTE FUNCTION household_points_invalidate_resident();
+CREATE TRIGGER household_points_resident_delete AFTER DELETE ON residents FOR EACH ROW EXECUTE FUNCTION household_points_invalidate_resident();
+)SQL";
+
 constexpr std::string_view kPgViews = R"SQL(
 CREATE VIEW household_summary AS
 SELECT h.id AS rowid, h.id AS id, h.unit_id AS unit_id, u.building_id AS building_id, b.grid_id AS grid_id, u.number AS unit,
@@ -441,6 +465,9 @@ std::string withSrid(std::string_view sql, int srid) {
 // its PostgreSQL SQL here next to its SQLite step in schema.cpp.
 void applyMigrationsPg(Connection& conn, int fromVersion) {
     switch (fromVersion) {
+    case 6:
+        conn.exec(kPgMigrationV7); // the blocks are rebuilt by the next bulk write
+        [[fallthrough]];
     case kSchemaVersion: break;
     default:
         throw StorageError("'" + conn.path() + "' has schema version " + std::to_string(fromVersion) +
@@ -467,6 +494,7 @@ void createSchemaPg(Connection& conn, int srid) {
     conn.exec(withSrid(kPgTables, srid));
     conn.exec(kPgIndexes);
     conn.exec(kPgTriggers);
+    conn.exec(kPgMigrationV7);
     conn.exec(kPgViews);
     {
         Statement st(conn, "INSERT INTO post_types (type, name_zh, name_en, radius_m, walk_minutes) VALUES (?, ?, ?, ?, ?)");
