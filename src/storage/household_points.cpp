@@ -100,6 +100,7 @@ bool decodeHouseholdPoints(std::string_view blob, std::int64_t block, HouseholdP
     out.points.resize(base + n);
     out.unitIds.resize(base + n);
     out.flags.resize(base + n);
+    if (n == 0) return true; // an empty block (memcpy of nothing from a null pointer is still UB)
     if constexpr (std::endian::native == std::endian::little) {
         std::memcpy(out.ids.data() + base, ids, 8 * n);
         std::memcpy(out.unitIds.data() + base, units, 8 * n);

@@ -120,7 +120,8 @@ TEST(Aggregate, CountsOnlyWhatTheLayerFilterKeeps) {
 }
 
 TEST(Aggregate, GroupCircleSitsAtTheMeanOfItsFeaturesAndGrowsWithTheValue) {
-    const AggregateStyle& a = styleOf(kAggregateStyle)->aggregates.front();
+    const auto style = styleOf(kAggregateStyle); // keeps the style alive while `a` refers into it
+    const AggregateStyle& a = style->aggregates.front();
     EXPECT_DOUBLE_EQ(a.sizeMm(10), 6.0);          // max_value: max_mm
     EXPECT_NEAR(a.sizeMm(2.5), 3.0, 1e-12);       // a quarter of the value: half the diameter
     EXPECT_DOUBLE_EQ(a.sizeMm(0.01), 2.0);        // never below min_mm
