@@ -198,8 +198,29 @@ void bruteForceEuclidean(const CoverageData& data, const std::vector<Vec2>& pts,
                 bestK[i] = -1;
                 cov[i] = 0;
             }
+            // Households of a block are neighbours (ids run through units and buildings): a post
+            // whose nearest possible distance to the block's box exceeds both the farthest any
+            // household can be from the nearest-in-the-worst-case post and its own standard can
+            // be neither nearest nor covering for any of them. Exact: the bounds are strict.
+            double xmin = xs[0], xmax = xs[0], ymin = ys[0], ymax = ys[0];
+            for (std::size_t i = 1; i < n; ++i) {
+                xmin = std::min(xmin, xs[i]);
+                xmax = std::max(xmax, xs[i]);
+                ymin = std::min(ymin, ys[i]);
+                ymax = std::max(ymax, ys[i]);
+            }
+            double worstNearest = std::numeric_limits<double>::infinity(); // an upper bound of every best2[i]
+            for (std::size_t k = 0; k < np; ++k) {
+                const double fx = std::max(std::abs(pts[k].x - xmin), std::abs(pts[k].x - xmax));
+                const double fy = std::max(std::abs(pts[k].y - ymin), std::abs(pts[k].y - ymax));
+                worstNearest = std::min(worstNearest, fx * fx + fy * fy);
+            }
             for (std::size_t k = 0; k < np; ++k) {
                 const double px = pts[k].x, py = pts[k].y, t = threshold[k];
+                const double nx = std::max({0.0, xmin - px, px - xmax}), ny = std::max({0.0, ymin - py, py - ymax});
+                const double near2 = nx * nx + ny * ny;
+                const double keep = std::max(worstNearest, t);
+                if (near2 > keep * (1 + 1e-9) + 1e-6) continue; // slack for rounding: never drops a candidate
                 const auto kk = static_cast<std::int32_t>(k);
                 for (std::size_t i = 0; i < n; ++i) {
                     const double dx = xs[i] - px, dy = ys[i] - py;

@@ -365,7 +365,9 @@ HouseholdPointRows readHouseholdPoints(Atlas& atlas, const std::function<void()>
             const std::int64_t mid = first + (last - first) * 3 / 8;
             auto upper = std::async(std::launch::async, [&, path = atlas.path()] {
                 ScanHandle db(path);
-                return readBlocks(db.prepare(kBlocksSql), mid + 1, last, expected / 2 + 4096);
+                // Room for its share of the ids (no reallocation while decoding).
+                const auto share = static_cast<std::size_t>((last - mid) << kHouseholdPointsBlockBits);
+                return readBlocks(db.prepare(kBlocksSql), mid + 1, last, std::min(expected, share) + 16);
             });
             BlockPart lower;
             try {
