@@ -294,7 +294,64 @@ void progress(Feedback* f, std::size_t step, std::size_t steps, const std::strin
     f->setProgress(100.0 * static_cast<double>(step) / static_cast<double>(steps), stage);
 }
 
+// Tables whose rows carry a server version in checkout_rows (first column `id`).
+std::vector<std::string> versionedTables() {
+    std::vector<std::string> out{"streets", "imports"};
+    for (const auto& s : scopes())
+        if (s.hasId) out.emplace_back(s.table);
+    return out;
+}
+
+// FNV-1a over every column's type and value as SQLite returns them.
+std::int64_t rowHash(const Statement& st) {
+    std::uint64_t h = 1469598103934665603ULL;
+    const auto mix = [&h](const void* data, std::size_t n) {
+        const auto* p = static_cast<const unsigned char*>(data);
+        for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ULL;
+    };
+    for (int i = 0; i < st.columnCount(); ++i) {
+        const model::Value v = st.columnValue(i);
+        const auto tag = static_cast<unsigned char>(v.index());
+        mix(&tag, 1);
+        if (const auto* n = std::get_if<std::int64_t>(&v)) mix(n, sizeof *n);
+        else if (const auto* d = std::get_if<double>(&v)) mix(d, sizeof *d);
+        else if (const auto* t = std::get_if<std::string>(&v)) {
+            const auto len = static_cast<std::uint64_t>(t->size());
+            mix(&len, sizeof len);
+            mix(t->data(), t->size());
+        }
+    }
+    return static_cast<std::int64_t>(h);
+}
+
 } // namespace
+
+LocalChanges localChanges(const std::string& localPath) {
+    auto atlas = Atlas::open(localPath, OpenMode::ReadOnly);
+    auto& c = atlas->connection();
+    if (!c.tableExists("checkout_rows"))
+        throw InputError("'" + localPath + "' was not checked out from a PostGIS atlas (no checkout_rows table)");
+    LocalChanges out;
+    for (const auto& table : versionedTables()) {
+        Statement base(c, "SELECT row_id, hash FROM checkout_rows WHERE table_name = ? ORDER BY row_id");
+        base.bind(1, table);
+        std::map<std::int64_t, std::int64_t> hashes;
+        while (base.step()) hashes[base.columnInt(0)] = base.columnInt(1);
+        Statement rows(c, "SELECT * FROM " + table + " ORDER BY id");
+        while (rows.step()) {
+            const std::int64_t id = rows.columnInt(0);
+            const auto it = hashes.find(id);
+            if (it == hashes.end()) {
+                out.added.push_back({table, id});
+                continue;
+            }
+            if (it->second != rowHash(rows)) out.changed.push_back({table, id});
+            hashes.erase(it);
+        }
+        for (const auto& [id, hash] : hashes) out.deleted.push_back({table, id});
+    }
+    return out;
+}
 
 std::int64_t TransferSummary::totalRows() const {
     std::int64_t n = 0;
@@ -412,7 +469,7 @@ TransferSummary checkoutCommunity(const std::string& source, const std::string& 
     std::size_t step = 0;
     Transaction tx(lite);
     lite.exec("CREATE TABLE checkout_rows (table_name TEXT NOT NULL, row_id INTEGER NOT NULL, version INTEGER NOT NULL, "
-              "PRIMARY KEY (table_name, row_id))");
+              "hash INTEGER, PRIMARY KEY (table_name, row_id))");
     Statement version(lite, "INSERT INTO checkout_rows (table_name, row_id, version) VALUES (?, ?, ?)");
 
     // Copies the rows `where` selects on the server into the same table here.
@@ -496,6 +553,17 @@ TransferSummary checkoutCommunity(const std::string& source, const std::string& 
         meta.setMeta("checkout_at", pg.queryText("SELECT " + nowText(pg)).value_or(""));
         meta.setMeta("checkout_snapshot", pg.queryText("SELECT pg_current_snapshot()::text").value_or(""));
         meta.setMeta("checkout_schema_version", std::to_string(server->info().schemaVersion));
+    }
+    // What each row held at checkout, so local edits can be told apart later (localChanges()).
+    {
+        Statement hash(lite, "UPDATE checkout_rows SET hash = ? WHERE table_name = ? AND row_id = ?");
+        for (const auto& table : versionedTables()) {
+            Statement rows(lite, "SELECT * FROM " + table);
+            while (rows.step()) {
+                hash.bind(1, rowHash(rows)).bind(2, table).bind(3, rows.columnInt(0));
+                hash.run();
+            }
+        }
     }
     progress(feedback, ++step, steps, "household points");
     refreshHouseholdPoints(lite);

@@ -40,6 +40,18 @@ TransferSummary publishCommunity(const std::string& atlasPath, const std::string
 TransferSummary checkoutCommunity(const std::string& source, const std::string& community, const std::string& outPath,
                                   Feedback* feedback = nullptr);
 
+struct RowRef {
+    std::string table;
+    std::int64_t id = 0;
+    friend bool operator==(const RowRef&, const RowRef&) = default;
+};
+/// The rows of a checked-out atlas added, changed and deleted since its checkout (compared with
+/// the content hash checkout_rows.hash recorded then); the first step of a checkin.
+struct LocalChanges {
+    std::vector<RowRef> added, changed, deleted;
+};
+LocalChanges localChanges(const std::string& localPath);
+
 /// Tables a community's rows live in, parents first (publish/checkout order).
 [[nodiscard]] std::vector<std::string> communityTables();
 

@@ -240,6 +240,35 @@ TEST_F(PublishTest, IdsOfAnotherCommunityAreRefusedAndNothingIsStored) {
     EXPECT_EQ(count(server->connection(), "SELECT COUNT(*) FROM communities WHERE code = 'X7'"), 0);
 }
 
+TEST_F(PublishTest, LocalChangesSinceCheckout) {
+    storage::publishCommunity(demo, pg(), "湖西社区");
+    const std::string local = dir.file("local.sqlite");
+    storage::checkoutCommunity(pg(), "湖西社区", local);
+    auto none = storage::localChanges(local);
+    EXPECT_TRUE(none.added.empty() && none.changed.empty() && none.deleted.empty());
+    std::int64_t building = 0, resident = 0, household = 0;
+    {
+        auto a = storage::Atlas::open(local, storage::OpenMode::ReadWrite);
+        auto& c = a->connection();
+        building = c.queryInt("SELECT MIN(id) FROM buildings").value();
+        resident = c.queryInt("SELECT MAX(id) FROM residents WHERE is_member = 0 AND id NOT IN "
+                              "(SELECT staffed_by FROM service_posts WHERE staffed_by IS NOT NULL)").value();
+        c.exec("UPDATE buildings SET name = '改名' WHERE id = " + std::to_string(building));
+        c.exec("DELETE FROM residents WHERE id = " + std::to_string(resident));
+        storage::AtlasWriter w(*a);
+        model::Household h;
+        h.unitId = c.queryInt("SELECT MIN(id) FROM units").value();
+        h.floor = 1;
+        h.room = "新1";
+        household = w.add(h);
+    }
+    const auto changes = storage::localChanges(local);
+    EXPECT_EQ(changes.changed, (std::vector<storage::RowRef>{{"buildings", building}}));
+    EXPECT_EQ(changes.deleted, (std::vector<storage::RowRef>{{"residents", resident}}));
+    EXPECT_EQ(changes.added, (std::vector<storage::RowRef>{{"households", household}}));
+    EXPECT_THROW(storage::localChanges(demo), InputError); // not a checkout
+}
+
 TEST_F(PublishTest, CommandLine) {
     std::string out;
     ASSERT_EQ(runCommand(cliPath() + " publish --atlas " + demo + " --to " + pg() + " --community 湖西社区", &out), 0) << out;
