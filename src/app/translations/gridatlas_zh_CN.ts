@@ -2042,87 +2042,92 @@
     </message>
     <message>
         <location filename="../import_wizard.cpp" line="125"/>
+        <source>Delete rows an earlier import of this file brought that it no longer has (backed up first)</source>
+        <translation>删除此文件早先导入、但新版本中已没有的记录（先自动备份）</translation>
+    </message>
+    <message>
+        <location filename="../import_wizard.cpp" line="127"/>
         <source>Dry run</source>
         <translation>试运行</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="134"/>
-        <location filename="../import_wizard.cpp" line="142"/>
+        <location filename="../import_wizard.cpp" line="136"/>
+        <location filename="../import_wizard.cpp" line="145"/>
         <source>Mapping file</source>
         <translation>字段对应文件</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="135"/>
+        <location filename="../import_wizard.cpp" line="137"/>
         <source>Match existing rows by</source>
         <translation>按此匹配已有记录</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="142"/>
+        <location filename="../import_wizard.cpp" line="145"/>
         <source>Mapping files (*.json)</source>
         <translation>字段对应文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="154"/>
+        <location filename="../import_wizard.cpp" line="157"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="160"/>
+        <location filename="../import_wizard.cpp" line="163"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="223"/>
+        <location filename="../import_wizard.cpp" line="226"/>
         <source>%1, layer %2, %3 features</source>
         <translation>%1，图层 %2，%3 个要素</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="225"/>
+        <location filename="../import_wizard.cpp" line="228"/>
         <source>unknown number of</source>
         <translation>数量未知的</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="226"/>
+        <location filename="../import_wizard.cpp" line="229"/>
         <source>The file states no coordinate system: choose one below.</source>
         <translation>文件未注明坐标系：请在下方选择。</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="227"/>
+        <location filename="../import_wizard.cpp" line="230"/>
         <source>Coordinate system: %1</source>
         <translation>坐标系：%1</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="228"/>
+        <location filename="../import_wizard.cpp" line="231"/>
         <source>Text encoding: %1</source>
         <translation>文本编码：%1</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="229"/>
+        <location filename="../import_wizard.cpp" line="232"/>
         <source>Geometry from %1</source>
         <translation>几何取自 %1</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="247"/>
+        <location filename="../import_wizard.cpp" line="250"/>
         <source>Source feature id (re-imports of the same file)</source>
         <translation>源要素编号（同一文件再次导入）</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="252"/>
+        <location filename="../import_wizard.cpp" line="255"/>
         <source>Atlas field &apos;%1&apos;</source>
         <translation>图册字段“%1”</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="329"/>
+        <location filename="../import_wizard.cpp" line="333"/>
         <source>Checking...</source>
         <translation>正在检查...</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="329"/>
+        <location filename="../import_wizard.cpp" line="333"/>
         <source>Importing...</source>
         <translation>正在导入...</translation>
     </message>
     <message>
-        <location filename="../import_wizard.cpp" line="353"/>
+        <location filename="../import_wizard.cpp" line="357"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何数据。</translation>
     </message>
