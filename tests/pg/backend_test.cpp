@@ -2,6 +2,8 @@
 // throw-away database on the test cluster).
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <map>
 #include <memory>
 
@@ -13,6 +15,11 @@
 #include "storage/engine.h"
 #include "storage/fixture_atlas.h"
 #include "storage/schema.h"
+
+namespace gridatlas::storage {
+// gtest prints a parameter with this (found by ADL): test names read "GetParam() = PostGIS".
+void PrintTo(Engine engine, std::ostream* out) { *out << (engine == Engine::SQLite ? "SpatiaLite" : "PostGIS"); }
+} // namespace gridatlas::storage
 
 namespace gridatlas::testing {
 namespace {
