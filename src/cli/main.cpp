@@ -21,6 +21,7 @@
 #include "cli/passphrase.h"
 #include "model/support/error.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 
 namespace {
 
@@ -114,10 +115,11 @@ int main(int argc, char** argv) {
         std::cerr << "gridatlas-cli " << command << ": cancelled\n";
         return 130;
     } catch (const gridatlas::Error& e) {
-        std::cerr << "gridatlas-cli " << command << ": error: " << e.what() << "\n";
+        std::cerr << "gridatlas-cli " << command << ": error: " << gridatlas::storage::redactPasswordsIn(e.what()) << "\n";
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "gridatlas-cli " << command << ": internal error: " << e.what() << "\n";
+        std::cerr << "gridatlas-cli " << command << ": internal error: " << gridatlas::storage::redactPasswordsIn(e.what())
+                  << "\n";
         return 3;
     }
 }

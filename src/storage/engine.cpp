@@ -1,5 +1,7 @@
 #include "storage/engine.h"
 
+#include <algorithm>
+
 #include <bit>
 #include <cstring>
 
@@ -46,6 +48,28 @@ std::string redactLocation(std::string_view location) {
             if (end == std::string::npos) end = out.size();
             out.replace(begin, end - begin, "***");
         }
+    }
+    return out;
+}
+
+std::string redactPasswordsIn(std::string_view text) {
+    // Each run of text between blanks and quotes is a candidate location; then the keyword form
+    // "password = x" that spans blanks.
+    std::string out;
+    out.reserve(text.size());
+    constexpr std::string_view kBreaks = " \t\r\n'\"";
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto end = std::min(text.find_first_of(kBreaks, i), text.size());
+        out += end > i ? redactLocation(text.substr(i, end - i)) : std::string();
+        if (end < text.size()) out += text[end];
+        i = end + 1;
+    }
+    for (auto p = out.find("password = "); p != std::string::npos; p = out.find("password = ", p + 11)) {
+        const auto begin = p + 11;
+        auto stop = out.find_first_of(" \t\r\n'\"&", begin);
+        if (stop == std::string::npos) stop = out.size();
+        out.replace(begin, stop - begin, "***");
     }
     return out;
 }

@@ -29,6 +29,10 @@ enum class Engine { SQLite, PostgreSQL };
 [[nodiscard]] std::string pgConninfo(std::string_view location);
 /// The location with any password replaced by "***", for messages, logs and atlas_meta.
 [[nodiscard]] std::string redactLocation(std::string_view location);
+/// Any text (an error message) with the password of every connection string in it replaced by
+/// "***": URLs (`scheme://user:password@...`, `?password=`) and `password=` keywords. The CLI
+/// passes every message it prints through this, whatever path a location took to reach it.
+[[nodiscard]] std::string redactPasswordsIn(std::string_view text);
 
 // --- Geometry across the seam ---------------------------------------------------------------
 // SQLite stores SpatiaLite BLOBs (decoded in C++ by spatialite_blob.h); PostGIS exchanges ISO WKB

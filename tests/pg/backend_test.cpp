@@ -375,6 +375,18 @@ TEST(EngineSeam, LocationsAndRedaction) {
     EXPECT_EQ(storage::redactLocation("postgresql://h/db?password=secret&x=1"), "postgresql://h/db?password=***&x=1");
 }
 
+TEST(EngineSeam, PasswordsAreRedactedInAnyMessage) {
+    using storage::redactPasswordsIn;
+    EXPECT_EQ(redactPasswordsIn("'postgresql://u:s3cret@db.example:5432/atlas': relation \"x\" does not exist"),
+              "'postgresql://u:***@db.example:5432/atlas': relation \"x\" does not exist");
+    EXPECT_EQ(redactPasswordsIn("cannot open 'PG:host=h password=s3cret dbname=d' and postgres://v:pw2@h/d?password=pw3 too"),
+              "cannot open 'PG:host=h password=*** dbname=d' and postgres://v:***@h/d?password=*** too");
+    EXPECT_EQ(redactPasswordsIn("conninfo \"host=h password = s3cret\""), "conninfo \"host=h password = ***\"");
+    const std::string plain = "'/data/湖西社区.sqlite': no such table: buildings (line 3: a:b@c is text)";
+    EXPECT_EQ(redactPasswordsIn(plain), plain);
+    EXPECT_EQ(redactPasswordsIn(""), "");
+}
+
 TEST(EngineSeam, PlaceholderTranslation) {
     int n = 0;
     EXPECT_EQ(storage::pg::translatePlaceholders("SELECT ?, ?, '?', \"a?\" -- ?\n, ?", n), "SELECT $1, $2, '?', \"a?\" -- ?\n, $3");
