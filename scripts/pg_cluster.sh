@@ -45,7 +45,7 @@ start() {
   for port in $(seq $((55500 + RANDOM % 200)) 55799) $(seq 55500 55799); do
     if as_pg "$PGBIN/pg_ctl" -D "$root/data" -l "$root/server.log" -w -t 30 start -o \
       "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$root -c fsync=off \
-       -c synchronous_commit=off -c full_page_writes=off -c jit=off -c max_connections=100" >/dev/null 2>&1; then
+       -c synchronous_commit=off -c full_page_writes=off -c jit=off -c max_connections=100 ${GRIDATLAS_PG_OPTIONS:-}" >/dev/null 2>&1; then
       started=1
       break
     fi

@@ -30,6 +30,7 @@
 #include <set>
 
 #include "app/attribute_table.h"
+#include "app/change_watcher.h"
 #include "app/floor_plan_view.h"
 #include "app/grid_editing.h"
 #include "app/grid_panel.h"
@@ -47,7 +48,9 @@
 #include "app/print_dialog.h"
 #include "app/style_dialog.h"
 #include "model/support/error.h"
+#include "storage/change_feed.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/schema.h"
 #include "storage/backup.h"
 #include "storage/layer_cache.h"
@@ -111,6 +114,7 @@ MainWindow::~MainWindow() { storage::setBusyNotifier({}); }
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open Atlas..."), this, &MainWindow::chooseAtlas);
+    file->addAction(tr("Open &Server Atlas..."), this, &MainWindow::chooseServerAtlas);
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Map Document..."), this, &MainWindow::chooseMap);
     QAction* save = file->addAction(tr("&Save Map Document"), this, [this] { saveMap(m_mapPath); });
@@ -429,6 +433,17 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
         m_coverage->setAtlas(atlasPath, m_canvas->layerCache()); // reuses the map's households in memory
         m_gridPlans->setAtlas(atlasPath, m_canvas->layerCache(), QFileInfo(map).absolutePath() + "/../styles");
         m_history->setAtlas(atlasPath);
+        // A shared atlas on PostGIS tells of others' edits as they commit.
+        delete m_changes;
+        m_changes = nullptr;
+        if (storage::supportsChangeNotices(atlasPath.toStdString())) {
+            m_changes = new ChangeWatcher(atlasPath, this);
+            connect(m_changes, &ChangeWatcher::changed, this, &MainWindow::onAtlasChanged);
+            connect(m_changes, &ChangeWatcher::connectionLost, this, [this](const QString& why) {
+                showMessage(tr("Others' changes cannot be followed (retrying): %1").arg(fromStd(storage::redactPasswordsIn(why.toStdString()))),
+                            true);
+            });
+        }
         // Back where the user left this atlas last time.
         const QVariantList last =
             QSettings().value("views/" + QFileInfo(atlasPath).absoluteFilePath().replace('/', '|')).toList();
@@ -442,14 +457,19 @@ bool MainWindow::openAtlas(const QString& atlasPath, const QString& mapPath) {
             for (const auto& s : doc->warnings) w << fromStd(s);
             showMessage(w.join("; "), false);
         } else {
-            showMessage(tr("Opened %1 (EPSG:%2)").arg(QFileInfo(atlasPath).fileName()).arg(m_srid), false);
+            const bool server = storage::isPostgresLocation(atlasPath.toStdString());
+            showMessage(tr("Opened %1 (EPSG:%2)")
+                            .arg(server ? fromStd(storage::redactLocation(atlasPath.toStdString())) : QFileInfo(atlasPath).fileName())
+                            .arg(m_srid),
+                        false);
         }
         return true;
     } catch (const std::exception& e) {
         showMessage(QString::fromUtf8(e.what()), true);
         if (isVisible()) {
             // Window-modal but not blocking: the caller (a drop, a recent file, a test) goes on.
-            auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the atlas"), QString::fromUtf8(e.what()),
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the atlas"),
+                                        fromStd(storage::redactPasswordsIn(e.what())),
                                         QMessageBox::Ok, this);
             box->setAttribute(Qt::WA_DeleteOnClose);
             box->open();
@@ -706,7 +726,10 @@ void MainWindow::updateScaleField() {
 void MainWindow::addRecent(const QString& path) {
     QSettings settings;
     QStringList recent = settings.value("recent/atlases").toStringList();
-    const QString abs = QFileInfo(path).absoluteFilePath();
+    const bool server = storage::isPostgresLocation(path.toStdString());
+    // A server location is kept as typed, unless it holds a password (those belong in ~/.pgpass).
+    if (server && storage::redactLocation(path.toStdString()) != path.toStdString()) return;
+    const QString abs = server ? path : QFileInfo(path).absoluteFilePath();
     recent.removeAll(abs);
     recent.prepend(abs);
     while (recent.size() > kMaxRecent) recent.removeLast();
@@ -721,7 +744,9 @@ void MainWindow::rebuildRecentMenu() {
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
-void MainWindow::showMessage(const QString& text, bool error) {
+void MainWindow::showMessage(const QString& rawText, bool error) {
+    // A server location's password never reaches the screen, whatever path brought it here.
+    const QString text = fromStd(storage::redactPasswordsIn(rawText.toStdString()));
     m_lastMessage = text;
     statusBar()->showMessage((error ? tr("Error: ") : QString()) + text, error ? 0 : 8000);
 }
@@ -729,6 +754,44 @@ void MainWindow::showMessage(const QString& text, bool error) {
 void MainWindow::chooseAtlas() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Atlas"), QString(), tr("Atlas (*.sqlite *.db);;All files (*)"));
     if (!path.isEmpty()) openAtlas(path);
+}
+
+void MainWindow::chooseServerAtlas() {
+    bool ok = false;
+    const QString last = QSettings().value("ui/lastServerAtlas").toString();
+    const QString location = QInputDialog::getText(
+        this, tr("Open Server Atlas"),
+        tr("PostgreSQL atlas (postgresql://user@host/database or pg:service=NAME; passwords belong in ~/.pgpass):"),
+        QLineEdit::Normal, last, &ok);
+    if (!ok || location.trimmed().isEmpty()) return;
+    if (!storage::isPostgresLocation(location.trimmed().toStdString())) {
+        showMessage(tr("'%1' is not a PostgreSQL location (postgresql://..., pg:service=NAME)").arg(location), true);
+        return;
+    }
+    if (openAtlas(location.trimmed())) QSettings().setValue("ui/lastServerAtlas", location.trimmed());
+}
+
+void MainWindow::onAtlasChanged(const std::vector<storage::ChangeNotice>& notices) {
+    if (notices.empty() || m_atlasPath.isEmpty()) return;
+    QStringList tables, actors;
+    bool grids = false;
+    for (const auto& n : notices) {
+        const QString table = n.table.empty() ? tr("(unknown while disconnected)") : fromStd(n.table);
+        if (!tables.contains(table)) tables << table;
+        if (!n.actor.empty() && !actors.contains(fromStd(n.actor))) actors << fromStd(n.actor);
+        grids = grids || n.table.empty() || n.table == "grids" || n.table == "grid_staff" || n.table == "buildings" ||
+                n.table == "households" || n.table == "residents";
+    }
+    // The layer cache holds whole layers, so a change anywhere is shown somewhere: reload. (Reads
+    // happen on the render workers; the GUI thread only schedules.)
+    m_canvas->reloadData();
+    if (m_table && m_table->isVisible()) m_table->reload();
+    if (grids && m_gridPanel && m_gridPanel->isVisible()) m_gridPanel->refresh();
+    if (m_history && m_history->isVisible()) m_history->refresh();
+    ++m_remoteRefreshes;
+    showMessage(actors.isEmpty() ? tr("The atlas changed (%1): the map was refreshed").arg(tables.join(", "))
+                                 : tr("%1 changed %2: the map was refreshed").arg(actors.join(", "), tables.join(", ")),
+                false);
 }
 
 void MainWindow::chooseMap() {

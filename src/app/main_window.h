@@ -21,6 +21,7 @@ class QToolBar;
 
 namespace gridatlas::storage {
 class Atlas;
+struct ChangeNotice;
 class LayerSnapshot;
 class CoordinateTransform;
 } // namespace gridatlas::storage
@@ -28,6 +29,7 @@ class CoordinateTransform;
 namespace gridatlas::app {
 
 class AttributeTableDock;
+class ChangeWatcher;
 class FloorPlanDock;
 class GridEditSession;
 class GridPanel;
@@ -112,6 +114,13 @@ public:
     /// Zooms to the extent of a layer of the shown document.
     void zoomToLayer(const QString& layerName);
     [[nodiscard]] QListWidget* layerList() const { return m_layers; }
+    /// On a PostGIS atlas: the connection told of others' committed edits (null on a file).
+    [[nodiscard]] ChangeWatcher* changeWatcher() const { return m_changes; }
+    /// How often others' edits refreshed the map so far (tests).
+    [[nodiscard]] int remoteRefreshes() const { return m_remoteRefreshes; }
+    /// File > Open Server Atlas...: asks for a PostgreSQL location (postgresql://host/db,
+    /// pg:service=NAME) and opens it.
+    void chooseServerAtlas();
 
 protected:
     void closeEvent(QCloseEvent* e) override;
@@ -136,6 +145,8 @@ private:
     void rebuildRecentMenu();
     void showMessage(const QString& text, bool error);
     void chooseAtlas();
+    /// Others' edits (ChangeWatcher): reload what they touch.
+    void onAtlasChanged(const std::vector<storage::ChangeNotice>& notices);
     void chooseMap();
     void setLanguage(const QString& code);
     [[nodiscard]] QString defaultMapPath() const;
@@ -166,6 +177,8 @@ private:
     void editGridProperties(std::int64_t gridId);
     std::int64_t m_mergeKeep = 0;
     std::unique_ptr<storage::Atlas> m_atlas; ///< GUI-thread connection for identify (read-only)
+    ChangeWatcher* m_changes = nullptr;
+    int m_remoteRefreshes = 0;
     QListWidget* m_layers = nullptr;
     QLabel* m_legend = nullptr;
     QLineEdit* m_searchBox = nullptr;

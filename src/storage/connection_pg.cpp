@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <cctype>
 #include <cstring>
 
 #include "model/support/error.h"
@@ -99,7 +100,36 @@ Session::Session(const std::string& location, bool readOnly) : m_where(redactLoc
 }
 
 Session::~Session() {
+    for (auto& [sql, p] : m_idle) PQclear(p.description);
     if (m_conn) PQfinish(m_conn);
+}
+
+std::optional<Session::Prepared> Session::takePrepared(const std::string& translatedSql) {
+    for (auto it = m_idle.begin(); it != m_idle.end(); ++it) {
+        if (it->first.size() == translatedSql.size() && it->first == translatedSql) {
+            Prepared p = std::move(it->second);
+            m_idle.erase(it);
+            return p;
+        }
+    }
+    return std::nullopt;
+}
+
+void Session::keepPrepared(std::string translatedSql, Prepared prepared) {
+    m_idle.emplace_front(std::move(translatedSql), std::move(prepared));
+    while (m_idle.size() > kPreparedCacheSize) {
+        PQclear(m_idle.back().second.description);
+        deallocateLater(std::move(m_idle.back().second.name));
+        m_idle.pop_back();
+    }
+}
+
+void Session::forgetPrepared() {
+    for (auto& [sql, p] : m_idle) {
+        PQclear(p.description);
+        deallocateLater(std::move(p.name));
+    }
+    m_idle.clear();
 }
 
 bool Session::inFailedTransaction() const { return PQtransactionStatus(m_conn) == PQTRANS_INERROR; }
@@ -119,6 +149,17 @@ void Session::fail(pg_result* res, std::string_view sql) const {
 void Session::exec(std::string_view sql) {
     makeIdle();
     const std::string s(sql);
+    // A kept statement whose tables change shape could fail ("cached plan must not change result
+    // type"): schema changes start the statement cache afresh.
+    if (!m_idle.empty()) {
+        std::string upper(s);
+        for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        for (const char* ddl : {"CREATE ", "ALTER ", "DROP ", "TRUNCATE "})
+            if (upper.find(ddl) != std::string::npos) {
+                forgetPrepared();
+                break;
+            }
+    }
     PGresult* res = PQexec(m_conn, s.c_str());
     const auto status = PQresultStatus(res);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(res, sql);
@@ -182,13 +223,19 @@ void Session::flushDeallocations() {
 
 Cursor::Cursor(Session& session, std::string_view sql) : m_session(session), m_sql(sql) {
     int params = 0;
-    const std::string translated = translatePlaceholders(sql, params);
+    m_translated = translatePlaceholders(sql, params);
     m_values.resize(static_cast<std::size_t>(params));
     m_formats.assign(static_cast<std::size_t>(params), 0);
+    if (auto kept = m_session.takePrepared(m_translated)) {
+        m_name = std::move(kept->name);
+        m_description = kept->description;
+        m_decoded.resize(static_cast<std::size_t>(PQnfields(m_description)));
+        return;
+    }
     m_session.makeIdle();
     m_name = m_session.nextStatementName();
     PGconn* conn = m_session.handle();
-    PGresult* res = PQprepare(conn, m_name.c_str(), translated.c_str(), params, nullptr);
+    PGresult* res = PQprepare(conn, m_name.c_str(), m_translated.c_str(), params, nullptr);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) m_session.fail(res, m_sql);
     PQclear(res);
     m_description = PQdescribePrepared(conn, m_name.c_str());
@@ -205,6 +252,10 @@ Cursor::~Cursor() {
         reset();
     } catch (...) {
         // A destructor cannot report; the connection stays usable for the next statement.
+    }
+    if (m_description && m_state != State::Streaming) {
+        m_session.keepPrepared(std::move(m_translated), Session::Prepared{std::move(m_name), m_description});
+        return;
     }
     PQclear(m_description);
     m_session.deallocateLater(m_name);

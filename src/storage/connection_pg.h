@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,13 +49,31 @@ public:
     [[nodiscard]] std::string nextStatementName() { return "ga_" + std::to_string(++m_statements); }
     /// Prepared statements are freed when the connection is next idle (DEALLOCATE needs a round trip).
     void deallocateLater(std::string name) { m_toDeallocate.push_back(std::move(name)); }
+
+    /// A statement prepared on the server and its description (owned by whoever holds it).
+    struct Prepared {
+        std::string name;
+        pg_result* description = nullptr;
+    };
+    /// The statement prepared earlier for `translatedSql` and not in use now, if any. The server
+    /// keeps prepared statements for the session, so a statement run again (every frame of the
+    /// viewer reads the same layer queries) is neither parsed nor planned again: PostgreSQL
+    /// switches a statement run often to a generic plan. Planning the summary views takes ~10 ms,
+    /// their bounding-box query ~2 ms.
+    std::optional<Prepared> takePrepared(const std::string& translatedSql);
+    /// Keeps a statement for the next takePrepared; the least recently used beyond
+    /// kPreparedCacheSize are freed.
+    void keepPrepared(std::string translatedSql, Prepared prepared);
+    static constexpr std::size_t kPreparedCacheSize = 64;
     [[nodiscard]] bool inFailedTransaction() const;
     /// Throws StorageError (ConstraintError for integrity violations) for a failed result, which it clears.
     [[noreturn]] void fail(pg_result* res, std::string_view sql) const;
 
 private:
     void flushDeallocations();
+    void forgetPrepared();
     pg_conn* m_conn = nullptr;
+    std::list<std::pair<std::string, Prepared>> m_idle; // most recently used first
     std::string m_where; // the location without its password, for messages
     Cursor* m_active = nullptr;
     std::uint64_t m_statements = 0;
@@ -95,6 +114,7 @@ private:
     [[nodiscard]] unsigned columnType(int i) const;
     Session& m_session;
     std::string m_sql;  // as written, for messages
+    std::string m_translated; // the SQL sent to the server (the statement cache's key)
     std::string m_name; // prepared statement name
     pg_result* m_description = nullptr;
     std::vector<std::optional<std::string>> m_values;

@@ -4,6 +4,7 @@
 
 #include "model/domain.h"
 #include "model/support/error.h"
+#include "storage/change_feed.h"
 #include "storage/connection.h"
 #include "storage/schema.h"
 
@@ -496,6 +497,7 @@ void createSchemaPg(Connection& conn, int srid) {
     conn.exec(kPgTriggers);
     conn.exec(kPgMigrationV7);
     conn.exec(kPgViews);
+    installChangeNotificationsPg(conn); // viewers refresh on others' edits (change_feed.h)
     {
         Statement st(conn, "INSERT INTO post_types (type, name_zh, name_en, radius_m, walk_minutes) VALUES (?, ?, ?, ?, ?)");
         for (const auto& p : model::kPostTypes) {
@@ -522,6 +524,7 @@ void migrateSchemaPg(Connection& conn, int fromVersion) {
                            "); update GridAtlas to open it");
     Transaction tx(conn);
     applyMigrationsPg(conn, fromVersion);
+    installChangeNotificationsPg(conn); // (re)installed over the migrated tables
     Statement st(conn, "UPDATE atlas_meta SET value = ? WHERE key = 'schema_version'");
     st.bind(1, std::to_string(kSchemaVersion));
     st.run();

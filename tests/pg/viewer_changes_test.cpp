@@ -1,0 +1,90 @@
+// The viewer on a shared PostGIS atlas: another user's committed edit reaches it (LISTEN/NOTIFY,
+// app/change_watcher.h) and the map is redrawn with it, without the user doing anything.
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <memory>
+
+#include "app/change_watcher.h"
+#include "app/main_window.h"
+#include "app/map_canvas.h"
+#include "pg/pg_server.h"
+#include "storage/atlas.h"
+#include "storage/connection.h"
+#include "storage/demo_generator.h"
+#include "storage/fixture_atlas.h"
+#include "storage/layer_cache.h"
+#include "storage/publish_pg.h"
+
+using namespace gridatlas;
+
+class ViewerChangesTest : public QObject {
+    Q_OBJECT
+    bool waitForFrame(app::MainWindow& w, int timeoutMs = 20000) {
+        QTest::qWait(30);
+        auto* c = w.canvas();
+        return QTest::qWaitFor([c] { return !c->isRendering() && c->shownGeneration() == c->requestedGeneration() && c->requestedGeneration() > 0; },
+                               timeoutMs);
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void othersEditsRedrawTheMap() {
+        std::string whyNot;
+        const auto server = testing::pgServerUrl(whyNot);
+        if (!server) QSKIP(("PostGIS tests skipped: " + whyNot).c_str());
+        testing::PgDatabase db(*server);
+        testing::TempDir dir;
+        const std::string file = dir.file("demo.sqlite");
+        storage::generateDemo(file, storage::DemoOptions{});
+        storage::publishCommunity(file, db.url(), "湖西社区");
+
+        app::MainWindow window;
+        window.resize(1000, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openAtlas(QString::fromStdString(db.url()),
+                                 QString::fromStdString(testing::sourcePath("maps/member-residence.json"))));
+        QVERIFY(waitForFrame(window));
+        QVERIFY(window.changeWatcher() != nullptr);
+        window.changeWatcher()->setBatchDelay(50);
+        QTRY_VERIFY_WITH_TIMEOUT(window.changeWatcher()->isListening(), 10000);
+        const auto postsBefore = window.canvas()->layerCache()->layer("service_posts")->size();
+        const QImage before = window.canvas()->frame().copy();
+
+        // Another user, on another connection, adds a pioneer post in the middle of the view.
+        const auto centre = window.canvas()->visibleExtent().center();
+        {
+            auto other = storage::Atlas::open(db.url(), storage::OpenMode::ReadWrite);
+            auto& c = other->connection();
+            c.exec("SET gridatlas.actor = '街道党建办王五'");
+            storage::Statement st(c, "INSERT INTO service_posts (community_id, name, type, geom) "
+                                     "VALUES ((SELECT min(id) FROM communities), '党员先锋岗·测试', 'pioneer_post', ST_SetSRID(ST_MakePoint(?, ?), 4548))");
+            st.bind(1, centre.x).bind(2, centre.y);
+            st.run();
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(window.remoteRefreshes(), 1, 10000);
+        QVERIFY(window.lastMessage().contains(QStringLiteral("街道党建办王五")));
+        QVERIFY(window.lastMessage().contains(QStringLiteral("service_posts")));
+        QVERIFY(waitForFrame(window));
+        QCOMPARE(window.canvas()->layerCache()->layer("service_posts")->size(), postsBefore + 1);
+        QVERIFY(window.canvas()->frame() != before); // the new post is drawn
+
+        // A rolled-back edit refreshes nothing.
+        {
+            auto other = storage::Atlas::open(db.url(), storage::OpenMode::ReadWrite);
+            storage::Transaction tx(other->connection());
+            other->connection().exec("DELETE FROM service_posts WHERE name = '党员先锋岗·测试'");
+        }
+        QTest::qWait(1000);
+        QCOMPARE(window.remoteRefreshes(), 1);
+    }
+};
+
+QTEST_MAIN(ViewerChangesTest)
+#include "viewer_changes_test.moc"
