@@ -38,12 +38,16 @@ else
 fi
 if [[ -n "${GRIDATLAS_PG_MISSING:-}" ]]; then echo "skipped: $GRIDATLAS_PG_MISSING"; exit 0; fi
 PG=${GRIDATLAS_PG_URL%/*}/city
-if ! psql -X -qtA "$GRIDATLAS_PG_URL" -c "SELECT 1 FROM pg_database WHERE datname = 'city'" | grep -q 1; then
-  psql -X -q "$GRIDATLAS_PG_URL" -c "CREATE DATABASE city"
+if [[ "$(psql -X -qtA "$PG" -c "SELECT count(*) FROM communities" 2>/dev/null || echo 0)" -lt "$(sqlite3 "$ATLAS" 'SELECT count(*) FROM communities')" ]]; then
+  psql -X -qtA "$GRIDATLAS_PG_URL" -c "SELECT 1 FROM pg_database WHERE datname = 'city'" | grep -q 1 ||
+    psql -X -q "$GRIDATLAS_PG_URL" -c "CREATE DATABASE city"
   echo "== publishing the L district's $(sqlite3 "$ATLAS" 'SELECT count(*) FROM communities') communities"
   t0=$(now)
+  have=" $(psql -X -qtA "$PG" -c "SELECT string_agg(code, ' ') FROM communities" 2>/dev/null) "
   for code in $(sqlite3 "$ATLAS" "SELECT code FROM communities ORDER BY id"); do
-    "$CLI" publish --atlas "$ATLAS" --to "$PG" --community "$code" >/dev/null 2>&1
+    [[ "$have" == *" $code "* ]] && continue # published by an interrupted run
+    "$CLI" publish --atlas "$ATLAS" --to "$PG" --community "$code" >"$OUT/city_publish.log" 2>&1 || {
+      echo "publish of community $code failed:"; cat "$OUT/city_publish.log"; exit 1; }
   done
   echo "  in $(secs "$t0" "$(now)") s"
   echo "== growing it into $COPIES districts on the server"

@@ -782,9 +782,13 @@ void MainWindow::onAtlasChanged(const std::vector<storage::ChangeNotice>& notice
         grids = grids || n.table.empty() || n.table == "grids" || n.table == "grid_staff" || n.table == "buildings" ||
                 n.table == "households" || n.table == "residents";
     }
-    // The layer cache holds whole layers, so a change anywhere is shown somewhere: reload. (Reads
-    // happen on the render workers; the GUI thread only schedules.)
-    m_canvas->reloadData();
+    // The layer cache holds whole layers, so a change anywhere is shown somewhere: reload. A city
+    // read view by view redraws only when a change lies in the view. (Reads happen on the render
+    // workers; the GUI thread only schedules.)
+    bool inView = !m_canvas->readsByView();
+    const model::Rect view = m_canvas->visibleExtent();
+    for (const auto& n : notices) inView = inView || !n.bbox || n.bbox->intersects(view);
+    if (inView) m_canvas->reloadData();
     if (m_table && m_table->isVisible()) m_table->reload();
     if (grids && m_gridPanel && m_gridPanel->isVisible()) m_gridPanel->refresh();
     if (m_history && m_history->isVisible()) m_history->refresh();

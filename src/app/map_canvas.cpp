@@ -13,6 +13,8 @@
 #include "model/support/error.h"
 #include "render/map_renderer.h"
 #include "render/map_settings.h"
+#include "storage/atlas.h"
+#include "storage/engine.h"
 #include "storage/gdal_raster.h"
 #include "storage/layer_cache.h"
 
@@ -24,6 +26,10 @@ constexpr double kMinMetresPerPixel = 0.005;
 constexpr double kMaxMetresPerPixel = 5000.0;
 
 } // namespace
+
+namespace {
+std::atomic<std::int64_t> g_readByViewThreshold{storage::kReadByViewHouseholds};
+}
 
 MapCanvas::MapCanvas(QWidget* parent) : QWidget(parent) {
     setMouseTracking(true);
@@ -48,11 +54,20 @@ void MapCanvas::setMap(const std::string& atlasPath, std::shared_ptr<const rende
     m_atlasPath = atlasPath;
     m_datasetName = datasetName;
     m_srid = srid;
-    // Layers are read once into memory, on the worker, and shared by every later frame.
+    // Layers are read once into memory, on the worker, and shared by every later frame; a city
+    // on PostGIS is read view by view instead.
     m_cache = std::make_shared<storage::LayerCache>(atlasPath);
+    m_byView = false;
+    m_providers.reset();
+    if (storage::isPostgresLocation(atlasPath)) {
+        auto probe = std::make_unique<storage::AtlasProvider>(atlasPath);
+        m_byView = storage::readByView(probe->atlas(), g_readByViewThreshold.load());
+        m_providers = std::make_shared<storage::ProviderPool>(atlasPath);
+        m_providers->release(std::move(probe)); // the first frame reuses its connection
+    }
     // Every visible layer starts loading at once, in parallel with the census; the first frame
     // then waits only for the slowest of them.
-    if (doc) m_cache->prefetch(doc->visibleSources());
+    if (doc && !m_byView) m_cache->prefetch(doc->visibleSources());
     m_doc = std::move(doc);
     m_fullExtent = fullExtent;
     m_back.clear();
@@ -62,8 +77,10 @@ void MapCanvas::setMap(const std::string& atlasPath, std::shared_ptr<const rende
     zoomToRect(fullExtent);
 }
 
+void MapCanvas::setReadByViewThreshold(std::int64_t households) { g_readByViewThreshold = households; }
+
 void MapCanvas::reloadData() {
-    if (m_cache) m_cache->clear();
+    if (m_cache) m_cache->clear(); // (by view: only what docks loaded; frames read afresh anyway)
     scheduleRender();
 }
 
@@ -175,17 +192,23 @@ void MapCanvas::startRender() {
     const double dpr = devicePixelRatioF();
     const QSize pixels(static_cast<int>(width() * dpr), static_cast<int>(height() * dpr));
     const double dpi = (logicalDpiX() > 0 ? logicalDpiX() : 96.0) * dpr;
-    auto settings = std::make_shared<const render::MapSettings>(
-        render::makeMapSettings(*m_doc, visibleExtent(), pixels, dpi, /*reveal=*/false, &storage::openGdalRaster));
+    render::MapSettings made = render::makeMapSettings(*m_doc, visibleExtent(), pixels, dpi, /*reveal=*/false, &storage::openGdalRaster);
+    if (m_byView) {
+        for (auto& l : made.layers)
+            if ((l.source == "households" || l.source == "units" || l.source == "buildings") && (l.maxScale <= 0 || l.maxScale > kDetailScale))
+                l.maxScale = kDetailScale;
+    }
+    auto settings = std::make_shared<const render::MapSettings>(std::move(made));
     const View view = m_view;
     const QSize size = this->size();
     const auto cache = m_cache;
+    const auto providers = m_byView ? m_providers : nullptr;
     const std::string name = m_datasetName;
     const int srid = m_srid;
     ++m_running;
     emit renderStarted();
     const int delayMs = m_testDelayMs.load();
-    m_pool.start([this, settings, feedback, generation, view, size, cache, name, srid, dpr, delayMs]() {
+    m_pool.start([this, settings, feedback, generation, view, size, cache, providers, name, srid, dpr, delayMs]() {
         QElapsedTimer timer;
         timer.start();
         while (timer.elapsed() < delayMs && !feedback->isCancelled()) QThread::msleep(5);
@@ -195,19 +218,30 @@ void MapCanvas::startRender() {
         frame->image.setDevicePixelRatio(dpr);
         QStringList errors;
         bool cancelled = false;
+        std::unique_ptr<storage::AtlasProvider> direct;
         try {
             if (feedback->isCancelled()) throw CancelledError();
             frame->image.fill(Qt::white);
             QPainter painter(&frame->image);
             painter.scale(1.0 / dpr, 1.0 / dpr); // the renderer works in device pixels
-            storage::CachedAtlasProvider provider(cache, name, srid);
-            const render::RenderResult result = render::renderMap(*settings, provider, painter, feedback.get());
+            std::unique_ptr<storage::CachedAtlasProvider> cached;
+            model::SourceProvider* provider = nullptr;
+            if (providers) {
+                direct = providers->acquire();
+                provider = direct.get();
+            } else {
+                cached = std::make_unique<storage::CachedAtlasProvider>(cache, name, srid);
+                provider = cached.get();
+            }
+            const render::RenderResult result = render::renderMap(*settings, *provider, painter, feedback.get());
+            if (direct) providers->release(std::move(direct)); // (dropped after an exception: it may be broken)
             for (const auto& e : result.errors) errors << QString::fromStdString(e.layer + ": " + e.message);
             frame->legend = render::buildLegend(*settings, result.layers);
             frame->labels = result.labels;
             for (auto& l : frame->labels) l.box = QRectF(l.box.topLeft() / dpr, l.box.size() / dpr);
         } catch (const CancelledError&) {
             cancelled = true;
+            if (direct) providers->release(std::move(direct)); // a cancelled read leaves its connection usable
         } catch (const std::exception& e) {
             // Exceptions never die in a worker: the message goes to the status bar.
             errors << QString::fromUtf8(e.what());

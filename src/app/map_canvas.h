@@ -13,6 +13,7 @@
 #include <QWidget>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@
 
 namespace gridatlas::storage {
 class LayerCache;
+class ProviderPool;
 }
 
 namespace gridatlas::app {
@@ -53,6 +55,14 @@ public:
                 const std::string& datasetName, int srid);
     /// Drops the in-memory layers (after the atlas changed) and redraws.
     void reloadData();
+    /// True when frames read the atlas view by view (a city on PostGIS: storage::readByView)
+    /// instead of from the in-memory layers; households, units and buildings then show from
+    /// 1:kDetailScale in (a city's ten million points are not a picture at its full extent).
+    [[nodiscard]] bool readsByView() const { return m_byView; }
+    static constexpr double kDetailScale = 25000.0;
+    /// Households beyond which a PostGIS atlas is read by view (storage::kReadByViewHouseholds;
+    /// tests lower it to read a small atlas so).
+    static void setReadByViewThreshold(std::int64_t households);
     /// The in-memory layers of the shown atlas (shared with render workers); null before an atlas is open.
     [[nodiscard]] std::shared_ptr<storage::LayerCache> layerCache() const { return m_cache; }
     /// Replaces the document (e.g. a layer toggled) keeping the view.
@@ -159,6 +169,8 @@ private:
     std::string m_datasetName;
     int m_srid = 0;
     std::shared_ptr<storage::LayerCache> m_cache;
+    bool m_byView = false;
+    std::shared_ptr<storage::ProviderPool> m_providers; ///< by-view frames' connections
     std::atomic<int> m_testDelayMs{0};
 
     enum class Drag { None, Pan, RubberBand };

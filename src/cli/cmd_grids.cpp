@@ -117,15 +117,25 @@ int runCheck(const ArgList& argv) {
 }
 
 int runStats(const ArgList& argv) {
-    const Args args("grids stats", argv, {"atlas", "out", "community"}, {});
+    const Args args("grids stats", argv, {"atlas", "out", "community", "grid"}, {});
     auto atlas = storage::Atlas::open(args.required("atlas"), storage::OpenMode::ReadOnly);
     Feedback feedback;
     StderrProgress progress(feedback);
     const auto t0 = std::chrono::steady_clock::now();
-    auto stats = storage::computeGridStats(*atlas, &feedback);
-    if (auto c = args.value("community")) {
-        std::erase_if(stats.grids, [&](const storage::GridStats& s) { return s.community != *c; });
-        if (stats.grids.empty()) throw InputError("gridatlas-cli grids stats: no grids in community '" + *c + "'");
+    // A community or some grids are counted from what lies in their box (indexes), not the whole atlas.
+    storage::GridStatsScope scope;
+    scope.community = args.value("community");
+    if (auto g = args.value("grid")) {
+        std::string rest = *g;
+        for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest.erase(0, comma + 1))
+            if (comma > 0) scope.gridCodes.push_back(rest.substr(0, comma));
+        if (!rest.empty()) scope.gridCodes.push_back(rest);
+    }
+    storage::GridStatsResult stats;
+    try {
+        stats = storage::computeGridStats(*atlas, scope, &feedback);
+    } catch (const InputError& e) {
+        throw InputError(std::string("gridatlas-cli grids stats: ") + e.what());
     }
     std::fprintf(stderr, "%zu grids in %.2f s\n", stats.grids.size(), seconds(t0));
     if (auto out = args.value("out")) {
@@ -309,7 +319,7 @@ int runGrids(const ArgList& argv) {
 GRIDATLAS_CLI_COMMAND("grids", R"(  grids check    --atlas FILE [--min-area M2]
           grid checks (overlaps, gaps, cut buildings, empty grids, staff, outside, invalid,
           assignment); one line per problem, exit 1 when any
-  grids stats    --atlas FILE [--out x.csv|x.xlsx] [--community NAME]
+  grids stats    --atlas FILE [--out x.csv|x.xlsx] [--community NAME] [--grid CODE[,CODE...]]
           per-grid buildings, households, residents, members, vulnerable, posts, staff workload
   grids propose  --atlas FILE --community NAME --plan NAME [--target 400] [--tolerance 0.2]
                  [--respect-streets] [--keep-current] [--out x.gpkg|x.geojson] [--replace]

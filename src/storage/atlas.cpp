@@ -518,4 +518,33 @@ std::unique_ptr<model::SourceProvider> makeAtlasProvider(const std::string& loca
     return std::make_unique<AtlasProvider>(location);
 }
 
+bool readByView(Atlas& atlas, std::int64_t threshold) {
+    auto& c = atlas.connection();
+    if (c.engine() != Engine::PostgreSQL) return false;
+    // The planner's estimate: instant, where count(*) would scan ten million rows.
+    const auto n = c.queryInt("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'households'::regclass");
+    return n && *n > threshold;
+}
+
+ProviderPool::ProviderPool(std::string location) : m_location(std::move(location)) {}
+ProviderPool::~ProviderPool() = default;
+
+std::unique_ptr<AtlasProvider> ProviderPool::acquire() {
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_idle.empty()) {
+            auto p = std::move(m_idle.back());
+            m_idle.pop_back();
+            return p;
+        }
+    }
+    return std::make_unique<AtlasProvider>(m_location);
+}
+
+void ProviderPool::release(std::unique_ptr<AtlasProvider> provider) {
+    if (!provider) return;
+    std::lock_guard lock(m_mutex);
+    m_idle.push_back(std::move(provider));
+}
+
 } // namespace gridatlas::storage

@@ -2,6 +2,7 @@
 // The atlas: one SpatiaLite file holding a street office's communities, grids, buildings,
 // households, residents, posts and streets in one projected metric CRS.
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,5 +105,33 @@ private:
 
 /// A factory for render workers: opens an AtlasProvider on `location` (an atlas path).
 std::unique_ptr<model::SourceProvider> makeAtlasProvider(const std::string& location);
+
+/// Households beyond which the viewer reads an atlas view by view (kReadByViewHouseholds).
+inline constexpr std::int64_t kReadByViewHouseholds = 2'000'000;
+/// Whether a viewer should read `location` by view (each frame asks the database for what lies in
+/// it, through the spatial indexes) instead of holding its layers in memory: a PostGIS atlas of
+/// a whole city (more than kReadByViewHouseholds households, by the server's statistics). A
+/// SpatiaLite file is always held: it is local and a district fits in memory.
+bool readByView(Atlas& atlas, std::int64_t threshold = kReadByViewHouseholds);
+
+/// Open AtlasProviders kept for reuse by render workers: a frame takes one (opening a new one
+/// when all are busy) and gives it back, so connections and their prepared statements outlive
+/// frames. Thread-safe.
+class ProviderPool {
+public:
+    explicit ProviderPool(std::string location);
+    ProviderPool(const ProviderPool&) = delete;
+    ProviderPool& operator=(const ProviderPool&) = delete;
+    ~ProviderPool();
+    std::unique_ptr<AtlasProvider> acquire();
+    /// Returns a provider; one whose last use failed should be dropped instead (its connection
+    /// may be broken).
+    void release(std::unique_ptr<AtlasProvider> provider);
+
+private:
+    std::string m_location;
+    std::mutex m_mutex;
+    std::vector<std::unique_ptr<AtlasProvider>> m_idle;
+};
 
 } // namespace gridatlas::storage

@@ -99,9 +99,12 @@ std::string bboxFilter(const Connection& conn, std::string_view idColumn, std::s
                        int firstParam) {
     const auto p = [&](int i) { return "?" + std::to_string(firstParam + i); };
     if (isPg(conn)) {
-        // The envelope takes the table's SRID so && can use the GiST index.
+        // The envelope takes the atlas's SRID from atlas_meta: an uncorrelated subquery, run once
+        // per query, so && compares against a constant box and the GiST index answers. (The
+        // row's own ST_SRID(geom) made every bounding-box query a full scan: 1.6 s per layer on a
+        // city of 10M households.) Every table bboxFilter serves has the atlas's SRID.
         return std::string(geomColumn) + " && ST_MakeEnvelope(" + p(0) + ", " + p(1) + ", " + p(2) + ", " + p(3) +
-               ", ST_SRID(" + std::string(geomColumn) + "))";
+               ", (SELECT value::integer FROM atlas_meta WHERE key = 'srid'))";
     }
     const auto dot = geomColumn.rfind('.');
     const std::string_view column = dot == std::string_view::npos ? geomColumn : geomColumn.substr(dot + 1);

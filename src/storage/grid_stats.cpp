@@ -65,6 +65,7 @@ public:
 
     [[nodiscard]] std::size_t size() const { return m_ids.size(); }
     [[nodiscard]] std::int64_t id(std::size_t i) const { return m_ids[i]; }
+    [[nodiscard]] const model::Rect& bounds(std::size_t i) const { return m_bounds[i]; }
 
 private:
     bool inside(std::size_t i, model::Vec2 p) const { return m_bounds[i].contains(p) && model::contains(m_geoms[i], p); }
@@ -265,6 +266,168 @@ GridStatsResult computeGridStats(Atlas& atlas, Feedback* feedback) {
     }
     if (feedback) feedback->setProgress(100, "done");
     return result;
+}
+
+namespace {
+
+// The grids of a scope: their rows (ordered by code) and polygons.
+void loadScopedGrids(Connection& c, const GridStatsScope& scope, GridStatsResult& result, GridLocator& loc) {
+    std::string where;
+    std::vector<std::string> params;
+    if (scope.community) {
+        where += "(c.name = ? OR c.code = ?)";
+        params.push_back(*scope.community);
+        params.push_back(*scope.community);
+    }
+    if (!scope.gridCodes.empty()) {
+        std::string list;
+        for (const auto& code : scope.gridCodes) {
+            list += list.empty() ? "?" : ", ?";
+            params.push_back(code);
+        }
+        where += (where.empty() ? "" : " AND ") + std::string("g.code IN (") + list + ")";
+    }
+    Statement st(c, "SELECT g.id, g.code, g.name, g.community_id, c.name, g.target_households, "
+                    "(SELECT COUNT(DISTINCT role) FROM grid_staff s WHERE s.grid_id = g.id), " +
+                        geomSelect(c, "g.geom") + " FROM grids g LEFT JOIN communities c ON c.id = g.community_id WHERE " + where +
+                        " ORDER BY g.code");
+    for (std::size_t i = 0; i < params.size(); ++i) st.bind(static_cast<int>(i) + 1, params[i]);
+    while (st.step()) {
+        GridStats s;
+        s.gridId = st.columnInt(0);
+        s.code = st.columnText(1);
+        s.name = st.columnText(2);
+        s.communityId = st.columnInt(3);
+        s.community = st.columnText(4);
+        if (!st.isNull(5)) s.targetHouseholds = static_cast<int>(st.columnInt(5));
+        s.staff = static_cast<int>(st.columnInt(6));
+        if (!st.isNull(7)) {
+            model::Geometry g;
+            decodeGeometry(c, st.columnBlob(7), g);
+            loc.add(s.gridId, std::move(g));
+        }
+        result.grids.push_back(std::move(s));
+    }
+    loc.build();
+    for (const auto& code : scope.gridCodes)
+        if (std::none_of(result.grids.begin(), result.grids.end(), [&](const GridStats& s) { return s.code == code; }))
+            throw InputError("no grid with code '" + code + "'" + (scope.community ? " in community '" + *scope.community + "'" : ""));
+    if (result.grids.empty() && scope.community) throw InputError("no grids in community '" + *scope.community + "'");
+}
+
+GridStatsResult computeScopedGridStats(Atlas& atlas, const GridStatsScope& scope, Feedback* feedback) {
+    auto& c = atlas.connection();
+    if (feedback) feedback->setProgress(0, "grids");
+    GridStatsResult result;
+    GridLocator loc;
+    loadScopedGrids(c, scope, result, loc);
+    std::unordered_map<std::int64_t, std::size_t> indexOf;
+    for (std::size_t i = 0; i < result.grids.size(); ++i) indexOf[result.grids[i].gridId] = i;
+    std::vector<std::size_t> slot(loc.size());
+    for (std::size_t i = 0; i < loc.size(); ++i) slot[i] = indexOf.at(loc.id(i));
+    model::Rect box;
+    for (std::size_t i = 0; i < loc.size(); ++i) box.expand(loc.bounds(i));
+
+    {
+        std::string ids;
+        for (const auto& g : result.grids) ids += (ids.empty() ? "" : ", ") + std::to_string(g.gridId);
+        Statement st(c, "SELECT grid_id, COUNT(*) FROM buildings WHERE grid_id IN (" + ids + ") GROUP BY grid_id");
+        while (st.step()) result.grids[indexOf.at(st.columnInt(0))].buildings = static_cast<int>(st.columnInt(1));
+    }
+    if (box.isEmpty()) return result; // grids without polygons hold no points
+    auto bindBox = [&](Statement& st) { st.bind(1, box.xmin).bind(2, box.ymin).bind(3, box.xmax).bind(4, box.ymax); };
+    {
+        Statement st(c, "SELECT " + geomSelect(c, "geom") + " FROM service_posts WHERE " +
+                            bboxFilter(c, "rowid", "service_posts", "geom", 1));
+        bindBox(st);
+        int hint = -1;
+        while (st.step()) {
+            const model::Rect b = geometryBounds(c, st.columnBlob(0));
+            hint = loc.locate({b.xmin, b.ymin}, hint);
+            if (hint >= 0) ++result.grids[slot[static_cast<std::size_t>(hint)]].servicePosts;
+        }
+    }
+    if (feedback) feedback->setProgress(20, "households");
+    // Household id -> (slot, flagged) for the households in the scope's grids.
+    struct Place {
+        std::size_t slot;
+        bool flagged;
+    };
+    std::unordered_map<std::int64_t, Place> placed;
+    {
+        Statement st(c, "SELECT id, " + geomSelect(c, "geom") +
+                            ", hardship, minimum_income, elderly_alone, left_behind_children, vacant FROM households WHERE " +
+                            bboxFilter(c, "rowid", "households", "geom", 1));
+        bindBox(st);
+        int hint = -1;
+        while (st.step()) {
+            if (st.isNull(1)) continue;
+            const model::Rect b = geometryBounds(c, st.columnBlob(1));
+            hint = loc.locate({b.xmin, b.ymin}, hint);
+            if (hint < 0) continue;
+            const std::size_t g = slot[static_cast<std::size_t>(hint)];
+            auto& s = result.grids[g];
+            const bool hardship = st.columnInt(2) != 0, income = st.columnInt(3) != 0, alone = st.columnInt(4) != 0,
+                       children = st.columnInt(5) != 0;
+            ++s.households;
+            s.hardship += hardship;
+            s.minimumIncome += income;
+            s.elderlyAlone += alone;
+            s.leftBehindChildren += children;
+            s.vacant += st.columnInt(6) != 0;
+            placed.emplace(st.columnInt(0), Place{g, hardship || income || alone || children});
+        }
+    }
+    if (feedback) feedback->setProgress(60, "residents");
+    {
+        // The residents of the households in the box (residents_household index), folded per household.
+        Statement st(c, "SELECT r.household_id, r.is_member, r.disability FROM residents r WHERE r.household_id IN "
+                        "(SELECT id FROM households WHERE " +
+                            bboxFilter(c, "rowid", "households", "geom", 1) + ") ORDER BY r.household_id");
+        bindBox(st);
+        std::int64_t current = -1;
+        int members = 0;
+        bool disability = false;
+        const Place* place = nullptr;
+        auto flush = [&] {
+            if (!place) return;
+            auto& s = result.grids[place->slot];
+            s.members += members;
+            s.memberHouseholds += members > 0;
+            s.disability += disability;
+            s.vulnerableHouseholds += (place->flagged || disability) ? 1 : 0;
+        };
+        std::unordered_map<std::int64_t, bool> counted;
+        while (st.step()) {
+            const auto h = st.columnInt(0);
+            if (h != current) {
+                flush();
+                current = h;
+                members = 0;
+                disability = false;
+                const auto it = placed.find(h);
+                place = it == placed.end() ? nullptr : &it->second;
+                if (place) counted[h] = true;
+            }
+            if (!place) continue;
+            ++result.grids[place->slot].residents;
+            members += st.columnInt(1) != 0;
+            disability = disability || st.columnInt(2) != 0;
+        }
+        flush();
+        // Households without residents are vulnerable by their own flags only.
+        for (const auto& [h, p] : placed)
+            if (p.flagged && !counted.count(h)) ++result.grids[p.slot].vulnerableHouseholds;
+    }
+    if (feedback) feedback->setProgress(100, "done");
+    return result;
+}
+
+} // namespace
+
+GridStatsResult computeGridStats(Atlas& atlas, const GridStatsScope& scope, Feedback* feedback) {
+    if (scope.empty()) return computeGridStats(atlas, feedback);
+    return computeScopedGridStats(atlas, scope, feedback);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "model/support/error.h"
 #include "pg/pg_server.h"
 #include "storage/atlas.h"
 #include "storage/demo_generator.h"
@@ -126,6 +127,32 @@ TEST_F(SameAnswersOnBothEngines, GridStatisticsAndHouseholdCounts) {
     EXPECT_GT(households, 2500);
     EXPECT_EQ(describe(a), describe(storage::computeGridStats(*pg)));
     EXPECT_EQ(storage::countHouseholdsPerGrid(*lite), storage::countHouseholdsPerGrid(*pg));
+}
+
+// One grid's or one community's figures, read from their box only, equal the whole atlas's
+// figures for them, on both engines.
+TEST_F(SameAnswersOnBothEngines, ScopedGridStatisticsEqualTheWholeAtlasFigures) {
+    auto whole = storage::computeGridStats(*lite);
+    whole.householdsOutsideGrids = 0;
+    for (auto* atlas : {lite.get(), pg.get()}) {
+        for (const auto& g : whole.grids) {
+            storage::GridStatsScope scope;
+            scope.gridCodes = {g.code};
+            storage::GridStatsResult one;
+            one.grids.push_back(g);
+            EXPECT_EQ(describe(storage::computeGridStats(*atlas, scope)), describe(one)) << g.code;
+        }
+        storage::GridStatsScope community;
+        community.community = "东湖社区";
+        storage::GridStatsResult expected;
+        for (const auto& g : whole.grids)
+            if (g.community == "东湖社区") expected.grids.push_back(g);
+        ASSERT_GE(expected.grids.size(), 2u);
+        EXPECT_EQ(describe(storage::computeGridStats(*atlas, community)), describe(expected));
+        storage::GridStatsScope unknown;
+        unknown.gridCodes = {"no-such-grid"};
+        EXPECT_THROW(storage::computeGridStats(*atlas, unknown), InputError);
+    }
 }
 
 } // namespace

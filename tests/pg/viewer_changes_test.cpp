@@ -84,6 +84,59 @@ private slots:
         QTest::qWait(1000);
         QCOMPARE(window.remoteRefreshes(), 1);
     }
+
+    // A city too big to hold is read view by view: the same picture as from the in-memory layers,
+    // and households, units and buildings only from 1:25,000 in.
+    void aCityIsReadViewByViewAndLooksTheSame() {
+        std::string whyNot;
+        const auto server = testing::pgServerUrl(whyNot);
+        if (!server) QSKIP(("PostGIS tests skipped: " + whyNot).c_str());
+        testing::PgDatabase db(*server);
+        testing::TempDir dir;
+        const std::string file = dir.file("demo.sqlite");
+        storage::generateDemo(file, storage::DemoOptions{});
+        for (const char* c : {"湖西社区", "东湖社区"}) storage::publishCommunity(file, db.url(), c);
+        const QString map = QString::fromStdString(testing::sourcePath("maps/member-residence.json"));
+
+        auto frameOf = [&](std::int64_t threshold, bool& byView, int& households) {
+            app::MapCanvas::setReadByViewThreshold(threshold);
+            app::MainWindow window;
+            window.resize(1000, 700);
+            window.show();
+            if (!QTest::qWaitForWindowExposed(&window) || !window.openAtlas(QString::fromStdString(db.url()), map) || !waitForFrame(window))
+                return QImage();
+            byView = window.canvas()->readsByView();
+            const QImage near = window.canvas()->frame().copy();
+            window.canvas()->setScaleDenominator(60000); // zoomed out beyond 1:25,000
+            if (!waitForFrame(window)) return QImage();
+            households = 0; // legend groups of household layers that drew something
+            for (const auto& g : window.canvas()->legend())
+                if (g.title.contains(QStringLiteral("住户")) || g.title.contains(QStringLiteral("党员户"))) ++households;
+            return near;
+        };
+        bool cachedByView = true, byView = false;
+        int householdsFarCached = 0, householdsFarByView = 0;
+        const QImage cached = frameOf(storage::kReadByViewHouseholds, cachedByView, householdsFarCached);
+        const QImage viewed = frameOf(-1, byView, householdsFarByView);
+        app::MapCanvas::setReadByViewThreshold(storage::kReadByViewHouseholds);
+        QVERIFY(!cached.isNull() && !viewed.isNull());
+        QVERIFY(!cachedByView);
+        QVERIFY(byView);
+        QCOMPARE(viewed.size(), cached.size());
+        // Same features, same styles: the pictures match but for antialiasing noise.
+        qint64 differing = 0;
+        for (int y = 0; y < cached.height(); ++y)
+            for (int x = 0; x < cached.width(); ++x)
+                if (qAbs(qGray(cached.pixel(x, y)) - qGray(viewed.pixel(x, y))) > 40) ++differing;
+        qInfo("by view vs in memory: %lld of %d pixels differ", differing, cached.width() * cached.height());
+        if (qEnvironmentVariableIsSet("GRIDATLAS_KEEP_IMAGES")) {
+            cached.save(qEnvironmentVariable("GRIDATLAS_KEEP_IMAGES") + "/in_memory.png");
+            viewed.save(qEnvironmentVariable("GRIDATLAS_KEEP_IMAGES") + "/by_view.png");
+        }
+        QVERIFY2(differing < cached.width() * cached.height() / 500, qPrintable(QString::number(differing) + " pixels differ"));
+        QVERIFY(householdsFarCached > 0);
+        QCOMPARE(householdsFarByView, 0);
+    }
 };
 
 QTEST_MAIN(ViewerChangesTest)
