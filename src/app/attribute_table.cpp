@@ -22,6 +22,7 @@
 #include "app/filter_messages.h"
 #include "model/filter.h"
 #include "model/support/error.h"
+#include "storage/atlas.h"
 #include "storage/layer_cache.h"
 
 namespace gridatlas::app {
@@ -326,7 +327,18 @@ AttributeTableDock::AttributeTableDock(MapCanvas* canvas, QWidget* parent)
     m_filterTimer.setInterval(400);
     connect(&m_filterTimer, &QTimer::timeout, this, &AttributeTableDock::applyFilter);
     connect(m_model, &AttributeTableModel::sortRequested, this, &AttributeTableDock::onSortRequested);
-    if (m_canvas) setDocument(m_canvas->document());
+    // On a city read by view the table lists the rows in the map view, and follows it.
+    m_viewTimer.setSingleShot(true);
+    m_viewTimer.setInterval(600);
+    connect(&m_viewTimer, &QTimer::timeout, this, [this] {
+        if (isVisible() && m_canvas && m_canvas->readsByView()) reload();
+    });
+    if (m_canvas) {
+        connect(m_canvas, &MapCanvas::viewChanged, this, [this] {
+            if (m_canvas->readsByView()) m_viewTimer.start();
+        });
+        setDocument(m_canvas->document());
+    }
 }
 
 AttributeTableDock::~AttributeTableDock() {
@@ -489,11 +501,19 @@ void AttributeTableDock::startLoad() {
     const quint64 generation = m_loadGeneration;
     auto cache = m_cache;
     const std::string name = m_layer.toStdString();
-    m_pool.start([this, generation, cache, name] {
+    // A city read by view: the rows in the map view, from the database (never the whole layer).
+    m_inView = m_canvas && m_canvas->readsByView();
+    const std::optional<model::Rect> view = m_inView ? std::optional<model::Rect>(m_canvas->visibleExtent()) : std::nullopt;
+    m_pool.start([this, generation, cache, name, view] {
         std::shared_ptr<const storage::LayerSnapshot> snapshot;
         QString error;
         try {
-            snapshot = cache->layer(name);
+            if (view) {
+                auto atlas = storage::Atlas::open(cache->atlasPath(), storage::OpenMode::ReadOnly);
+                snapshot = storage::loadLayerSnapshotInView(*atlas, name, *view);
+            } else {
+                snapshot = cache->layer(name);
+            }
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }
@@ -728,7 +748,8 @@ void AttributeTableDock::updateCount() {
         return;
     }
     const QLocale locale;
-    QString text = tr("%1 / %2").arg(locale.toString(shownRowCount()), locale.toString(totalRowCount()));
+    QString text = m_inView ? tr("%1 / %2 in the map view").arg(locale.toString(shownRowCount()), locale.toString(totalRowCount()))
+                            : tr("%1 / %2").arg(locale.toString(shownRowCount()), locale.toString(totalRowCount()));
     if (m_computing) text += " " + tr("(working…)");
     m_count->setText(text);
 }

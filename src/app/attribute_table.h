@@ -180,6 +180,8 @@ private:
     QLabel* m_count = nullptr;
     QTableView* m_view = nullptr;
     QTimer m_filterTimer;
+    QTimer m_viewTimer; ///< a city read by view: the rows follow the map view
+    bool m_inView = false; ///< the rows shown are those in the map view, not the whole layer
 
     QString m_layer;                                  ///< source shown or loading
     QHash<QString, QString> m_filterTexts;            ///< each layer keeps its own filter line

@@ -197,6 +197,8 @@ void MapCanvas::startRender() {
         for (auto& l : made.layers)
             if ((l.source == "households" || l.source == "units" || l.source == "buildings") && (l.maxScale <= 0 || l.maxScale > kDetailScale))
                 l.maxScale = kDetailScale;
+            else if (l.source == "grids" && (l.maxScale <= 0 || l.maxScale > kGridScale))
+                l.maxScale = kGridScale;
     }
     auto settings = std::make_shared<const render::MapSettings>(std::move(made));
     const View view = m_view;

@@ -57,9 +57,11 @@ public:
     void reloadData();
     /// True when frames read the atlas view by view (a city on PostGIS: storage::readByView)
     /// instead of from the in-memory layers; households, units and buildings then show from
-    /// 1:kDetailScale in (a city's ten million points are not a picture at its full extent).
+    /// 1:kDetailScale in, grids from 1:kGridScale in (a city's ten million points are not a picture at its full extent).
     [[nodiscard]] bool readsByView() const { return m_byView; }
     static constexpr double kDetailScale = 25000.0;
+    /// ... and grids from 1:kGridScale in (a city has tens of thousands).
+    static constexpr double kGridScale = 100000.0;
     /// Households beyond which a PostGIS atlas is read by view (storage::kReadByViewHouseholds;
     /// tests lower it to read a small atlas so).
     static void setReadByViewThreshold(std::int64_t households);

@@ -769,6 +769,35 @@ std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::
 
 // --- LayerCache -------------------------------------------------------------------------------
 
+std::shared_ptr<const LayerSnapshot> loadLayerSnapshotInView(Atlas& atlas, const std::string& layer, const model::Rect& view) {
+    auto source = atlas.openLayer(layer);
+    std::vector<LayerSnapshot::Column> cols;
+    model::FeatureRequest request;
+    request.bbox = view;
+    request.withGeometry = true;
+    for (const auto& f : source->fields()) {
+        if (f.name == "id") continue;
+        cols.push_back(detail::column(f.name, f.type, 0, f.sensitive));
+        request.fields.push_back(f.name);
+    }
+    const GeomType type = source->geometryType();
+    std::vector<std::int64_t> ids;
+    std::vector<Vec2> points;
+    std::vector<model::Geometry> geoms;
+    auto cursor = source->features(request);
+    model::Feature f;
+    while (cursor->next(f)) {
+        if (f.geometry.coords.empty()) continue;
+        ids.push_back(f.id);
+        if (type == GeomType::Point)
+            points.push_back(f.geometry.coords[0]);
+        else
+            geoms.push_back(f.geometry);
+        for (std::size_t k = 0; k < cols.size(); ++k) detail::pushValue(cols[k], f.values[k]);
+    }
+    return std::make_shared<LayerSnapshot>(layer, type, std::move(cols), std::move(ids), std::move(points), std::move(geoms));
+}
+
 LayerCache::LayerCache(std::string atlasPath) : m_path(std::move(atlasPath)) {
 }
 

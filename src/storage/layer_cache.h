@@ -138,6 +138,12 @@ std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::
 std::shared_ptr<const LayerSnapshot> loadLayerSnapshot(Atlas& atlas, const std::string& layer,
                                                        const std::function<std::shared_ptr<const LayerCensus>()>& census);
 
+/// The features of `layer` whose boxes meet `view`, with every field, read from the database
+/// through its spatial index (the summary views compute their counts for those rows only): what
+/// an attribute table lists for a city atlas read by view (storage::readByView), where the whole
+/// layer is not held.
+std::shared_ptr<const LayerSnapshot> loadLayerSnapshotInView(Atlas& atlas, const std::string& layer, const model::Rect& view);
+
 /// A SourceProvider whose sources come from a shared LayerCache.
 class CachedAtlasProvider : public model::SourceProvider {
 public:

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "app/attribute_table.h"
 #include "app/change_watcher.h"
 #include "app/main_window.h"
 #include "app/map_canvas.h"
@@ -107,6 +108,21 @@ private slots:
                 return QImage();
             byView = window.canvas()->readsByView();
             const QImage near = window.canvas()->frame().copy();
+            if (byView) {
+                // The attribute table lists what lies in the view and follows the map.
+                auto* table = window.attributeTable();
+                table->show();
+                table->setCurrentLayer("grids");
+                if (!QTest::qWaitFor([table] { return !table->isBusy() && table->totalRowCount() == 7; }, 20000)) return QImage();
+                const auto grid = window.canvas()->visibleExtent();
+                window.canvas()->setView(app::View{{grid.xmin + grid.width() * 0.2, grid.ymin + grid.height() * 0.8},
+                                                   window.canvas()->view().metresPerPixel / 8});
+                if (!QTest::qWaitFor([table] { return !table->isBusy() && table->totalRowCount() > 0 && table->totalRowCount() < 7; }, 20000))
+                    return QImage();
+                if (!waitForFrame(window)) return QImage();
+                window.canvas()->setView(app::View{grid.center(), window.canvas()->view().metresPerPixel * 8});
+                if (!waitForFrame(window)) return QImage();
+            }
             window.canvas()->setScaleDenominator(60000); // zoomed out beyond 1:25,000
             if (!waitForFrame(window)) return QImage();
             households = 0; // legend groups of household layers that drew something
