@@ -13,7 +13,8 @@
 //
 // --direct renders one view as the viewer does on an atlas too big to hold in memory (a city on
 // PostGIS): every frame reads its features from the database by bounding box (AtlasProvider, the
-// summary views, GiST / R*Tree), with no layer cache. view_first_s is the first frame (cold
+// summary views, GiST / R*Tree), with no layer cache, one read per source and box in a frame
+// (AtlasProvider::setViewMemo; GRIDATLAS_BENCH_NO_MEMO=1: one per layer). view_first_s is the first frame (cold
 // statements), view_s / view_min_s the median / fastest of --repeat more; drawn counts features.
 #include <QGuiApplication>
 #include <QImage>
@@ -107,19 +108,25 @@ int main(int argc, char** argv) {
             if (!view) throw std::runtime_error("--direct needs --view XMIN,YMIN,XMAX,YMAX");
             const auto t0 = Clock::now();
             storage::AtlasProvider provider(atlasPath);
+            // As the viewer's frames: one read per source and box (GRIDATLAS_BENCH_NO_MEMO: one per layer).
+            provider.setViewMemo(!std::getenv("GRIDATLAS_BENCH_NO_MEMO"));
             const double open = seconds(t0, Clock::now());
-            const double first = renderOnce(doc, provider, *view, size, outDir.empty() ? "" : outDir + "/view.png");
+            auto frame = [&](const render::MapDocument& d, const std::string& png) {
+                provider.beginFrame();
+                return renderOnce(d, provider, *view, size, png);
+            };
+            const double first = frame(doc, outDir.empty() ? "" : outDir + "/view.png");
             if (std::getenv("GRIDATLAS_BENCH_PER_LAYER")) {
                 for (const auto& l : doc.layers) {
                     render::MapDocument one = doc;
                     one.layers.assign(1, l);
                     std::vector<double> t;
-                    for (int i = 0; i < repeat; ++i) t.push_back(renderOnce(one, provider, *view, size, ""));
+                    for (int i = 0; i < repeat; ++i) t.push_back(frame(one, ""));
                     std::fprintf(stderr, "layer %-18s %6zu drawn %7.2f ms\n", l.name.c_str(), g_drawn, median(t) * 1e3);
                 }
             }
             std::vector<double> t;
-            for (int i = 0; i < repeat; ++i) t.push_back(renderOnce(doc, provider, *view, size, ""));
+            for (int i = 0; i < repeat; ++i) t.push_back(frame(doc, ""));
             rusage ru{};
             getrusage(RUSAGE_SELF, &ru);
             std::printf("{\"atlas\": \"%s\", \"size\": \"%dx%d\", \"open_s\": %.4f, \"view_first_s\": %.4f, \"view_s\": %.4f, "

@@ -2,10 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <unordered_map>
 
 #include "model/support/error.h"
 #include "storage/crypto.h"
@@ -95,9 +97,45 @@ private:
     bool m_withGeometry;
 };
 
+// One frame's read of a source in a box, with every field (AtlasProvider::setViewMemo).
+struct MemoEntry {
+    model::Rect box;
+    std::vector<std::string> fields;
+    std::vector<Feature> features;
+};
+struct ViewMemoTable {
+    std::unordered_map<std::string, std::shared_ptr<const MemoEntry>> reads;   ///< this frame's, by layer
+    std::unordered_map<std::string, std::vector<std::string>> fields;           ///< asked for so far, by layer
+};
+
+bool sameBox(const model::Rect& a, const model::Rect& b) {
+    return a.xmin == b.xmin && a.ymin == b.ymin && a.xmax == b.xmax && a.ymax == b.ymax;
+}
+
+class MemoCursor : public model::FeatureCursor {
+public:
+    MemoCursor(std::shared_ptr<const MemoEntry> entry, std::vector<std::size_t> columns, bool withGeometry)
+        : m_entry(std::move(entry)), m_columns(std::move(columns)), m_withGeometry(withGeometry) {}
+    bool next(Feature& out) override {
+        if (m_next >= m_entry->features.size()) return false;
+        const Feature& f = m_entry->features[m_next++];
+        out.id = f.id;
+        if (m_withGeometry) out.geometry = f.geometry;
+        out.values.resize(m_columns.size());
+        for (std::size_t i = 0; i < m_columns.size(); ++i) out.values[i] = f.values[m_columns[i]];
+        return true;
+    }
+
+private:
+    std::shared_ptr<const MemoEntry> m_entry;
+    std::vector<std::size_t> m_columns;
+    bool m_withGeometry;
+    std::size_t m_next = 0;
+};
+
 class TableSource : public model::FeatureSource {
 public:
-    TableSource(Connection& conn, const LayerDef& def) : m_conn(conn), m_def(def) {
+    TableSource(Connection& conn, const LayerDef& def, ViewMemoTable* memo = nullptr) : m_conn(conn), m_def(def), m_memo(memo) {
         for (const auto& [name, type] : relationColumns(conn, def.relation)) {
             if (name == "geom" || name == "rowid") continue;
             model::Field f;
@@ -123,6 +161,42 @@ public:
         return model::Rect{st.columnDouble(0), st.columnDouble(1), st.columnDouble(2), st.columnDouble(3)};
     }
     std::unique_ptr<model::FeatureCursor> features(const FeatureRequest& req) override {
+        if (m_memo && req.bbox) return memoFeatures(req);
+        return queryFeatures(req);
+    }
+
+private:
+    // The fields the layers over this source asked for in the last frame, read once per frame
+    // and box and shared by them; a field no earlier frame asked for is read on its own once
+    // and joins the set for the next frame.
+    std::unique_ptr<model::FeatureCursor> memoFeatures(const FeatureRequest& req) {
+        auto& slot = m_memo->reads[m_def.layer];
+        auto& wanted = m_memo->fields[m_def.layer];
+        for (const auto& f : req.fields)
+            if (std::find(wanted.begin(), wanted.end(), f) == wanted.end()) wanted.push_back(f);
+        if (!slot || !sameBox(slot->box, *req.bbox)) {
+            FeatureRequest all;
+            all.bbox = req.bbox;
+            all.withGeometry = true;
+            all.fields = wanted;
+            auto cursor = queryFeatures(all); // (throws for an unknown field, naming it)
+            auto entry = std::make_shared<MemoEntry>();
+            entry->box = *req.bbox;
+            entry->fields = all.fields;
+            Feature f;
+            while (cursor->next(f)) entry->features.push_back(f);
+            slot = std::move(entry);
+        }
+        std::vector<std::size_t> columns;
+        for (const auto& name : req.fields) {
+            const auto it = std::find(slot->fields.begin(), slot->fields.end(), name);
+            if (it == slot->fields.end()) return queryFeatures(req); // new this frame: read on its own
+            columns.push_back(static_cast<std::size_t>(it - slot->fields.begin()));
+        }
+        return std::make_unique<MemoCursor>(slot, std::move(columns), req.withGeometry);
+    }
+
+    std::unique_ptr<model::FeatureCursor> queryFeatures(const FeatureRequest& req) {
         std::string sql = "SELECT id, ";
         sql += req.withGeometry ? geomSelect(m_conn, "geom") : "NULL";
         for (const auto& f : req.fields) {
@@ -143,9 +217,9 @@ public:
         return std::make_unique<TableCursor>(m_conn, sql, req, req.fields.size());
     }
 
-private:
     Connection& m_conn;
     const LayerDef& m_def;
+    ViewMemoTable* m_memo;
     std::vector<model::Field> m_fields;
 };
 
@@ -508,9 +582,24 @@ void AtlasWriter::setMeta(const std::string& key, const std::string& value) {
 
 // ---------------------------------------------------------------------------------------------
 
+struct AtlasProvider::ViewMemo {
+    ViewMemoTable table;
+};
+
 AtlasProvider::AtlasProvider(const std::string& path) : m_atlas(Atlas::open(path, OpenMode::ReadOnly)) {}
+AtlasProvider::~AtlasProvider() = default;
+void AtlasProvider::setViewMemo(bool on) {
+    if (on && !m_memo) m_memo = std::make_unique<ViewMemo>();
+    if (!on) m_memo.reset();
+}
+void AtlasProvider::beginFrame() {
+    if (m_memo) m_memo->table.reads.clear(); // (the fields asked for are kept: the next frame asks the same)
+}
 std::vector<std::string> AtlasProvider::layerNames() const { return Atlas::layerNames(); }
-std::unique_ptr<model::FeatureSource> AtlasProvider::open(const std::string& layer) { return m_atlas->openLayer(layer); }
+std::unique_ptr<model::FeatureSource> AtlasProvider::open(const std::string& layer) {
+    if (!m_memo) return m_atlas->openLayer(layer);
+    return std::make_unique<TableSource>(m_atlas->connection(), requireLayer(layer), &m_memo->table);
+}
 std::string AtlasProvider::datasetName() const { return m_atlas->info().name; }
 int AtlasProvider::srid() const { return m_atlas->srid(); }
 
@@ -530,15 +619,20 @@ ProviderPool::ProviderPool(std::string location) : m_location(std::move(location
 ProviderPool::~ProviderPool() = default;
 
 std::unique_ptr<AtlasProvider> ProviderPool::acquire() {
+    std::unique_ptr<AtlasProvider> p;
     {
         std::lock_guard lock(m_mutex);
         if (!m_idle.empty()) {
-            auto p = std::move(m_idle.back());
+            p = std::move(m_idle.back());
             m_idle.pop_back();
-            return p;
         }
     }
-    return std::make_unique<AtlasProvider>(m_location);
+    if (!p) {
+        p = std::make_unique<AtlasProvider>(m_location);
+        p->setViewMemo(true);
+    }
+    p->beginFrame();
+    return p;
 }
 
 void ProviderPool::release(std::unique_ptr<AtlasProvider> provider) {

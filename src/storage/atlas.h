@@ -93,6 +93,13 @@ private:
 class AtlasProvider : public model::SourceProvider {
 public:
     explicit AtlasProvider(const std::string& path);
+    ~AtlasProvider() override;
+    /// Within one frame several layers read the same source in the same box (households, the
+    /// vulnerable and the member households are three layers over household_summary): with the
+    /// memo on, the first such read fetches every field once and the others are served from it.
+    /// beginFrame() forgets what the last frame read (the data may have changed since).
+    void setViewMemo(bool on);
+    void beginFrame();
     [[nodiscard]] std::vector<std::string> layerNames() const override;
     [[nodiscard]] std::unique_ptr<model::FeatureSource> open(const std::string& layer) override;
     [[nodiscard]] std::string datasetName() const override;
@@ -101,6 +108,8 @@ public:
 
 private:
     std::unique_ptr<Atlas> m_atlas;
+    struct ViewMemo;
+    std::unique_ptr<ViewMemo> m_memo;
 };
 
 /// A factory for render workers: opens an AtlasProvider on `location` (an atlas path).
