@@ -137,7 +137,7 @@ class TableSource : public model::FeatureSource {
 public:
     TableSource(Connection& conn, const LayerDef& def, ViewMemoTable* memo = nullptr) : m_conn(conn), m_def(def), m_memo(memo) {
         for (const auto& [name, type] : relationColumns(conn, def.relation)) {
-            if (name == "geom" || name == "rowid") continue;
+            if (name == "geom" || name == "rowid" || name == "row_version") continue; // (bookkeeping, not an attribute)
             model::Field f;
             f.name = name;
             f.type = type.find("INT") != std::string::npos ? model::FieldType::Integer

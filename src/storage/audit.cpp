@@ -112,7 +112,8 @@ std::vector<std::string> columnsOf(Connection& conn, const std::string& table) {
     Statement st(conn, "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid");
     st.bind(1, table);
     std::vector<std::string> out;
-    while (st.step()) out.push_back(st.columnText(0));
+    while (st.step())
+        if (st.columnText(0) != "row_version") out.push_back(st.columnText(0)); // bumped by every update: no news
     return out;
 }
 

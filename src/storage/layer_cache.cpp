@@ -572,7 +572,7 @@ std::shared_ptr<const LayerSnapshot> loadGeneric(Connection& c, const std::strin
     std::vector<std::string> names;
     {
         for (const auto& [name, t] : relationColumns(c, relation)) {
-            if (name == "geom" || name == "rowid" || name == "id") continue;
+            if (name == "geom" || name == "rowid" || name == "id" || name == "row_version") continue;
             const FieldType ft = t.find("INT") != std::string::npos ? FieldType::Integer
                                  : (t.find("REAL") != std::string::npos || t.find("DOUBLE") != std::string::npos)
                                      ? FieldType::Real

@@ -473,6 +473,45 @@ WHEN OLD.disability = 1 OR OLD.is_member = 1
 BEGIN DELETE FROM household_points WHERE block = OLD.household_id >> 12; END;
 )SQL";
 
+// Version 8: row versions (storage/row_versions.h). Every editable row counts its updates in
+// row_version; an edit names the version it was based on and is refused when the row moved on
+// (optimistic concurrency: nothing is overwritten unseen). The file's own triggers bump it, in
+// core SQL only, so QGIS's and ogr2ogr's edits count too; a writer that sets row_version itself
+// (a checkin copying the server's) is left alone. recursive_triggers is off: the trigger's own
+// UPDATE fires no trigger again.
+constexpr std::string_view kMigrationV8 = R"SQL(
+ALTER TABLE communities ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE grids ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE grid_staff ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE buildings ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE units ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE households ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE residents ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE service_posts ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE streets ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE assignments ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1;
+CREATE TRIGGER communities_row_version AFTER UPDATE ON communities WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE communities SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+CREATE TRIGGER grids_row_version AFTER UPDATE ON grids WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE grids SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+CREATE TRIGGER grid_staff_row_version AFTER UPDATE ON grid_staff WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE grid_staff SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+CREATE TRIGGER buildings_row_version AFTER UPDATE ON buildings WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE buildings SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+CREATE TRIGGER units_row_version AFTER UPDATE ON units WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE units SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+CREATE TRIGGER households_row_version AFTER UPDATE ON households WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE households SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+CREATE TRIGGER residents_row_version AFTER UPDATE ON residents WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE residents SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+CREATE TRIGGER service_posts_row_version AFTER UPDATE ON service_posts WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE service_posts SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+CREATE TRIGGER streets_row_version AFTER UPDATE ON streets WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE streets SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+CREATE TRIGGER assignments_row_version AFTER UPDATE ON assignments WHEN NEW.row_version = OLD.row_version
+BEGIN UPDATE assignments SET row_version = OLD.row_version + 1 WHERE id = OLD.id; END;
+)SQL";
+
 void seedPostTypes(Connection& conn) {
     Statement st(conn, "INSERT INTO post_types (type, name_zh, name_en, radius_m, walk_minutes) VALUES (?, ?, ?, ?, ?)");
     for (const auto& p : model::kPostTypes) {
@@ -512,6 +551,9 @@ void applyMigrations(Connection& conn, int fromVersion) {
     case 6:
         conn.exec(kMigrationV7);
         refreshHouseholdPoints(conn);
+        [[fallthrough]];
+    case 7:
+        conn.exec(kMigrationV8);
         [[fallthrough]];
     case kSchemaVersion:
         break;
@@ -582,6 +624,7 @@ std::string_view migrationSql(int version) {
     case 5: return kMigrationV5;
     case 6: return kMigrationV6;
     case 7: return kMigrationV7;
+    case 8: return kMigrationV8;
     default: return {};
     }
 }

@@ -10,7 +10,7 @@ class Connection;
 /// sqlite application_id of an atlas ('GRDA'); a GeoPackage carries 'GPKG'.
 inline constexpr int kAtlasApplicationId = 0x47524441;
 /// The schema version this build writes and reads. Older atlases are migrated on open.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 /// Creates the whole schema on an empty SpatiaLite-enabled connection, in the given CRS.
 void createSchema(Connection& conn, int srid);

@@ -455,6 +455,37 @@ FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.id
 WHERE r.is_member = 1;
 )SQL";
 
+// Version 8: row versions, as schema.cpp's step 8 (a BEFORE UPDATE trigger bumps them).
+constexpr std::string_view kPgMigrationV8 = R"SQL(
+CREATE FUNCTION gridatlas_bump_row_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.row_version = OLD.row_version THEN
+    NEW.row_version := OLD.row_version + 1;
+  END IF;
+  RETURN NEW;
+END $$;
+ALTER TABLE communities ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE grids ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE grid_staff ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE buildings ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE units ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE households ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE residents ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE service_posts ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE streets ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE assignments ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+CREATE TRIGGER communities_row_version BEFORE UPDATE ON communities FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+CREATE TRIGGER grids_row_version BEFORE UPDATE ON grids FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+CREATE TRIGGER grid_staff_row_version BEFORE UPDATE ON grid_staff FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+CREATE TRIGGER buildings_row_version BEFORE UPDATE ON buildings FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+CREATE TRIGGER units_row_version BEFORE UPDATE ON units FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+CREATE TRIGGER households_row_version BEFORE UPDATE ON households FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+CREATE TRIGGER residents_row_version BEFORE UPDATE ON residents FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+CREATE TRIGGER service_posts_row_version BEFORE UPDATE ON service_posts FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+CREATE TRIGGER streets_row_version BEFORE UPDATE ON streets FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+CREATE TRIGGER assignments_row_version BEFORE UPDATE ON assignments FOR EACH ROW EXECUTE FUNCTION gridatlas_bump_row_version();
+)SQL";
+
 std::string withSrid(std::string_view sql, int srid) {
     std::string out(sql);
     const std::string token = "@SRID@", value = std::to_string(srid);
@@ -468,6 +499,9 @@ void applyMigrationsPg(Connection& conn, int fromVersion) {
     switch (fromVersion) {
     case 6:
         conn.exec(kPgMigrationV7); // the blocks are rebuilt by the next bulk write
+        [[fallthrough]];
+    case 7:
+        conn.exec(kPgMigrationV8);
         [[fallthrough]];
     case kSchemaVersion: break;
     default:
@@ -496,6 +530,7 @@ void createSchemaPg(Connection& conn, int srid) {
     conn.exec(kPgIndexes);
     conn.exec(kPgTriggers);
     conn.exec(kPgMigrationV7);
+    conn.exec(kPgMigrationV8);
     conn.exec(kPgViews);
     installChangeNotificationsPg(conn); // viewers refresh on others' edits (change_feed.h)
     {

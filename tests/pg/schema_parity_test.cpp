@@ -138,11 +138,17 @@ TEST(SchemaParity, PostgisAtlasOfTheBaseVersionIsMigrated) {
         // Fake an atlas written at the PostGIS baseline: without the later steps.
         c.exec("DROP FUNCTION household_points_invalidate_resident() CASCADE");
         EXPECT_EQ(triggers(c), 0);
+        c.exec("DROP FUNCTION gridatlas_bump_row_version() CASCADE"); // version 8
+        for (const char* t : {"communities", "grids", "grid_staff", "buildings", "units", "households", "residents", "service_posts",
+                              "streets", "assignments"})
+            c.exec(std::string("ALTER TABLE ") + t + " DROP COLUMN row_version");
         c.exec("UPDATE atlas_meta SET value = '" + std::to_string(storage::kPgBaseVersion) + "' WHERE key = 'schema_version'");
     }
     auto migrated = storage::Atlas::open(db.url(), storage::OpenMode::ReadWrite);
     EXPECT_EQ(migrated->info().schemaVersion, storage::kSchemaVersion);
     EXPECT_EQ(triggers(migrated->connection()), 3);
+    EXPECT_EQ(migrated->connection().queryInt("SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE '%_row_version'"), 10);
+    EXPECT_EQ(migrated->connection().queryInt("SELECT COUNT(*) FROM information_schema.columns WHERE column_name = 'row_version'"), 10);
     EXPECT_EQ(migrated->connection().queryText("SELECT value FROM atlas_meta WHERE key = 'schema_version'").value_or(""),
               std::to_string(storage::kSchemaVersion));
 }

@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <regex>
 #include <stdexcept>
 #include <sys/wait.h>
 
 #include "model/entities.h"
+#include "storage/schema.h"
 
 namespace gridatlas::testing {
 
@@ -143,6 +145,20 @@ int runCommand(const std::string& command, std::string* output) {
     const int status = pclose(pipe);
     if (output) *output = out;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+
+void undoMigrationStep(storage::Connection& c, int version) {
+    const std::string step(storage::migrationSql(version));
+    if (step.empty()) throw std::runtime_error("no migration step " + std::to_string(version));
+    const std::regex created(R"(CREATE (TABLE|INDEX|TRIGGER) (\w+))"), added(R"(ALTER TABLE (\w+) ADD COLUMN (\w+))");
+    std::vector<std::string> drops, columns;
+    for (std::sregex_iterator it(step.begin(), step.end(), created), end; it != end; ++it)
+        drops.insert(drops.begin(), "DROP " + (*it)[1].str() + " " + (*it)[2].str());
+    for (std::sregex_iterator it(step.begin(), step.end(), added), end; it != end; ++it)
+        columns.push_back("ALTER TABLE " + (*it)[1].str() + " DROP COLUMN " + (*it)[2].str());
+    for (const auto& sql : drops) c.exec(sql);
+    for (const auto& sql : columns) c.exec(sql);
 }
 
 } // namespace gridatlas::testing

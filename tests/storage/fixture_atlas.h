@@ -45,6 +45,10 @@ struct SmallWorld : FixtureAtlas {
 
 /// Path of a file in the source tree (GRIDATLAS_SOURCE_DIR), e.g. "maps/demo.json".
 std::string sourcePath(const std::string& relative);
+
+/// Undoes migration step `version` (schema.cpp's migrationSql) on a SpatiaLite atlas: drops the
+/// tables, indexes and triggers it creates and the columns it adds (tests fake older atlases).
+void undoMigrationStep(storage::Connection& c, int version);
 /// Path of gridatlas-cli (GRIDATLAS_CLI).
 std::string cliPath();
 
