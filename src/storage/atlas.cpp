@@ -254,6 +254,12 @@ std::unique_ptr<Connection> openPgAtlasConnection(const std::string& location, O
     if (!conn->tableExists("atlas_meta"))
         throw StorageError("PostgreSQL database '" + redactLocation(location) +
                            "' holds no GridAtlas atlas (no atlas_meta table): create one with 'gridatlas-cli publish'");
+    // Who writes, for the server's triggers (change notices; audit): the same actor as on SQLite.
+    if (mode != OpenMode::ReadOnly) {
+        Statement st(*conn, "SELECT set_config('gridatlas.actor', ?, false)");
+        st.bind(1, auditActor());
+        st.step();
+    }
     return conn;
 }
 } // namespace

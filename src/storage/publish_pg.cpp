@@ -3,11 +3,14 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "model/support/error.h"
 #include "storage/atlas.h"
+#include "storage/audit.h"
 #include "storage/connection.h"
 #include "storage/connection_pg.h"
 #include "storage/engine.h"
@@ -114,6 +117,14 @@ std::string columnList(const std::vector<Column>& cols, const Connection* geomAs
         s += (geomAs && c.kind == Column::Kind::Geometry) ? geomSelect(*geomAs, q) : q;
     }
     return s;
+}
+
+// A row's server version: its row_version (schema 8) where the table has one, else PostgreSQL's
+// xmin (changes with every update; 32-bit, wraps after ~2 billion transactions).
+std::string versionExpr(const std::vector<Column>& cols) {
+    for (const auto& c : cols)
+        if (c.name == "row_version") return "row_version";
+    return "xmin::text::bigint";
 }
 
 // --- COPY text encoding (publish) --------------------------------------------------------------
@@ -353,6 +364,389 @@ LocalChanges localChanges(const std::string& localPath) {
     return out;
 }
 
+
+namespace {
+
+// Which table a reference column points into (for new ids of rows added locally).
+const char* referencedTable(const std::string& table, const std::string& column) {
+    if (column == "community_id") return "communities";
+    if (column == "grid_id") return "grids";
+    if (column == "building_id") return "buildings";
+    if (column == "unit_id") return "units";
+    if (column == "household_id") return "households";
+    if (column == "member_id" || column == "staffed_by") return "residents";
+    if (column == "plan_id") return "grid_plans";
+    if (column == "import_id") return "imports";
+    (void)table;
+    return nullptr;
+}
+
+// Tables checkin handles, parents first.
+std::vector<std::string> checkinOrder() {
+    std::vector<std::string> out{"imports", "streets"};
+    for (const auto& s : scopes())
+        if (s.hasId) out.emplace_back(s.table);
+    return out;
+}
+
+// One column's value of a local (SQLite) row in the form the server takes and compares.
+struct Cell {
+    bool null = true;
+    model::Value value;   // plain columns
+    std::string bytes;    // bytea, or WKB for geometry
+};
+
+Cell localCell(Connection& lite, const Statement& st, int i, const Column& col) {
+    Cell c;
+    if (st.isNull(i)) return c;
+    c.null = false;
+    if (col.kind == Column::Kind::Geometry) {
+        model::Geometry g;
+        decodeGeometry(lite, st.columnBlob(i), g);
+        c.bytes = encodeWkb(g);
+    } else if (col.kind == Column::Kind::Bytes) {
+        c.bytes = std::string(st.columnBlob(i));
+    } else {
+        c.value = st.columnValue(i);
+    }
+    return c;
+}
+
+Cell serverCell(const Statement& st, int i, const Column& col) {
+    Cell c;
+    if (st.isNull(i)) return c;
+    c.null = false;
+    if (col.kind == Column::Kind::Plain) c.value = st.columnValue(i);
+    else c.bytes = std::string(st.columnBlob(i)); // geometry selected as ST_AsBinary
+    return c;
+}
+
+bool sameCell(const Cell& a, const Cell& b, const Column& col) {
+    if (a.null || b.null) return a.null == b.null;
+    if (col.kind != Column::Kind::Plain) return a.bytes == b.bytes;
+    return model::toText(a.value) == model::toText(b.value);
+}
+
+std::optional<std::string> shownCell(const std::string& table, const Column& col, const Cell& c, bool reveal) {
+    if (c.null) return std::nullopt;
+    if (col.kind == Column::Kind::Geometry) return "(geometry, " + std::to_string(c.bytes.size()) + " bytes WKB)";
+    if (col.kind == Column::Kind::Bytes) return "(" + std::to_string(c.bytes.size()) + " bytes)";
+    const std::string text = model::toText(c.value);
+    return reveal ? text : auditValue(table, col.name, text);
+}
+
+void bindCell(Statement& st, int index, const Cell& c, const Column& col) {
+    if (c.null) st.bindNull(index);
+    else if (col.kind == Column::Kind::Plain) st.bind(index, c.value);
+    else st.bindBlob(index, c.bytes.data(), c.bytes.size());
+}
+
+std::string placeholderFor(const Column& col, int index, int srid) {
+    const std::string p = "?" + std::to_string(index);
+    return col.kind == Column::Kind::Geometry ? "ST_GeomFromWKB(" + p + ", " + std::to_string(srid) + ")" : p;
+}
+
+const char* kindText(CheckinConflict::Kind k) {
+    switch (k) {
+    case CheckinConflict::Kind::ChangedOnBothSides: return "changed here and on the server since checkout";
+    case CheckinConflict::Kind::DeletedOnServer: return "changed here, deleted on the server since checkout";
+    case CheckinConflict::Kind::DeletedHereChangedOnServer: return "deleted here, changed on the server since checkout";
+    }
+    return "";
+}
+
+} // namespace
+
+std::string CheckinSummary::report() const {
+    std::ostringstream out;
+    out << (dryRun ? "dry run (nothing written): would check in " : "checked in ") << added << " added, " << changed
+        << " changed, " << deleted << " deleted row(s) to " << server;
+    for (const auto& [ref, id] : newIds) out << "\n  new " << ref.table << " " << ref.id << " is " << id << " on the server";
+    if (conflicts.empty()) {
+        out << "\nno conflicts";
+        return out.str();
+    }
+    out << "\n" << conflicts.size() << " conflict(s), not checked in (neither side was overwritten):";
+    for (const auto& c : conflicts) {
+        out << "\n  " << c.row.table << " " << c.row.id << ": " << kindText(c.kind) << " (version at checkout "
+            << c.checkoutVersion;
+        if (c.serverVersion > 0) out << ", now " << c.serverVersion;
+        out << ")";
+        for (const auto& f : c.fields)
+            out << "\n    " << f.column << ": here " << (f.local ? "'" + *f.local + "'" : "NULL") << ", on the server "
+                << (f.server ? "'" + *f.server + "'" : "NULL");
+    }
+    out << "\nto keep the server's version of a conflicting row, check the community out again; to keep yours, "
+           "redo the edit on a fresh checkout (or in the viewer on the server atlas)";
+    return out.str();
+}
+
+CheckinSummary checkinCommunity(const std::string& localPath, const std::string& target, bool dryRun, bool reveal,
+                                Feedback* feedback) {
+    if (isPostgresLocation(localPath)) throw InputError("checkin: --atlas must be the checked-out SpatiaLite atlas file");
+    const LocalChanges changes = localChanges(localPath); // throws for an atlas that was not checked out
+    auto local = Atlas::open(localPath, OpenMode::ReadWrite);
+    Connection& lite = local->connection();
+    const std::string to = target.empty() ? lite.queryText("SELECT value FROM atlas_meta WHERE key = 'checkout_from'").value_or("") : target;
+    if (to.empty()) throw InputError("checkin: '" + localPath + "' does not say where it was checked out from; give --to");
+    if (!isPostgresLocation(to)) throw InputError("checkin: --to '" + to + "' is not a PostgreSQL location");
+    auto server = Atlas::open(to, OpenMode::ReadWrite);
+    Connection& pg = server->connection();
+    if (server->srid() != local->srid())
+        throw InputError("checkin: the server atlas is in EPSG:" + std::to_string(server->srid()) + ", '" + localPath + "' in EPSG:" +
+                         std::to_string(local->srid()));
+
+    CheckinSummary summary;
+    summary.server = redactLocation(to);
+    summary.dryRun = dryRun;
+    std::map<std::pair<std::string, std::int64_t>, std::int64_t> base;
+    {
+        Statement st(lite, "SELECT table_name, row_id, version FROM checkout_rows");
+        while (st.step()) base[{st.columnText(0), st.columnInt(1)}] = st.columnInt(2);
+    }
+    const auto order = checkinOrder();
+    const auto rank = [&](const std::string& t) { return std::find(order.begin(), order.end(), t) - order.begin(); };
+    auto byOrder = [&](std::vector<RowRef> refs, bool childrenFirst) {
+        std::stable_sort(refs.begin(), refs.end(), [&](const RowRef& a, const RowRef& b) {
+            return childrenFirst ? rank(a.table) > rank(b.table) : rank(a.table) < rank(b.table);
+        });
+        return refs;
+    };
+    std::map<std::string, std::vector<Column>> columnsOf;
+    const auto columns = [&](const std::string& t) -> const std::vector<Column>& {
+        auto it = columnsOf.find(t);
+        if (it == columnsOf.end()) it = columnsOf.emplace(t, pgColumns(pg, t)).first;
+        return it->second;
+    };
+    const auto sridOf = [&](const std::string& t) { return t == "rooms" ? 0 : server->srid(); };
+    std::map<std::string, std::map<std::int64_t, std::int64_t>> newId; // table -> local id -> server id
+    const auto remap = [&](const std::string& table, const Column& col, Cell& cell) {
+        if (cell.null || col.kind != Column::Kind::Plain) return;
+        const char* ref = referencedTable(table, col.name);
+        if (!ref) return;
+        const auto* id = std::get_if<std::int64_t>(&cell.value);
+        if (!id) return;
+        const auto m = newId.find(ref);
+        if (m == newId.end()) return;
+        const auto it = m->second.find(*id);
+        if (it != m->second.end()) cell.value = it->second;
+    };
+    // Rows written: (table, local id) -> server version after the write; deleted: version -1.
+    std::map<std::pair<std::string, std::int64_t>, std::int64_t> written;
+    const auto readLocal = [&](const std::string& table, std::int64_t id, std::vector<Cell>& out) {
+        const auto& cols = columns(table);
+        Statement st(lite, "SELECT " + columnList(cols) + " FROM " + table + " WHERE id = ?");
+        st.bind(1, id);
+        if (!st.step()) throw StorageError("checkin: " + table + " " + std::to_string(id) + " vanished from '" + localPath + "'");
+        out.clear();
+        for (std::size_t i = 0; i < cols.size(); ++i) out.push_back(localCell(lite, st, static_cast<int>(i), cols[i]));
+    };
+
+    Transaction tx(pg);
+    std::size_t done = 0;
+    const std::size_t total = changes.added.size() + changes.changed.size() + changes.deleted.size();
+    const auto tick = [&](const char* stage) {
+        if (feedback && total > 0 && ++done % 64 == 0) {
+            feedback->throwIfCancelled();
+            feedback->setProgress(100.0 * static_cast<double>(done) / static_cast<double>(total), stage);
+        }
+    };
+    // Table by table, parents first: the rows changed here (a building's new unit count), then the
+    // rows added here (its new unit), with new server ids that later tables' references follow.
+    const auto addRow = [&](const RowRef& ref) {
+        const auto& cols = columns(ref.table);
+        std::vector<Cell> cells;
+        readLocal(ref.table, ref.id, cells);
+        std::string names, values;
+        std::vector<std::pair<int, std::size_t>> binds;
+        int n = 0;
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+            if (cols[i].name == "id" || cols[i].name == "row_version") continue;
+            remap(ref.table, cols[i], cells[i]);
+            names += (names.empty() ? "" : ", ") + quoteIdentifier(cols[i].name);
+            values += (values.empty() ? "" : ", ") + placeholderFor(cols[i], ++n, sridOf(ref.table));
+            binds.emplace_back(n, i);
+        }
+        Statement ins(pg, "INSERT INTO " + ref.table + " (" + names + ") VALUES (" + values + ") RETURNING id, " + versionExpr(cols));
+        for (const auto& [index, i] : binds) bindCell(ins, index, cells[i], cols[i]);
+        try {
+            if (!ins.step()) throw StorageError("checkin: inserting " + ref.table + " " + std::to_string(ref.id) + " returned no id");
+        } catch (const ConstraintError& e) {
+            throw ConstraintError("checkin: new " + ref.table + " " + std::to_string(ref.id) + " breaks a rule on the server: " +
+                                  describeRule(e.what()) + "; nothing was checked in");
+        }
+        newId[ref.table][ref.id] = ins.columnInt(0);
+        written[{ref.table, ref.id}] = ins.columnInt(1);
+        summary.newIds.push_back({ref, ins.columnInt(0)});
+        ++summary.added;
+        tick("added rows");
+    };
+    // A row changed here is written when the server still has it as it was checked out.
+    const auto changeRow = [&](const RowRef& ref) {
+        const auto& cols = columns(ref.table);
+        std::vector<Cell> mine;
+        readLocal(ref.table, ref.id, mine);
+        Statement cur(pg, "SELECT " + versionExpr(cols) + ", " + columnList(cols, &pg) + " FROM " + ref.table + " WHERE id = ? FOR UPDATE");
+        cur.bind(1, ref.id);
+        const std::int64_t checkoutVersion = base[{ref.table, ref.id}];
+        std::vector<std::size_t> differing;
+        std::vector<Cell> theirs;
+        const bool exists = cur.step();
+        if (exists) {
+            for (std::size_t i = 0; i < cols.size(); ++i) {
+                theirs.push_back(serverCell(cur, static_cast<int>(i) + 1, cols[i]));
+                if (cols[i].name == "row_version" || cols[i].name == "id") continue;
+                Cell m = mine[i];
+                remap(ref.table, cols[i], m);
+                if (!sameCell(m, theirs.back(), cols[i])) differing.push_back(i);
+            }
+        }
+        const std::int64_t serverVersion = exists ? cur.columnInt(0) : 0;
+        cur.reset();
+        if (!exists || serverVersion != checkoutVersion) {
+            CheckinConflict c;
+            c.row = ref;
+            c.kind = exists ? CheckinConflict::Kind::ChangedOnBothSides : CheckinConflict::Kind::DeletedOnServer;
+            c.checkoutVersion = checkoutVersion;
+            c.serverVersion = serverVersion;
+            for (std::size_t i = 0; i < cols.size(); ++i) {
+                if (exists && std::find(differing.begin(), differing.end(), i) == differing.end()) continue;
+                if (cols[i].name == "row_version") continue;
+                c.fields.push_back({cols[i].name, shownCell(ref.table, cols[i], mine[i], reveal),
+                                    exists ? shownCell(ref.table, cols[i], theirs[i], reveal) : std::nullopt});
+            }
+            summary.conflicts.push_back(std::move(c));
+            return;
+        }
+        if (differing.empty()) { // touched here without a change of content (e.g. saved as it was)
+            written[{ref.table, ref.id}] = serverVersion;
+            return;
+        }
+        std::string sets;
+        int n = 0;
+        for (const auto i : differing) sets += (sets.empty() ? "" : ", ") + quoteIdentifier(cols[i].name) + " = " + placeholderFor(cols[i], ++n, sridOf(ref.table));
+        Statement upd(pg, "UPDATE " + ref.table + " SET " + sets + " WHERE id = ?" + std::to_string(n + 1) + " RETURNING " + versionExpr(cols));
+        n = 0;
+        for (const auto i : differing) {
+            Cell m = mine[i];
+            remap(ref.table, cols[i], m);
+            bindCell(upd, ++n, m, cols[i]);
+        }
+        upd.bind(n + 1, ref.id);
+        try {
+            if (!upd.step()) throw StorageError("checkin: " + ref.table + " " + std::to_string(ref.id) + " vanished while locked");
+        } catch (const ConstraintError& e) {
+            throw ConstraintError("checkin: " + ref.table + " " + std::to_string(ref.id) + " breaks a rule on the server: " +
+                                  describeRule(e.what()) + "; nothing was checked in");
+        }
+        written[{ref.table, ref.id}] = upd.columnInt(0);
+        ++summary.changed;
+        tick("changed rows");
+    };
+    for (const auto& table : order) {
+        for (const auto& ref : changes.changed)
+            if (ref.table == table) changeRow(ref);
+        for (const auto& ref : changes.added)
+            if (ref.table == table) addRow(ref);
+    }
+    // Then the rows deleted here, children first (a parent's delete cascades on the server as it did here).
+    for (const auto& ref : byOrder(changes.deleted, true)) {
+        const auto& cols = columns(ref.table);
+        Statement cur(pg, "SELECT " + versionExpr(cols) + " FROM " + ref.table + " WHERE id = ? FOR UPDATE");
+        cur.bind(1, ref.id);
+        const std::int64_t checkoutVersion = base[{ref.table, ref.id}];
+        if (!cur.step()) { // gone on the server too (deleted there, or by a cascade just now)
+            written[{ref.table, ref.id}] = -1;
+            continue;
+        }
+        const std::int64_t serverVersion = cur.columnInt(0);
+        cur.reset();
+        // Rows that still hang on it on the server (added there since checkout, or moved under it)
+        // would go with it by cascade, unseen here: that is a change on the server too.
+        bool hasOthers = false;
+        for (const auto& child : order) {
+            for (const auto& col : columns(child)) {
+                const char* parent = referencedTable(child, col.name);
+                if (!parent || ref.table != parent) continue;
+                Statement under(pg, "SELECT 1 FROM " + child + " WHERE " + quoteIdentifier(col.name) + " = ? LIMIT 1");
+                under.bind(1, ref.id);
+                hasOthers = hasOthers || under.step();
+            }
+        }
+        if (serverVersion != checkoutVersion || hasOthers) {
+            CheckinConflict c;
+            c.row = ref;
+            c.kind = CheckinConflict::Kind::DeletedHereChangedOnServer;
+            c.checkoutVersion = checkoutVersion;
+            c.serverVersion = serverVersion;
+            summary.conflicts.push_back(std::move(c));
+            continue;
+        }
+        Statement del(pg, "DELETE FROM " + ref.table + " WHERE id = ?");
+        del.bind(1, ref.id);
+        try {
+            del.run();
+        } catch (const ConstraintError& e) {
+            throw ConstraintError("checkin: deleting " + ref.table + " " + std::to_string(ref.id) + " breaks a rule on the server: " +
+                                  describeRule(e.what()) + "; nothing was checked in");
+        }
+        written[{ref.table, ref.id}] = -1;
+        ++summary.deleted;
+        tick("deleted rows");
+    }
+    if (dryRun) return summary; // the transaction rolls back; the local atlas is untouched
+    tx.commit();
+
+    // The local atlas follows: added rows take their server ids (through negative ids, so a new
+    // id that equals another added row's local id never clashes), and checkout_rows records the
+    // server versions and the rows' content, so a second checkin finds nothing to do.
+    Transaction ltx(lite);
+    lite.exec("PRAGMA defer_foreign_keys = ON");
+    AuditBulkScope quiet(lite, true);
+    for (int phase = 0; phase < 2; ++phase) {
+        for (const auto& [table, ids] : newId) {
+            for (const auto& [localId, serverId] : ids) {
+                const std::int64_t from = phase == 0 ? localId : -localId - 1;
+                const std::int64_t toId = phase == 0 ? -localId - 1 : serverId;
+                Statement pk(lite, "UPDATE " + table + " SET id = ? WHERE id = ?");
+                pk.bind(1, toId).bind(2, from);
+                pk.run();
+                for (const auto& t : order) {
+                    if (!lite.tableExists(t)) continue;
+                    for (const auto& col : columns(t)) {
+                        const char* ref = referencedTable(t, col.name);
+                        if (!ref || table != ref) continue;
+                        Statement fk(lite, "UPDATE " + t + " SET " + quoteIdentifier(col.name) + " = ? WHERE " + quoteIdentifier(col.name) + " = ?");
+                        fk.bind(1, toId).bind(2, from);
+                        fk.run();
+                    }
+                }
+            }
+        }
+    }
+    {
+        Statement drop(lite, "DELETE FROM checkout_rows WHERE table_name = ? AND row_id = ?");
+        Statement put(lite, "INSERT OR REPLACE INTO checkout_rows (table_name, row_id, version, hash) VALUES (?, ?, ?, ?)");
+        for (const auto& [key, version] : written) {
+            const auto& [table, localId] = key;
+            const auto mapped = newId.count(table) && newId[table].count(localId) ? newId[table][localId] : localId;
+            drop.bind(1, table).bind(2, localId);
+            drop.run();
+            if (version < 0) continue;
+            Statement row(lite, "SELECT * FROM " + table + " WHERE id = ?");
+            row.bind(1, mapped);
+            if (!row.step()) continue;
+            put.bind(1, table).bind(2, mapped).bind(3, version).bind(4, rowHash(row));
+            put.run();
+        }
+    }
+    AtlasWriter(*local).setMeta("checkin_at", pg.queryText("SELECT " + nowText(pg)).value_or(""));
+    if (!newId.empty()) refreshHouseholdPoints(lite);
+    ltx.commit();
+    if (feedback) feedback->setProgress(100.0, "done");
+    return summary;
+}
+
 std::int64_t TransferSummary::totalRows() const {
     std::int64_t n = 0;
     for (const auto& t : tables) n += t.rows;
@@ -477,7 +871,7 @@ TransferSummary checkoutCommunity(const std::string& source, const std::string& 
         const auto cols = pgColumns(pg, table);
         const int localSrid = table == "rooms" ? -1 : server->srid();
         std::string sql = "SELECT " + columnList(cols, &pg);
-        if (versions) sql += ", xmin::text::bigint";
+        if (versions) sql += ", " + versionExpr(cols);
         sql += " FROM " + table + (where.empty() ? "" : " WHERE " + where) + " ORDER BY 1";
         Statement in(pg, sql);
         if (where.find("?1") != std::string::npos) in.bind(1, ref.id);

@@ -4,6 +4,7 @@
 // checkout copies them down into a new, ordinary SpatiaLite atlas that records where it came
 // from and at which row versions.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,44 @@ struct LocalChanges {
     std::vector<RowRef> added, changed, deleted;
 };
 LocalChanges localChanges(const std::string& localPath);
+
+/// A row changed on both sides since checkout (or changed on one side and deleted on the other):
+/// not checked in, reported with the fields where the local and the server row differ.
+struct CheckinConflict {
+    enum class Kind { ChangedOnBothSides, DeletedOnServer, DeletedHereChangedOnServer };
+    RowRef row;
+    Kind kind = Kind::ChangedOnBothSides;
+    std::int64_t checkoutVersion = 0;
+    std::int64_t serverVersion = 0; ///< 0 when deleted on the server
+    struct Field {
+        std::string column;
+        std::optional<std::string> local, server; ///< as shown: masked unless revealed; NULL = nullopt
+    };
+    std::vector<Field> fields;
+};
+
+struct CheckinSummary {
+    std::string server; ///< where it went, without password
+    bool dryRun = false;
+    std::int64_t added = 0, changed = 0, deleted = 0;
+    /// Rows added here and given new ids on the server (local id -> server id), also in the local atlas now.
+    std::vector<std::pair<RowRef, std::int64_t>> newIds;
+    std::vector<CheckinConflict> conflicts;
+    [[nodiscard]] std::string report() const;
+};
+
+/// Merges the local changes of a checked-out atlas (localChanges()) into the PostGIS atlas it came
+/// from (`target`, or atlas_meta.checkout_from when empty, since that one has no password), in
+/// one server transaction: rows added here are inserted with new server ids (references among
+/// them follow), rows changed here whose server version is still the checkout version get the
+/// fields that differ, rows deleted here are deleted (children first). A row changed on both sides
+/// since checkout, changed here but deleted there, or deleted here but changed there is a
+/// conflict: not written, reported. Afterwards the local atlas records the new server versions
+/// (a second checkin is a no-op) and carries the server ids of its added rows. `dryRun` rolls
+/// the server transaction back and leaves the local atlas alone. Values in the report are masked
+/// unless `reveal`.
+CheckinSummary checkinCommunity(const std::string& localPath, const std::string& target, bool dryRun, bool reveal,
+                                Feedback* feedback = nullptr);
 
 /// Tables a community's rows live in, parents first (publish/checkout order).
 [[nodiscard]] std::vector<std::string> communityTables();
