@@ -1131,12 +1131,13 @@ void MainWindow::editGridProperties(std::int64_t gridId) {
     storage::GridProperties current;
     try {
         auto& c = m_gridEdit->atlas().connection();
-        storage::Statement g(c, "SELECT code, name, target_households FROM grids WHERE id = ?");
+        storage::Statement g(c, "SELECT code, name, target_households, row_version FROM grids WHERE id = ?");
         g.bind(1, gridId);
         if (!g.step()) return;
         current.code = g.columnText(0);
         current.name = g.columnText(1);
         if (!g.isNull(2)) current.targetHouseholds = static_cast<int>(g.columnInt(2));
+        current.rowVersion = g.columnInt(3); // someone else's save meanwhile refuses ours, with what they changed
         current.staff = storage::loadGridStaff(c, gridId); // an encrypted atlas: masked phones and their ciphertexts
     } catch (const std::exception& e) {
         showMessage(QString::fromUtf8(e.what()), true);
@@ -1160,7 +1161,8 @@ void MainWindow::editGridProperties(std::int64_t gridId) {
     });
     const bool ok = propertiesDialogHook ? propertiesDialogHook(dialog) : dialog.exec() == QDialog::Accepted;
     if (!ok) return;
-    const storage::GridProperties edited = dialog.properties();
+    storage::GridProperties edited = dialog.properties();
+    edited.rowVersion = current.rowVersion;
     m_gridEdit->apply(tr("Grid properties"), [gridId, edited](storage::GridEditor& ed) { return ed.setProperties(gridId, edited); });
 }
 

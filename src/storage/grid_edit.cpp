@@ -13,6 +13,7 @@
 #include "storage/atlas.h"
 #include "storage/connection.h"
 #include "storage/grid_geos.h"
+#include "storage/row_versions.h"
 #include "storage/schema.h"
 #include "storage/spatialite_blob.h"
 
@@ -570,13 +571,23 @@ GridEditResult GridEditor::setProperties(std::int64_t gridId, const GridProperti
     s.markChanged(gridId);
     const std::string where = "grid " + properties.code + ": ";
     try {
-        Statement st(c, "UPDATE grids SET code = ?, name = ?, target_households = ? WHERE id = ?");
-        st.bind(1, properties.code).bind(2, properties.name).bind(3, properties.targetHouseholds).bind(4, gridId);
-        st.run();
+        if (properties.rowVersion) {
+            // Based on what the editor read: refused when the grid changed since (row_versions.h).
+            model::Value target;
+            if (properties.targetHouseholds) target = std::int64_t{*properties.targetHouseholds};
+            updateRow(c, "grids", gridId, *properties.rowVersion,
+                      {{"code", properties.code}, {"name", properties.name}, {"target_households", target}});
+        } else {
+            Statement st(c, "UPDATE grids SET code = ?, name = ?, target_households = ? WHERE id = ?");
+            st.bind(1, properties.code).bind(2, properties.name).bind(3, properties.targetHouseholds).bind(4, gridId);
+            st.run();
+        }
         Statement del(c, "DELETE FROM grid_staff WHERE grid_id = ?");
         del.bind(1, gridId);
         del.run();
         writeStaff(c, gridId, properties.staff);
+    } catch (const StaleEditError&) {
+        throw; // says what changed, as it is
     } catch (const StorageError& e) {
         const std::string what = e.what();
         if (what.find("UNIQUE") != std::string::npos && what.find("grids.code") != std::string::npos)

@@ -77,6 +77,10 @@ struct GridProperties {
     std::string name;
     std::optional<int> targetHouseholds;
     std::vector<GridRowSnapshot::Staff> staff; ///< roles manager, supervisor, assistant (each once)
+    /// The grid row's version when these properties were read (storage/row_versions.h): when
+    /// given, setProperties() is refused with a StaleEditError if someone changed the grid since,
+    /// instead of overwriting their change.
+    std::optional<std::int64_t> rowVersion = std::nullopt;
 };
 
 class GridEditor {

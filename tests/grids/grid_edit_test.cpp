@@ -11,6 +11,7 @@
 #include "storage/connection.h"
 #include "storage/grid_checks.h"
 #include "storage/grid_edit.h"
+#include "storage/row_versions.h"
 #include "storage/spatialite_blob.h"
 
 namespace gridatlas::testing {
@@ -333,6 +334,29 @@ TEST(GridEdit, PropertiesAndStaffAreUndoable) {
         EXPECT_NE(std::string(e.what()).find("role"), std::string::npos) << e.what();
     }
     EXPECT_TRUE(stateOf(c) == unchanged);
+}
+
+// The properties dialog saves against the version it read: someone's change in between is not
+// overwritten; the refusal says what they changed.
+TEST(GridEdit, PropertiesBasedOnAStaleVersionAreRefused) {
+    TwoGrids w;
+    auto& c = w.atlas->connection();
+    storage::GridEditor editor(*w.atlas);
+    const auto v = *storage::rowVersion(c, "grids", 1);
+    c.exec("UPDATE grids SET target_households = 420 WHERE id = 1"); // another editor's save
+    const State theirs = stateOf(c);
+    storage::GridProperties p{"150781001001-01", "我的改名", 350, {{"manager", "赵敏", std::nullopt}}, v};
+    try {
+        editor.setProperties(1, p);
+        FAIL() << "a stale edit was saved";
+    } catch (const storage::StaleEditError& e) {
+        EXPECT_NE(std::string(e.what()).find("target_households"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("it is now '420'"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(stateOf(c) == theirs); // nothing of ours, staff included
+    p.rowVersion = *storage::rowVersion(c, "grids", 1);
+    editor.setProperties(1, p);
+    EXPECT_EQ(*c.queryText("SELECT name || '|' || target_households FROM grids WHERE id = 1"), "我的改名|350");
 }
 
 TEST(GridEdit, PaintRefusesToEmptyAGrid) {

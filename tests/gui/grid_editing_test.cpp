@@ -217,6 +217,28 @@ private slots:
         QCOMPARE(queryText("SELECT phone FROM grid_staff WHERE grid_id = 1 AND role = 'supervisor'"), oldPhone);
     }
 
+    // Someone else saves the grid while the properties dialog is open: our save is refused with
+    // what they changed, and their change stays.
+    void aStalePropertiesSaveIsRefusedWithTheOtherChange() {
+        m_window->propertiesDialogHook = [&](GridPropertiesDialog& d) -> bool {
+            {
+                storage::Connection other(m_world->path, storage::OpenMode::ReadWrite);
+                other.exec("UPDATE grids SET target_households = 480 WHERE id = 1");
+            }
+            d.nameEdit()->setText("我的改名");
+            d.targetEdit()->setValue(350);
+            return true;
+        };
+        QVERIFY(m_window->setGridTool(MainWindow::GridTool::Properties));
+        QTest::mouseClick(canvas(), Qt::LeftButton, {}, at(300, 250));
+        QCOMPARE(queryInt("SELECT target_households FROM grids WHERE id = 1"), 480);
+        QVERIFY(queryText("SELECT name FROM grids WHERE id = 1") != "我的改名");
+        QVERIFY2(m_window->lastMessage().contains("target_households") && m_window->lastMessage().contains("480") &&
+                     m_window->lastMessage().contains("not saved"),
+                 qPrintable(m_window->lastMessage()));
+        QVERIFY(!m_window->gridEditSession()->undoStack()->canUndo()); // nothing to undo: nothing was written
+    }
+
     void discardUndoesEverythingSinceTheLastSave() {
         const std::string before = queryText("SELECT group_concat(hex(geom)) FROM grids");
         QVERIFY(m_window->setGridTool(MainWindow::GridTool::Vertex));
