@@ -22,6 +22,7 @@
 #include "model/support/error.h"
 #include "model/support/feedback.h"
 #include "storage/demo_generator.h"
+#include "storage/engine.h"
 
 namespace gridatlas::cli {
 
@@ -120,6 +121,43 @@ std::string withThousands(std::int64_t n) {
     return s;
 }
 
+void printSummary(const std::string& where, const storage::DemoOptions& options, const storage::DemoSummary& summary) {
+    std::printf("wrote %s: demo district, scale %s, seed %llu, in %.2f s%s\n", where.c_str(),
+                std::string(storage::demoScaleName(options.scale)).c_str(), static_cast<unsigned long long>(options.seed),
+                summary.seconds, options.passphrase ? " (ID numbers and phones encrypted)" : "");
+    for (const auto& [table, n] : summary.tableCounts) std::printf("  %-14s %12s\n", table.c_str(), withThousands(n).c_str());
+    std::printf("  %-14s %12s\n", "adults", withThousands(summary.adults).c_str());
+    std::printf("  %-14s %12s  (%.1f%% of adults)\n", "members", withThousands(summary.members).c_str(),
+                100.0 * summary.memberShareOfAdults());
+    if (summary.gridsOutsideTarget > 0)
+        std::printf("  note: %d grid(s) outside 300-500 households, where one compound forces it\n", summary.gridsOutsideTarget);
+}
+
+/// demo --out postgresql://...: generated into a scratch file in the temp folder, copied up with
+/// COPY (storage/demo_pg.cpp). A server database is never replaced: --force is refused.
+int runDemoOnServer(const std::string& url, const Args& args, const storage::DemoOptions& options) {
+    if (args.flag("force"))
+        throw InputError("--force cannot replace a server atlas: demo fills only an empty PostgreSQL database "
+                         "(drop and create it again: dropdb/createdb)");
+    std::error_code ec;
+    TempAtlas scratch(fs::temp_directory_path(ec) / (".gridatlas-demo-" + std::to_string(getpid()) + ".sqlite"));
+    Feedback feedback;
+    ProgressPrinter printer;
+    feedback.setProgressCallback([&printer](double p, const std::string& stage) { printer(p, stage); });
+    storage::DemoSummary summary;
+    {
+        InterruptScope interrupts(feedback);
+        try {
+            summary = storage::generateDemoOnServer(url, scratch.path().string(), options, &feedback);
+        } catch (...) {
+            printer.abandon();
+            throw;
+        }
+    }
+    printSummary(storage::redactLocation(url), options, summary);
+    return 0;
+}
+
 } // namespace
 
 int runDemo(const ArgList& argv) {
@@ -142,6 +180,8 @@ int runDemo(const ArgList& argv) {
         const char* env = std::getenv("GRIDATLAS_PASSPHRASE");
         if (args.flag("encrypt") || (env && *env)) options.passphrase = newPassphrase("GRIDATLAS_PASSPHRASE", "the demo atlas");
     }
+
+    if (storage::isPostgresLocation(args.required("out"))) return runDemoOnServer(args.required("out"), args, options);
 
     std::error_code ec;
     const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
@@ -175,20 +215,12 @@ int runDemo(const ArgList& argv) {
     }
     temp.moveTo(out);
 
-    std::printf("wrote %s: demo district, scale %s, seed %llu, in %.2f s%s\n", out.string().c_str(),
-                std::string(storage::demoScaleName(options.scale)).c_str(), static_cast<unsigned long long>(options.seed),
-                summary.seconds, options.passphrase ? " (ID numbers and phones encrypted)" : "");
-    for (const auto& [table, n] : summary.tableCounts) std::printf("  %-14s %12s\n", table.c_str(), withThousands(n).c_str());
-    std::printf("  %-14s %12s\n", "adults", withThousands(summary.adults).c_str());
-    std::printf("  %-14s %12s  (%.1f%% of adults)\n", "members", withThousands(summary.members).c_str(),
-                100.0 * summary.memberShareOfAdults());
-    if (summary.gridsOutsideTarget > 0)
-        std::printf("  note: %d grid(s) outside 300-500 households, where one compound forces it\n", summary.gridsOutsideTarget);
+    printSummary(out.string(), options, summary);
     return 0;
 }
 
-GRIDATLAS_CLI_COMMAND("demo", R"(  demo    --out FILE --scale S|M|L [--seed N] [--name NAME] [--force] [--encrypt|--clear]
-          generate a deterministic demo district atlas; ID numbers and phones encrypted when
+GRIDATLAS_CLI_COMMAND("demo", R"(  demo    --out FILE|URL --scale S|M|L [--seed N] [--name NAME] [--force] [--encrypt|--clear]
+          generate a deterministic demo district atlas (URL: an empty PostGIS database, filled with COPY); ID numbers and phones encrypted when
           GRIDATLAS_PASSPHRASE is set or --encrypt asks for a passphrase (--clear: never)
 )", runDemo, 10);
 

@@ -59,4 +59,12 @@ struct DemoSummary {
 /// as it is cancelled; the caller removes the partial file (the CLI writes to a temp file).
 DemoSummary generateDemo(const std::string& path, const DemoOptions& options, Feedback* feedback = nullptr);
 
+/// The same district on the PostGIS database `target` (postgresql://..., which must hold no
+/// atlas yet): generated into the SpatiaLite file `scratchPath` (which must not exist; the caller
+/// removes it) and copied up with COPY in one transaction, ids, atlas_meta keys, encryption key
+/// (atlas_crypto) and household_points included, then ANALYZE. Throws InputError when the
+/// database already holds an atlas. summary.seconds covers both steps.
+DemoSummary generateDemoOnServer(const std::string& target, const std::string& scratchPath, const DemoOptions& options,
+                                 Feedback* feedback = nullptr);
+
 } // namespace gridatlas::storage

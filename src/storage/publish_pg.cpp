@@ -760,6 +760,12 @@ std::string TransferSummary::report() const {
     return out.str();
 }
 
+std::int64_t copyWholeTable(Connection& sqlite, Connection& pg, const std::string& table, Feedback* feedback) {
+    const auto srids = pgGeometrySrids(pg);
+    const auto it = srids.find(table);
+    return copyRows(sqlite, pg, table, table, pgColumns(pg, table), "", 0, it == srids.end() ? 0 : it->second, feedback);
+}
+
 std::vector<std::string> communityTables() {
     std::vector<std::string> out;
     for (const auto& s : scopes()) out.emplace_back(s.table);

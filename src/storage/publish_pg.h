@@ -11,6 +11,10 @@
 #include "model/support/feedback.h"
 
 namespace gridatlas::storage {
+class Connection;
+}
+
+namespace gridatlas::storage {
 
 struct TableCount {
     std::string table;
@@ -93,5 +97,10 @@ CheckinSummary checkinCommunity(const std::string& localPath, const std::string&
 
 /// Tables a community's rows live in, parents first (publish/checkout order).
 [[nodiscard]] std::vector<std::string> communityTables();
+
+/// Streams every row of `table` from the SpatiaLite connection `sqlite` into the same table of
+/// the PostGIS connection `pg` with COPY (ids kept; the caller holds the transaction and moves
+/// the identity sequences on). Used by `demo --out postgresql://...` (storage/demo_pg.cpp).
+std::int64_t copyWholeTable(Connection& sqlite, Connection& pg, const std::string& table, Feedback* feedback = nullptr);
 
 } // namespace gridatlas::storage
