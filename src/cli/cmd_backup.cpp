@@ -7,6 +7,7 @@
 #include "model/support/error.h"
 #include "storage/atlas.h"
 #include "storage/backup.h"
+#include "storage/engine.h"
 
 namespace gridatlas::cli {
 
@@ -28,6 +29,7 @@ int listAtlasBackups(const std::string& atlasPath) {
 int runBackup(const ArgList& argv) {
     const Args args("backup", argv, {"atlas", "out", "keep"}, {"list"});
     const std::string atlasPath = args.required("atlas");
+    if (storage::isPostgresLocation(atlasPath)) throw InputError(storage::serverAtlasBackupAdvice(atlasPath, "backed up"));
     if (auto keep = args.integer("keep", 1, 1000)) {
         auto atlas = storage::Atlas::open(atlasPath, storage::OpenMode::ReadWrite);
         storage::setBackupKeep(atlas->connection(), static_cast<int>(*keep));

@@ -10,6 +10,8 @@
 #include "model/support/feedback.h"
 #include "storage/atlas.h"
 #include "storage/bulk_delete.h"
+#include "storage/connection.h"
+#include "storage/engine.h"
 
 namespace gridatlas::cli {
 
@@ -32,6 +34,9 @@ int runDelete(const ArgList& argv) {
     if (result.written) atlas->updateStatistics();
     std::cout << result.summary() << "\n";
     if (!result.backupPath.empty()) std::cout << "backup before deleting: " << result.backupPath << "\n";
+    else if (result.written && atlas->connection().engine() == storage::Engine::PostgreSQL)
+        std::cout << "no automatic backup on a server atlas: the deletion was one transaction; the server's own backups "
+                     "(pg_dump) are the way back\n";
     return 0;
 }
 

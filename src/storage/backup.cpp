@@ -11,6 +11,7 @@
 #include "storage/atlas.h"
 #include "storage/audit.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/schema.h"
 
 namespace gridatlas::storage {
@@ -108,6 +109,7 @@ void validateBackup(const std::string& path) {
 } // namespace
 
 void backupConnection(Connection& source, const std::string& outPath, Feedback* feedback) {
+    if (source.engine() == Engine::PostgreSQL) throw InputError(serverAtlasBackupAdvice(source.path(), "backed up"));
     std::error_code ec;
     if (fs::exists(outPath, ec)) throw InputError("backup '" + outPath + "' already exists: choose another name");
     const fs::path partial = outPath + ".partial";
@@ -135,8 +137,15 @@ void backupConnection(Connection& source, const std::string& outPath, Feedback* 
 }
 
 void backupAtlas(const std::string& atlasPath, const std::string& outPath, Feedback* feedback) {
+    if (isPostgresLocation(atlasPath)) throw InputError(serverAtlasBackupAdvice(atlasPath, "backed up"));
     auto atlas = Atlas::open(atlasPath, OpenMode::ReadOnly);
     backupConnection(atlas->connection(), outPath, feedback);
+}
+
+std::string serverAtlasBackupAdvice(const std::string& location, const std::string& what) {
+    return "'" + redactLocation(location) + "' is a PostgreSQL atlas: it is not " + what +
+           " by gridatlas-cli (its backups are files of SQLite). Use the server's tools: pg_dump -Fc -f atlas.dump DBNAME, "
+           "pg_restore -d DBNAME atlas.dump; or copy a community into a SpatiaLite atlas with gridatlas-cli checkout";
 }
 
 std::string backupFolder(const std::string& atlasPath) { return atlasPath + ".backups"; }
@@ -159,6 +168,7 @@ void setBackupKeep(Connection& conn, int keep) {
 }
 
 std::vector<BackupInfo> listBackups(const std::string& atlasPath) {
+    if (isPostgresLocation(atlasPath)) throw InputError(serverAtlasBackupAdvice(atlasPath, "listed with automatic backups"));
     std::vector<BackupInfo> out;
     const fs::path folder = backupFolder(atlasPath);
     std::error_code ec;
@@ -203,10 +213,16 @@ std::string writeAutoBackup(Connection& source, const std::string& atlasPath, co
 
 std::string autoBackup(Atlas& atlas, const std::string& reason) {
     auto& c = atlas.connection();
+    // A server atlas: the operation is one transaction there, and the server's own backups
+    // (pg_dump, archiving) are the way back; a file next to a URL would make no sense.
+    if (c.engine() == Engine::PostgreSQL) return {};
     return writeAutoBackup(c, atlas.path(), reason, backupKeep(c));
 }
 
 std::string restoreAtlas(const std::string& atlasPath, const std::string& fromPath) {
+    if (isPostgresLocation(atlasPath)) throw InputError(serverAtlasBackupAdvice(atlasPath, "restored"));
+    if (isPostgresLocation(fromPath))
+        throw InputError("restore: --from '" + redactLocation(fromPath) + "' is a PostgreSQL atlas, not a backup file");
     std::error_code ec;
     if (fs::equivalent(atlasPath, fromPath, ec))
         throw InputError("cannot restore '" + atlasPath + "' from itself");

@@ -29,6 +29,11 @@ void backupConnection(Connection& source, const std::string& outPath, Feedback* 
 /// Opens `atlasPath` read-only and backs it up into `outPath`.
 void backupAtlas(const std::string& atlasPath, const std::string& outPath, Feedback* feedback = nullptr);
 
+/// PostgreSQL atlases (docs/postgis.md "Backups"): backup, restore and --list refuse them with
+/// this advice (pg_dump/pg_restore, or checkout); autoBackup returns "" for them, the operation
+/// relying on its transaction. `what`: "backed up", "restored"...
+std::string serverAtlasBackupAdvice(const std::string& location, const std::string& what);
+
 /// The automatic backups' folder: "<atlas>.backups" next to the atlas.
 std::string backupFolder(const std::string& atlasPath);
 /// How many automatic backups are kept (atlas_meta 'backup_keep', default kDefaultBackupKeep).
@@ -38,7 +43,7 @@ void setBackupKeep(Connection& conn, int keep);
 
 /// Backs the atlas up into its backups folder before a destructive operation (`reason` names it,
 /// e.g. "grids-restore"), then deletes the oldest automatic backups beyond backupKeep(). Returns
-/// the new file. Must not be called inside a transaction of `atlas`'s connection.
+/// the new file ("" on a PostgreSQL atlas: no file backup there). Must not be called inside a transaction of `atlas`'s connection.
 std::string autoBackup(Atlas& atlas, const std::string& reason);
 
 /// The automatic backups of an atlas, oldest first.

@@ -19,6 +19,7 @@
 #include "model/support/feedback.h"
 #include "storage/audit.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 
 namespace gridatlas::storage::crypto {
 
@@ -271,11 +272,13 @@ void bindTextOrNull(Statement& st, int i, const std::string& s) {
 std::shared_ptr<SessionKey> newKey(Connection& c, std::string_view passphrase, const KdfLimits& limits) {
     if (passphrase.empty()) throw InputError("an empty passphrase does not protect anything: give one");
     ensureSodium();
-    c.exec(migrationSql()); // idempotent: an atlas opened read-write has it already
+    // Idempotent: an atlas opened read-write has it already (a PostGIS atlas always: schema_pg).
+    if (c.engine() == Engine::SQLite) c.exec(migrationSql());
     Blob salt(kSaltBytes);
     randombytes_buf(salt.data(), salt.size());
     auto key = deriveKey(passphrase, salt, limits);
-    Statement st(c, "INSERT OR REPLACE INTO atlas_crypto (id, kdf, salt, opslimit, memlimit, key_check, cipher, changed_at) "
+    c.exec("DELETE FROM atlas_crypto WHERE id = 1"); // replaced (the caller's transaction)
+    Statement st(c, "INSERT INTO atlas_crypto (id, kdf, salt, opslimit, memlimit, key_check, cipher, changed_at) "
                     "VALUES (1, 'argon2id13', ?, ?, ?, ?, 'xchacha20poly1305-ietf', ?)");
     st.bindBlob(1, salt.data(), salt.size())
         .bind(2, static_cast<std::int64_t>(limits.opsLimit))
@@ -338,21 +341,26 @@ public:
     template <class Clear> std::int64_t staff(const char* table, Clear&& clearOf, const SessionKey& key) {
         if (!m_c.tableExists(table)) return 0;
         const std::string t = table;
-        std::vector<std::tuple<std::int64_t, std::string, std::string>> rows; // rowid, name, clear phone
+        // The row's physical identity (grid_plan_staff has no id): rowid, or ctid on PostgreSQL
+        // (stable within this transaction, which holds the rows).
+        const bool pg = m_c.engine() == Engine::PostgreSQL;
+        std::vector<std::tuple<std::string, std::string, std::string>> rows; // row identity, name, clear phone
         {
-            Statement read(m_c, "SELECT rowid, name, phone, phone_enc FROM " + t + " WHERE phone IS NOT NULL");
+            Statement read(m_c, std::string("SELECT ") + (pg ? "ctid::text" : "rowid") + ", name, phone, phone_enc FROM " + t +
+                                    " WHERE phone IS NOT NULL");
             while (read.step()) {
                 const std::string name = read.columnText(1);
-                rows.emplace_back(read.columnInt(0), name,
+                rows.emplace_back(read.columnText(0), name,
                                   clearOf(Field::StaffPhone, name, read.columnText(2), read.columnBlob(3)));
             }
         }
-        Statement write(m_c, "UPDATE " + t + " SET phone = ?, phone_enc = ? WHERE rowid = ?");
+        Statement write(m_c, "UPDATE " + t + " SET phone = ?, phone_enc = ? WHERE " + (pg ? "ctid = CAST(? AS tid)" : "rowid = ?"));
         for (const auto& [rowid, name, phone] : rows) {
             const Sealed s = sealValue(key, Field::StaffPhone, name, phone);
             bindTextOrNull(write, 1, s.shown);
             bindBlobOrNull(write, 2, s.cipher);
-            write.bind(3, rowid);
+            if (pg) write.bind(3, rowid);
+            else write.bind(3, static_cast<std::int64_t>(std::stoll(rowid)));
             write.run();
         }
         return static_cast<std::int64_t>(rows.size());
@@ -370,7 +378,13 @@ private:
 };
 
 /// No clear value may stay in free pages or in the WAL: rebuild the file, empty the WAL.
+/// On PostgreSQL: VACUUM FULL rewrites the tables that held clear values (outside any
+/// transaction); the server's WAL archive and its backups are the administrator's (docs/postgis.md).
 void scrub(Connection& c) {
+    if (c.engine() == Engine::PostgreSQL) {
+        for (const char* t : {"residents", "grid_staff", "grid_plan_staff"}) c.exec(std::string("VACUUM FULL ") + t);
+        return;
+    }
     c.exec("VACUUM");
     Statement st(c, "PRAGMA wal_checkpoint(TRUNCATE)");
     if (st.step() && st.columnInt(0) != 0)
@@ -557,10 +571,11 @@ std::string currentUser() {
 void recordReveal(const std::string& atlasPath, const std::string& program, const std::string& what) {
     try {
         Connection c(atlasPath, OpenMode::ReadWrite);
-        c.exec("CREATE TABLE IF NOT EXISTS reveal_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, "
-               "program TEXT NOT NULL, what TEXT NOT NULL)");
+        if (c.engine() == Engine::SQLite) // a PostGIS atlas has it from its schema
+            c.exec("CREATE TABLE IF NOT EXISTS reveal_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, "
+                   "program TEXT NOT NULL, what TEXT NOT NULL)");
         Transaction tx(c);
-        Statement st(c, "INSERT INTO reveal_log (at, user, program, what) VALUES (?, ?, ?, ?)");
+        Statement st(c, "INSERT INTO reveal_log (at, \"user\", program, what) VALUES (?, ?, ?, ?)");
         st.bind(1, nowUtc()).bind(2, currentUser()).bind(3, program).bind(4, what);
         st.run();
         // The audit log (history) lists reveals beside the edits: who saw what, when.
