@@ -13,6 +13,7 @@
 #include "model/support/error.h"
 #include "pg/pg_server.h"
 #include "storage/atlas.h"
+#include "storage/backup.h"
 #include "storage/connection.h"
 #include "storage/crypto.h"
 #include "storage/demo_generator.h"
@@ -177,6 +178,34 @@ TEST_F(DemoPgTest, CliFillsAServerAtlas) {
     EXPECT_NE(out.find("households: 2934"), std::string::npos) << out;
     for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
         EXPECT_EQ(entry.path().filename().string().find(".gridatlas-demo-"), std::string::npos) << entry.path();
+}
+
+// A server atlas has no file backups: backup, restore and --list say so and name pg_dump; an
+// automatic backup before a destructive operation is skipped (""), and nothing is written locally.
+TEST_F(DemoPgTest, BackupAndRestoreOfAServerAtlasNamePgDump) {
+    storage::generateDemoOnServer(pg(), dir.file("scratch.sqlite"), storage::DemoOptions{});
+    const std::string file = dir.file("demo.sqlite");
+    storage::generateDemo(file, storage::DemoOptions{});
+    const auto expectAdvice = [](const auto& call, const char* what) {
+        try {
+            call();
+            ADD_FAILURE() << what << " of a server atlas was accepted";
+        } catch (const InputError& e) {
+            const std::string m = e.what();
+            EXPECT_NE(m.find("is a PostgreSQL atlas"), std::string::npos) << m;
+            EXPECT_NE(m.find("pg_dump"), std::string::npos) << m;
+        }
+    };
+    expectAdvice([&] { storage::backupAtlas(pg(), dir.file("b.sqlite")); }, "backup");
+    expectAdvice([&] { storage::restoreAtlas(pg(), file); }, "restore");
+    expectAdvice([&] { storage::listBackups(pg()); }, "backup --list");
+    EXPECT_THROW(storage::restoreAtlas(dir.file("other.sqlite"), pg()), InputError);
+    auto server = storage::Atlas::open(pg(), storage::OpenMode::ReadWrite);
+    EXPECT_EQ(storage::autoBackup(*server, "before-delete-streets"), "");
+    EXPECT_FALSE(std::filesystem::exists(dir.file("b.sqlite")));
+    EXPECT_FALSE(std::filesystem::exists(dir.file("other.sqlite")));
+    EXPECT_FALSE(std::filesystem::exists("postgresql:")) << "restore wrote a local file named after the URL";
+    EXPECT_EQ(server->connection().queryInt("SELECT COUNT(*) FROM households").value(), 2934);
 }
 
 } // namespace
