@@ -279,10 +279,12 @@ ExportSummary exportAtlas(storage::Atlas& atlas, const ExportOptions& opt, Feedb
                 if (!opt.reveal) {
                     for (std::size_t i = 0; i < fields.size(); ++i) {
                         if (!isPersonalField(layerName, fields[i].name) || model::isNull(f.values[i])) continue;
-                        if (fields[i].type == model::FieldType::Text) {
-                            const auto kind = model::sensitivityOfField(fields[i].name);
-                            f.values[i] = model::mask(model::toText(f.values[i]),
-                                                      kind == model::Sensitivity::None ? model::Sensitivity::Name : kind);
+                        const auto kind = model::sensitivityOfField(fields[i].name);
+                        // A flag or figure (has_disability, vulnerable...) shows nothing of itself, whatever
+                        // type the engine gives the column: SQLite's views type computed columns as text,
+                        // and masking "1" like a name wrote "1*", the flag itself.
+                        if (fields[i].type == model::FieldType::Text && kind != model::Sensitivity::None) {
+                            f.values[i] = model::mask(model::toText(f.values[i]), kind);
                         } else {
                             f.values[i] = std::string("*");
                         }
