@@ -10,6 +10,7 @@
 #include "model/masking.h"
 #include "model/support/error.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 
 namespace gridatlas::storage {
 
@@ -163,6 +164,16 @@ void createTriggers(Connection& conn, const std::string& table) {
     conn.exec(sql);
 }
 
+// The PostgreSQL triggers (audit_pg.cpp) read the setting from the session.
+void syncPgAuditRows(Connection& conn) {
+    if (conn.engine() != Engine::PostgreSQL) return;
+    using Rows = Connection::AuditRows;
+    const char* mode = conn.auditRows() == Rows::All ? "all" : conn.auditRows() == Rows::NoInserts ? "noinserts" : "none";
+    Statement st(conn, "SELECT set_config('gridatlas.audit_rows', ?, false)");
+    st.bind(1, mode);
+    st.step();
+}
+
 } // namespace
 
 const std::vector<std::string>& auditedTables() {
@@ -194,7 +205,7 @@ void removeAudit(Connection& conn) {
 }
 
 void installAudit(Connection& conn) {
-    if (conn.isReadOnly() || !conn.tableExists("audit_log")) return;
+    if (conn.isReadOnly() || conn.engine() == Engine::PostgreSQL || !conn.tableExists("audit_log")) return; // PG: server triggers (audit_pg.h)
     registerFunctions(conn);
     removeAudit(conn);
     for (const auto& t : auditedTables())
@@ -204,7 +215,10 @@ void installAudit(Connection& conn) {
 void logAudit(Connection& conn, std::string_view action, std::string_view table, std::optional<std::int64_t> rowId,
               std::string_view field, std::optional<std::string> oldValue, std::optional<std::string> newValue) {
     if (!conn.tableExists("audit_log")) return; // an atlas not yet migrated to schema 6
-    Statement st(conn, std::string(kInsertHead) + "VALUES (" + std::string(kNow) + ", ?, ?, ?, ?, ?, ?, ?)");
+    const std::string now = conn.engine() == Engine::PostgreSQL
+                                ? "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+                                : std::string(kNow);
+    Statement st(conn, std::string(kInsertHead) + "VALUES (" + now + ", ?, ?, ?, ?, ?, ?, ?)");
     st.bind(1, auditActor()).bind(2, action);
     if (table.empty()) st.bindNull(3);
     else st.bind(3, table);
@@ -245,7 +259,14 @@ AuditBulkScope::AuditBulkScope(Connection& conn, bool everyRow) : m_conn(conn), 
     using Rows = Connection::AuditRows;
     if (everyRow) conn.setAuditRows(Rows::None);
     else if (conn.auditRows() == Rows::All) conn.setAuditRows(Rows::NoInserts);
+    syncPgAuditRows(conn);
 }
-AuditBulkScope::~AuditBulkScope() { m_conn.setAuditRows(static_cast<Connection::AuditRows>(m_was)); }
+AuditBulkScope::~AuditBulkScope() {
+    m_conn.setAuditRows(static_cast<Connection::AuditRows>(m_was));
+    try {
+        syncPgAuditRows(m_conn);
+    } catch (...) { // a destructor must not throw; the next scope sets it again
+    }
+}
 
 } // namespace gridatlas::storage

@@ -804,6 +804,7 @@ TransferSummary publishCommunity(const std::string& atlasPath, const std::string
     std::size_t step = 0;
 
     Transaction tx(pg);
+    pg.exec("SELECT set_config('gridatlas.audit_rows', 'none', true)"); // a publish is a copy, not edits (audit_pg.h)
     // A re-publish replaces the community: its rows go first, children before parents.
     {
         Statement st(pg, "SELECT id FROM communities WHERE code = ? OR name = ?");

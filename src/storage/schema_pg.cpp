@@ -4,6 +4,7 @@
 
 #include "model/domain.h"
 #include "model/support/error.h"
+#include "storage/audit_pg.h"
 #include "storage/change_feed.h"
 #include "storage/connection.h"
 #include "storage/schema.h"
@@ -548,6 +549,7 @@ void createSchemaPg(Connection& conn, int srid) {
         st.run();
     }
     conn.exec("COMMENT ON TABLE atlas_meta IS 'GridAtlas atlas (docs/postgis.md)'");
+    installAuditPg(conn); // server audit triggers (audit_pg.h), after the seed rows: they are no edits
     tx.commit();
 }
 
@@ -560,6 +562,7 @@ void migrateSchemaPg(Connection& conn, int fromVersion) {
     Transaction tx(conn);
     applyMigrationsPg(conn, fromVersion);
     installChangeNotificationsPg(conn); // (re)installed over the migrated tables
+    installAuditPg(conn);
     Statement st(conn, "UPDATE atlas_meta SET value = ? WHERE key = 'schema_version'");
     st.bind(1, std::to_string(kSchemaVersion));
     st.run();
