@@ -126,6 +126,16 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO audit_log (at, actor, action, table_name, row_id, field, old_value, new_value)
     VALUES (now_text, who, 'insert', TG_TABLE_NAME, (nw ->> 'id')::BIGINT, NULL, NULL, summary);
+    -- Our audit_log row drew from its identity sequence, which moved the session's lastval() off the
+    -- inserted row's id that Connection::lastInsertId() reads: point it back through a sequence of
+    -- this session's own (TEMP), so no other session's ids are touched.
+    IF (nw ->> 'id') IS NOT NULL THEN
+      IF to_regclass('pg_temp.gridatlas_lastval') IS NULL THEN
+        CREATE TEMP SEQUENCE gridatlas_lastval MINVALUE -9223372036854775808;
+      END IF;
+      PERFORM setval('pg_temp.gridatlas_lastval', (nw ->> 'id')::BIGINT, false);
+      PERFORM nextval('pg_temp.gridatlas_lastval');
+    END IF;
   ELSIF TG_OP = 'DELETE' THEN
     INSERT INTO audit_log (at, actor, action, table_name, row_id, field, old_value, new_value)
     VALUES (now_text, who, 'delete', TG_TABLE_NAME, (o ->> 'id')::BIGINT, NULL, summary, NULL);
