@@ -76,6 +76,7 @@ DemoSummary generateDemoOnServer(const std::string& target, const std::string& s
     const auto tables = tablesToCopy();
     {
         Transaction tx(pg);
+        pg.exec("SELECT set_config('gridatlas.audit_rows', 'none', true)"); // generated rows, not edits (audit_pg.h)
         copyMeta(lite->connection(), pg);
         // household_points is copied whole after the households and residents: the triggers that
         // drop a block on every household or resident insert would only cost a statement per row.
