@@ -115,7 +115,10 @@ int main(int argc, char** argv) {
         std::cerr << "gridatlas-cli " << command << ": cancelled\n";
         return 130;
     } catch (const gridatlas::Error& e) {
-        std::cerr << "gridatlas-cli " << command << ": error: " << gridatlas::storage::redactPasswordsIn(e.what()) << "\n";
+        std::string what = gridatlas::storage::redactPasswordsIn(e.what());
+        // Some messages name the command themselves: say it once.
+        if (const std::string self = "gridatlas-cli " + command + ": "; what.starts_with(self)) what.erase(0, self.size());
+        std::cerr << "gridatlas-cli " << command << ": error: " << what << "\n";
         return 1;
     } catch (const std::exception& e) {
         std::cerr << "gridatlas-cli " << command << ": internal error: " << gridatlas::storage::redactPasswordsIn(e.what())

@@ -254,6 +254,10 @@ std::unique_ptr<Connection> openPgAtlasConnection(const std::string& location, O
     if (!conn->tableExists("atlas_meta"))
         throw StorageError("PostgreSQL database '" + redactLocation(location) +
                            "' holds no GridAtlas atlas (no atlas_meta table): create one with 'gridatlas-cli publish'");
+    if (!conn->queryInt("SELECT 1 WHERE has_table_privilege('atlas_meta', 'SELECT')"))
+        throw StorageError("role '" + conn->queryText("SELECT session_user::text").value_or("?") + "' has no access to the atlas in '" +
+                           redactLocation(location) + "': the atlas owner grants it with 'gridatlas-cli access grant --role ROLE "
+                           "--community NAME' (docs/postgis.md, Access)");
     // Who writes, for the server's triggers (change notices; audit): the same actor as on SQLite.
     if (mode != OpenMode::ReadOnly) {
         Statement st(*conn, "SELECT set_config('gridatlas.actor', ?, false)");

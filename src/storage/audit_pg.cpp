@@ -81,6 +81,14 @@ DECLARE
   ob BIGINT;
   nb BIGINT;
 BEGIN
+  -- A role restricted by access control (access_pg.h) cannot choose its name in the log or
+  -- switch the log off: it is logged as itself, with the name its client gave in brackets.
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gridatlas_user')
+     AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+     AND pg_has_role(session_user, 'gridatlas_user', 'MEMBER') THEN
+    who := session_user || coalesce(' (' || nullif(current_setting('gridatlas.actor', true), '') || ')', '');
+    IF rows_mode = 'none' THEN rows_mode := 'noinserts'; END IF;
+  END IF;
   IF rows_mode = 'none' OR (rows_mode = 'noinserts' AND TG_OP = 'INSERT') THEN RETURN NULL; END IF;
   IF TG_OP <> 'INSERT' THEN o := row_to_json(OLD); END IF;
   IF TG_OP <> 'DELETE' THEN nw := row_to_json(NEW); END IF;

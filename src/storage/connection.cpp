@@ -172,7 +172,10 @@ std::int64_t Connection::lastInsertId() const {
 
 bool Connection::tableExists(std::string_view name) {
     if (m_pg) {
-        Statement st(*this, "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?");
+        // The catalog, not information_schema: that one hides tables the role may not read,
+        // and a table withheld by access control still exists.
+        Statement st(*this, "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                            "WHERE n.nspname = current_schema() AND c.relname = ? AND c.relkind IN ('r', 'v', 'm', 'p', 'f')");
         st.bind(1, name);
         return st.step();
     }

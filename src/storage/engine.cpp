@@ -95,6 +95,18 @@ void decodeGeometry(const Connection& conn, std::string_view bytes, Geometry& ou
     else decodeSpatialiteBlob(bytes, out);
 }
 
+bool canReadColumn(Connection& conn, std::string_view table, std::string_view column) {
+    if (!isPg(conn)) return true;
+    Statement st(conn, "SELECT has_column_privilege(?, ?, 'SELECT')");
+    st.bind(1, table).bind(2, column);
+    return st.step() && st.columnInt(0) != 0;
+}
+
+std::string columnOrNull(Connection& conn, std::string_view table, std::string_view column, std::string_view qualifier) {
+    if (!canReadColumn(conn, table, column)) return "NULL";
+    return qualifier.empty() ? std::string(column) : std::string(qualifier) + "." + std::string(column);
+}
+
 std::string bboxFilter(const Connection& conn, std::string_view idColumn, std::string_view base, std::string_view geomColumn,
                        int firstParam) {
     const auto p = [&](int i) { return "?" + std::to_string(firstParam + i); };
@@ -133,9 +145,12 @@ model::Rect geometryBounds(const Connection& conn, std::string_view bytes) {
 }
 
 std::vector<std::pair<std::string, std::string>> relationColumns(Connection& conn, std::string_view relation) {
+    // On PostgreSQL only the columns the role may read (access control withholds phones and ID
+    // numbers from roles without the key, access_pg.h): readers then simply do not see them.
     Statement st(conn, isPg(conn) ? "SELECT column_name, upper(data_type) FROM information_schema.columns "
-                                    "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position"
-                                  : "SELECT name, upper(type) FROM pragma_table_info(?)");
+                                    "WHERE table_schema = current_schema() AND table_name = ?1 "
+                                    "AND has_column_privilege(quote_ident(?1), column_name, 'SELECT') ORDER BY ordinal_position"
+                                  : "SELECT name, upper(type) FROM pragma_table_info(?1)");
     st.bind(1, relation);
     std::vector<std::pair<std::string, std::string>> out;
     while (st.step()) out.emplace_back(st.columnText(0), st.columnText(1));

@@ -53,6 +53,14 @@ void decodeGeometry(const Connection& conn, std::string_view bytes, model::Geome
 /// meets the rectangle bound to four parameters in the order xmin, ymin, xmax, ymax starting at
 /// `firstParam` (?N numbering). SpatiaLite reads its R*Tree idx_<table>_geom, PostGIS uses && on
 /// the GiST index. `base` is the base table whose index is used (a view's rows share its ids).
+/// Whether the connection's role may read `table`.`column` (always on SQLite; on PostgreSQL the
+/// column privileges of access control, access_pg.h: phones and ID numbers need the key).
+[[nodiscard]] bool canReadColumn(Connection& conn, std::string_view table, std::string_view column);
+/// `qualifier.column` when readable, else `NULL` (so a query selecting it still runs and the
+/// value shows as absent, i.e. masked, for a role without the key).
+[[nodiscard]] std::string columnOrNull(Connection& conn, std::string_view table, std::string_view column,
+                                       std::string_view qualifier = {});
+
 [[nodiscard]] std::string bboxFilter(const Connection& conn, std::string_view idColumn, std::string_view base,
                                      std::string_view geomColumn, int firstParam);
 /// The placeholder for an id parameter ?N of `table` that takes the next id when bound NULL:
@@ -67,7 +75,8 @@ void decodeGeometry(const Connection& conn, std::string_view bytes, model::Geome
 [[nodiscard]] model::Rect geometryBounds(const Connection& conn, std::string_view bytes);
 /// The columns of a table or view in order, with their declared type in upper case (SQLite:
 /// pragma_table_info, "" for a view's expressions; PostgreSQL: information_schema's data_type,
-/// e.g. BIGINT, DOUBLE PRECISION, TEXT, USER-DEFINED for geometry).
+/// e.g. BIGINT, DOUBLE PRECISION, TEXT, USER-DEFINED for geometry; only the columns the role may
+/// read, access_pg.h).
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> relationColumns(Connection& conn, std::string_view relation);
 /// The current time as ISO-8601 text (`datetime('now')` / `to_char(now() ...)`).
 [[nodiscard]] std::string nowText(const Connection& conn);

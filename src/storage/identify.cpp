@@ -92,8 +92,10 @@ std::optional<IdentifyResult> describeBuilding(Atlas& atlas, std::int64_t id, do
     addColumn(r, st, 13, "vulnerable_households");
     r.bounds = boundsOf(st, 14);
 
-    Statement members(c, "SELECT r.id, r.name, u.number, h.room, r.member_type, r.branch, r.phone, r.phone_enc "
-                         "FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.id = h.unit_id "
+    // Phones and ID numbers only where the role may read them (access_pg.h); else shown absent.
+    Statement members(c, "SELECT r.id, r.name, u.number, h.room, r.member_type, r.branch, " + columnOrNull(c, "residents", "phone", "r") +
+                             ", " + columnOrNull(c, "residents", "phone_enc", "r") +
+                             " FROM residents r JOIN households h ON h.id = r.household_id JOIN units u ON u.id = h.unit_id "
                          "WHERE u.building_id = ? AND r.is_member = 1 ORDER BY u.number, h.floor, h.room, r.id");
     members.bind(1, id);
     while (members.step()) {
@@ -147,8 +149,9 @@ std::optional<IdentifyResult> describeHousehold(Atlas& atlas, std::int64_t id) {
     for (int i = 0; i < 5; ++i)
         if (st.columnInt(6 + i) == 1) r.attributes.push_back({"flag", flags[i], Sensitivity::Detail});
     r.bounds = boundsOf(st, 11);
-    Statement res(c, "SELECT id, name, relation, gender, birth_year, phone, id_number, is_member, member_type, phone_enc, "
-                     "id_number_enc FROM residents WHERE household_id = ? ORDER BY id");
+    Statement res(c, "SELECT id, name, relation, gender, birth_year, " + columnOrNull(c, "residents", "phone") + ", " +
+                         columnOrNull(c, "residents", "id_number") + ", is_member, member_type, " + columnOrNull(c, "residents", "phone_enc") +
+                         ", " + columnOrNull(c, "residents", "id_number_enc") + " FROM residents WHERE household_id = ? ORDER BY id");
     res.bind(1, id);
     while (res.step()) {
         IdentifyResult p;
@@ -187,7 +190,8 @@ std::optional<IdentifyResult> describeGrid(Atlas& atlas, std::int64_t id) {
     addColumn(r, st, 5, "households");
     addColumn(r, st, 6, "members");
     r.bounds = boundsOf(st, 7);
-    Statement staff(c, "SELECT role, name, phone, phone_enc FROM grid_staff WHERE grid_id = ? "
+    Statement staff(c, "SELECT role, name, " + columnOrNull(c, "grid_staff", "phone") + ", " + columnOrNull(c, "grid_staff", "phone_enc") +
+                           " FROM grid_staff WHERE grid_id = ? "
                        "ORDER BY CASE role WHEN 'manager' THEN 1 WHEN 'supervisor' THEN 2 ELSE 3 END");
     staff.bind(1, id);
     while (staff.step()) {

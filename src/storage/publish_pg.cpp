@@ -88,8 +88,11 @@ struct Column {
 
 // The columns of a table as PostgreSQL has them (the same names and order as on SQLite).
 std::vector<Column> pgColumns(Connection& pg, const std::string& table) {
+    // Only the columns the role may read: a worker without the key checks out (and checks in) a
+    // community without its phones and ID numbers (access_pg.h).
     Statement st(pg, "SELECT column_name, data_type, udt_name FROM information_schema.columns "
-                     "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position");
+                     "WHERE table_schema = current_schema() AND table_name = ?1 "
+                     "AND has_column_privilege(quote_ident(?1), column_name, 'SELECT') ORDER BY ordinal_position");
     st.bind(1, table);
     std::vector<Column> out;
     while (st.step()) {

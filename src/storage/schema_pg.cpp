@@ -4,6 +4,7 @@
 
 #include "model/domain.h"
 #include "model/support/error.h"
+#include "storage/access_pg.h"
 #include "storage/audit_pg.h"
 #include "storage/change_feed.h"
 #include "storage/connection.h"
@@ -563,6 +564,7 @@ void migrateSchemaPg(Connection& conn, int fromVersion) {
     applyMigrationsPg(conn, fromVersion);
     installChangeNotificationsPg(conn); // (re)installed over the migrated tables
     installAuditPg(conn);
+    if (conn.tableExists("atlas_access")) installAccessControlIn(conn); // privileges of new columns and tables
     Statement st(conn, "UPDATE atlas_meta SET value = ? WHERE key = 'schema_version'");
     st.bind(1, std::to_string(kSchemaVersion));
     st.run();
