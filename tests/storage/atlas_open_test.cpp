@@ -48,6 +48,7 @@ TEST(AtlasOpen, EmptyAndRandomFilesAreRefused) {
 }
 
 TEST(AtlasOpen, TruncatedAtlasIsReportedCorrupt) {
+    GRIDATLAS_SPATIALITE_ONLY("a damaged database file");
     gridatlas::testing::SmallWorld world;
     world.atlas->connection().exec("PRAGMA wal_checkpoint(TRUNCATE)");
     const std::string copy = world.dir.file("truncated.sqlite");
@@ -159,6 +160,7 @@ void undoMigrationsAfter(gridatlas::storage::Connection& c, int version) {
 // An atlas written by schema version 1 (as session one's builds wrote them) is migrated when
 // opened writable, and refused with a clear message when opened read-only.
 TEST(AtlasOpen, VersionOneAtlasIsMigratedToTheCurrentSchema) {
+    GRIDATLAS_SPATIALITE_ONLY("SpatiaLite's migration steps and file backups (PostGIS migrations: tests/pg/schema_parity_test.cpp)");
     gridatlas::testing::SmallWorld world;
     auto& c = world.atlas->connection();
     undoMigrationsAfter(c, 1);
@@ -183,6 +185,7 @@ TEST(AtlasOpen, VersionOneAtlasIsMigratedToTheCurrentSchema) {
 // Builds of session two wrote version-2 atlases before the grid plan tables joined that step:
 // such an atlas still migrates (step 3 alters grid_plan_staff).
 TEST(AtlasOpen, VersionTwoAtlasWithoutPlanTablesMigrates) {
+    GRIDATLAS_SPATIALITE_ONLY("SpatiaLite's migration steps and file backups (PostGIS migrations: tests/pg/schema_parity_test.cpp)");
     gridatlas::testing::SmallWorld world;
     auto& c = world.atlas->connection();
     undoMigrationsAfter(c, 2);
@@ -201,6 +204,7 @@ TEST(AtlasOpen, VersionTwoAtlasWithoutPlanTablesMigrates) {
 
 // The viewer's path: an older atlas is migrated once, after a backup of it as it was.
 TEST(AtlasOpen, MigrateIfOlderKeepsABackupAndReportsTheOldVersion) {
+    GRIDATLAS_SPATIALITE_ONLY("SpatiaLite's migration steps and file backups (PostGIS migrations: tests/pg/schema_parity_test.cpp)");
     gridatlas::testing::SmallWorld world;
     undoMigrationsAfter(world.atlas->connection(), 2);
     world.atlas.reset();

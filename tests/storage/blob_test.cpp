@@ -32,6 +32,8 @@ std::string toSpatialiteWkt(storage::Connection& c, const Geometry& g) {
 
 class Blob : public ::testing::Test {
 protected:
+    void SetUp() override { GRIDATLAS_SPATIALITE_ONLY("the SpatiaLite geometry blob codec (PostGIS: WKB, tests/pg/backend_test.cpp)"); }
+protected:
     gridatlas::testing::FixtureAtlas fx;
     storage::Connection& c = fx.atlas->connection();
 };

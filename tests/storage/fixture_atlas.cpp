@@ -11,6 +11,12 @@
 #include "model/entities.h"
 #include "storage/schema.h"
 
+#ifdef GRIDATLAS_TEST_BOTH_ENGINES
+#include <gtest/gtest.h>
+
+#include "pg/pg_server.h"
+#endif
+
 namespace gridatlas::testing {
 
 namespace fs = std::filesystem;
@@ -33,7 +39,72 @@ TempDir::~TempDir() {
     fs::remove_all(m_path, ec);
 }
 
-FixtureAtlas::FixtureAtlas(int srid) : path(dir.file("fixture.sqlite")), atlas(storage::Atlas::create(path, srid, "测试社区")) {}
+bool fixturesOnPostgis() {
+    static const bool on = [] {
+        const char* e = std::getenv("GRIDATLAS_TEST_ENGINE");
+        return e && std::string(e) == "postgis";
+    }();
+    return on;
+}
+
+namespace {
+
+#ifdef GRIDATLAS_TEST_BOTH_ENGINES
+// Set when the running test made a PostGIS fixture.
+bool g_madePgFixture = false;
+
+// The PostGIS run: all tests skipped (with the reason) when there is no server; a test that made
+// no PostGIS fixture is reported skipped too, so the PostGIS results count only what ran there.
+class PostgisRun : public ::testing::Environment, public ::testing::EmptyTestEventListener {
+public:
+    void SetUp() override {
+        std::string whyNot;
+        if (!pgServerUrl(whyNot)) GTEST_SKIP() << "PostGIS tests skipped: " << whyNot;
+    }
+    void OnTestStart(const ::testing::TestInfo&) override { g_madePgFixture = false; }
+    void OnTestEnd(const ::testing::TestInfo& info) override {
+        if (info.result() && info.result()->Passed() && !info.result()->Skipped() && !g_madePgFixture)
+            std::printf("[  SKIPPED ] %s.%s ran on SpatiaLite only (it makes no fixture atlas)\n", info.test_suite_name(), info.name());
+    }
+};
+
+const bool g_postgisRunRegistered = [] {
+    if (!fixturesOnPostgis()) return false;
+    ::setenv("QT_QPA_PLATFORM", "offscreen", 0); // (ctest passes one variable only: GRIDATLAS_TEST_ENGINE)
+    auto* run = new PostgisRun; // owned by gtest (environment); the listener entry is a second owner
+    ::testing::AddGlobalTestEnvironment(run);
+    struct Forward : ::testing::EmptyTestEventListener {
+        explicit Forward(PostgisRun* r) : run(r) {}
+        void OnTestStart(const ::testing::TestInfo& i) override { run->OnTestStart(i); }
+        void OnTestEnd(const ::testing::TestInfo& i) override { run->OnTestEnd(i); }
+        PostgisRun* run;
+    };
+    ::testing::UnitTest::GetInstance()->listeners().Append(new Forward(run));
+    return true;
+}();
+#endif
+
+std::string fixtureLocation(const TempDir& dir, std::shared_ptr<void>& database) {
+#ifdef GRIDATLAS_TEST_BOTH_ENGINES
+    if (fixturesOnPostgis()) {
+        std::string whyNot;
+        const auto server = pgServerUrl(whyNot);
+        if (!server) throw std::runtime_error("PostGIS fixture: " + whyNot);
+        auto db = std::make_shared<PgDatabase>(*server);
+        database = db;
+        g_madePgFixture = true;
+        return db->url();
+    }
+#else
+    (void)database;
+#endif
+    return dir.file("fixture.sqlite");
+}
+
+} // namespace
+
+FixtureAtlas::FixtureAtlas(int srid)
+    : path(fixtureLocation(dir, database)), atlas(storage::Atlas::create(path, srid, "测试社区")) {}
 
 SmallWorld::SmallWorld() {
     using namespace model;

@@ -25,13 +25,27 @@ private:
     std::filesystem::path m_path;
 };
 
-/// An empty atlas in EPSG:4548 in a temp folder.
+/// Whether this run puts the fixtures on PostGIS: the test executables built with BOTH_ENGINES
+/// (tests/CMakeLists.txt) run a second time with GRIDATLAS_TEST_ENGINE=postgis, as ctest tests
+/// named PostGIS/<suite>.<test> (label pg). Their FixtureAtlas is then a throw-away PostGIS
+/// database, `path` its URL, and the same test asserts the same things on the other engine. A test
+/// that made no fixture there is reported skipped (it ran on SpatiaLite only).
+[[nodiscard]] bool fixturesOnPostgis();
+
+/// An empty atlas in EPSG:4548 in a temp folder (or a PostGIS database, fixturesOnPostgis()).
 struct FixtureAtlas {
     explicit FixtureAtlas(int srid = 4548);
     TempDir dir;
-    std::string path;
+    std::shared_ptr<void> database; ///< the PostGIS database, dropped after the atlas closes
+    std::string path;               ///< the file, or the database's URL
     std::unique_ptr<storage::Atlas> atlas;
 };
+
+/// Skips a test in the PostGIS run when what it checks is SpatiaLite's own (file, pragma, blob).
+#define GRIDATLAS_SPATIALITE_ONLY(why)                                                                \
+    do {                                                                                             \
+        if (::gridatlas::testing::fixturesOnPostgis()) GTEST_SKIP() << "SpatiaLite only: " << (why); \
+    } while (false)
 
 /// The small world most tests want: one community, one grid with three staff, two buildings
 /// (a 6-floor walk-up with 2 units x 2 flats, and an 18-floor tower with 1 unit x 2 flats),
