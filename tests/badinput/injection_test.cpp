@@ -76,12 +76,16 @@ std::string quoted(const std::string& s) {
 std::string tablesDigest(storage::Connection& c) {
     std::vector<std::string> tables;
     {
-        storage::Statement st(c, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+        const bool pg = c.engine() == storage::Engine::PostgreSQL;
+        storage::Statement st(c, pg ? "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'spatial_ref_sys' "
+                                      "ORDER BY 1"
+                                    : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
         while (st.step()) tables.push_back(st.columnText(0));
     }
     std::string out;
     for (const auto& t : tables) {
-        storage::Statement st(c, "SELECT * FROM " + storage::quoteIdentifier(t) + " ORDER BY rowid");
+        const std::string q = storage::quoteIdentifier(t);
+        storage::Statement st(c, "SELECT * FROM " + q + (c.engine() == storage::Engine::PostgreSQL ? " ORDER BY " + q + "::text" : " ORDER BY rowid"));
         out += t + ":";
         while (st.step())
             for (int i = 0; i < st.columnCount(); ++i) out += st.columnText(i) + "|";
