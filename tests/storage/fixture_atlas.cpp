@@ -1,6 +1,8 @@
 #include "storage/fixture_atlas.h"
 
 #include <array>
+#include <fstream>
+#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -52,6 +54,31 @@ namespace {
 #ifdef GRIDATLAS_TEST_BOTH_ENGINES
 // Set when the running test made a PostGIS fixture.
 bool g_madePgFixture = false;
+// Set when the running test is on the pending list: its fixtures stay on SpatiaLite.
+std::string g_pendingReason;
+
+// tests/pg/pending_on_postgis.txt: "Suite.Test" or "Suite.*" per line, then the reason; what
+// is not ported to PostGIS yet. Those tests run on SpatiaLite in the PostGIS run and are
+// reported skipped with the reason, so the list is the to-do and nothing fails in the meantime.
+std::string pendingReason(const ::testing::TestInfo& info) {
+    static const auto entries = [] {
+        std::vector<std::pair<std::string, std::string>> out;
+        std::ifstream in(sourcePath("tests/pg/pending_on_postgis.txt"));
+        std::string line;
+        while (std::getline(in, line)) {
+            if (line.empty() || line[0] == '#') continue;
+            const auto space = line.find_first_of(" \t");
+            std::string name = line.substr(0, space), why = space == std::string::npos ? "" : line.substr(space);
+            why.erase(0, why.find_first_not_of(" \t#"));
+            out.emplace_back(name, why.empty() ? "not ported yet" : why);
+        }
+        return out;
+    }();
+    const std::string suite = info.test_suite_name(), full = suite + "." + info.name();
+    for (const auto& [name, why] : entries)
+        if (name == full || name == suite + ".*") return why;
+    return {};
+}
 
 // The PostGIS run: all tests skipped (with the reason) when there is no server; a test that made
 // no PostGIS fixture is reported skipped too, so the PostGIS results count only what ran there.
@@ -61,9 +88,16 @@ public:
         std::string whyNot;
         if (!pgServerUrl(whyNot)) GTEST_SKIP() << "PostGIS tests skipped: " << whyNot;
     }
-    void OnTestStart(const ::testing::TestInfo&) override { g_madePgFixture = false; }
+    void OnTestStart(const ::testing::TestInfo& info) override {
+        g_madePgFixture = false;
+        g_pendingReason = pendingReason(info);
+    }
     void OnTestEnd(const ::testing::TestInfo& info) override {
-        if (info.result() && info.result()->Passed() && !info.result()->Skipped() && !g_madePgFixture)
+        if (!info.result() || !info.result()->Passed() || info.result()->Skipped() || g_madePgFixture) return;
+        if (!g_pendingReason.empty())
+            std::printf("[  SKIPPED ] %s.%s not on PostGIS yet (tests/pg/pending_on_postgis.txt: %s); ran on SpatiaLite\n",
+                        info.test_suite_name(), info.name(), g_pendingReason.c_str());
+        else
             std::printf("[  SKIPPED ] %s.%s ran on SpatiaLite only (it makes no fixture atlas)\n", info.test_suite_name(), info.name());
     }
 };
@@ -86,7 +120,7 @@ const bool g_postgisRunRegistered = [] {
 
 std::string fixtureLocation(const TempDir& dir, std::shared_ptr<void>& database) {
 #ifdef GRIDATLAS_TEST_BOTH_ENGINES
-    if (fixturesOnPostgis()) {
+    if (fixturesOnPostgis() && g_pendingReason.empty()) {
         std::string whyNot;
         const auto server = pgServerUrl(whyNot);
         if (!server) throw std::runtime_error("PostGIS fixture: " + whyNot);
