@@ -233,6 +233,11 @@ void logAudit(Connection& conn, std::string_view action, std::string_view table,
 
 std::vector<AuditEntry> readAudit(Connection& conn, const std::string& table, int limit) {
     if (!conn.tableExists("audit_log")) return {};
+    // A role restricted to its community writes the shared log but does not read it (access_pg.h).
+    if (conn.engine() == Engine::PostgreSQL && !conn.queryInt("SELECT 1 WHERE has_table_privilege('audit_log', 'SELECT')"))
+        throw InputError("the history of this shared atlas is kept by its owner: role '" +
+                         conn.queryText("SELECT session_user::text").value_or("?") +
+                         "' writes to it but does not read it (ask the atlas owner, or read it with 'gridatlas-cli history' as the owner)");
     std::string sql = "SELECT id, at, actor, action, table_name, row_id, field, old_value, new_value FROM audit_log";
     if (!table.empty()) sql += " WHERE table_name = ?1";
     sql += " ORDER BY id DESC LIMIT " + std::to_string(limit < 0 ? 0 : limit);

@@ -1,5 +1,7 @@
 // The viewer on a shared PostGIS atlas: another user's committed edit reaches it (LISTEN/NOTIFY,
 // app/change_watcher.h) and the map is redrawn with it, without the user doing anything.
+#include <QDateTime>
+#include <QListWidget>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
@@ -10,7 +12,10 @@
 #include "app/change_watcher.h"
 #include "app/main_window.h"
 #include "app/map_canvas.h"
+#include "app/history_panel.h"
+#include "app/identify_panel.h"
 #include "pg/pg_server.h"
+#include "storage/access_pg.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
 #include "storage/demo_generator.h"
@@ -152,6 +157,80 @@ private slots:
         QVERIFY2(differing < cached.width() * cached.height() / 500, qPrintable(QString::number(differing) + " pixels differ"));
         QVERIFY(householdsFarCached > 0);
         QCOMPARE(householdsFarByView, 0);
+    }
+
+    // A community's worker (row-level security, storage/access_pg.h) opens the shared atlas: the
+    // map, the attribute table, search and identify show its community only, its residents'
+    // phones not at all (no key), and the history says who keeps it.
+    void aCommunityWorkerSeesOnlyItsCommunity() {
+        std::string whyNot;
+        const auto server = testing::pgServerUrl(whyNot);
+        if (!server) QSKIP(("PostGIS tests skipped: " + whyNot).c_str());
+        auto db = std::make_unique<testing::PgDatabase>(*server);
+        testing::TempDir dir;
+        const std::string file = dir.file("demo.sqlite");
+        storage::generateDemo(file, storage::DemoOptions{});
+        for (const char* c : {"湖西社区", "东湖社区"}) storage::publishCommunity(file, db->url(), c);
+        const std::string role = "t_viewer_worker_" + std::to_string(QDateTime::currentMSecsSinceEpoch() % 100000000);
+        std::int64_t householdsA = 0;
+        double hx = 0, hy = 0;
+        {
+            storage::Connection admin(*server, storage::OpenMode::ReadWrite);
+            admin.exec("CREATE ROLE " + role + " LOGIN");
+            auto owner = storage::Atlas::open(db->url());
+            auto& c = owner->connection();
+            storage::grantAccess(c, {role, std::string("湖西社区"), std::nullopt, false});
+            const std::string inA = "u.building_id IN (SELECT b.id FROM buildings b JOIN communities k ON k.id = b.community_id WHERE k.name = '湖西社区')";
+            householdsA = *c.queryInt("SELECT count(*) FROM households h JOIN units u ON u.id = h.unit_id WHERE " + inA);
+            // A household of A with a resident who has a phone.
+            storage::Statement st(c, "SELECT ST_X(h.geom), ST_Y(h.geom) FROM households h JOIN units u ON u.id = h.unit_id WHERE " + inA +
+                                         " AND EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.phone IS NOT NULL) "
+                                         "ORDER BY h.id LIMIT 1");
+            QVERIFY(st.step());
+            hx = st.columnDouble(0), hy = st.columnDouble(1);
+        }
+        std::string url = db->url();
+        url.replace(url.find("postgres@"), std::string("postgres").size(), role);
+        {
+            app::MainWindow window;
+            window.resize(1000, 700);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(window.openAtlas(QString::fromStdString(url), QString::fromStdString(testing::sourcePath("maps/member-residence.json"))));
+            QVERIFY(waitForFrame(window));
+            QCOMPARE(static_cast<std::int64_t>(window.canvas()->layerCache()->layer("households")->size()), householdsA);
+            QCOMPARE(window.canvas()->layerCache()->layer("communities")->size(), std::size_t{1});
+            auto* table = window.attributeTable();
+            table->show();
+            table->setCurrentLayer("households");
+            QTRY_VERIFY_WITH_TIMEOUT(!table->isBusy() && table->totalRowCount() > 0, 20000);
+            QCOMPARE(static_cast<std::int64_t>(table->totalRowCount()), householdsA);
+            QVERIFY(window.search(QStringLiteral("湖西社区")) > 0);
+            window.search(QStringLiteral("东湖社区"));
+            for (int i = 0; i < window.searchResults()->count(); ++i)
+                QVERIFY2(!window.searchResults()->item(i)->text().contains(QStringLiteral("东湖社区")),
+                         qPrintable(window.searchResults()->item(i)->text()));
+            window.identifyAt(hx, hy);
+            bool household = false;
+            for (const auto& r : window.identifyPanel()->results()) {
+                if (r.layer != "households") continue;
+                household = true;
+                QVERIFY(!r.children.empty());
+                for (const auto& p : r.children) {
+                    QVERIFY(p.find("resident_name") != nullptr);
+                    QVERIFY(p.find("phone") == nullptr);
+                    QVERIFY(p.find("id_number") == nullptr);
+                }
+            }
+            QVERIFY(household);
+            window.historyPanel()->setAtlas(QString::fromStdString(url));
+            window.historyPanel()->refresh();
+            QTRY_VERIFY_WITH_TIMEOUT(!window.historyPanel()->isLoading(), 10000);
+            QVERIFY(window.historyPanel()->entries().empty());
+        }
+        db.reset(); // the database goes before its role
+        storage::Connection admin(*server, storage::OpenMode::ReadWrite);
+        admin.exec("DROP ROLE IF EXISTS " + role);
     }
 };
 
