@@ -19,6 +19,7 @@
 #include "storage/atlas.h"
 #include "storage/audit.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/spatialite_blob.h"
 
 namespace gridatlas::io {
@@ -246,21 +247,21 @@ struct BuildingInfo {
 BuildingInfo loadBuilding(storage::Atlas& atlas, std::int64_t buildingId) {
     auto& c = atlas.connection();
     BuildingInfo b;
-    storage::Statement st(c, "SELECT number, floors, flats_per_floor, geom FROM buildings WHERE id = ?");
+    storage::Statement st(c, "SELECT number, floors, flats_per_floor, " + storage::geomSelect(c, "geom") + " FROM buildings WHERE id = ?");
     st.bind(1, buildingId);
     if (!st.step()) throw InputError("atlas '" + atlas.path() + "' has no building with id " + std::to_string(buildingId));
     b.number = st.columnText(0);
     b.floors = static_cast<int>(st.columnInt(1));
     if (!st.isNull(2)) b.flatsPerFloor = static_cast<int>(st.columnInt(2));
-    if (!st.isNull(3)) storage::decodeSpatialiteBlob(st.columnBlob(3), b.footprint);
-    storage::Statement us(c, "SELECT id, number, geom FROM units WHERE building_id = ? ORDER BY number");
+    if (!st.isNull(3)) storage::decodeGeometry(c, st.columnBlob(3), b.footprint);
+    storage::Statement us(c, "SELECT id, number, " + storage::geomSelect(c, "geom") + " FROM units WHERE building_id = ? ORDER BY number");
     us.bind(1, buildingId);
     while (us.step()) {
         const int n = static_cast<int>(us.columnInt(1));
         b.unitIds[n] = us.columnInt(0);
         if (!us.isNull(2)) {
             Geometry p;
-            storage::decodeSpatialiteBlob(us.columnBlob(2), p);
+            storage::decodeGeometry(c, us.columnBlob(2), p);
             if (!p.coords.empty()) b.entrances[n] = p.coords.front();
         }
     }
@@ -268,7 +269,7 @@ BuildingInfo loadBuilding(storage::Atlas& atlas, std::int64_t buildingId) {
 }
 
 std::string nowUtc(storage::Connection& c) {
-    return c.queryText("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')").value_or("");
+    return c.queryText("SELECT " + storage::nowText(c)).value_or("");
 }
 
 } // namespace
@@ -838,7 +839,7 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
     std::int64_t importId = 0;
     {
         storage::Statement st(c,
-                              "INSERT INTO imports (kind, source, target, started_at, user) VALUES ('floor_plan', ?, ?, ?, ?)");
+                              "INSERT INTO imports (kind, source, target, started_at, \"user\") VALUES ('floor_plan', ?, ?, ?, ?)");
         const char* user = std::getenv("USER");
         st.bind(1, drawing.format == "generated" ? std::string("generated") : drawing.path)
             .bind(2, "buildings/" + std::to_string(buildingId) + " " + building.number)
@@ -865,11 +866,11 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
         }
     }
 
+    // Rooms are in the building's local metres, no CRS (SpatiaLite -1, PostGIS 0).
     storage::Statement ins(c, "INSERT INTO rooms (building_id, floor, unit_id, household_id, label, kind, repeat_on, geom) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    storage::Statement src(
-        c, "INSERT OR REPLACE INTO feature_sources (table_name, row_id, import_id, source_file, source_layer, source_key) "
-           "VALUES ('rooms', ?, ?, ?, ?, ?)");
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, " + storage::geomParam(c, -1) + ")");
+    storage::Statement src(c, storage::upsertSql(c, "feature_sources", "table_name, row_id, import_id, source_file, source_layer, source_key",
+                                                 "table_name, row_id"));
     for (std::size_t i = 0; i < drawing.rooms.size(); ++i) {
         if (feedback && i % 64 == 0) {
             feedback->throwIfCancelled();
@@ -914,7 +915,7 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
             ins.bind(7, storage::formatFloorList(floors));
         else
             ins.bindNull(7);
-        const std::string blob = storage::encodeSpatialiteBlob(local, -1);
+        const std::string blob = storage::encodeGeometry(c, local, -1);
         ins.bindBlob(8, blob.data(), blob.size());
         try {
             ins.run();
@@ -922,15 +923,15 @@ PlanImportResult importDrawing(storage::Atlas& atlas, std::int64_t buildingId, D
             throw InputError(what + ", shape " + room.sourceKey + " (\"" + room.label + "\"): " + e.what());
         }
         const std::int64_t roomId = c.lastInsertId();
-        src.bind(1, roomId).bind(2, importId).bind(3, drawing.format == "generated" ? std::string("generated") : drawing.path);
+        src.bind(1, "rooms").bind(2, roomId).bind(3, importId).bind(4, drawing.format == "generated" ? std::string("generated") : drawing.path);
         if (room.layer.empty())
-            src.bindNull(4);
-        else
-            src.bind(4, room.layer);
-        if (room.sourceKey.empty())
             src.bindNull(5);
         else
-            src.bind(5, room.sourceKey);
+            src.bind(5, room.layer);
+        if (room.sourceKey.empty())
+            src.bindNull(6);
+        else
+            src.bind(6, room.sourceKey);
         src.run();
         ++result.rooms;
     }

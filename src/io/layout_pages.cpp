@@ -14,6 +14,7 @@
 #include "storage/atlas.h"
 #include "storage/building_table.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/coverage.h"
 #include "storage/coverage_data.h"
 #include "storage/crypto.h"
@@ -301,9 +302,11 @@ struct AtlasLayoutPages::Data {
                 buildings.push_back(std::move(b));
             }
             storage::Statement hh(conn,
-                                  "SELECT u.building_id, COUNT(*), SUM(h.hardship OR h.minimum_income OR h.elderly_alone OR "
-                                  "h.left_behind_children OR EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND "
-                                  "r.disability = 1)), SUM(EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.is_member = 1)) "
+                                  // (CASE: flags are integers, and PostgreSQL does not OR or sum them as booleans)
+                                  "SELECT u.building_id, COUNT(*), SUM(CASE WHEN h.hardship = 1 OR h.minimum_income = 1 OR h.elderly_alone = 1 OR "
+                                  "h.left_behind_children = 1 OR EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND "
+                                  "r.disability = 1) THEN 1 ELSE 0 END), SUM(CASE WHEN EXISTS (SELECT 1 FROM residents r WHERE "
+                                  "r.household_id = h.id AND r.is_member = 1) THEN 1 ELSE 0 END) "
                                   "FROM households h JOIN units u ON u.id = h.unit_id GROUP BY u.building_id");
             while (hh.step())
                 if (auto it = buildingIndex.find(hh.columnInt(0)); it != buildingIndex.end()) {
@@ -335,10 +338,12 @@ struct AtlasLayoutPages::Data {
                 "(SELECT r.name FROM residents r WHERE r.household_id = h.id ORDER BY (r.relation = '户主') DESC, r.id LIMIT 1), "
                 "(SELECT r.id FROM residents r WHERE r.household_id = h.id ORDER BY (r.relation = '户主') DESC, r.id LIMIT 1) "
                 "FROM households h JOIN units u ON u.id = h.unit_id "
-                "WHERE h.hardship OR h.minimum_income OR h.elderly_alone OR h.left_behind_children OR "
+                "WHERE h.hardship = 1 OR h.minimum_income = 1 OR h.elderly_alone = 1 OR h.left_behind_children = 1 OR "
                 "EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND (r.disability = 1 OR r.is_member = 1)) "
                 "ORDER BY u.building_id, h.floor, h.room");
-            storage::Statement phoneOf(conn, "SELECT COALESCE(phone, ''), phone_enc FROM residents WHERE id = ?");
+            // (a role without the key has no phones: column privileges, storage/access_pg.h)
+            storage::Statement phoneOf(conn, "SELECT COALESCE(" + storage::columnOrNull(conn, "residents", "phone") + ", ''), " +
+                                                 storage::columnOrNull(conn, "residents", "phone_enc") + " FROM residents WHERE id = ?");
             while (st.step()) {
                 HouseholdRec h;
                 h.buildingId = st.columnInt(0), h.room = st.columnText(1);

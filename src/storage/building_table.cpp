@@ -307,7 +307,7 @@ BuildingTable loadBuildingTable(Atlas& atlas, std::int64_t buildingId) {
                         "h.left_behind_children, h.vacant, COUNT(r.id), COALESCE(SUM(r.is_member), 0), "
                         "COALESCE(MAX(r.disability), 0) "
                         "FROM units u JOIN households h ON h.unit_id = u.id LEFT JOIN residents r ON r.household_id = h.id "
-                        "WHERE u.building_id = ? GROUP BY h.id ORDER BY u.number, h.floor, h.room, h.id");
+                        "WHERE u.building_id = ? GROUP BY h.id, u.number ORDER BY u.number, h.floor, h.room, h.id");
         st.bind(1, buildingId);
         while (st.step()) {
             Row row;
@@ -525,10 +525,10 @@ FloorPlan loadFloorPlan(Atlas& atlas, std::int64_t buildingId) {
     FloorPlan plan;
     plan.buildingId = buildingId;
     {
-        Statement st(c, "SELECT geom FROM buildings WHERE id = ?");
+        Statement st(c, "SELECT " + geomSelect(c, "geom") + " FROM buildings WHERE id = ?");
         st.bind(1, buildingId);
         if (!st.step()) throw InputError("atlas '" + atlas.path() + "' has no building with id " + std::to_string(buildingId));
-        if (!st.isNull(0)) decodeSpatialiteBlob(st.columnBlob(0), plan.footprint);
+        if (!st.isNull(0)) decodeGeometry(c, st.columnBlob(0), plan.footprint);
     }
     {
         Statement st(c, "SELECT source, scale, rotation_deg, origin_x, origin_y, fitted FROM floor_plans WHERE building_id = ?");
@@ -544,7 +544,7 @@ FloorPlan loadFloorPlan(Atlas& atlas, std::int64_t buildingId) {
             plan.placement = p;
         }
     }
-    Statement st(c, "SELECT r.id, r.floor, r.repeat_on, u.number, r.household_id, r.label, r.kind, r.geom "
+    Statement st(c, "SELECT r.id, r.floor, r.repeat_on, u.number, r.household_id, r.label, r.kind, " + geomSelect(c, "r.geom") + " "
                     "FROM rooms r LEFT JOIN units u ON u.id = r.unit_id WHERE r.building_id = ? ORDER BY r.id");
     st.bind(1, buildingId);
     while (st.step()) {
@@ -565,7 +565,7 @@ FloorPlan loadFloorPlan(Atlas& atlas, std::int64_t buildingId) {
         r.householdId = columnIntOr0(st, 4);
         r.label = st.columnText(5);
         r.kind = st.columnText(6);
-        if (!st.isNull(7)) decodeSpatialiteBlob(st.columnBlob(7), r.geometry);
+        if (!st.isNull(7)) decodeGeometry(c, st.columnBlob(7), r.geometry);
         plan.rooms.push_back(std::move(r));
     }
     return plan;

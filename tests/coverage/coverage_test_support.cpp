@@ -77,17 +77,9 @@ void CoverageDataBuilder::street(std::vector<model::Vec2> line, const std::strin
 }
 
 const std::string& demoAtlasPath() {
-    static std::unique_ptr<TempDir> dir;
-    static std::string path;
-    static std::once_flag once;
-    std::call_once(once, [] {
-        dir = std::make_unique<TempDir>();
-        path = dir->file("demo.sqlite");
-        std::string out;
-        const int rc = runCommand(cliPath() + " demo --scale S --out " + path, &out);
-        if (rc != 0) ADD_FAILURE() << "demo generation failed: " << out;
-    });
-    return path;
+    // The demo district, scale S (on PostGIS in the PostGIS run: fixture_atlas.h).
+    static const TempDir dir;
+    return demoAtlas(dir.file("demo.sqlite"), storage::DemoOptions{});
 }
 
 } // namespace gridatlas::testing

@@ -90,10 +90,10 @@ TEST_F(Masking, NoOutputPathPrintsFullIdNumbersOrPhones) {
     {
         storage::Connection conn(demoAtlasPath(), storage::OpenMode::ReadOnly);
         const auto number = conn.queryText("SELECT b.number FROM buildings b JOIN units u ON u.building_id = b.id "
-                                           "JOIN households h ON h.unit_id = u.id GROUP BY b.id ORDER BY COUNT(*) DESC LIMIT 1");
+                                           "JOIN households h ON h.unit_id = u.id GROUP BY b.id, b.number ORDER BY COUNT(*) DESC, b.id LIMIT 1");
         const auto community = conn.queryText("SELECT c.name FROM buildings b JOIN communities c ON c.id = b.community_id "
                                               "JOIN units u ON u.building_id = b.id JOIN households h ON h.unit_id = u.id "
-                                              "GROUP BY b.id ORDER BY COUNT(*) DESC LIMIT 1");
+                                              "GROUP BY b.id, c.name ORDER BY COUNT(*) DESC, b.id LIMIT 1");
         ASSERT_TRUE(number && community);
         run("plan --building '" + *number + "' --community '" + *community + "' --out " + add("plan.pdf"));
         run("atlas --layout " + map("building-sheet.json") + " --only '" + *number + "' --out " + add("building.pdf"));

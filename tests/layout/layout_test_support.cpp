@@ -23,13 +23,8 @@ std::string quoted(const std::string& s) { return "'" + s + "'"; }
 } // namespace
 
 const std::string& demoAtlasPath() {
-    static const std::string path = [] {
-        const std::string p = sharedDir().file("demo.sqlite");
-        storage::DemoOptions options; // scale S, the fixed seed: the same atlas every run
-        storage::generateDemo(p, options);
-        return p;
-    }();
-    return path;
+    // Scale S, the fixed seed: the same atlas every run (on PostGIS in the PostGIS run).
+    return demoAtlas(sharedDir().file("demo.sqlite"), storage::DemoOptions{});
 }
 
 const std::string& layoutOutDir() {

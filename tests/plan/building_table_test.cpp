@@ -29,7 +29,7 @@ struct SqlHousehold {
 };
 std::map<std::int64_t, SqlHousehold> householdsBySql(storage::Atlas& atlas, std::int64_t building) {
     storage::Statement st(atlas.connection(),
-                          "SELECT id, unit, floor, residents, members, hardship OR minimum_income, elderly_alone, "
+                          "SELECT id, unit, floor, residents, members, CASE WHEN hardship = 1 OR minimum_income = 1 THEN 1 ELSE 0 END, elderly_alone, "
                           "has_disability, left_behind_children, vacant FROM household_summary WHERE building_id = ?");
     st.bind(1, building);
     std::map<std::int64_t, SqlHousehold> out;

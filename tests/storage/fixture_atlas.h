@@ -6,6 +6,7 @@
 #include <string>
 
 #include "storage/atlas.h"
+#include "storage/demo_generator.h"
 
 namespace gridatlas::testing {
 
@@ -40,6 +41,11 @@ struct FixtureAtlas {
     std::string path;               ///< the file, or the database's URL
     std::unique_ptr<storage::Atlas> atlas;
 };
+
+/// The demo district (storage::generateDemo) at `path`, generated once per process; in the
+/// PostGIS run a throw-away PostGIS database holding the same rows (generateDemoOnServer), made
+/// once too. Returns its location; call it in every test that uses it (it notes the engine).
+const std::string& demoAtlas(const std::string& path, const storage::DemoOptions& options);
 
 /// Skips a test in the PostGIS run when what it checks is SpatiaLite's own (file, pragma, blob).
 #define GRIDATLAS_SPATIALITE_ONLY(why)                                                                \
