@@ -23,6 +23,7 @@
 #include "storage/atlas.h"
 #include "storage/building_table.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/crypto.h"
 #include "storage/demo_generator.h"
 #include "storage/grid_edit.h"
@@ -60,6 +61,26 @@ std::vector<std::string> staffPhones(storage::Connection& c) {
 std::string readBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A PostGIS atlas's bytes on the server's disk: every relation file of its database (tables,
+// TOAST, indexes, all segments) after a CHECKPOINT, read from the test cluster's data folder (the
+// tests run on the same machine, as a superuser). The cluster's WAL is shared by every test
+// database and recycled by the server, so it is not searched (SQLite's -wal is).
+std::string serverBytes(const std::string& url) {
+    storage::Connection c(url, storage::OpenMode::ReadWrite);
+    c.exec("CHECKPOINT");
+    const std::string dataDir = c.queryText("SELECT current_setting('data_directory')").value_or("");
+    std::string out;
+    storage::Statement st(c, "SELECT pg_relation_filepath(oid) FROM pg_class WHERE relkind IN ('r', 't', 'i', 'm') "
+                             "AND pg_relation_filepath(oid) IS NOT NULL");
+    while (st.step())
+        for (int segment = 0;; ++segment) {
+            const std::string file = dataDir + "/" + st.columnText(0) + (segment ? "." + std::to_string(segment) : "");
+            if (!std::filesystem::exists(file)) break;
+            out += readBytes(file);
+        }
+    return out;
 }
 
 std::string utf16(const std::string& ascii, bool littleEndian) {
@@ -106,8 +127,10 @@ std::vector<std::string> leaks(const std::string& path, const std::vector<std::s
     }
     auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
     std::set<std::string> found;
+    const bool server = storage::isPostgresLocation(path);
     for (const char* suffix : {"", "-wal", "-shm"}) {
-        const std::string bytes = readBytes(path + suffix);
+        if (server && *suffix) break;
+        const std::string bytes = server ? serverBytes(path) : readBytes(path + suffix);
         const std::string_view all(bytes);
         for (std::size_t i = 0; i + 1 < all.size(); ++i) {
             // Every spelling starts with a digit or, in UTF-16 BE, with the zero before one.
@@ -217,7 +240,8 @@ TEST_F(Crypt, WrongPassphraseIsRefusedAsSuch) {
 TEST_F(Crypt, CiphertextsCannotBeSwappedBetweenRows) {
     SmallWorld w;
     auto& c = w.atlas->connection();
-    c.exec("UPDATE residents SET phone = '1390000' || printf('%04d', id) WHERE id <= 2");
+    c.exec(c.engine() == storage::Engine::PostgreSQL ? "UPDATE residents SET phone = '1390000' || lpad(id::text, 4, '0') WHERE id <= 2"
+                                                     : "UPDATE residents SET phone = '1390000' || printf('%04d', id) WHERE id <= 2");
     crypto::encryptAtlas(c, "pw", nullptr, kFast);
     EXPECT_NO_THROW(revealAll(c));
     c.exec("UPDATE residents SET phone_enc = (SELECT phone_enc FROM residents WHERE id = 2) WHERE id = 1");
@@ -233,10 +257,14 @@ TEST_F(Crypt, CiphertextsCannotBeSwappedBetweenRows) {
 
 std::string sealedState(storage::Connection& c) {
     std::string out;
-    for (const char* sql :
-         {"SELECT hex(salt) || hex(key_check) FROM atlas_crypto",
-          "SELECT group_concat(hex(phone_enc) || hex(id_number_enc) || hex(id_number_hash), ',') FROM residents",
-          "SELECT group_concat(hex(phone_enc), ',') FROM grid_staff"})
+    const bool pg = c.engine() == storage::Engine::PostgreSQL;
+    const auto hex = [pg](const std::string& column) { return pg ? "encode(" + column + ", 'hex')" : "hex(" + column + ")"; };
+    const auto joined = [pg](const std::string& e) { return pg ? "string_agg(" + e + ", ',' ORDER BY id)" : "group_concat(" + e + ", ',')"; };
+    for (const std::string& sql :
+         {"SELECT " + hex("salt") + " || " + hex("key_check") + " FROM atlas_crypto",
+          "SELECT " + joined("COALESCE(" + hex("phone_enc") + ", '') || COALESCE(" + hex("id_number_enc") + ", '') || COALESCE(" +
+                             hex("id_number_hash") + ", '')") + " FROM residents",
+          "SELECT " + joined("COALESCE(" + hex("phone_enc") + ", '')") + " FROM grid_staff"})
         out += c.queryText(sql).value_or("") + "\n";
     return out;
 }

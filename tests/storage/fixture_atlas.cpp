@@ -62,6 +62,7 @@ std::string g_pendingReason;
 // is not ported to PostGIS yet. Those tests run on SpatiaLite in the PostGIS run and are
 // reported skipped with the reason, so the list is the to-do and nothing fails in the meantime.
 std::string pendingReason(const ::testing::TestInfo& info) {
+    if (std::getenv("GRIDATLAS_TEST_IGNORE_PENDING")) return {}; // (to work on them: run them on PostGIS anyway)
     static const auto entries = [] {
         std::vector<std::pair<std::string, std::string>> out;
         std::ifstream in(sourcePath("tests/pg/pending_on_postgis.txt"));
