@@ -12,6 +12,7 @@
 #include "model/support/feedback.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/grid_geos.h"
 #include "storage/spatialite_blob.h"
 
@@ -127,7 +128,7 @@ std::vector<GridProblem> checkGrids(Atlas& atlas, const GridCheckOptions& option
     std::vector<GridRec> grids;
     std::unordered_map<std::int64_t, std::size_t> gridIndex;
     {
-        Statement st(c, "SELECT id, code, community_id, geom FROM grids ORDER BY code");
+        Statement st(c, "SELECT id, code, community_id, " + geomSelect(c, "geom") + " FROM grids ORDER BY code");
         model::Geometry g;
         while (st.step()) {
             GridRec r;
@@ -135,7 +136,7 @@ std::vector<GridProblem> checkGrids(Atlas& atlas, const GridCheckOptions& option
             r.code = st.columnText(1);
             r.communityId = st.columnInt(2);
             if (st.isNull(3)) continue;
-            decodeSpatialiteBlob(st.columnBlob(3), g);
+            decodeGeometry(c, st.columnBlob(3), g);
             r.geom = ctx.fromModel(g);
             std::string reason;
             model::Vec2 where = g.bounds().center();
@@ -187,12 +188,12 @@ std::vector<GridProblem> checkGrids(Atlas& atlas, const GridCheckOptions& option
 
     // Gaps and parts outside, per community.
     {
-        Statement st(c, "SELECT id, name, geom FROM communities WHERE geom IS NOT NULL ORDER BY id");
+        Statement st(c, "SELECT id, name, " + geomSelect(c, "geom") + " FROM communities WHERE geom IS NOT NULL ORDER BY id");
         model::Geometry g;
         while (st.step()) {
             const std::int64_t cid = st.columnInt(0);
             const std::string name = st.columnText(1);
-            decodeSpatialiteBlob(st.columnBlob(2), g);
+            decodeGeometry(c, st.columnBlob(2), g);
             auto community = ctx.fromModel(g);
             if (!ctx.isValid(community.get(), nullptr, nullptr))
                 community = ctx.own(GEOSMakeValid_r(ctx.handle(), community.get()), "make valid");
@@ -237,7 +238,7 @@ std::vector<GridProblem> checkGrids(Atlas& atlas, const GridCheckOptions& option
     // Buildings: cut by a boundary, and assigned to the grid holding most of them.
     std::map<std::int64_t, int> buildingsPerGrid;
     {
-        Statement st(c, "SELECT id, number, grid_id, community_id, geom FROM buildings WHERE geom IS NOT NULL ORDER BY id");
+        Statement st(c, "SELECT id, number, grid_id, community_id, " + geomSelect(c, "geom") + " FROM buildings WHERE geom IS NOT NULL ORDER BY id");
         model::Geometry g;
         std::size_t row = 0;
         while (st.step()) {
@@ -247,7 +248,7 @@ std::vector<GridProblem> checkGrids(Atlas& atlas, const GridCheckOptions& option
             const std::optional<std::int64_t> assigned =
                 st.isNull(2) ? std::nullopt : std::optional<std::int64_t>(st.columnInt(2));
             if (assigned) ++buildingsPerGrid[*assigned];
-            decodeSpatialiteBlob(st.columnBlob(4), g);
+            decodeGeometry(c, st.columnBlob(4), g);
             auto fp = ctx.fromModel(g);
             std::vector<std::pair<double, std::size_t>> shares; // area in grid, grid index
             std::optional<std::size_t> holder;

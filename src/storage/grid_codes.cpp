@@ -7,6 +7,7 @@
 #include "model/grid_code.h"
 #include "model/support/error.h"
 #include "storage/atlas.h"
+#include "storage/engine.h"
 #include "storage/connection.h"
 #include "storage/grid_propose.h"
 #include "storage/spatialite_blob.h"
@@ -18,13 +19,13 @@ std::vector<GridRecode> planCjt349Codes(Atlas& atlas, const std::string& communi
     std::vector<GridRecode> grids;
     std::vector<model::Vec2> points;
     std::vector<double> heights;
-    Statement st(atlas.connection(), "SELECT id, name, code, geom FROM grids WHERE community_id = ? ORDER BY id");
+    Statement st(atlas.connection(), "SELECT id, name, code, " + geomSelect(atlas.connection(), "geom") + " FROM grids WHERE community_id = ? ORDER BY id");
     st.bind(1, ref.id);
     model::Geometry g;
     while (st.step()) {
         grids.push_back({st.columnInt(0), st.columnText(1), st.columnText(2), {}});
         g = {};
-        if (!st.isNull(3)) decodeSpatialiteBlob(st.columnBlob(3), g);
+        if (!st.isNull(3)) decodeGeometry(atlas.connection(), st.columnBlob(3), g);
         const auto box = g.bounds();
         points.push_back(g.isEmpty() ? model::Vec2{0, 0} : model::interiorPoint(g));
         heights.push_back(box.height());

@@ -12,6 +12,7 @@
 #include "model/support/error.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/grid_geos.h"
 #include "storage/row_versions.h"
 #include "storage/schema.h"
@@ -78,7 +79,7 @@ public:
     }
 
     GridRowSnapshot snapshot(std::int64_t gridId) {
-        Statement st(m_c, "SELECT id, code, name, community_id, target_households, geom FROM grids WHERE id = ?");
+        Statement st(m_c, "SELECT id, code, name, community_id, target_households, " + geomSelect(m_c, "geom") + " FROM grids WHERE id = ?");
         st.bind(1, gridId);
         if (!st.step()) throw InputError("atlas '" + m_c.path() + "': no grid with id " + std::to_string(gridId));
         GridRowSnapshot s;
@@ -104,11 +105,11 @@ public:
     }
 
     Geometry polygon(std::int64_t gridId) {
-        Statement st(m_c, "SELECT geom FROM grids WHERE id = ?");
+        Statement st(m_c, "SELECT " + geomSelect(m_c, "geom") + " FROM grids WHERE id = ?");
         st.bind(1, gridId);
         if (!st.step()) throw InputError("atlas '" + m_c.path() + "': no grid with id " + std::to_string(gridId));
         Geometry g;
-        decodeSpatialiteBlob(st.columnBlob(0), g);
+        decodeGeometry(m_c, st.columnBlob(0), g);
         return g;
     }
 
@@ -130,8 +131,8 @@ public:
             throw InputError("grid " + codeOf(gridId) + " would fall into " + std::to_string(g.partEnds.size()) +
                              " separate parts (a grid must be one polygon)");
         touch(gridId);
-        const std::string blob = encodeSpatialiteBlob(g, srid());
-        Statement st(m_c, "UPDATE grids SET geom = ? WHERE id = ?");
+        const std::string blob = encodeGeometry(m_c, g, srid());
+        Statement st(m_c, "UPDATE grids SET geom = " + geomParam(m_c, srid()) + " WHERE id = ?");
         st.bindBlob(1, blob.data(), blob.size()).bind(2, gridId);
         try {
             st.run();
@@ -145,8 +146,9 @@ public:
     std::int64_t insertGrid(const NewGrid& g, std::int64_t communityId, const Geometry& polygon) {
         if (g.code.empty()) throw InputError("a new grid needs a code");
         if (polygon.type != model::GeomType::Polygon) throw InputError("grid " + g.code + " must be one polygon");
-        const std::string blob = encodeSpatialiteBlob(polygon, srid());
-        Statement st(m_c, "INSERT INTO grids (code, name, community_id, target_households, geom) VALUES (?, ?, ?, ?, ?)");
+        const std::string blob = encodeGeometry(m_c, polygon, srid());
+        Statement st(m_c, "INSERT INTO grids (code, name, community_id, target_households, geom) VALUES (?, ?, ?, ?, " +
+                              geomParam(m_c, srid()) + ")");
         st.bind(1, g.code).bind(2, g.name.empty() ? g.code : g.name).bind(3, communityId).bind(4, g.targetHouseholds);
         st.bindBlob(5, blob.data(), blob.size());
         try {
@@ -208,10 +210,10 @@ public:
         };
         std::vector<G> grids;
         {
-            Statement st(m_c, "SELECT id, geom FROM grids WHERE community_id IN (" + inList + ") ORDER BY id");
+            Statement st(m_c, "SELECT id, " + geomSelect(m_c, "geom") + " FROM grids WHERE community_id IN (" + inList + ") ORDER BY id");
             Geometry g;
             while (st.step()) {
-                decodeSpatialiteBlob(st.columnBlob(1), g);
+                decodeGeometry(m_c, st.columnBlob(1), g);
                 G r{st.columnInt(0), ctx.fromModel(g), {}, g.bounds()};
                 r.prep = ctx.prepare(r.geom.get());
                 grids.push_back(std::move(r));
@@ -219,10 +221,11 @@ public:
         }
         std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> updates;
         {
-            Statement st(m_c, "SELECT id, grid_id, geom FROM buildings WHERE community_id IN (" + inList + ") ORDER BY id");
+            Statement st(m_c, "SELECT id, grid_id, " + geomSelect(m_c, "geom") + " FROM buildings WHERE community_id IN (" + inList +
+                                  ") ORDER BY id");
             Geometry g;
             while (st.step()) {
-                decodeSpatialiteBlob(st.columnBlob(2), g);
+                decodeGeometry(m_c, st.columnBlob(2), g);
                 const model::Rect box = g.bounds();
                 auto fp = ctx.fromModel(g);
                 std::optional<std::int64_t> best;
@@ -276,10 +279,10 @@ Geometry requirePolygon(const Geometry& g, const char* what) {
 /// Grids (other than `except`) whose box meets `box`.
 std::vector<std::int64_t> gridsNear(Connection& c, const model::Rect& box, std::int64_t except) {
     std::vector<std::int64_t> out;
-    Statement st(c, "SELECT id, geom FROM grids ORDER BY id");
+    Statement st(c, "SELECT id, " + geomSelect(c, "geom") + " FROM grids ORDER BY id");
     while (st.step()) {
         if (st.columnInt(0) == except) continue;
-        if (blobBounds(st.columnBlob(1)).intersects(box)) out.push_back(st.columnInt(0));
+        if (geometryBounds(c, st.columnBlob(1)).intersects(box)) out.push_back(st.columnInt(0));
     }
     return out;
 }
@@ -393,10 +396,10 @@ GridEditResult GridEditor::createGrid(const NewGrid& grid, const model::Geometry
     } else {
         // The community holding the polygon's interior point.
         const Vec2 p = model::interiorPoint(polygon);
-        Statement st(s.conn(), "SELECT id, geom FROM communities ORDER BY id");
+        Statement st(s.conn(), "SELECT id, " + geomSelect(s.conn(), "geom") + " FROM communities ORDER BY id");
         Geometry g;
         while (st.step()) {
-            decodeSpatialiteBlob(st.columnBlob(1), g);
+            decodeGeometry(s.conn(), st.columnBlob(1), g);
             if (model::contains(g, p)) {
                 community = st.columnInt(0);
                 break;
@@ -530,10 +533,11 @@ GridEditResult GridEditor::paintBuildings(const std::vector<std::int64_t>& build
 
     std::vector<geos::TessellationSite> sites;
     {
-        Statement st(c, "SELECT id, grid_id, geom FROM buildings WHERE community_id IN (" + communities + ") ORDER BY id");
+        Statement st(c, "SELECT id, grid_id, " + geomSelect(c, "geom") + " FROM buildings WHERE community_id IN (" + communities +
+                            ") ORDER BY id");
         while (st.step()) {
             geos::TessellationSite site;
-            decodeSpatialiteBlob(st.columnBlob(2), site.footprint);
+            decodeGeometry(c, st.columnBlob(2), site.footprint);
             const Vec2 centre = model::interiorPoint(site.footprint);
             auto pt = ctx.own(GEOSGeom_createPointFromXY_r(h, centre.x, centre.y), "point");
             if (!GEOSPreparedContains_r(h, regionPrep.get(), pt.get())) continue;
@@ -621,7 +625,7 @@ GridEditUndo GridEditor::undo(const GridEditUndo& record) {
     // Redo data: the rows as they are now.
     auto snapshotNow = [&](std::int64_t id) {
         GridRowSnapshot s;
-        Statement st(c, "SELECT id, code, name, community_id, target_households, geom FROM grids WHERE id = ?");
+        Statement st(c, "SELECT id, code, name, community_id, target_households, " + geomSelect(c, "geom") + " FROM grids WHERE id = ?");
         st.bind(1, id);
         if (!st.step()) return std::optional<GridRowSnapshot>();
         s.id = st.columnInt(0);
@@ -661,14 +665,14 @@ GridEditUndo GridEditor::undo(const GridEditUndo& record) {
     }
     for (const auto& g : record.grids) {
         if (exists(g.id)) {
-            Statement st(c, "UPDATE grids SET code = ?, name = ?, community_id = ?, target_households = ?, geom = ? "
-                            "WHERE id = ?");
+            Statement st(c, "UPDATE grids SET code = ?, name = ?, community_id = ?, target_households = ?, geom = " +
+                                geomParam(c, m_atlas.srid()) + " WHERE id = ?");
             st.bind(1, g.code).bind(2, g.name).bind(3, g.communityId).bind(4, g.targetHouseholds);
             st.bindBlob(5, g.geomBlob.data(), g.geomBlob.size()).bind(6, g.id);
             st.run();
         } else {
             Statement st(c, "INSERT INTO grids (id, code, name, community_id, target_households, geom) "
-                            "VALUES (?, ?, ?, ?, ?, ?)");
+                            "VALUES (?, ?, ?, ?, ?, " + geomParam(c, m_atlas.srid()) + ")");
             st.bind(1, g.id).bind(2, g.code).bind(3, g.name).bind(4, g.communityId).bind(5, g.targetHouseholds);
             st.bindBlob(6, g.geomBlob.data(), g.geomBlob.size());
             st.run();

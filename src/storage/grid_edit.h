@@ -39,7 +39,7 @@ struct GridRowSnapshot {
     std::string name;
     std::int64_t communityId = 0;
     std::optional<std::int64_t> targetHouseholds;
-    std::string geomBlob; ///< SpatiaLite blob exactly as stored
+    std::string geomBlob; ///< the geometry exactly as stored, in the engine's exchange format (engine.h geomSelect)
     std::vector<Staff> staff;
 };
 

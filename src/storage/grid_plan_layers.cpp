@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "storage/atlas.h"
+#include "storage/engine.h"
 #include "storage/connection.h"
 #include "storage/snapshot_builder.h"
 #include "storage/spatialite_blob.h"
@@ -88,13 +89,13 @@ std::shared_ptr<const LayerSnapshot> makePlanMovesLayer(Atlas& atlas, const Plan
     };
     std::vector<std::int64_t> ids;
     std::vector<model::Geometry> geoms;
-    Statement st(atlas.connection(), "SELECT geom FROM buildings WHERE id = ?");
+    Statement st(atlas.connection(), "SELECT " + geomSelect(atlas.connection(), "geom") + " FROM buildings WHERE id = ?");
     for (const auto& m : comparison.moves) {
         st.reset();
         st.bind(1, m.buildingId);
         if (!st.step() || st.isNull(0)) continue;
         model::Geometry footprint;
-        decodeSpatialiteBlob(st.columnBlob(0), footprint);
+        decodeGeometry(atlas.connection(), st.columnBlob(0), footprint);
         if (footprint.isEmpty()) continue;
         ids.push_back(m.buildingId);
         pushText(cols[0], m.building);

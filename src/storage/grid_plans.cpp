@@ -18,6 +18,7 @@
 #include "storage/audit.h"
 #include "storage/backup.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/spatialite_blob.h"
 
 namespace gridatlas::storage {
@@ -183,7 +184,7 @@ std::int64_t saveCurrentPlan(Atlas& atlas, const std::string& name, std::optiona
     const std::string where = communityId ? " WHERE g.community_id = " + std::to_string(*communityId) : "";
     {
         Statement st(c, "INSERT INTO grid_plan_grids (plan_id, code, name, community_id, target_households, geom) "
-                        "SELECT ?, g.code, g.name, g.community_id, g.target_households, g.geom FROM grids g" +
+                        "SELECT ?, g.code, g.name, g.community_id, g.target_households, " + geomSelect(c, "g.geom") + " FROM grids g" +
                             where);
         st.bind(1, id);
         st.run();
@@ -215,11 +216,13 @@ std::int64_t savePlan(Atlas& atlas, const std::string& name, const std::string& 
     const std::int64_t id = newPlanRow(c, name, kind, communityId, replace, note);
     std::set<std::string> codes;
     {
+        // Plan tables keep geometry as bytes in the engine's exchange format (a BLOB / BYTEA column:
+        // SpatiaLite blob, WKB on PostGIS), not as a geometry column.
         Statement st(c, "INSERT INTO grid_plan_grids (plan_id, code, name, community_id, target_households, geom) "
                         "VALUES (?, ?, ?, ?, ?, ?)");
         for (const auto& g : grids) {
             if (!codes.insert(g.code).second) throw InputError("grid plan '" + name + "': grid code " + g.code + " twice");
-            const std::string blob = encodeSpatialiteBlob(g.polygon, atlas.srid());
+            const std::string blob = encodeGeometry(c, g.polygon, atlas.srid());
             st.bind(1, id).bind(2, g.code).bind(3, g.name).bind(4, g.communityId).bind(5, g.targetHouseholds);
             st.bindBlob(6, blob.data(), blob.size());
             st.run();
@@ -242,7 +245,7 @@ std::vector<PlanGrid> planGrids(Atlas& atlas, const std::string& name) {
     ensurePlanTables(atlas);
     auto& c = atlas.connection();
     const bool current = name == kCurrentPlanName;
-    Statement st(c, current ? "SELECT code, name, community_id, target_households, geom FROM grids ORDER BY code"
+    Statement st(c, current ? "SELECT code, name, community_id, target_households, " + geomSelect(c, "geom") + " FROM grids ORDER BY code"
                             : "SELECT code, name, community_id, target_households, geom FROM grid_plan_grids "
                               "WHERE plan_id = ? ORDER BY code");
     if (!current) st.bind(1, requirePlan(c, name));
@@ -253,7 +256,7 @@ std::vector<PlanGrid> planGrids(Atlas& atlas, const std::string& name) {
         g.name = st.columnText(1);
         g.communityId = st.columnInt(2);
         if (!st.isNull(3)) g.targetHouseholds = static_cast<int>(st.columnInt(3));
-        decodeSpatialiteBlob(st.columnBlob(4), g.polygon);
+        decodeGeometry(c, st.columnBlob(4), g.polygon);
         out.push_back(std::move(g));
     }
     return out;
@@ -331,8 +334,11 @@ void restorePlan(Atlas& atlas, const std::string& name) {
         st.run();
     }
     {
-        Statement up(c, "UPDATE grids SET name = ?, community_id = ?, target_households = ?, geom = ? WHERE code = ?");
-        Statement ins(c, "INSERT INTO grids (code, name, community_id, target_households, geom) VALUES (?, ?, ?, ?, ?)");
+        // (RETURNING: whether a grid had the code, on both engines)
+        Statement up(c, "UPDATE grids SET name = ?, community_id = ?, target_households = ?, geom = " + geomParam(c, atlas.srid()) +
+                            " WHERE code = ? RETURNING id");
+        Statement ins(c, "INSERT INTO grids (code, name, community_id, target_households, geom) VALUES (?, ?, ?, ?, " +
+                             geomParam(c, atlas.srid()) + ")");
         Statement st(c, "SELECT code, name, community_id, target_households, geom FROM grid_plan_grids WHERE plan_id = ? "
                         "ORDER BY code");
         st.bind(1, plan);
@@ -345,8 +351,9 @@ void restorePlan(Atlas& atlas, const std::string& name) {
             else
                 up.bind(3, st.columnInt(3));
             up.bindBlob(4, blob.data(), blob.size()).bind(5, code);
-            up.run();
-            if (sqlite3_changes(c.handle()) == 0) {
+            const bool updated = up.step();
+            up.reset();
+            if (!updated) {
                 ins.bind(1, code).bind(2, st.columnText(1)).bind(3, st.columnInt(2));
                 if (st.isNull(3))
                     ins.bindNull(4);

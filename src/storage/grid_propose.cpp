@@ -16,6 +16,7 @@
 #include "model/support/feedback.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/grid_geos.h"
 #include "storage/grid_plans.h"
 #include "storage/spatialite_blob.h"
@@ -419,12 +420,12 @@ ProposalInput loadProposalInput(Atlas& atlas, const std::string& community) {
         in.communityId = ref.id;
         in.community = ref.name;
         in.communityCode = ref.code;
-        Statement st(c, "SELECT geom FROM communities WHERE id = ?");
+        Statement st(c, "SELECT " + geomSelect(c, "geom") + " FROM communities WHERE id = ?");
         st.bind(1, ref.id);
-        if (st.step() && !st.isNull(0)) decodeSpatialiteBlob(st.columnBlob(0), in.boundary);
+        if (st.step() && !st.isNull(0)) decodeGeometry(c, st.columnBlob(0), in.boundary);
     }
     {
-        Statement st(c, "SELECT b.id, b.number, COALESCE(b.compound, ''), b.use, g.code, b.geom, "
+        Statement st(c, "SELECT b.id, b.number, COALESCE(b.compound, ''), b.use, g.code, " + geomSelect(c, "b.geom") + ", "
                         "(SELECT COUNT(*) FROM units u JOIN households h ON h.unit_id = u.id WHERE u.building_id = b.id) "
                         "FROM buildings b LEFT JOIN grids g ON g.id = b.grid_id WHERE b.community_id = ? ORDER BY b.id");
         st.bind(1, in.communityId);
@@ -435,7 +436,7 @@ ProposalInput loadProposalInput(Atlas& atlas, const std::string& community) {
             b.compound = st.columnText(2);
             const std::string use = st.columnText(3);
             b.currentCode = st.isNull(4) ? std::string() : st.columnText(4);
-            decodeSpatialiteBlob(st.columnBlob(5), b.footprint);
+            decodeGeometry(c, st.columnBlob(5), b.footprint);
             b.households = static_cast<int>(st.columnInt(6));
             b.residential = (use == "residential" || use == "mixed") && b.households > 0;
             in.buildings.push_back(std::move(b));
@@ -443,11 +444,11 @@ ProposalInput loadProposalInput(Atlas& atlas, const std::string& community) {
     }
     {
         const model::Rect box = in.boundary.bounds().buffered(50);
-        Statement st(c, "SELECT geom FROM streets WHERE class IN ('arterial', 'local') ORDER BY id");
+        Statement st(c, "SELECT " + geomSelect(c, "geom") + " FROM streets WHERE class IN ('arterial', 'local') ORDER BY id");
         while (st.step()) {
-            if (!blobBounds(st.columnBlob(0)).intersects(box)) continue;
+            if (!geometryBounds(c, st.columnBlob(0)).intersects(box)) continue;
             Geometry g;
-            decodeSpatialiteBlob(st.columnBlob(0), g);
+            decodeGeometry(c, st.columnBlob(0), g);
             in.streets.push_back(std::move(g));
         }
     }

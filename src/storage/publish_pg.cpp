@@ -83,7 +83,9 @@ std::string importsWhere() { return "id IN (SELECT import_id FROM feature_source
 
 struct Column {
     std::string name;
-    enum class Kind { Plain, Bytes, Geometry } kind = Kind::Plain;
+    // GeometryBytes: a geometry kept as bytes in the engine's exchange format (grid_plan_grids.geom:
+    // a SpatiaLite blob in the file, WKB in a BYTEA column on the server), converted on the way.
+    enum class Kind { Plain, Bytes, Geometry, GeometryBytes } kind = Kind::Plain;
 };
 
 // The columns of a table as PostgreSQL has them (the same names and order as on SQLite).
@@ -98,6 +100,7 @@ std::vector<Column> pgColumns(Connection& pg, const std::string& table) {
     while (st.step()) {
         Column c{st.columnText(0)};
         if (st.columnText(2) == "geometry") c.kind = Column::Kind::Geometry;
+        else if (table == "grid_plan_grids" && c.name == "geom") c.kind = Column::Kind::GeometryBytes;
         else if (st.columnText(1) == "bytea") c.kind = Column::Kind::Bytes;
         out.push_back(std::move(c));
     }
@@ -186,6 +189,13 @@ void appendValue(std::string& out, const Statement& st, int i, const Column& col
         out += "\\\\x";
         appendHex(out, st.columnBlob(i));
         return;
+    case Column::Kind::GeometryBytes: {
+        model::Geometry g;
+        decodeSpatialiteBlob(st.columnBlob(i), g);
+        out += "\\\\x";
+        appendHex(out, encodeWkb(g));
+        return;
+    }
     case Column::Kind::Plain: break;
     }
     const model::Value v = st.columnValue(i);
@@ -403,7 +413,7 @@ Cell localCell(Connection& lite, const Statement& st, int i, const Column& col) 
     Cell c;
     if (st.isNull(i)) return c;
     c.null = false;
-    if (col.kind == Column::Kind::Geometry) {
+    if (col.kind == Column::Kind::Geometry || col.kind == Column::Kind::GeometryBytes) {
         model::Geometry g;
         decodeGeometry(lite, st.columnBlob(i), g);
         c.bytes = encodeWkb(g);
@@ -896,7 +906,7 @@ TransferSummary checkoutCommunity(const std::string& source, const std::string& 
                 const int c = static_cast<int>(i);
                 if (in.isNull(c)) {
                     out.bindNull(c + 1);
-                } else if (cols[i].kind == Column::Kind::Geometry) {
+                } else if (cols[i].kind == Column::Kind::Geometry || cols[i].kind == Column::Kind::GeometryBytes) {
                     decodeWkb(in.columnBlob(c), g);
                     const std::string blob = encodeSpatialiteBlob(g, localSrid);
                     out.bindBlob(c + 1, blob.data(), blob.size());

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "grids/grid_test_support.h"
+#include "storage/engine.h"
 #include "storage/connection.h"
 #include "storage/grid_checks.h"
 
@@ -123,7 +124,9 @@ TEST(GridChecks, MissingStaffNamesTheRoles) {
 TEST(GridChecks, InvalidPolygonFoundWithItsPlace) {
     TwoGrids w;
     // The atlas refuses invalid grids; a file edited by another tool may still hold one.
-    w.atlas->connection().exec("DROP TRIGGER grids_polygon_valid_update");
+    w.atlas->connection().exec(w.atlas->connection().engine() == storage::Engine::PostgreSQL
+                                   ? "DROP TRIGGER grids_polygon_valid_update ON grids"
+                                   : "DROP TRIGGER grids_polygon_valid_update");
     using model::Vec2;
     const double x = TwoGrids::kX0, y = TwoGrids::kY0;
     // A bow tie: A's east edge crosses itself at (100, 150).

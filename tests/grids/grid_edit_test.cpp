@@ -8,6 +8,7 @@
 
 #include "grids/grid_test_support.h"
 #include "model/support/error.h"
+#include "storage/engine.h"
 #include "storage/connection.h"
 #include "storage/grid_checks.h"
 #include "storage/grid_edit.h"
@@ -40,7 +41,7 @@ struct State {
 };
 State stateOf(storage::Connection& c) {
     State s{gridBlobs(c), buildingGrids(c), gridStaff(c), {}};
-    storage::Statement st(c, "SELECT id, code || '|' || name || '|' || community_id || '|' || COALESCE(target_households, '') "
+    storage::Statement st(c, "SELECT id, code || '|' || name || '|' || community_id || '|' || COALESCE(CAST(target_households AS TEXT), '') "
                              "FROM grids ORDER BY id");
     while (st.step()) s.rows[st.columnInt(0)] = st.columnText(1);
     return s;
@@ -102,16 +103,16 @@ TEST(GridEdit, DemoSharedVertexMoveLeavesNoSliver) {
     std::map<std::pair<double, double>, std::set<std::int64_t>> owners;
     for (const auto& [id, blob] : gridBlobs(c)) {
         model::Geometry g;
-        storage::decodeSpatialiteBlob(blob, g);
+        storage::decodeGeometry(c, blob, g);
         for (auto p : g.coords) owners[{p.x, p.y}].insert(id);
     }
     // Not on a community boundary (moving that would open a gap with the community).
     std::vector<model::Geometry> communities;
     {
-        storage::Statement st(c, "SELECT geom FROM communities ORDER BY id");
+        storage::Statement st(c, "SELECT " + storage::geomSelect(c, "geom") + " FROM communities ORDER BY id");
         while (st.step()) {
             communities.emplace_back();
-            storage::decodeSpatialiteBlob(st.columnBlob(0), communities.back());
+            storage::decodeGeometry(c, st.columnBlob(0), communities.back());
         }
     }
     auto onCommunityEdge = [&](Vec2 p) {
@@ -199,7 +200,7 @@ TEST(GridEdit, MergeTakesTheBuildingsAndUndoBringsBackTheStaff) {
     ASSERT_EQ(blobs.size(), 1u);
     EXPECT_NEAR(sqlArea(c, "?1", blobs.at(1), {}), 400 * 300, 1e-6);
     model::Geometry g;
-    storage::decodeSpatialiteBlob(blobs.at(1), g);
+    storage::decodeGeometry(c, blobs.at(1), g);
     EXPECT_EQ(g.type, model::GeomType::Polygon);
     EXPECT_EQ(buildingGrids(c).at(2), 1);
     EXPECT_EQ(gridStaff(c).count(2), 0u);

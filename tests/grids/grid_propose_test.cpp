@@ -8,6 +8,7 @@
 
 #include "grids/grid_test_support.h"
 #include "model/support/error.h"
+#include "storage/engine.h"
 #include "storage/connection.h"
 #include "storage/grid_checks.h"
 #include "storage/grid_plans.h"
@@ -18,7 +19,7 @@ namespace gridatlas::testing {
 namespace {
 
 std::string communityBlob(storage::Atlas& atlas, std::int64_t id) {
-    storage::Statement st(atlas.connection(), "SELECT geom FROM communities WHERE id = ?");
+    storage::Statement st(atlas.connection(), "SELECT " + storage::geomSelect(atlas.connection(), "geom") + " FROM communities WHERE id = ?");
     st.bind(1, id);
     st.step();
     return std::string(st.columnBlob(0));
@@ -28,7 +29,7 @@ std::string communityBlob(storage::Atlas& atlas, std::int64_t id) {
 void expectGoodProposal(storage::Atlas& atlas, const storage::ProposalInput& in, const storage::Proposal& p,
                         const storage::ProposalOptions& opt) {
     std::vector<std::string> blobs;
-    for (const auto& g : p.grids) blobs.push_back(storage::encodeSpatialiteBlob(g.polygon, atlas.srid()));
+    for (const auto& g : p.grids) blobs.push_back(storage::encodeGeometry(atlas.connection(), g.polygon, atlas.srid()));
     const auto t = tiling(atlas.connection(), communityBlob(atlas, in.communityId), blobs);
     EXPECT_LE(t.overlap, 0.01) << in.community;
     EXPECT_LE(t.outside, 0.01) << in.community;

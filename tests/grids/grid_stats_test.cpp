@@ -7,6 +7,7 @@
 
 #include "grids/grid_test_support.h"
 #include "model/support/error.h"
+#include "storage/engine.h"
 #include "storage/connection.h"
 #include "storage/grid_stats.h"
 
@@ -19,13 +20,16 @@ struct Truth {
 };
 std::map<std::int64_t, Truth> sqlTruth(storage::Connection& c) {
     std::map<std::int64_t, Truth> out;
+    // The spatial index: SpatiaLite's SpatialIndex virtual table, PostGIS's && on the GiST index.
+    const std::string indexed = c.engine() == storage::Engine::PostgreSQL
+                                    ? "h.geom && g.geom"
+                                    : "h.ROWID IN (SELECT ROWID FROM SpatialIndex WHERE f_table_name = 'households' AND search_frame = g.geom)";
     storage::Statement st(c, R"SQL(
         SELECT g.id,
-          (SELECT COUNT(*) FROM households h WHERE h.ROWID IN (SELECT ROWID FROM SpatialIndex WHERE f_table_name = 'households'
-             AND search_frame = g.geom) AND ST_Contains(g.geom, h.geom)),
+          (SELECT COUNT(*) FROM households h WHERE )SQL" + indexed + R"SQL( AND ST_Contains(g.geom, h.geom)),
           (SELECT COUNT(*) FROM residents r JOIN households h ON h.id = r.household_id WHERE ST_Contains(g.geom, h.geom)),
           (SELECT COUNT(*) FROM residents r JOIN households h ON h.id = r.household_id WHERE r.is_member = 1 AND ST_Contains(g.geom, h.geom)),
-          (SELECT COUNT(*) FROM household_summary h WHERE h.vulnerable AND ST_Contains(g.geom, h.geom)),
+          (SELECT COUNT(*) FROM household_summary h WHERE h.vulnerable = 1 AND ST_Contains(g.geom, h.geom)),
           (SELECT COUNT(*) FROM households h WHERE h.hardship = 1 AND ST_Contains(g.geom, h.geom)),
           (SELECT COUNT(*) FROM households h WHERE h.elderly_alone = 1 AND ST_Contains(g.geom, h.geom)),
           (SELECT COUNT(*) FROM service_posts p WHERE ST_Contains(g.geom, p.geom)),

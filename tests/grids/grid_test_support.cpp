@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "model/entities.h"
+#include "storage/engine.h"
 #include "storage/connection.h"
 #include "storage/demo_generator.h"
 #include "storage/spatialite_blob.h"
@@ -93,8 +94,9 @@ TwoGrids::TwoGrids() {
 }
 
 void TwoGrids::setGrid(std::int64_t id, const Geometry& g) {
-    const std::string blob = storage::encodeSpatialiteBlob(g, atlas->srid());
-    storage::Statement st(atlas->connection(), "UPDATE grids SET geom = ? WHERE id = ?");
+    auto& c = atlas->connection();
+    const std::string blob = storage::encodeGeometry(c, g, atlas->srid());
+    storage::Statement st(c, "UPDATE grids SET geom = " + storage::geomParam(c, atlas->srid()) + " WHERE id = ?");
     st.bindBlob(1, blob.data(), blob.size()).bind(2, id);
     st.run();
 }
@@ -118,9 +120,9 @@ const std::string& demoPath(storage::DemoScale scale) {
 } // namespace
 
 std::unique_ptr<storage::Atlas> demoCopy(const TempDir& dir, const std::string& name) {
-    const std::string path = dir.file(name);
-    fs::copy_file(demoPath(storage::DemoScale::S), path, fs::copy_options::overwrite_existing);
-    return storage::Atlas::open(path, storage::OpenMode::ReadWrite);
+    // (on PostGIS in the PostGIS run: fixture_atlas.h)
+    const std::string location = demoCopyLocation(dir, name, demoPath(storage::DemoScale::S), storage::DemoOptions{});
+    return storage::Atlas::open(location, storage::OpenMode::ReadWrite);
 }
 
 std::string demoMCopy(const TempDir& dir) {
@@ -131,7 +133,7 @@ std::string demoMCopy(const TempDir& dir) {
 
 std::map<std::int64_t, std::string> gridBlobs(storage::Connection& c) {
     std::map<std::int64_t, std::string> out;
-    storage::Statement st(c, "SELECT id, geom FROM grids ORDER BY id");
+    storage::Statement st(c, "SELECT id, " + storage::geomSelect(c, "geom") + " FROM grids ORDER BY id");
     while (st.step()) out[st.columnInt(0)] = std::string(st.columnBlob(1));
     return out;
 }
@@ -150,7 +152,13 @@ std::map<std::int64_t, std::vector<std::string>> gridStaff(storage::Connection& 
     return out;
 }
 
-double sqlArea(storage::Connection& c, const std::string& expression, const std::string& a, const std::string& b) {
+double sqlArea(storage::Connection& c, const std::string& expressionIn, const std::string& a, const std::string& b) {
+    // The blobs are in the engine's exchange format (geomSelect): WKB on PostGIS.
+    std::string expression = expressionIn;
+    if (c.engine() == storage::Engine::PostgreSQL)
+        for (const char* p : {"?1", "?2"})
+            for (auto at = expression.find(p); at != std::string::npos; at = expression.find(p, at + 20))
+                expression.replace(at, 2, std::string("ST_GeomFromWKB(") + p + ")");
     storage::Statement st(c, "SELECT COALESCE(ST_Area(" + expression + "), 0)");
     st.bindBlob(1, a.data(), a.size());
     if (expression.find("?2") != std::string::npos) st.bindBlob(2, b.data(), b.size());
@@ -165,10 +173,10 @@ TilingReport tiling(storage::Connection& c, const std::string& boundary, const s
         r.sumOfAreas += sqlArea(c, "?1", blobs[i], {});
         r.outside += sqlArea(c, "ST_Difference(?1, ?2)", blobs[i], boundary);
         Geometry g;
-        storage::decodeSpatialiteBlob(blobs[i], g);
+        storage::decodeGeometry(c, blobs[i], g);
         if (g.type != model::GeomType::Polygon) ++r.multipart;
         for (std::size_t j = i + 1; j < blobs.size(); ++j) {
-            if (!storage::blobBounds(blobs[i]).intersects(storage::blobBounds(blobs[j]))) continue;
+            if (!storage::geometryBounds(c, blobs[i]).intersects(storage::geometryBounds(c, blobs[j]))) continue;
             r.overlap += sqlArea(c, "ST_Intersection(?1, ?2)", blobs[i], blobs[j]);
         }
     }

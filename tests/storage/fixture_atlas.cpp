@@ -172,6 +172,30 @@ const std::string& demoAtlas(const std::string& path, const storage::DemoOptions
     return file;
 }
 
+std::string demoCopyLocation(const TempDir& dir, const std::string& name, const std::string& demoFile,
+                             const storage::DemoOptions& options) {
+#ifdef GRIDATLAS_TEST_BOTH_ENGINES
+    static std::vector<std::unique_ptr<PgDatabase>> databases; // dropped at exit
+    if (fixturesOnPostgis() && g_pendingReason.empty()) {
+        std::string whyNot;
+        const auto server = pgServerUrl(whyNot);
+        if (!server) throw std::runtime_error("PostGIS demo: " + whyNot);
+        databases.push_back(std::make_unique<PgDatabase>(*server));
+        const std::string scratch = dir.file(name + ".scratch.sqlite");
+        storage::generateDemoOnServer(databases.back()->url(), scratch, options);
+        std::error_code ec;
+        fs::remove(scratch, ec);
+        g_madePgFixture = true;
+        return databases.back()->url();
+    }
+#else
+    (void)options;
+#endif
+    const std::string path = dir.file(name);
+    fs::copy_file(demoFile, path, fs::copy_options::overwrite_existing);
+    return path;
+}
+
 FixtureAtlas::FixtureAtlas(int srid)
     : path(fixtureLocation(dir, database)), atlas(storage::Atlas::create(path, srid, "测试社区")) {}
 

@@ -47,6 +47,11 @@ struct FixtureAtlas {
 /// once too. Returns its location; call it in every test that uses it (it notes the engine).
 const std::string& demoAtlas(const std::string& path, const storage::DemoOptions& options);
 
+/// A demo district of the test's own (to write to): a copy of `demoFile` (generated with
+/// `options`) at `dir`/`name`, or in the PostGIS run a new PostGIS database with the same rows.
+std::string demoCopyLocation(const TempDir& dir, const std::string& name, const std::string& demoFile,
+                             const storage::DemoOptions& options);
+
 /// Skips a test in the PostGIS run when what it checks is SpatiaLite's own (file, pragma, blob).
 #define GRIDATLAS_SPATIALITE_ONLY(why)                                                                \
     do {                                                                                             \
