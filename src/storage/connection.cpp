@@ -350,6 +350,38 @@ void Connection::rollbackQuietly() noexcept {
     sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
+bool Connection::inTransaction() const {
+    if (m_pg) {
+        const auto status = PQtransactionStatus(m_pg->handle());
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+    }
+    return sqlite3_get_autocommit(m_db) == 0;
+}
+
+Savepoint::Savepoint(Connection& conn, std::string name, std::string_view begin)
+    : m_conn(conn), m_name(std::move(name)), m_nested(conn.inTransaction()) {
+    m_conn.exec(m_nested ? "SAVEPOINT " + m_name : std::string(begin));
+}
+
+void Savepoint::release() {
+    m_conn.exec(m_nested ? "RELEASE " + m_name : std::string("COMMIT"));
+    m_done = true;
+}
+
+Savepoint::~Savepoint() {
+    if (m_done) return;
+    if (!m_nested) {
+        m_conn.rollbackQuietly();
+        return;
+    }
+    try {
+        m_conn.exec("ROLLBACK TO " + m_name);
+        m_conn.exec("RELEASE " + m_name);
+    } catch (...) {
+        // A broken connection: the caller's transaction fails with it.
+    }
+}
+
 Transaction::Transaction(Connection& conn, bool immediate) : m_conn(conn) { conn.begin(immediate); }
 
 Transaction::~Transaction() {

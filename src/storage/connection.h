@@ -64,6 +64,8 @@ public:
     /// BEGIN (IMMEDIATE on SQLite, which takes the write lock up front) / a ROLLBACK that never throws.
     void begin(bool immediate);
     void rollbackQuietly() noexcept;
+    /// Whether a transaction is open on this connection (SQLite: not in autocommit mode).
+    [[nodiscard]] bool inTransaction() const;
 
     /// Which row-level audit records the triggers write (audit.h): bulk imports switch inserts
     /// off, whole-table rewrites (re-encryption) everything, and log one summary row instead.
@@ -149,6 +151,27 @@ public:
 
 private:
     Connection& m_conn;
+    bool m_done = false;
+};
+
+/// A unit of work that nests: a SAVEPOINT inside the caller's transaction, else a transaction
+/// of its own (both engines; PostgreSQL has no savepoint outside a transaction). Rolled back
+/// unless release() is called. `begin` is what opens its own transaction (e.g. "BEGIN
+/// ISOLATION LEVEL REPEATABLE READ" for a consistent read on PostgreSQL).
+class Savepoint {
+public:
+    Savepoint(Connection& conn, std::string name, std::string_view begin = "BEGIN");
+    Savepoint(const Savepoint&) = delete;
+    Savepoint& operator=(const Savepoint&) = delete;
+    Savepoint(Savepoint&&) = delete;
+    Savepoint& operator=(Savepoint&&) = delete;
+    ~Savepoint();
+    void release();
+
+private:
+    Connection& m_conn;
+    std::string m_name;
+    bool m_nested = false;
     bool m_done = false;
 };
 

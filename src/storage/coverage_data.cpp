@@ -10,6 +10,7 @@
 #include "model/support/feedback.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/household_points.h"
 #include "storage/layer_cache.h"
 #include "storage/spatialite_blob.h"
@@ -57,8 +58,15 @@ static_assert(kCoverHardship == kPointHardship && kCoverMinimumIncome == kPointM
 
 namespace {
 
-/// A point from a POINT blob: the MBR in the header is the point itself (no full decode).
-model::Vec2 blobPoint(std::string_view blob, const char* table, std::int64_t id) {
+/// A point from a POINT value selected with geomSelect (SpatiaLite: the MBR in the header is the
+/// point itself, no full decode).
+model::Vec2 blobPoint(const Connection& c, std::string_view blob, const char* table, std::int64_t id) {
+    if (c.engine() == Engine::PostgreSQL) {
+        model::Geometry g;
+        decodeWkb(blob, g);
+        if (g.coords.empty()) throw StorageError(std::string(table) + " row " + std::to_string(id) + ": empty point geometry");
+        return g.coords.front();
+    }
     const model::Rect r = blobBounds(blob);
     if (r.xmin == r.xmax && r.ymin == r.ymax) return {r.xmin, r.ymin};
     model::Geometry g;
@@ -78,7 +86,7 @@ void loadSmallTables(Atlas& atlas, CoverageData& d, const CoverageLoadOptions& o
     d.srid = atlas.srid();
     d.atlasName = atlas.info().name;
     {
-        Statement st(c, "SELECT id, number, compound, grid_id, community_id, geom FROM buildings ORDER BY id");
+        Statement st(c, "SELECT id, number, compound, grid_id, community_id, " + geomSelect(c, "geom") + " FROM buildings ORDER BY id");
         model::Geometry g;
         while (st.step()) {
             CoverageBuilding b;
@@ -90,10 +98,10 @@ void loadSmallTables(Atlas& atlas, CoverageData& d, const CoverageLoadOptions& o
             const auto blob = st.columnBlob(5);
             if (!blob.empty()) {
                 if (options.footprints) {
-                    decodeSpatialiteBlob(blob, b.footprint);
+                    decodeGeometry(c, blob, b.footprint);
                     b.centroid = model::centroid(b.footprint);
                 } else {
-                    b.centroid = blobBounds(blob).center();
+                    b.centroid = geometryBounds(c, blob).center();
                 }
             }
             d.buildingById.emplace(b.id, static_cast<std::int32_t>(d.buildings.size()));
@@ -101,13 +109,13 @@ void loadSmallTables(Atlas& atlas, CoverageData& d, const CoverageLoadOptions& o
         }
     }
     {
-        Statement st(c, "SELECT id, building_id, geom FROM units ORDER BY id");
+        Statement st(c, "SELECT id, building_id, " + geomSelect(c, "geom") + " FROM units ORDER BY id");
         while (st.step()) {
             CoverageUnit u;
             u.id = st.columnInt(0);
             u.building = d.buildingIndex(st.columnInt(1));
             const auto blob = st.columnBlob(2);
-            if (!blob.empty()) u.entrance = blobPoint(blob, "units", u.id);
+            if (!blob.empty()) u.entrance = blobPoint(c, blob, "units", u.id);
             unitIndex.emplace(u.id, static_cast<std::int32_t>(d.units.size()));
             d.units.push_back(u);
         }
@@ -118,8 +126,8 @@ void loadSmallTables(Atlas& atlas, CoverageData& d, const CoverageLoadOptions& o
             d.postTypes.push_back({st.columnText(0), st.columnText(1), st.columnText(2), st.columnDouble(3), st.columnDouble(4)});
     }
     {
-        Statement st(c, "SELECT id, name, type, community_id, building_id, geom, radius_m, walk_minutes FROM service_posts "
-                        "ORDER BY id");
+        Statement st(c, "SELECT id, name, type, community_id, building_id, " + geomSelect(c, "geom") +
+                            ", radius_m, walk_minutes FROM service_posts ORDER BY id");
         while (st.step()) {
             CoveragePost p;
             p.id = st.columnInt(0);
@@ -127,17 +135,17 @@ void loadSmallTables(Atlas& atlas, CoverageData& d, const CoverageLoadOptions& o
             p.type = st.columnText(2);
             p.communityId = intOrZero(st, 3);
             p.buildingId = intOrZero(st, 4);
-            p.point = blobPoint(st.columnBlob(5), "service_posts", p.id);
+            p.point = blobPoint(c, st.columnBlob(5), "service_posts", p.id);
             if (!st.isNull(6)) p.radiusM = st.columnDouble(6);
             if (!st.isNull(7)) p.walkMinutes = st.columnDouble(7);
             d.posts.push_back(std::move(p));
         }
     }
     {
-        Statement st(c, "SELECT id, code, name, community_id, geom FROM grids ORDER BY id");
+        Statement st(c, "SELECT id, code, name, community_id, " + geomSelect(c, "geom") + " FROM grids ORDER BY id");
         while (st.step()) {
             CoverageArea g{st.columnInt(0), st.columnText(1), st.columnText(2), st.columnInt(3), {}};
-            if (options.footprints && !st.columnBlob(4).empty()) decodeSpatialiteBlob(st.columnBlob(4), g.boundary);
+            if (options.footprints && !st.columnBlob(4).empty()) decodeGeometry(c, st.columnBlob(4), g.boundary);
             d.grids.push_back(std::move(g));
         }
     }
@@ -146,13 +154,13 @@ void loadSmallTables(Atlas& atlas, CoverageData& d, const CoverageLoadOptions& o
         while (st.step()) d.communities.push_back({st.columnInt(0), st.columnText(1), st.columnText(2), 0, {}});
     }
     if (options.streets) {
-        Statement st(c, "SELECT id, class, geom FROM streets ORDER BY id");
+        Statement st(c, "SELECT id, class, " + geomSelect(c, "geom") + " FROM streets ORDER BY id");
         model::Geometry g;
         while (st.step()) {
             CoverageStreet s;
             s.id = st.columnInt(0);
             s.streetClass = st.columnText(1);
-            decodeSpatialiteBlob(st.columnBlob(2), g);
+            decodeGeometry(c, st.columnBlob(2), g);
             // A LINESTRING column; multi-part lines (from other tools) become one street per part.
             for (std::size_t r = 0; r < g.ringCount(); ++r) {
                 CoverageStreet part{s.id, s.streetClass, {}};
@@ -239,10 +247,11 @@ HouseholdPointRows scanRanges(const std::string& path, const std::vector<IdRange
 
 /// The same on the atlas's own connection (inside the loader's read snapshot).
 void scanRanges(Connection& c, const std::vector<IdRange>& ranges, HouseholdPointRows& rows) {
-    Statement st(c, kHouseholdPointsScanSql);
+    Statement st(c, householdPointsScanSql(c));
+    const bool wkb = c.engine() == Engine::PostgreSQL;
     for (const auto& [lo, hi] : ranges) {
         st.bind(1, lo).bind(2, hi);
-        while (st.step()) appendScannedHousehold(st.columnInt(0), st.columnInt(1), st.columnBlob(2), rows);
+        while (st.step()) appendScannedHousehold(st.columnInt(0), st.columnInt(1), st.columnBlob(2), rows, wkb);
         st.reset();
     }
 }
@@ -276,18 +285,25 @@ HouseholdPointRows mergeRows(const HouseholdPointRows& a, const HouseholdPointRo
 }
 
 /// A read snapshot on the atlas's connection for the whole load (a savepoint: nests inside a
-/// caller's transaction).
+/// caller's transaction; on PostgreSQL a repeatable-read transaction of its own otherwise).
 class ReadSnapshot {
 public:
-    explicit ReadSnapshot(Connection& c) : m_c(c) { c.exec("SAVEPOINT coverage_read"); }
+    explicit ReadSnapshot(Connection& c)
+        : m_unit(c, "coverage_read", c.engine() == Engine::PostgreSQL ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN") {}
+    ~ReadSnapshot() {
+        try {
+            m_unit.release();
+        } catch (...) {
+            // (a read: nothing to keep)
+        }
+    }
     ReadSnapshot(const ReadSnapshot&) = delete;
     ReadSnapshot& operator=(const ReadSnapshot&) = delete;
     ReadSnapshot(ReadSnapshot&&) = delete;
     ReadSnapshot& operator=(ReadSnapshot&&) = delete;
-    ~ReadSnapshot() { sqlite3_exec(m_c.handle(), "RELEASE coverage_read", nullptr, nullptr, nullptr); }
 
 private:
-    Connection& m_c;
+    Savepoint m_unit;
 };
 
 /// Blocks of household_points read in order: their rows, and the block ranges with no (or a
@@ -316,6 +332,23 @@ BlockPart readBlocks(sqlite3_stmt* st, std::int64_t b0, std::int64_t b1, std::si
     }
     if (rc != SQLITE_DONE) throw StorageError(std::string("reading household_points: ") + sqlite3_errmsg(sqlite3_db_handle(st)));
     sqlite3_reset(st);
+    if (next <= b1) part.gaps.emplace_back(next, b1);
+    return part;
+}
+
+/// The same on a Statement (PostgreSQL: the loader's one connection).
+BlockPart readBlocks(Statement& st, std::int64_t b0, std::int64_t b1, std::size_t reserve) {
+    BlockPart part;
+    part.rows.reserve(reserve);
+    st.bind(1, b0).bind(2, b1);
+    std::int64_t next = b0;
+    while (st.step()) {
+        const std::int64_t b = st.columnInt(0);
+        if (b > next) part.gaps.emplace_back(next, b - 1);
+        if (!decodeHouseholdPoints(st.columnBlob(1), b, part.rows)) part.gaps.emplace_back(b, b);
+        next = b + 1;
+    }
+    st.reset();
     if (next <= b1) part.gaps.emplace_back(next, b1);
     return part;
 }
@@ -357,7 +390,14 @@ HouseholdPointRows readHouseholdPoints(Atlas& atlas, const std::function<void()>
         auto take = [&](const BlockPart& part) {
             for (const auto& [b0, b1] : part.gaps) miss(b0, b1);
         };
-        if (last - first + 1 >= 32) {
+        if (c.engine() == Engine::PostgreSQL) {
+            // One connection (a second one would not share the snapshot): blocks in order.
+            runAlongside();
+            Statement st(c, kBlocksSql);
+            BlockPart all = readBlocks(st, first, last, expected);
+            take(all);
+            cached = std::move(all.rows);
+        } else if (last - first + 1 >= 32) {
             // Two parts on two threads (the upper on a handle of its own): copying the blobs out
             // of SQLite's pages and decoding them is most of the load. This thread reads the small
             // tables first, so it takes the smaller part (the small tables cost about a third of
@@ -398,7 +438,7 @@ HouseholdPointRows readHouseholdPoints(Atlas& atlas, const std::function<void()>
     fromBlocksOnly = false;
 
     HouseholdPointRows scanned;
-    if (missingBlocks < 16) {
+    if (missingBlocks < 16 || c.engine() == Engine::PostgreSQL) {
         scanRanges(c, missing, scanned);
     } else {
         // Two halves of the missing blocks, each on its own handle and thread: decoding costs

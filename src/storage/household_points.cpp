@@ -8,6 +8,7 @@
 #include "model/support/error.h"
 #include "model/support/feedback.h"
 #include "storage/connection.h"
+#include "storage/engine.h"
 #include "storage/spatialite_blob.h"
 
 #include <sqlite3.h>
@@ -121,8 +122,27 @@ const char* const kHouseholdPointsScanSql =
     "((left_behind_children != 0) << 3) | ((vacant != 0) << 6), geom "
     "FROM households WHERE id BETWEEN ? AND ? ORDER BY id";
 
-void appendScannedHousehold(std::int64_t id, std::int64_t packed, std::string_view blob, HouseholdPointRows& out) {
+std::string householdPointsScanSql(const Connection& conn) {
+    if (conn.engine() != Engine::PostgreSQL) return kHouseholdPointsScanSql;
+    // (PostgreSQL: comparisons are booleans, not integers to shift and OR)
+    return "SELECT id, (unit_id << 7) | (CASE WHEN hardship <> 0 THEN 1 ELSE 0 END) | "
+           "(CASE WHEN minimum_income <> 0 THEN 2 ELSE 0 END) | (CASE WHEN elderly_alone <> 0 THEN 4 ELSE 0 END) | "
+           "(CASE WHEN left_behind_children <> 0 THEN 8 ELSE 0 END) | (CASE WHEN vacant <> 0 THEN 64 ELSE 0 END), " +
+           geomSelect(conn, "geom") + " FROM households WHERE id BETWEEN ? AND ? ORDER BY id";
+}
+
+void appendScannedHousehold(std::int64_t id, std::int64_t packed, std::string_view blob, HouseholdPointRows& out, bool wkb) {
     if (blob.empty()) return;
+    if (wkb) {
+        model::Geometry g;
+        decodeWkb(blob, g);
+        if (g.coords.empty()) throw StorageError("households row " + std::to_string(id) + ": empty point geometry");
+        out.ids.push_back(id);
+        out.points.push_back(g.coords.front());
+        out.unitIds.push_back(packed >> 7);
+        out.flags.push_back(static_cast<std::uint8_t>(packed & 0x7f));
+        return;
+    }
     // A point: the MBR in the blob's header is the point itself (no full decode).
     const model::Rect r = blobBounds(blob);
     model::Vec2 p{r.xmin, r.ymin};
@@ -174,10 +194,11 @@ std::size_t refreshHouseholdPoints(Connection& conn, Feedback* feedback) {
     }
     if (static_cast<std::int64_t>(present.size()) == last - first + 1) return 0;
     // A savepoint: the caller's transaction when there is one, else a transaction of its own.
-    conn.exec("SAVEPOINT household_points_refresh");
-    try {
-        Statement put(conn, "INSERT OR REPLACE INTO household_points (block, data) VALUES (?, ?)");
-        Statement scan(conn, kHouseholdPointsScanSql);
+    Savepoint unit(conn, "household_points_refresh");
+    {
+        const bool wkb = conn.engine() == Engine::PostgreSQL;
+        Statement put(conn, upsertSql(conn, "household_points", "block, data", "block"));
+        Statement scan(conn, householdPointsScanSql(conn));
         HouseholdPointRows rows;
         std::size_t written = 0;
         // One scan per run of missing blocks (a whole district is one scan).
@@ -192,7 +213,7 @@ std::size_t refreshHouseholdPoints(Connection& conn, Feedback* feedback) {
             if (feedback) feedback->throwIfCancelled();
             rows.clear();
             scan.bind(1, b << kHouseholdPointsBlockBits).bind(2, ((e + 1) << kHouseholdPointsBlockBits) - 1);
-            while (scan.step()) appendScannedHousehold(scan.columnInt(0), scan.columnInt(1), scan.columnBlob(2), rows);
+            while (scan.step()) appendScannedHousehold(scan.columnInt(0), scan.columnInt(1), scan.columnBlob(2), rows, wkb);
             scan.reset();
             addResidentFlags(conn, b << kHouseholdPointsBlockBits, ((e + 1) << kHouseholdPointsBlockBits) - 1, rows);
             std::size_t i = 0;
@@ -208,12 +229,8 @@ std::size_t refreshHouseholdPoints(Connection& conn, Feedback* feedback) {
             }
             b = e + 1;
         }
-        conn.exec("RELEASE household_points_refresh");
+        unit.release();
         return written;
-    } catch (...) {
-        sqlite3_exec(conn.handle(), "ROLLBACK TO household_points_refresh; RELEASE household_points_refresh", nullptr, nullptr,
-                     nullptr);
-        throw;
     }
 }
 

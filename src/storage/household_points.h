@@ -58,9 +58,12 @@ bool decodeHouseholdPoints(std::string_view blob, std::int64_t block, HouseholdP
 /// SQL selecting households for a block scan: id, the flags folded into the HouseholdPointFlag
 /// bits (kPoint*) with unit_id shifted above them (unit_id << 7 | flags), geom; two parameters (id range).
 extern const char* const kHouseholdPointsScanSql;
+/// The same for `conn`'s engine (on PostgreSQL the point comes as WKB: decode with wkb = true).
+std::string householdPointsScanSql(const Connection& conn);
 /// Appends one row of kHouseholdPointsScanSql's result (skips a NULL point). Throws
 /// StorageError naming the household on a malformed point.
-void appendScannedHousehold(std::int64_t id, std::int64_t packed, std::string_view geomBlob, HouseholdPointRows& out);
+void appendScannedHousehold(std::int64_t id, std::int64_t packed, std::string_view geomBlob, HouseholdPointRows& out,
+                            bool wkb = false);
 
 /// ORs kPointDisability and kPointMember into the rows (ids ascending) whose households have such
 /// residents, for households with ids in [lo, hi] (the residents' partial indexes: no table scan).

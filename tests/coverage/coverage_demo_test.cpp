@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "coverage/coverage_test_support.h"
+#include "storage/engine.h"
 #include "storage/atlas.h"
 #include "storage/connection.h"
 #include "storage/coverage.h"
@@ -54,11 +55,15 @@ TEST(CoverageDemo, StraightLineEqualsSpatiaLiteSql) {
             o.postType = type;
             o.meters = radius;
             const auto r = computeCoverage(*d, o);
-            // The peers' formulation: SpatialIndex prefilter, exact ST_Distance.
-            Statement st(c, "SELECT DISTINCT h.id FROM service_posts AS p JOIN households AS h ON h.ROWID IN ("
-                            " SELECT ROWID FROM SpatialIndex WHERE f_table_name = 'households' AND f_geometry_column = 'geom'"
-                            " AND search_frame = BuildCircleMbr(ST_X(p.geom), ST_Y(p.geom), ?1, ST_SRID(p.geom)))"
-                            " WHERE p.type = ?2 AND ST_Distance(h.geom, p.geom) <= ?1 ORDER BY h.id");
+            // The peers' formulation: SpatialIndex prefilter, exact ST_Distance (PostGIS: ST_DWithin
+            // on the GiST index).
+            Statement st(c, c.engine() == Engine::PostgreSQL
+                                ? "SELECT DISTINCT h.id FROM service_posts AS p JOIN households AS h ON ST_DWithin(h.geom, p.geom, ?1) "
+                                  "WHERE p.type = ?2 ORDER BY h.id"
+                                : "SELECT DISTINCT h.id FROM service_posts AS p JOIN households AS h ON h.ROWID IN ("
+                                  " SELECT ROWID FROM SpatialIndex WHERE f_table_name = 'households' AND f_geometry_column = 'geom'"
+                                  " AND search_frame = BuildCircleMbr(ST_X(p.geom), ST_Y(p.geom), ?1, ST_SRID(p.geom)))"
+                                  " WHERE p.type = ?2 AND ST_Distance(h.geom, p.geom) <= ?1 ORDER BY h.id");
             st.bind(1, radius).bind(2, std::string(type));
             std::set<std::int64_t> sql;
             while (st.step()) sql.insert(st.columnInt(0));
