@@ -5,6 +5,7 @@
 #include <proj.h>
 
 #include <algorithm>
+#include <optional>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include "model/filter.h"
 #include "model/geometry.h"
 #include "model/support/error.h"
+#include "storage/engine.h"
 #include "storage/atlas.h"
 #include "storage/audit.h"
 #include "storage/backup.h"
@@ -237,18 +239,18 @@ void Importer::prepareMapping() {
 
 void Importer::loadContext() {
     {
-        Statement st(m_conn, "SELECT id, code, name, geom FROM communities ORDER BY id");
+        Statement st(m_conn, "SELECT id, code, name, " + storage::geomSelect(m_conn, "geom") + " FROM communities ORDER BY id");
         while (st.step()) {
             Community c{st.columnInt(0), st.columnText(1), st.columnText(2), {}};
-            if (!st.isNull(3)) storage::decodeSpatialiteBlob(st.columnBlob(3), c.geometry);
+            if (!st.isNull(3)) storage::decodeGeometry(m_conn, st.columnBlob(3), c.geometry);
             m_communities.push_back(std::move(c));
         }
     }
     {
-        Statement st(m_conn, "SELECT id, code, community_id, geom FROM grids ORDER BY id");
+        Statement st(m_conn, "SELECT id, code, community_id, " + storage::geomSelect(m_conn, "geom") + " FROM grids ORDER BY id");
         while (st.step()) {
             Grid g{st.columnInt(0), st.columnText(1), st.columnInt(2), {}};
-            if (!st.isNull(3)) storage::decodeSpatialiteBlob(st.columnBlob(3), g.geometry);
+            if (!st.isNull(3)) storage::decodeGeometry(m_conn, st.columnBlob(3), g.geometry);
             m_grids.push_back(std::move(g));
         }
     }
@@ -256,8 +258,12 @@ void Importer::loadContext() {
     if (!m_communities.empty()) {
         for (const auto& c : m_communities) m_atlasArea.expand(c.geometry.bounds());
     } else {
-        for (const char* idx : {"idx_grids_geom", "idx_buildings_geom", "idx_streets_geom", "idx_service_posts_geom"}) {
-            Statement st(m_conn, std::string("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM ") + idx);
+        for (const char* table : {"grids", "buildings", "streets", "service_posts"}) {
+            // (SpatiaLite: the R*Tree's boxes; PostGIS: ST_Extent)
+            Statement st(m_conn, m_conn.engine() == storage::Engine::PostgreSQL
+                                     ? std::string("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM ") +
+                                           table + ") x"
+                                     : std::string("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_") + table + "_geom");
             if (st.step() && !st.isNull(0))
                 m_atlasArea.expand(model::Rect{st.columnDouble(0), st.columnDouble(1), st.columnDouble(2), st.columnDouble(3)});
         }
@@ -272,8 +278,10 @@ void Importer::loadContext() {
 }
 
 bool Importer::repairPolygon(Geometry& g, const std::string& label, Reject& reject) {
-    const std::string blob = storage::encodeSpatialiteBlob(g, m_atlas.srid());
-    Statement& st = statement("SELECT ST_IsValid(?1), IsValidReason(?1)");
+    const std::string blob = storage::encodeGeometry(m_conn, g, m_atlas.srid());
+    Statement& st = statement(m_conn.engine() == storage::Engine::PostgreSQL
+                                  ? "SELECT ST_IsValid(ST_GeomFromWKB(?1)), ST_IsValidReason(ST_GeomFromWKB(?1))"
+                                  : "SELECT ST_IsValid(?1), IsValidReason(?1)");
     st.bindBlob(1, blob.data(), blob.size());
     st.step();
     const bool valid = !st.isNull(0) && st.columnInt(0) == 1;
@@ -792,7 +800,11 @@ void Importer::write(PendingRow& row) {
                                   [&](const auto& c) { return c.first == d.first && model::isNull(c.second); }),
                    cols.end());
     std::string blob;
-    if (!row.geometry.isEmpty()) blob = storage::encodeSpatialiteBlob(row.geometry, m_atlas.srid());
+    if (!row.geometry.isEmpty()) blob = storage::encodeGeometry(m_conn, row.geometry, m_atlas.srid());
+    const bool pg = m_conn.engine() == storage::Engine::PostgreSQL;
+    // (null-safe equality: SQLite's IS, PostgreSQL's IS NOT DISTINCT FROM)
+    const std::string same = pg ? " IS NOT DISTINCT FROM " : " IS ";
+    const std::string geomParam = pg ? "ST_GeomFromWKB(?" : "?";
     const bool withGeom = !row.geometry.isEmpty();
 
     // Which row does this feature update?
@@ -819,23 +831,28 @@ void Importer::write(PendingRow& row) {
         st.reset();
     }
 
+    // On PostgreSQL a failed statement aborts the transaction: each feature's writes get a
+    // savepoint, so a refused feature is rolled back alone (SQLite needs none).
+    std::optional<storage::Savepoint> rowUnit;
+    if (pg) rowUnit.emplace(m_conn, "import_feature");
     try {
         if (existing) {
-            std::string cmp = "SELECT 1";
+            std::string cmp = "SELECT CASE WHEN 1 = 1";
             std::string set;
             int i = 1;
             for (const auto& c : cols) {
-                cmp += " AND (" + storage::quoteIdentifier(c.first) + " IS ?" + std::to_string(i) + ")";
+                cmp += " AND (" + storage::quoteIdentifier(c.first) + same + "?" + std::to_string(i) + ")";
                 set += (set.empty() ? "" : ", ") + storage::quoteIdentifier(c.first) + " = ?" + std::to_string(i);
                 ++i;
             }
             if (withGeom) {
-                cmp += " AND (geom IS ?" + std::to_string(i) + ")";
-                set += (set.empty() ? "" : ", ") + std::string("geom = ?") + std::to_string(i);
+                cmp += " AND (" + storage::geomSelect(m_conn, "geom") + same + "?" + std::to_string(i) + ")";
+                set += (set.empty() ? "" : ", ") + std::string("geom = ") + geomParam + std::to_string(i) +
+                       (pg ? ", " + std::to_string(m_atlas.srid()) + ")" : "");
                 ++i;
             }
             const std::string where = " WHERE id = ?" + std::to_string(i);
-            Statement& same = statement(cmp + " FROM " + table + where);
+            Statement& same = statement(cmp + " THEN 1 ELSE 0 END FROM " + table + where);
             int k = 1;
             for (const auto& c : cols) same.bind(k++, c.second);
             if (withGeom) same.bindBlob(k++, blob.data(), blob.size());
@@ -863,7 +880,7 @@ void Importer::write(PendingRow& row) {
                 }
             if (withGeom) {
                 names += (names.empty() ? "" : ", ") + std::string("geom");
-                params += (params.empty() ? "?" : ", ?") + std::to_string(i++);
+                params += (params.empty() ? "" : ", ") + geomParam + std::to_string(i++) + (pg ? ", " + std::to_string(m_atlas.srid()) + ")" : "");
             }
             Statement& ins = statement("INSERT INTO " + table + " (" + names + ") VALUES (" + params + ")");
             int k = 1;
@@ -874,10 +891,13 @@ void Importer::write(PendingRow& row) {
             existing = m_conn.lastInsertId();
             ++m_sum.added;
         }
+        if (rowUnit) rowUnit->release();
     } catch (const ConstraintError& e) {
+        rowUnit.reset(); // (rolled back to before this feature)
         for (auto& [sql, st] : m_statements) st->reset();
         std::string reason = storage::describeRule(e.what());
-        if (std::string(e.what()).find("UNIQUE constraint failed") != std::string::npos)
+        if (std::string(e.what()).find("UNIQUE constraint failed") != std::string::npos ||
+            std::string(e.what()).find("duplicate key value violates unique constraint") != std::string::npos)
             reason = "a row with the same " +
                      std::string(m_opt.target == ImportTarget::Buildings    ? "number in this community"
                                  : m_opt.target == ImportTarget::Units      ? "unit number in this building"
@@ -893,8 +913,9 @@ void Importer::write(PendingRow& row) {
         return;
     }
     Statement& src =
-        statement("INSERT OR REPLACE INTO feature_sources (table_name, row_id, import_id, source_file, source_layer, "
-                  "source_key, source_crs, error_bound_m) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        statement(storage::upsertSql(m_conn, "feature_sources",
+                                     "table_name, row_id, import_id, source_file, source_layer, source_key, source_crs, error_bound_m",
+                                     "table_name, row_id"));
     src.bind(1, table).bind(2, existing).bind(3, m_sum.importId).bind(4, m_sourceFile).bind(5, row.layer).bind(6, row.key);
     src.bind(7, m_crs.label).bind(8, m_pipeline->errorBoundMetres());
     src.run();
@@ -912,7 +933,8 @@ void Importer::deleteMissing() {
     {
         Statement st(m_conn, "SELECT s.row_id, s.source_key, s.source_layer FROM feature_sources s JOIN " + table +
                                  " t ON t.id = s.row_id WHERE s.table_name = ?1 AND s.source_file = ?2 AND "
-                                 "s.import_id IS NOT ?3 ORDER BY s.row_id");
+                                 "s.import_id " + std::string(m_conn.engine() == storage::Engine::PostgreSQL ? "IS DISTINCT FROM" : "IS NOT") +
+                                 " ?3 ORDER BY s.row_id");
         st.bind(1, table).bind(2, m_sourceFile).bind(3, m_sum.importId);
         while (st.step()) {
             const std::string key = st.columnText(1);
@@ -1019,11 +1041,16 @@ ImportSummary Importer::run() {
     if (!m_source.geometryOrigin().empty()) m_sum.notes.push_back("geometry read from " + m_source.geometryOrigin());
     loadContext();
 
-    if (m_opt.deleteMissing && !m_opt.dryRun) m_sum.backupPath = storage::autoBackup(m_atlas, "before-reimport-" + m_sum.target);
+    if (m_opt.deleteMissing && !m_opt.dryRun) {
+        m_sum.backupPath = storage::autoBackup(m_atlas, "before-reimport-" + m_sum.target);
+        if (m_conn.engine() == storage::Engine::PostgreSQL)
+            m_sum.notes.push_back("no automatic backup on a server atlas: the import is one transaction; the server's own "
+                                  "backups (pg_dump) are the way back");
+    }
     storage::Transaction tx(m_conn);
     const storage::AuditBulkScope auditScope(m_conn); // one summary record, not one per feature
     {
-        Statement st(m_conn, "INSERT INTO imports (kind, source, target, started_at, user) VALUES ('vector', ?1, ?2, ?3, ?4)");
+        Statement st(m_conn, "INSERT INTO imports (kind, source, target, started_at, \"user\") VALUES ('vector', ?1, ?2, ?3, ?4)");
         const char* user = std::getenv("USER");
         st.bind(1, m_sourceFile).bind(2, m_sum.target).bind(3, nowIso());
         if (user)

@@ -11,9 +11,12 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include <pwd.h>
 #include <unistd.h>
+#include <vector>
 
 #include "model/masking.h"
 #include "model/support/feedback.h"
@@ -377,12 +380,51 @@ private:
     std::int64_t m_total = 1;
 };
 
+/// The clear personal columns of a PostgreSQL atlas (the statistics must not sample them).
+const std::vector<std::pair<const char*, const char*>>& personalColumnsPg() {
+    static const std::vector<std::pair<const char*, const char*>> columns{
+        {"residents", "phone"}, {"residents", "id_number"}, {"grid_staff", "phone"}, {"grid_plan_staff", "phone"}};
+    return columns;
+}
+
 /// No clear value may stay in free pages or in the WAL: rebuild the file, empty the WAL.
 /// On PostgreSQL: VACUUM FULL rewrites the tables that held clear values (outside any
 /// transaction); the server's WAL archive and its backups are the administrator's (docs/postgis.md).
 void scrub(Connection& c) {
     if (c.engine() == Engine::PostgreSQL) {
+        // VACUUM FULL keeps the old row versions a running transaction may still see (its snapshot,
+        // autovacuum's analyze included): wait until every transaction of this database that began
+        // before the sealing has ended, else the clear values would survive in the rewritten file.
+        const std::string since = c.queryText("SELECT clock_timestamp()::text").value_or("");
+        const std::string older = "SELECT string_agg(pid || ' (' || COALESCE(NULLIF(application_name, ''), backend_type) || ')', ', ') "
+                                  "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                                  "AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL) AND xact_start < '" + since + "'::timestamptz";
+        std::optional<std::string> holders;
+        for (int i = 0; i < 600 && (holders = c.queryText(older)) && !holders->empty(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (holders && !holders->empty())
+            throw StorageError("'" + redactLocation(c.path()) + "': sessions " + *holders +
+                               " kept a transaction open since before the sealing, so old clear values could not be "
+                               "scrubbed from the server's files; end them and run this again");
         for (const char* t : {"residents", "grid_staff", "grid_plan_staff"}) c.exec(std::string("VACUUM FULL ") + t);
+        // The planner's statistics sample column values (pg_statistic's most common values and
+        // histograms): the personal columns are no longer sampled, and their old samples go. Only a
+        // superuser may rewrite pg_statistic; for another owner the next ANALYZE replaces them
+        // (docs/postgis.md).
+        std::string sql;
+        for (const auto& [table, column] : personalColumnsPg())
+            if (c.tableExists(table))
+                sql += "ALTER TABLE " + std::string(table) + " ALTER COLUMN " + column + " SET STATISTICS 0;";
+        c.exec(sql);
+        if (c.queryInt("SELECT 1 FROM pg_roles WHERE rolname = current_user AND rolsuper")) {
+            std::string del;
+            for (const auto& [table, column] : personalColumnsPg())
+                if (c.tableExists(table))
+                    del += "DELETE FROM pg_statistic WHERE starelid = '" + std::string(table) + "'::regclass AND staattnum = "
+                           "(SELECT attnum FROM pg_attribute WHERE attrelid = '" + table + "'::regclass AND attname = '" + column + "');";
+            c.exec(del);
+            c.exec("VACUUM FULL pg_statistic");
+        }
         return;
     }
     c.exec("VACUUM");

@@ -67,19 +67,22 @@ std::string readBytes(const std::string& path) {
 // TOAST, indexes, all segments) after a CHECKPOINT, read from the test cluster's data folder (the
 // tests run on the same machine, as a superuser). The cluster's WAL is shared by every test
 // database and recycled by the server, so it is not searched (SQLite's -wal is).
-std::string serverBytes(const std::string& url) {
+std::vector<std::pair<std::string, std::string>> serverBytes(const std::string& url) {
     storage::Connection c(url, storage::OpenMode::ReadWrite);
     c.exec("CHECKPOINT");
     const std::string dataDir = c.queryText("SELECT current_setting('data_directory')").value_or("");
-    std::string out;
-    storage::Statement st(c, "SELECT pg_relation_filepath(oid) FROM pg_class WHERE relkind IN ('r', 't', 'i', 'm') "
+    std::vector<std::pair<std::string, std::string>> out; // relation name, its bytes
+    storage::Statement st(c, "SELECT relname, pg_relation_filepath(oid) FROM pg_class WHERE relkind IN ('r', 't', 'i', 'm') "
                              "AND pg_relation_filepath(oid) IS NOT NULL");
-    while (st.step())
+    while (st.step()) {
+        std::string bytes;
         for (int segment = 0;; ++segment) {
-            const std::string file = dataDir + "/" + st.columnText(0) + (segment ? "." + std::to_string(segment) : "");
+            const std::string file = dataDir + "/" + st.columnText(1) + (segment ? "." + std::to_string(segment) : "");
             if (!std::filesystem::exists(file)) break;
-            out += readBytes(file);
+            bytes += readBytes(file);
         }
+        out.emplace_back(st.columnText(0), std::move(bytes));
+    }
     return out;
 }
 
@@ -128,9 +131,11 @@ std::vector<std::string> leaks(const std::string& path, const std::vector<std::s
     auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
     std::set<std::string> found;
     const bool server = storage::isPostgresLocation(path);
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-        if (server && *suffix) break;
-        const std::string bytes = server ? serverBytes(path) : readBytes(path + suffix);
+    std::vector<std::pair<std::string, std::string>> parts; // where, bytes
+    if (server) parts = serverBytes(path);
+    else
+        for (const char* suffix : {"", "-wal", "-shm"}) parts.emplace_back(path + suffix, readBytes(path + suffix));
+    for (const auto& [where, bytes] : parts) {
         const std::string_view all(bytes);
         for (std::size_t i = 0; i + 1 < all.size(); ++i) {
             // Every spelling starts with a digit or, in UTF-16 BE, with the zero before one.
@@ -138,7 +143,7 @@ std::vector<std::string> leaks(const std::string& path, const std::vector<std::s
             for (std::size_t len : lengths)
                 if (i + len <= all.size()) {
                     const auto it = needles.find(all.substr(i, len));
-                    if (it != needles.end()) found.insert(valueOf.find(std::string(*it))->second + " in " + path + suffix);
+                    if (it != needles.end()) found.insert(valueOf.find(std::string(*it))->second + " in " + where);
                 }
         }
     }

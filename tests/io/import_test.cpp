@@ -11,6 +11,7 @@
 #include "io/io_test_util.h"
 #include "io/vector_import.h"
 #include "model/support/error.h"
+#include "storage/engine.h"
 #include "storage/connection.h"
 #include "storage/crs.h"
 #include "storage/fixture_atlas.h"
@@ -153,7 +154,6 @@ TEST(Import, DryRunWritesNothing) {
     SmallWorld w;
     const std::string src = w.dir.file("b.geojson");
     writeFile(src, geojson({building(1, R"("number":"9栋","floors":3)", kX + 300, kY + 20)}));
-    const auto before = fs::file_size(w.path);
     std::string out;
     ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings --dry-run", &out), 0) << out;
     EXPECT_NE(out.find("dry run"), std::string::npos);
@@ -162,7 +162,6 @@ TEST(Import, DryRunWritesNothing) {
     EXPECT_EQ(countRows(*atlas, "buildings"), 2);
     EXPECT_EQ(countRows(*atlas, "imports"), 0);
     EXPECT_EQ(countRows(*atlas, "feature_sources"), 0);
-    (void)before;
 }
 
 TEST(Import, InvalidPolygonIsRepairedAndReported) {
@@ -180,7 +179,7 @@ TEST(Import, InvalidPolygonIsRepairedAndReported) {
     EXPECT_NE(out.find("feature 5: invalid polygon (Self-intersection"), std::string::npos) << out;
     EXPECT_NE(out.find("repaired with MakeValid"), std::string::npos) << out;
     auto atlas = storage::Atlas::open(w.path);
-    EXPECT_EQ(countRows(*atlas, "buildings", "number IN ('9栋', '9栋-2') AND ST_IsValid(geom) = 1"), 2);
+    EXPECT_EQ(countRows(*atlas, "buildings", "number IN ('9栋', '9栋-2') AND ST_IsValid(geom)"), 2);
     EXPECT_NEAR(atlas->connection()
                     .queryInt("SELECT CAST(SUM(ST_Area(geom)) AS INTEGER) FROM buildings WHERE number LIKE '9栋%'")
                     .value_or(0),
@@ -336,7 +335,9 @@ TEST(Import, OpenStreetMapBuildingsStreetsAndAmenities) {
     EXPECT_EQ(c.queryInt("SELECT floors FROM buildings WHERE number = '3'"), 6);
     EXPECT_EQ(c.queryText("SELECT address FROM buildings WHERE number = '3'"), "新华大街3号");
     EXPECT_EQ(c.queryText("SELECT use FROM buildings WHERE number = '3'"), "residential");
-    EXPECT_EQ(c.queryInt("SELECT NumInteriorRings(geom) FROM buildings WHERE name = '回字楼'"), 1);
+    EXPECT_EQ(c.queryInt(std::string("SELECT ") + (c.engine() == storage::Engine::PostgreSQL ? "ST_NumInteriorRings" : "NumInteriorRings") +
+                         "(geom) FROM buildings WHERE name = '回字楼'"),
+              1);
     EXPECT_EQ(countRows(*atlas, "buildings"), 4);
     // Streets: the residential street is split where the footway joins it; the bench way is skipped.
     EXPECT_EQ(countRows(*atlas, "streets", "name = '新华大街'"), 2);
@@ -577,7 +578,8 @@ TEST(Import, DeleteMissingRemovesRowsTheNewVersionLacksAfterABackup) {
     ASSERT_EQ(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings --delete-missing --partial", &out), 0) << out;
     EXPECT_NE(out.find("deleted 1"), std::string::npos) << out;
     EXPECT_NE(out.find("with 1 units"), std::string::npos) << out;
-    EXPECT_NE(out.find("backup before deleting: "), std::string::npos) << out;
+    const bool server = storage::isPostgresLocation(w.path); // (no file backups of a server atlas: its transaction)
+    EXPECT_NE(out.find(server ? "no automatic backup on a server atlas" : "backup before deleting: "), std::string::npos) << out;
     auto atlas = storage::Atlas::open(w.path);
     EXPECT_EQ(countRows(*atlas, "buildings"), buildings - 1);
     EXPECT_EQ(countRows(*atlas, "buildings", "number = '8栋'"), 0);
@@ -588,12 +590,14 @@ TEST(Import, DeleteMissingRemovesRowsTheNewVersionLacksAfterABackup) {
     EXPECT_EQ(countRows(*atlas, "feature_sources", "table_name = 'buildings' AND row_id NOT IN (SELECT id FROM buildings)"), 0);
     EXPECT_EQ(countRows(*atlas, "audit_log", "action = 'delete' AND table_name = 'buildings'"), 1);
     // The backup holds the atlas as it was before: 8栋 and its unit.
-    const auto pos = out.find("backup before deleting: ");
-    const std::string backup = out.substr(pos + 24, out.find('\n', pos) - pos - 24);
-    ASSERT_TRUE(fs::exists(backup)) << backup;
-    auto saved = storage::Atlas::open(backup);
-    EXPECT_EQ(countRows(*saved, "buildings", "number = '8栋'"), 1);
-    EXPECT_EQ(countRows(*saved, "units"), units);
+    if (!server) {
+        const auto pos = out.find("backup before deleting: ");
+        const std::string backup = out.substr(pos + 24, out.find('\n', pos) - pos - 24);
+        ASSERT_TRUE(fs::exists(backup)) << backup;
+        auto saved = storage::Atlas::open(backup);
+        EXPECT_EQ(countRows(*saved, "buildings", "number = '8栋'"), 1);
+        EXPECT_EQ(countRows(*saved, "units"), units);
+    }
     // --where with --delete-missing is refused: it would delete whatever the filter leaves out.
     EXPECT_NE(cli("import --atlas " + q(w.path) + " " + q(src) + " --as buildings --delete-missing --where \"floors > 1\"", &out), 0);
     EXPECT_NE(out.find("--delete-missing with --where"), std::string::npos) << out;

@@ -10,6 +10,7 @@
 #include "io/vector_export.h"
 #include "io/vector_import.h"
 #include "model/support/error.h"
+#include "storage/engine.h"
 #include "storage/connection.h"
 #include "storage/fixture_atlas.h"
 #include "storage/spatialite_blob.h"
@@ -31,13 +32,13 @@ std::map<std::string, Row> rowsOf(storage::Atlas& atlas, const std::string& tabl
     static const std::map<std::string, std::pair<std::string, std::string>> kQueries{
         {"communities", {"code", "SELECT code, name || '|' || street_office, geom FROM communities"}},
         {"grids",
-         {"code", "SELECT g.code, g.name || '|' || c.code || '|' || ifnull(g.target_households, ''), g.geom FROM grids g JOIN "
+         {"code", "SELECT g.code, g.name || '|' || c.code || '|' || COALESCE(CAST(g.target_households AS TEXT), ''), g.geom FROM grids g JOIN "
                   "communities c ON c.id = g.community_id"}},
         {"buildings",
-         {"number", "SELECT b.number, ifnull(b.name, '') || '|' || ifnull(b.compound, '') || '|' || ifnull(b.address, '') || '|' "
+         {"number", "SELECT b.number, COALESCE(CAST(b.name AS TEXT), '') || '|' || COALESCE(CAST(b.compound AS TEXT), '') || '|' || COALESCE(CAST(b.address AS TEXT), '') || '|' "
                     "|| b.floors || '|' || "
-                    "b.unit_count || '|' || ifnull(b.flats_per_floor, '') || '|' || b.use || '|' || c.code || '|' || "
-                    "ifnull(g.code, ''), b.geom "
+                    "b.unit_count || '|' || COALESCE(CAST(b.flats_per_floor AS TEXT), '') || '|' || b.use || '|' || c.code || '|' || "
+                    "COALESCE(CAST(g.code AS TEXT), ''), b.geom "
                     "FROM buildings b JOIN communities c ON c.id = b.community_id LEFT JOIN grids g ON g.id = b.grid_id"}},
         {"units", {"", "SELECT b.number || '/' || u.number, '', u.geom FROM units u JOIN buildings b ON b.id = u.building_id"}},
         {"households",
@@ -46,16 +47,22 @@ std::map<std::string, Row> rowsOf(storage::Atlas& atlas, const std::string& tabl
               "h.left_behind_children || h.vacant, h.geom FROM households h JOIN units u ON u.id = h.unit_id JOIN buildings b ON "
               "b.id = u.building_id"}},
         {"service_posts",
-         {"", "SELECT p.name, p.type || '|' || ifnull(p.hours, '') || '|' || ifnull(c.code, ''), p.geom FROM service_posts p "
+         {"", "SELECT p.name, p.type || '|' || COALESCE(CAST(p.hours AS TEXT), '') || '|' || COALESCE(CAST(c.code AS TEXT), ''), p.geom FROM service_posts p "
               "LEFT JOIN communities c ON c.id = p.community_id"}},
-        {"streets", {"", "SELECT name, class || '|' || ifnull(width_m, ''), geom FROM streets"}},
+        {"streets", {"", "SELECT name, class || '|' || COALESCE(CAST(width_m AS TEXT), ''), geom FROM streets"}},
     };
     std::map<std::string, Row> out;
-    storage::Statement st(atlas.connection(), kQueries.at(table).second);
+    auto& c = atlas.connection();
+    // The geometry column (", x.geom FROM") in the engine's exchange format.
+    std::string sql = kQueries.at(table).second;
+    const auto from = sql.find(" FROM ");
+    const auto comma = sql.rfind(", ", from);
+    sql = sql.substr(0, comma + 2) + storage::geomSelect(c, sql.substr(comma + 2, from - comma - 2)) + sql.substr(from);
+    storage::Statement st(c, sql);
     while (st.step()) {
         Row r;
         r.attributes = st.columnText(1);
-        if (!st.isNull(2)) storage::decodeSpatialiteBlob(st.columnBlob(2), r.geometry);
+        if (!st.isNull(2)) storage::decodeGeometry(c, st.columnBlob(2), r.geometry);
         out[st.columnText(0)] = std::move(r);
     }
     return out;
