@@ -392,20 +392,24 @@ const std::vector<std::pair<const char*, const char*>>& personalColumnsPg() {
 /// transaction); the server's WAL archive and its backups are the administrator's (docs/postgis.md).
 void scrub(Connection& c) {
     if (c.engine() == Engine::PostgreSQL) {
-        // VACUUM FULL keeps the old row versions a running transaction may still see (its snapshot,
-        // autovacuum's analyze included): wait until every transaction of this database that began
-        // before the sealing has ended, else the clear values would survive in the rewritten file.
-        const std::string since = c.queryText("SELECT clock_timestamp()::text").value_or("");
-        const std::string older = "SELECT string_agg(pid || ' (' || COALESCE(NULLIF(application_name, ''), backend_type) || ')', ', ') "
-                                  "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                                  "AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL) AND xact_start < '" + since + "'::timestamptz";
-        std::optional<std::string> holders;
-        for (int i = 0; i < 600 && (holders = c.queryText(older)) && !holders->empty(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        if (holders && !holders->empty())
-            throw StorageError("'" + redactLocation(c.path()) + "': sessions " + *holders +
-                               " kept a transaction open since before the sealing, so old clear values could not be "
-                               "scrubbed from the server's files; end them and run this again");
+        // VACUUM FULL copies the old row versions that its own snapshot may still need, and a
+        // snapshot's xmin is the oldest transaction running anywhere in the cluster (any database):
+        // wait until every transaction running now has ended, so the sealing is older than any
+        // snapshot's xmin and its old versions are dead to the rewrite.
+        const auto horizon = c.queryInt("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint");
+        const std::string notYet = "SELECT 1 WHERE pg_snapshot_xmin(pg_current_snapshot())::text::bigint < " +
+                                   std::to_string(horizon.value_or(0));
+        int waited = 0;
+        for (; waited < 600 && c.queryInt(notYet); ++waited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (waited == 600) {
+            const std::string holders =
+                c.queryText("SELECT string_agg(pid || ' ' || COALESCE(datname, '') || ' (' || COALESCE(NULLIF(application_name, ''), "
+                            "backend_type) || ')', ', ') FROM pg_stat_activity WHERE backend_xid IS NOT NULL OR backend_xmin IS NOT NULL")
+                    .value_or("");
+            throw StorageError("'" + redactLocation(c.path()) + "': transactions older than the sealing still run after 60 s (" +
+                               holders + "), so old clear values could not be scrubbed from the server's files; end them and "
+                               "run this again");
+        }
         for (const char* t : {"residents", "grid_staff", "grid_plan_staff"}) c.exec(std::string("VACUUM FULL ") + t);
         // The planner's statistics sample column values (pg_statistic's most common values and
         // histograms): the personal columns are no longer sampled, and their old samples go. Only a
